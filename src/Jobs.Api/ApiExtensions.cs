@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Jobs.Api.Auth;
+using Jobs.Api.Jobs;
+using Jobs.Api.Problems;
+using Jobs.Api.Seeding;
+using Jobs.Api.Stats;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace Jobs.Api;
+
+public static class ApiExtensions
+{
+    public const string SubmitRateLimitPolicy = "submit";
+
+    public static IHostApplicationBuilder AddJobsApi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+            // Problems the framework writes itself (unknown route, wrong method or media type) get a code too.
+            context.ProblemDetails.Extensions.TryAdd(ApiProblems.CodeKey, context.ProblemDetails.Status switch
+            {
+                400 => "bad_request",
+                401 => "unauthenticated",
+                403 => "forbidden",
+                404 => "not_found",
+                405 => "method_not_allowed",
+                413 => "payload_too_large",
+                415 => "unsupported_media_type",
+                429 => "rate_limited",
+                _ => "internal_error",
+            }));
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Unreadable bodies throw, so that ProblemExceptionHandler can say what was wrong (the default is a bare 400).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+        services.AddMemoryCache();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(SubmitRateLimitPolicy, context =>
+            {
+                var options = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
+                var user = context.User.FindFirst(CallerClaims.UserId)?.Value ?? "anonymous";
+                return RateLimitPartition.GetTokenBucketLimiter(user, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.SubmitBurst,
+                    TokensPerPeriod = options.SubmitPermitsPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                });
+            });
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many submissions",
+                    $"Slow down: try again in {seconds} s.").ExecuteAsync(context.HttpContext);
+            };
+        });
+
+        services.AddSingleton<JobRequestValidator>();
+        services.AddSingleton<JobSubmitter>();
+        services.AddOpenApi();
+
+        if (builder.Environment.IsDevelopment())
+        {
+            services.AddHostedService<DevelopmentSeedService>();
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapJobsApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapOpenApi();
+        JobsApi.MapJobsApi(app);
+        app.MapStatsApi();
+        return app;
+    }
+}

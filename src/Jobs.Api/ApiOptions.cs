@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Jobs.Api;
+
+/// <summary>Settings of the API (section <c>Api</c>), validated at start-up.</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "Api";
+
+    /// <summary>Submissions (single or batch requests) each user may make per second, sustained.</summary>
+    [Range(1, 100_000)]
+    public int SubmitPermitsPerSecond { get; set; } = 200;
+
+    /// <summary>Submissions a user may make in a burst above the sustained rate.</summary>
+    [Range(1, 1_000_000)]
+    public int SubmitBurst { get; set; } = 1000;
+
+    /// <summary>Largest request body accepted, in bytes (a batch of 1,000 jobs fits).</summary>
+    [Range(1024, 256 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Jobs.Core.Jobs;
+
+namespace Jobs.Api.Jobs;
+
+/// <summary>The body of <c>POST /api/jobs</c>, and one item of a batch.</summary>
+public sealed record SubmitJobRequest(
+    string? Type,
+    JsonElement? Payload,
+    int? Priority,
+    DateTimeOffset? RunAt,
+    int? MaxAttempts,
+    int? TimeoutSeconds,
+    string? IdempotencyKey = null);
+
+public sealed record SubmitBatchRequest(IReadOnlyList<SubmitJobRequest?>? Jobs);
+
+public sealed record JobLinks(string Self, string Timeline, string Events, string Cancel, string Retry);
+
+public sealed record SubmitJobResponse(Guid JobId, string Status, JobLinks Links);
+
+public sealed record SubmitBatchResponse(IReadOnlyList<SubmitJobResponse> Jobs);
+
+/// <summary>A job as the API shows it. <see cref="Sequence"/> orders it against live updates.</summary>
+public sealed record JobResponse(
+    Guid Id,
+    string Type,
+    string Queue,
+    int Priority,
+    string Status,
+    JsonElement Payload,
+    JsonElement? Result,
+    int Progress,
+    string? Stage,
+    long? ProcessedItems,
+    long? TotalItems,
+    JsonElement Metrics,
+    string? Error,
+    int Attempt,
+    int MaxAttempts,
+    DateTimeOffset RunAt,
+    int TimeoutSeconds,
+    DateTimeOffset? CancelRequestedAt,
+    string? IdempotencyKey,
+    long Sequence,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    DateTimeOffset UpdatedAt,
+    bool CanCancel,
+    bool CanRetry,
+    JobLinks Links)
+{
+    public static JobResponse From(Job job) => new(
+        job.Id, job.Type, job.Queue, job.Priority, job.Status, job.Payload, job.Result, job.Progress, job.Stage,
+        job.ProcessedItems, job.TotalItems, job.Metrics, job.Error, job.Attempt, job.MaxAttempts, job.RunAt,
+        job.TimeoutSeconds, job.CancelRequestedAt, job.IdempotencyKey, job.Version, job.CreatedAt, job.StartedAt,
+        job.CompletedAt, job.UpdatedAt,
+        JobStateMachine.CanCancel(job.Status, job.CancelRequestedAt is not null),
+        JobStateMachine.CanRetry(job.Status),
+        LinksFor(job.Id));
+
+    public static JobLinks LinksFor(Guid id) => new(
+        $"/api/jobs/{id}", $"/api/jobs/{id}/timeline", $"/api/jobs/{id}/events", $"/api/jobs/{id}/cancel", $"/api/jobs/{id}/retry");
+}
+
+public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? NextCursor);
+
+public sealed record JobEventResponse(long Id, string Kind, string Status, string? Stage, int Attempt, string? Message, DateTimeOffset At);
+
+public sealed record JobTypeResponse(string Name, string Description, string Queue, JsonElement PayloadSchema, int MaxAttempts, int TimeoutSeconds);

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Jobs.Core.Catalog;
+using Jobs.Core.Storage;
+
+namespace Jobs.Api.Jobs;
+
+/// <summary>
+/// Checks one submission against the catalog and the API's bounds, collecting every failing field (with
+/// <c>prefix</c> for batch items) rather than stopping at the first.
+/// </summary>
+public sealed class JobRequestValidator(JobTypeCatalog catalog, TimeProvider time)
+{
+    public const int MaxIdempotencyKeyLength = 200;
+    public const int MinPriority = -100;
+    public const int MaxPriority = 100;
+    public const int MaxAttemptsLimit = 25;
+    public const int MaxTimeoutSeconds = 7 * 24 * 3600;
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromDays(365);
+
+    public async Task<JobInsertParams?> ValidateAsync(SubmitJobRequest? request, string prefix, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        void Fail(string field, string message) => errors[prefix + field] = [.. errors.GetValueOrDefault(prefix + field) ?? [], message];
+
+        if (request is null)
+        {
+            Fail(prefix.Length == 0 ? "body" : prefix.TrimEnd('.'), "is required: send a JSON object with type and payload.");
+            return null;
+        }
+
+        JobTypeDefinition? definition = null;
+        if (string.IsNullOrWhiteSpace(request.Type))
+        {
+            Fail("type", "is required.");
+        }
+        else if ((definition = await catalog.FindAsync(request.Type, cancellationToken)) is null)
+        {
+            var known = (await catalog.ListAsync(cancellationToken)).Select(t => t.Name);
+            Fail("type", $"'{Truncate(request.Type)}' is not a known job type. Known types: {string.Join(", ", known)}.");
+        }
+
+        if (request.Payload is not { ValueKind: JsonValueKind.Object } payload)
+        {
+            Fail("payload", request.Payload is null or { ValueKind: JsonValueKind.Null } ? "is required." : "must be a JSON object.");
+            payload = default;
+        }
+        else if (definition is not null)
+        {
+            foreach (var (field, messages) in PayloadValidator.Validate(definition.PayloadSchema, payload))
+            {
+                var path = field == "payload" ? "payload" : $"payload.{field}";
+                foreach (var message in messages)
+                {
+                    Fail(path, message);
+                }
+            }
+        }
+
+        if (request.Priority is < MinPriority or > MaxPriority)
+        {
+            Fail("priority", $"must be between {MinPriority} and {MaxPriority}.");
+        }
+
+        if (request.MaxAttempts is < 1 or > MaxAttemptsLimit)
+        {
+            Fail("maxAttempts", $"must be between 1 and {MaxAttemptsLimit}.");
+        }
+
+        if (request.TimeoutSeconds is < 1 or > MaxTimeoutSeconds)
+        {
+            Fail("timeoutSeconds", $"must be between 1 and {MaxTimeoutSeconds} (7 days).");
+        }
+
+        if (request.RunAt is { } runAt && runAt - time.GetUtcNow() > MaxDelay)
+        {
+            Fail("runAt", "must be within a year from now.");
+        }
+
+        if (request.IdempotencyKey is { } key && (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(char.IsControl)))
+        {
+            Fail("idempotencyKey", $"must be 1 to {MaxIdempotencyKeyLength} printable characters.");
+        }
+
+        if (definition is null || errors.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        return new JobInsertParams(
+            definition.Name,
+            definition.Queue,
+            (short)(request.Priority ?? 0),
+            payload,
+            request.RunAt,
+            request.MaxAttempts ?? definition.MaxAttempts,
+            request.TimeoutSeconds ?? definition.TimeoutSeconds,
+            request.IdempotencyKey);
+    }
+
+    private static string Truncate(string value) => value.Length <= 60 ? value : value[..60] + "…";
+}

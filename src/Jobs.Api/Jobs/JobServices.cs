@@ -1,0 +1,20 @@
+using Jobs.Api.Auth;
+using Jobs.Core.Events;
+using Jobs.Core.Queue;
+using Jobs.Core.Storage;
+using Jobs.Core.Workspaces;
+
+namespace Jobs.Api.Jobs;
+
+/// <summary>What the jobs endpoints depend on, gathered as eShop does with one <c>[AsParameters]</c> record.</summary>
+public sealed record JobServices(
+    HttpContext HttpContext,
+    IJobStore Store,
+    IWorkspaceStore Workspaces,
+    JobRequestValidator Validator,
+    JobSubmitter Submitter,
+    JobQueue Queue,
+    JobEventBus Bus)
+{
+    public Caller Caller => HttpContext.User.ToCaller();
+}

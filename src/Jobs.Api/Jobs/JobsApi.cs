@@ -1,0 +1,263 @@
+using System.Text.Json;
+using Jobs.Api.Auth;
+using Jobs.Api.Problems;
+using Jobs.Core.Catalog;
+using Jobs.Core.Events;
+using Jobs.Core.Jobs;
+using Jobs.Core.Queue;
+using Jobs.Core.Storage;
+using Jobs.Core.Workspaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using StackExchange.Redis;
+
+namespace Jobs.Api.Jobs;
+
+/// <summary>The jobs endpoints of DESIGN §7. Every query is scoped to the caller's workspace.</summary>
+public static class JobsApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api")
+            .RequireAuthorization()
+            .WithTags("Jobs");
+
+        api.MapPost("/jobs", SubmitJob)
+            .WithName("SubmitJob")
+            .WithSummary("Submit a job; answers 202 with its id once it is stored")
+            .RequireRateLimiting(ApiExtensions.SubmitRateLimitPolicy);
+        api.MapPost("/jobs/batch", SubmitBatch)
+            .WithName("SubmitBatch")
+            .WithSummary("Submit up to the workspace's batch limit of jobs in one transaction")
+            .RequireRateLimiting(ApiExtensions.SubmitRateLimitPolicy);
+        api.MapGet("/jobs", ListJobs)
+            .WithName("ListJobs")
+            .WithSummary("Jobs, newest first, with keyset pagination");
+        api.MapGet("/jobs/{id}", GetJob)
+            .WithName("GetJob")
+            .WithSummary("One job");
+        api.MapPost("/jobs/{id}/cancel", CancelJob)
+            .WithName("CancelJob")
+            .WithSummary("Cancel a pending job, or ask a processing one to stop");
+        api.MapPost("/jobs/{id}/retry", RetryJob)
+            .WithName("RetryJob")
+            .WithSummary("Run a failed or cancelled job again, with a fresh attempt budget");
+        api.MapGet("/jobs/{id}/timeline", GetTimeline)
+            .WithName("GetJobTimeline")
+            .WithSummary("The job's transitions and stage changes");
+        api.MapGet("/job-types", ListJobTypes)
+            .WithName("ListJobTypes")
+            .WithSummary("The job types the workers run, with the JSON schema of each payload");
+        return app;
+    }
+
+    public static async Task<Results<Accepted<SubmitJobResponse>, ValidationProblem, ProblemHttpResult>> SubmitJob(
+        [FromBody] SubmitJobRequest? request,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        [AsParameters] JobServices services,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var insert = await services.Validator.ValidateAsync(request is null ? null : request with { IdempotencyKey = idempotencyKey ?? request.IdempotencyKey }, "", errors, cancellationToken);
+        if (insert is null)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var result = (await services.Submitter.SubmitAsync(services.Caller, [insert], cancellationToken))[0];
+        if (!result.SameRequest)
+        {
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency_key_reused", "Idempotency key already used",
+                $"Key '{insert.IdempotencyKey}' was used for job {result.Job.Id} with a different type or payload.",
+                new Dictionary<string, object?> { ["jobId"] = result.Job.Id });
+        }
+
+        var job = result.Job;
+        if (!result.Created)
+        {
+            services.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return TypedResults.Accepted($"/api/jobs/{job.Id}", new SubmitJobResponse(job.Id, job.Status, JobResponse.LinksFor(job.Id)));
+    }
+
+    public static async Task<Results<Accepted<SubmitBatchResponse>, ValidationProblem, ProblemHttpResult>> SubmitBatch(
+        [FromBody] SubmitBatchRequest? request,
+        [AsParameters] JobServices services,
+        CancellationToken cancellationToken)
+    {
+        var workspace = await services.Workspaces.WorkspaceGetAsync(services.Caller.WorkspaceId, cancellationToken);
+        var limit = workspace?.MaxBatchItems ?? 1000;
+        if (request?.Jobs is not { Count: > 0 } jobs)
+        {
+            return ApiProblems.Validation("jobs", "must contain at least one job.");
+        }
+
+        if (jobs.Count > limit)
+        {
+            return ApiProblems.Validation("jobs", $"must contain at most {limit} jobs, has {jobs.Count}.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var inserts = new List<JobInsertParams>(jobs.Count);
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            if (await services.Validator.ValidateAsync(jobs[i], $"jobs[{i}].", errors, cancellationToken) is { } insert)
+            {
+                inserts.Add(insert);
+            }
+        }
+
+        var keys = inserts.Where(j => j.IdempotencyKey is not null).GroupBy(j => j.IdempotencyKey).Where(g => g.Count() > 1).Select(g => g.Key);
+        foreach (var key in keys)
+        {
+            errors["jobs"] = [.. errors.GetValueOrDefault("jobs") ?? [], $"idempotency key '{key}' appears more than once."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors, "No job was submitted: every job of a batch must be valid.");
+        }
+
+        var results = await services.Submitter.SubmitAsync(services.Caller, inserts, cancellationToken);
+        return TypedResults.Accepted("/api/jobs", new SubmitBatchResponse(
+            results.Select(r => new SubmitJobResponse(r.Job.Id, r.Job.Status, JobResponse.LinksFor(r.Job.Id))).ToList()));
+    }
+
+    public static async Task<Results<Ok<JobListResponse>, ValidationProblem>> ListJobs(
+        string? status,
+        string? type,
+        string? limit,
+        string? cursor,
+        [AsParameters] JobServices services,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (status is not null && !JobStatus.IsKnown(status))
+        {
+            errors["status"] = [$"must be one of {string.Join(", ", JobStatus.All)}."];
+        }
+
+        var size = DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, out size) || size is < 1 or > MaxPageSize))
+        {
+            errors["limit"] = [$"must be an integer between 1 and {MaxPageSize}."];
+        }
+
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (Guid.TryParse(cursor, out var parsed))
+            {
+                after = parsed;
+            }
+            else
+            {
+                errors["cursor"] = ["is not a cursor this API returned."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var page = await services.Store.JobListAsync(
+            new JobListParams(services.Caller.WorkspaceId, status, string.IsNullOrEmpty(type) ? null : type, size, after), cancellationToken);
+        return TypedResults.Ok(new JobListResponse(page.Items.Select(JobResponse.From).ToList(), page.NextCursor?.ToString()));
+    }
+
+    public static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> GetJob(string id, [AsParameters] JobServices services, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var jobId) || await services.Store.JobGetAsync(services.Caller.WorkspaceId, jobId, cancellationToken) is not { } job)
+        {
+            return NotFound(id);
+        }
+
+        return TypedResults.Ok(JobResponse.From(job));
+    }
+
+    public static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> CancelJob(string id, [AsParameters] JobServices services, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var jobId))
+        {
+            return NotFound(id);
+        }
+
+        var result = await services.Store.JobCancelAsync(services.Caller.WorkspaceId, jobId, cancellationToken);
+        if (result.Job is not { } job)
+        {
+            return NotFound(id);
+        }
+
+        if (!result.Applied)
+        {
+            return ApiProblems.InvalidTransition(jobId, job.CancelRequestedAt is not null && job.Status == JobStatus.Processing ? "already being cancelled" : job.Status, "cancel");
+        }
+
+        if (job.Status == JobStatus.Processing)
+        {
+            await services.Bus.PublishCancelAsync(job.Id);
+        }
+
+        await services.Bus.PublishAsync(job, job.Status == JobStatus.Cancelled ? "cancelled" : "cancel requested");
+        return TypedResults.Ok(JobResponse.From(job));
+    }
+
+    public static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> RetryJob(string id, [AsParameters] JobServices services, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var jobId))
+        {
+            return NotFound(id);
+        }
+
+        var result = await services.Store.JobRetryAsync(services.Caller.WorkspaceId, jobId, cancellationToken);
+        if (result.Job is not { } job)
+        {
+            return NotFound(id);
+        }
+
+        if (!result.Applied)
+        {
+            return ApiProblems.InvalidTransition(jobId, job.Status, "retry");
+        }
+
+        try
+        {
+            await services.Queue.EnqueueAsync([new JobHint(job.Id, job.WorkspaceId, job.Queue)]);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            await services.Store.JobMarkUnhintedAsync([job.Id], CancellationToken.None);
+        }
+
+        await services.Bus.PublishAsync(job, "retried");
+        return TypedResults.Ok(JobResponse.From(job));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<JobEventResponse>>, ProblemHttpResult>> GetTimeline(string id, [AsParameters] JobServices services, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var jobId) || await services.Store.JobGetAsync(services.Caller.WorkspaceId, jobId, cancellationToken) is null)
+        {
+            return NotFound(id);
+        }
+
+        var events = await services.Store.JobEventListAsync(services.Caller.WorkspaceId, jobId, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<JobEventResponse>>(
+            events.Select(e => new JobEventResponse(e.Id, e.Kind, e.Status, e.Stage, e.Attempt, e.Message, e.CreatedAt)).ToList());
+    }
+
+    public static async Task<Ok<IReadOnlyList<JobTypeResponse>>> ListJobTypes(JobTypeCatalog catalog, CancellationToken cancellationToken)
+    {
+        var types = await catalog.ListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<JobTypeResponse>>(types
+            .Select(t => new JobTypeResponse(t.Name, t.Description, t.Queue, JsonSerializer.SerializeToElement(t.PayloadSchema), t.MaxAttempts, t.TimeoutSeconds))
+            .ToList());
+    }
+
+    private static ProblemHttpResult NotFound(string id) => ApiProblems.JobNotFound(id);
+}

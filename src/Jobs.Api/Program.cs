@@ -1,0 +1,18 @@
+using Jobs.Api;
+using Jobs.Core.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddNpgsqlDataSource("jobsdb");
+builder.AddRedisClient("redis");
+builder.AddJobsCore();
+builder.AddJobsMigrations();
+builder.AddJobsApi();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapJobsApi();
+
+app.Run();

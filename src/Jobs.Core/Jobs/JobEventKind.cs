@@ -1,0 +1,17 @@
+namespace Jobs.Core.Jobs;
+
+/// <summary>The kinds of <see cref="JobEvent"/>.</summary>
+public static class JobEventKind
+{
+    public const string Created = "created";
+    public const string Started = "started";
+    public const string Stage = "stage";
+    public const string Completed = "completed";
+    public const string RetryScheduled = "retry_scheduled";
+    public const string Failed = "failed";
+    public const string CancelRequested = "cancel_requested";
+    public const string Cancelled = "cancelled";
+    public const string Retried = "retried";
+    public const string LeaseExpired = "lease_expired";
+    public const string HandedBack = "handed_back";
+}

@@ -1,0 +1,21 @@
+namespace Jobs.Core.Queue;
+
+/// <summary>
+/// Every Redis key and channel name Jobs uses, in one place. <see cref="Prefix"/> is empty in production; tests set
+/// one so that many clusters share one Redis server without seeing each other.
+/// </summary>
+public sealed class RedisKeys(string prefix)
+{
+    public const string ConsumerGroup = "workers";
+
+    public string Prefix { get; } = prefix;
+
+    public string Stream(string queue) => $"{Prefix}jobs:stream:{queue}";
+
+    public string EventsChannel(Guid workspaceId) => $"{Prefix}jobs:events:{workspaceId}";
+
+    public string EventsPattern => $"{Prefix}jobs:events:*";
+
+    /// <summary>Cancel requests: every worker hears them and stops the handler if the job runs there.</summary>
+    public string CancelChannel => $"{Prefix}jobs:cancel";
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Jobs.Core.Jobs;
+
+namespace Jobs.Core.Storage;
+
+/// <summary>
+/// The storage seam of the engine: PostgreSQL is the source of truth (DESIGN §5.1). Every transition is one
+/// conditional UPDATE that also appends its <c>job_events</c> row; methods named <c>…IfRunning</c> are fenced by a
+/// <see cref="JobLease"/> and return null when the attempt no longer owns the job.
+/// </summary>
+public interface IJobStore
+{
+    Task<IReadOnlyList<JobInsertResult>> JobInsertManyAsync(JobInsertManyParams parameters, CancellationToken cancellationToken);
+
+    Task<Job?> JobGetAsync(Guid workspaceId, Guid jobId, CancellationToken cancellationToken);
+
+    Task<JobPage> JobListAsync(JobListParams parameters, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<JobEvent>> JobEventListAsync(Guid workspaceId, Guid jobId, CancellationToken cancellationToken);
+
+    /// <summary>Pending → cancelled at once; processing → cancel requested (the worker stops the handler).</summary>
+    Task<JobCommandResult> JobCancelAsync(Guid workspaceId, Guid jobId, CancellationToken cancellationToken);
+
+    /// <summary>Failed or cancelled → pending, with a fresh attempt budget.</summary>
+    Task<JobCommandResult> JobRetryAsync(Guid workspaceId, Guid jobId, CancellationToken cancellationToken);
+
+    /// <summary>Forgets that these jobs have a hint on the stream (the XADD failed), so maintenance enqueues them.</summary>
+    Task JobMarkUnhintedAsync(IReadOnlyList<Guid> jobIds, CancellationToken cancellationToken);
+
+    /// <summary>DESIGN §5.3: the batched conditional claim. Returns only the jobs this caller won.</summary>
+    Task<IReadOnlyList<Job>> JobClaimManyAsync(JobClaimManyParams parameters, CancellationToken cancellationToken);
+
+    /// <summary>Extends the leases still held; a lease missing from the answer is lost.</summary>
+    Task<IReadOnlyList<JobHeartbeatResult>> JobHeartbeatManyAsync(string owner, IReadOnlyList<JobLease> leases, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
+    Task<Job?> JobSetProgressIfRunningAsync(JobSetProgressParams parameters, CancellationToken cancellationToken);
+
+    Task<Job?> JobCompleteIfRunningAsync(JobSetProgressParams final, JsonElement result, CancellationToken cancellationToken);
+
+    /// <summary>With <paramref name="retryAfter"/> the job goes back to pending, due then; without, it fails for good.</summary>
+    Task<Job?> JobFailIfRunningAsync(JobLease lease, string error, TimeSpan? retryAfter, CancellationToken cancellationToken);
+
+    Task<Job?> JobCancelIfRunningAsync(JobLease lease, CancellationToken cancellationToken);
+
+    /// <summary>Back to pending without waiting, for another worker (graceful shutdown).</summary>
+    Task<Job?> JobHandBackIfRunningAsync(JobLease lease, CancellationToken cancellationToken);
+
+    /// <summary>DESIGN §5.5: processing jobs whose lease expired go back to pending (or fail when out of attempts).</summary>
+    Task<IReadOnlyList<Job>> JobRescueExpiredAsync(LeaderTerm leader, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Marks due pending jobs as hinted and returns them; the caller puts the hints on the streams.</summary>
+    Task<IReadOnlyList<JobHint>> JobEnqueueDueAsync(JobEnqueueDueParams parameters, CancellationToken cancellationToken);
+
+    /// <summary>Which of these jobs are still pending (for stream entries found in a dead consumer's list).</summary>
+    Task<IReadOnlyList<Guid>> JobFilterPendingAsync(IReadOnlyList<Guid> jobIds, CancellationToken cancellationToken);
+
+    Task<JobStats> JobStatsGetAsync(Guid workspaceId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,14 @@
+namespace Jobs.Core.Storage;
+
+/// <summary>What <c>GET /api/stats</c> shows for one workspace.</summary>
+public sealed record JobStats(
+    IReadOnlyDictionary<string, long> CountsByStatus,
+    IReadOnlyList<ThroughputPoint> ThroughputPerMinute,
+    DurationPercentiles Durations,
+    IReadOnlyDictionary<string, long> PendingByQueue);
+
+/// <summary>Jobs that finished in one minute.</summary>
+public sealed record ThroughputPoint(DateTimeOffset Minute, long Completed, long Failed);
+
+/// <summary>Run time (first start to completion) of the jobs completed in the last hour, in seconds.</summary>
+public sealed record DurationPercentiles(long Count, double? P50, double? P95, double? P99);

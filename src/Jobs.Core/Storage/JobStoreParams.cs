@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Jobs.Core.Jobs;
+
+namespace Jobs.Core.Storage;
+
+/// <summary>One job to insert. <see cref="RunAt"/> null means now.</summary>
+public sealed record JobInsertParams(
+    string Type,
+    string Queue,
+    short Priority,
+    JsonElement Payload,
+    DateTimeOffset? RunAt,
+    int MaxAttempts,
+    int TimeoutSeconds,
+    string? IdempotencyKey);
+
+/// <summary>Jobs to insert for one workspace and user, in one transaction.</summary>
+public sealed record JobInsertManyParams(Guid WorkspaceId, Guid UserId, IReadOnlyList<JobInsertParams> Jobs);
+
+/// <summary>
+/// What an insert did for one input: <see cref="Created"/> is false when an earlier job with the same idempotency
+/// key was returned instead, and <see cref="SameRequest"/> then says whether that job was asked for with the same
+/// type and payload.
+/// </summary>
+public sealed record JobInsertResult(Job Job, bool Created, bool SameRequest);
+
+/// <summary>A page of the job list. <see cref="Cursor"/> is the id to continue after (exclusive), newest first.</summary>
+public sealed record JobListParams(Guid WorkspaceId, string? Status, string? Type, int Limit, Guid? Cursor);
+
+public sealed record JobPage(IReadOnlyList<Job> Items, Guid? NextCursor);
+
+public sealed record JobClaimManyParams(IReadOnlyList<Guid> Ids, string Owner, TimeSpan LeaseDuration);
+
+/// <summary>A heartbeat's answer for one lease it still holds.</summary>
+public sealed record JobHeartbeatResult(Guid JobId, bool CancelRequested);
+
+/// <summary>
+/// A progress write of one attempt. <see cref="StageChanged"/> appends a <c>stage</c> event to the timeline.
+/// </summary>
+public sealed record JobSetProgressParams(
+    JobLease Lease,
+    short Progress,
+    string? Stage,
+    long? ProcessedItems,
+    long? TotalItems,
+    JsonElement Metrics,
+    string? Message,
+    bool StageChanged);
+
+/// <summary>
+/// The outcome of a user's cancel or retry. <see cref="Job"/> is null when the job does not exist in the workspace;
+/// <see cref="Applied"/> is false when it exists but the transition is not allowed from its status.
+/// </summary>
+public sealed record JobCommandResult(Job? Job, bool Applied);
+
+/// <summary>
+/// The maintenance leader's fencing token: a write made with it changes nothing once the leader lost its term.
+/// </summary>
+public sealed record LeaderTerm(string Name, string LeaderId, long Term);
+
+/// <summary>
+/// Which pending jobs need a wake-up hint: due, without a recent hint, and within their workspace's free
+/// concurrency. <see cref="WorkspaceId"/> null means every workspace.
+/// </summary>
+public sealed record JobEnqueueDueParams(Guid? WorkspaceId, TimeSpan StaleAfter, int Limit, LeaderTerm? Leader);
+
+/// <summary>A hint to put on a queue's stream.</summary>
+public sealed record JobHint(Guid JobId, Guid WorkspaceId, string Queue);

@@ -1,0 +1,71 @@
+using Npgsql;
+
+namespace Jobs.Core.Workspaces;
+
+/// <summary>The one <see cref="IWorkspaceStore"/> implementation.</summary>
+public sealed class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspaceStore
+{
+    private const string ApiKeyFindCallerSql = """
+        SELECT k.workspace_id, k.user_id
+        FROM api_keys k
+        WHERE k.key_hash = @key_hash
+          AND k.revoked_at IS NULL
+        """;
+
+    private const string WorkspaceGetSql = """
+        SELECT id, name, max_concurrent_jobs, max_batch_items
+        FROM workspaces
+        WHERE id = @id
+        """;
+
+    // Limits are (re)applied on every start so that configuration changes take effect; keys are added, never replaced.
+    private const string WorkspaceEnsureSql = """
+        INSERT INTO workspaces (id, name, max_concurrent_jobs, max_batch_items)
+        VALUES (@workspace_id, @workspace_name, @max_concurrent_jobs, @max_batch_items)
+        ON CONFLICT (id) DO UPDATE
+        SET max_concurrent_jobs = excluded.max_concurrent_jobs,
+            max_batch_items = excluded.max_batch_items;
+
+        INSERT INTO users (id, workspace_id, email, display_name)
+        VALUES (@user_id, @workspace_id, @email, @display_name)
+        ON CONFLICT (id) DO NOTHING;
+
+        INSERT INTO api_keys (id, workspace_id, user_id, name, key_hash)
+        VALUES (@key_id, @workspace_id, @user_id, 'seeded', @key_hash)
+        ON CONFLICT (key_hash) DO NOTHING;
+        """;
+
+    public async Task<Caller?> ApiKeyFindCallerAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ApiKeyFindCallerSql);
+        command.Parameters.AddWithValue("key_hash", ApiKeyHasher.Hash(apiKey));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new Caller(reader.GetGuid(0), reader.GetGuid(1)) : null;
+    }
+
+    public async Task<Workspace?> WorkspaceGetAsync(Guid workspaceId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkspaceGetSql);
+        command.Parameters.AddWithValue("id", workspaceId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new Workspace(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3))
+            : null;
+    }
+
+    public async Task<Caller> WorkspaceEnsureAsync(WorkspaceSeed seed, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkspaceEnsureSql);
+        command.Parameters.AddWithValue("workspace_id", seed.WorkspaceId);
+        command.Parameters.AddWithValue("workspace_name", seed.WorkspaceName);
+        command.Parameters.AddWithValue("max_concurrent_jobs", seed.MaxConcurrentJobs);
+        command.Parameters.AddWithValue("max_batch_items", seed.MaxBatchItems);
+        command.Parameters.AddWithValue("user_id", seed.UserId);
+        command.Parameters.AddWithValue("email", seed.Email);
+        command.Parameters.AddWithValue("display_name", seed.DisplayName);
+        command.Parameters.AddWithValue("key_id", Guid.CreateVersion7());
+        command.Parameters.AddWithValue("key_hash", ApiKeyHasher.Hash(seed.ApiKey));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return new Caller(seed.WorkspaceId, seed.UserId);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jobs.Core.Catalog;
+using Jobs.Worker.Processing;
+
+namespace Jobs.Worker.Handlers.Demo;
+
+/// <summary>
+/// The engine's own test and benchmark workload: processes <c>items</c> items of <c>delayMs</c> each, reporting
+/// progress per item, and fails (retryably) its first <c>failAttempts</c> attempts. Result: <c>{items, attempt}</c>.
+/// </summary>
+public sealed class DemoJobHandler : IJobHandler
+{
+    public const string TypeName = "demo";
+
+    public JobTypeDefinition Definition { get; } = new(
+        TypeName,
+        "Processes a number of items with a delay each; fails its first attempts on request. For trying the engine out.",
+        "default",
+        new JsonObject
+        {
+            ["type"] = "object",
+            ["additionalProperties"] = false,
+            ["required"] = new JsonArray("items"),
+            ["properties"] = new JsonObject
+            {
+                ["items"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 100_000, ["description"] = "How many items to process." },
+                ["delayMs"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 60_000, ["default"] = 0, ["description"] = "Time spent on each item, in milliseconds." },
+                ["failAttempts"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 10, ["default"] = 0, ["description"] = "How many first attempts fail." },
+            },
+        },
+        MaxAttempts: 3,
+        TimeoutSeconds: 3600);
+
+    public async Task<JsonElement> HandleAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var payload = context.GetPayload<DemoPayload>();
+        await context.ReportAsync(percent: 0, stage: "processing", processedItems: 0, totalItems: payload.Items);
+        if (context.Attempt <= payload.FailAttempts)
+        {
+            throw new InvalidOperationException($"Demo failure on attempt {context.Attempt} (the first {payload.FailAttempts} attempts fail).");
+        }
+
+        for (var item = 1; item <= payload.Items; item++)
+        {
+            if (payload.DelayMs > 0)
+            {
+                await Task.Delay(payload.DelayMs, cancellationToken);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            await context.ReportAsync(percent: (int)(item * 100L / payload.Items), processedItems: item);
+        }
+
+        return JsonSerializer.SerializeToElement(new { items = payload.Items, attempt = context.Attempt });
+    }
+}

@@ -1,0 +1,126 @@
+using Jobs.Core.Catalog;
+using Jobs.Core.Events;
+using Jobs.Core.Queue;
+using Jobs.Core.Storage;
+using Jobs.Worker.Processing;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Jobs.Worker.Maintenance;
+
+/// <summary>
+/// DESIGN §5.5, run by one elected worker at a time: every tick the leader rescues expired leases, hints due pending
+/// jobs (delays, retry backoff, lost or deferred hints), and now and then takes over the stream entries of dead
+/// consumers. Each write carries the leader's term, so a deposed leader changes nothing.
+/// </summary>
+internal sealed class MaintenanceService(
+    IJobStore store,
+    IClusterStore cluster,
+    JobQueue queue,
+    JobEventBus bus,
+    JobTypeCatalog catalog,
+    WorkerIdentity identity,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
+    ILogger<MaintenanceService> logger) : BackgroundService
+{
+    public const string LeaderName = "maintenance";
+    private const int BatchSize = 500;
+    private readonly WorkerOptions settings = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // A leader that dies is replaced once its term expires: a few ticks, never less than five seconds.
+        var ttl = TimeSpan.FromTicks(Math.Max(settings.MaintenanceInterval.Ticks * 5, TimeSpan.FromSeconds(5).Ticks));
+        var lastSweep = DateTimeOffset.MinValue;
+        using var timer = new PeriodicTimer(settings.MaintenanceInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var term = await cluster.LeaderAttemptElectAsync(LeaderName, identity.Id, ttl, stoppingToken);
+                    if (term is null)
+                    {
+                        continue;
+                    }
+
+                    await RescueExpiredAsync(term, stoppingToken);
+                    await EnqueueDueAsync(term, stoppingToken);
+                    if (time.GetUtcNow() - lastSweep > settings.DeadWorkerAfter / 3)
+                    {
+                        lastSweep = time.GetUtcNow();
+                        await TakeOverDeadConsumersAsync(stoppingToken);
+                    }
+                }
+                catch (Exception ex) when (ex is Npgsql.NpgsqlException or RedisException or TimeoutException)
+                {
+                    logger.LogWarning("Maintenance tick failed ({Message}); next tick retries", ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await cluster.LeaderResignAsync(LeaderName, identity.Id, CancellationToken.None);
+    }
+
+    private async Task RescueExpiredAsync(LeaderTerm term, CancellationToken cancellationToken)
+    {
+        foreach (var job in await store.JobRescueExpiredAsync(term, BatchSize, cancellationToken))
+        {
+            logger.LogWarning("Job {JobId}: {Error}; now {Status}", job.Id, job.Error, job.Status);
+            await bus.PublishAsync(job, job.Error);
+        }
+    }
+
+    private async Task EnqueueDueAsync(LeaderTerm term, CancellationToken cancellationToken)
+    {
+        var hints = await store.JobEnqueueDueAsync(new JobEnqueueDueParams(null, settings.StaleHintAfter, BatchSize, term), cancellationToken);
+        if (hints.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await queue.EnqueueAsync(hints);
+            logger.LogDebug("Hinted {Count} due jobs", hints.Count);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            await store.JobMarkUnhintedAsync(hints.Select(h => h.JobId).ToList(), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task TakeOverDeadConsumersAsync(CancellationToken cancellationToken)
+    {
+        var live = (await cluster.WorkerListLiveAsync(settings.DeadWorkerAfter, cancellationToken)).Select(w => w.Id).ToHashSet(StringComparer.Ordinal);
+        var queues = (await catalog.ListAsync(cancellationToken)).Select(d => d.Queue).Distinct(StringComparer.Ordinal);
+        foreach (var queueName in queues)
+        {
+            foreach (var (consumer, _) in await queue.ConsumersAsync(queueName))
+            {
+                if (live.Contains(consumer))
+                {
+                    continue;
+                }
+
+                var jobIds = await queue.TakeOverAsync(queueName, consumer, identity.Id, BatchSize);
+                var pending = jobIds.Count == 0 ? [] : await store.JobFilterPendingAsync(jobIds, cancellationToken);
+                if (pending.Count > 0)
+                {
+                    // Un-hinted, they are hinted again by the next tick's EnqueueDue, within their workspace's limit.
+                    await store.JobMarkUnhintedAsync(pending, cancellationToken);
+                }
+
+                logger.LogInformation("Took over {Count} stream entries of dead consumer {Consumer} on {Queue}", jobIds.Count, consumer, queueName);
+            }
+        }
+
+        await cluster.WorkerDeleteDeadAsync(settings.DeadWorkerAfter * 10, cancellationToken);
+    }
+}

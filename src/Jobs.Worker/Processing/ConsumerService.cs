@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using Jobs.Core.Events;
+using Jobs.Core.Queue;
+using Jobs.Core.Storage;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Jobs.Worker.Processing;
+
+/// <summary>
+/// The worker's main loop: reads hints from the streams of the queues it serves, claims the jobs (DESIGN §5.3), runs
+/// them in up to <see cref="WorkerOptions.Slots"/> slots, extends their leases, stops them on cancel, and on
+/// shutdown lets them finish for a grace period before handing the rest back.
+/// </summary>
+internal sealed class ConsumerService(
+    JobRunner runner,
+    IJobStore store,
+    IClusterStore cluster,
+    JobQueue queue,
+    JobEventBus bus,
+    WorkerIdentity identity,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
+    ILogger<ConsumerService> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<Guid, (RunningJob Job, Task Task)> running = new();
+    private readonly SemaphoreSlim slotFreed = new(0);
+    private readonly WorkerOptions settings = options.Value;
+
+    /// <summary>Fault injection for tests: while set, leases are not extended, as in a long GC pause or a partition.</summary>
+    internal bool HeartbeatsPaused { get; set; }
+
+    internal int RunningCount => running.Count;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queues = runner.Queues.ToArray();
+        await cluster.JobTypeUpsertManyAsync(runner.Handlers.Select(h => h.Definition).ToList(), stoppingToken);
+        await RegisterAsync(queues, stoppingToken);
+        await SubscribeCancelAsync(stoppingToken);
+        logger.LogInformation("Worker {WorkerId} serving {Queues} with {Slots} slots", identity.Id, string.Join(", ", queues), settings.Slots);
+
+        var heartbeat = HeartbeatLoopAsync(queues, stoppingToken);
+        try
+        {
+            await FetchLoopAsync(queues, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await DrainAsync();
+        await heartbeat;
+        await cluster.WorkerDeleteAsync(identity.Id, CancellationToken.None);
+    }
+
+    private async Task FetchLoopAsync(string[] queues, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var free = settings.Slots - running.Count;
+            if (free <= 0)
+            {
+                await slotFreed.WaitAsync(settings.PollInterval, stoppingToken);
+                continue;
+            }
+
+            var hints = new List<StreamHint>();
+            try
+            {
+                foreach (var name in queues)
+                {
+                    hints.AddRange(await queue.ReadAsync(name, identity.Id, free - hints.Count));
+                    if (hints.Count >= free)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogWarning("Cannot read the streams ({Message}); retrying", ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+                continue;
+            }
+
+            if (hints.Count == 0)
+            {
+                await Task.Delay(settings.PollInterval, time, stoppingToken);
+                continue;
+            }
+
+            await ClaimAndStartAsync(hints, stoppingToken);
+        }
+    }
+
+    private async Task ClaimAndStartAsync(List<StreamHint> hints, CancellationToken stoppingToken)
+    {
+        var valid = hints.Where(h => h.JobId != Guid.Empty).ToList();
+        IReadOnlyList<Core.Jobs.Job> claimed;
+        try
+        {
+            claimed = valid.Count == 0
+                ? []
+                : await store.JobClaimManyAsync(new JobClaimManyParams(valid.Select(h => h.JobId).ToList(), identity.Id, settings.LeaseDuration), stoppingToken);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            // Leave the entries unacknowledged: maintenance hands them on if this worker never comes back to them.
+            logger.LogWarning("Claim failed ({Message}); retrying", ex.Message);
+            await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var won = claimed.ToDictionary(j => j.Id);
+        foreach (var group in hints.GroupBy(h => h.Queue))
+        {
+            // Losers (already claimed elsewhere, cancelled, over their workspace's limit, unknown) are dropped.
+            var dropped = group.Where(h => !won.ContainsKey(h.JobId)).Select(h => h.EntryId).ToList();
+            await runner.AckAsync(group.Key, dropped);
+        }
+
+        foreach (var job in claimed)
+        {
+            var entries = hints.Where(h => h.JobId == job.Id).ToList();
+            var attempt = new RunningJob(job, entries.Select(e => e.EntryId).ToList(), now);
+            // Registered before it starts, so that its own clean-up always finds it.
+            var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            running[job.Id] = (attempt, Task.Run(() => RunTrackedAsync(attempt, entries[0], registered.Task), CancellationToken.None));
+            registered.SetResult();
+        }
+    }
+
+    private async Task RunTrackedAsync(RunningJob attempt, StreamHint hint, Task registered)
+    {
+        await registered;
+        try
+        {
+            await runner.RunAsync(attempt, hint);
+        }
+        catch (Exception ex)
+        {
+            // The outcome could not be written (database down?): the lease expires and maintenance takes the job back.
+            logger.LogError(ex, "Job {JobId} attempt {Attempt} ended without a recorded outcome", attempt.Job.Id, attempt.Job.Attempt);
+        }
+        finally
+        {
+            running.TryRemove(attempt.Job.Id, out _);
+            attempt.Dispose();
+            slotFreed.Release();
+        }
+    }
+
+    private async Task HeartbeatLoopAsync(string[] queues, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(settings.HeartbeatInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await BeatAsync(queues, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task BeatAsync(string[] queues, CancellationToken cancellationToken)
+    {
+        var attempts = running.Values.Select(r => r.Job).ToList();
+        try
+        {
+            await RegisterAsync(queues, cancellationToken);
+            if (HeartbeatsPaused || attempts.Count == 0)
+            {
+                return;
+            }
+
+            var started = time.GetUtcNow();
+            var held = (await store.JobHeartbeatManyAsync(identity.Id, attempts.Select(a => a.Lease).ToList(), settings.LeaseDuration, cancellationToken))
+                .ToDictionary(h => h.JobId);
+            foreach (var attempt in attempts)
+            {
+                if (!held.TryGetValue(attempt.Job.Id, out var beat))
+                {
+                    logger.LogWarning("Job {JobId}: lease lost, stopping its handler", attempt.Job.Id);
+                    attempt.Stop(StopReason.LeaseLost);
+                }
+                else if (beat.CancelRequested)
+                {
+                    attempt.Stop(StopReason.CancelRequested);
+                }
+                else
+                {
+                    attempt.LeaseConfirmedAt = started;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            // DESIGN §5.4: past the lease, another worker may already run the job, so this one must stop.
+            logger.LogWarning("Heartbeat failed ({Message})", ex.Message);
+            foreach (var attempt in attempts.Where(a => time.GetUtcNow() - a.LeaseConfirmedAt > settings.LeaseDuration))
+            {
+                attempt.Stop(StopReason.LeaseLost);
+            }
+        }
+    }
+
+    private Task RegisterAsync(string[] queues, CancellationToken cancellationToken) =>
+        cluster.WorkerHeartbeatAsync(new WorkerInfo(identity.Id, Environment.MachineName, queues, settings.Slots, identity.StartedAt, time.GetUtcNow()), cancellationToken);
+
+    private async Task SubscribeCancelAsync(CancellationToken stoppingToken)
+    {
+        // Cancel requests arrive by pub/sub within milliseconds; the heartbeat reading cancel_requested_at is the
+        // fallback when Redis is down, so failing to subscribe now is not fatal.
+        try
+        {
+            await bus.SubscribeCancelAsync(jobId =>
+            {
+                if (running.TryGetValue(jobId, out var attempt))
+                {
+                    attempt.Job.Stop(StopReason.CancelRequested);
+                }
+            });
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning("Cannot subscribe to cancel requests yet ({Message}); heartbeats will carry them", ex.Message);
+        }
+
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task DrainAsync()
+    {
+        var tasks = running.Values.Select(r => r.Task).ToArray();
+        if (tasks.Length == 0)
+        {
+            return;
+        }
+
+        logger.LogInformation("Shutting down: waiting up to {Grace} for {Count} running jobs", settings.ShutdownGracePeriod, tasks.Length);
+        try
+        {
+            await Task.WhenAll(tasks).WaitAsync(settings.ShutdownGracePeriod, time);
+        }
+        catch (TimeoutException)
+        {
+            foreach (var (attempt, _) in running.Values)
+            {
+                attempt.Stop(StopReason.Shutdown);
+            }
+
+            await Task.WhenAll(running.Values.Select(r => r.Task));
+        }
+    }
+}

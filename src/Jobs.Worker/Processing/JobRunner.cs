@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Jobs.Core.Events;
+using Jobs.Core.Hosting;
+using Jobs.Core.Jobs;
+using Jobs.Core.Queue;
+using Jobs.Core.Storage;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Jobs.Worker.Processing;
+
+/// <summary>Runs one claimed attempt to its outcome and writes that outcome once, fenced by the lease.</summary>
+internal sealed class JobRunner(
+    IEnumerable<IJobHandler> handlers,
+    IJobStore store,
+    JobEventBus bus,
+    JobQueue queue,
+    IOptions<WorkerOptions> options,
+    ILogger<JobRunner> logger)
+{
+    private readonly Dictionary<string, IJobHandler> handlersByType = handlers.ToDictionary(h => h.Definition.Name, StringComparer.Ordinal);
+    private readonly RetryBackoff backoff = new(options.Value.RetryBaseDelay, options.Value.RetryMaxDelay);
+
+    public IEnumerable<string> Queues => handlersByType.Values.Select(h => h.Definition.Queue).Distinct(StringComparer.Ordinal);
+
+    public IEnumerable<IJobHandler> Handlers => handlersByType.Values;
+
+    public async Task RunAsync(RunningJob running, StreamHint hint)
+    {
+        var job = running.Job;
+        using var activity = StartActivity(job, hint);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(job.TimeoutSeconds));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(running.Token, timeout.Token);
+        await bus.PublishAsync(job, $"attempt {job.Attempt} of {job.MaxAttempts} started");
+
+        Job? outcome;
+        var reporter = new ProgressReporter(job, store, bus, options.Value.ProgressInterval, () => running.Stop(StopReason.LeaseLost));
+        try
+        {
+            if (!handlersByType.TryGetValue(job.Type, out var handler))
+            {
+                throw new NonRetryableJobException($"This worker has no handler for job type '{job.Type}'.");
+            }
+
+            var result = await handler.HandleAsync(new JobContext(job, reporter), linked.Token);
+            await reporter.DisposeAsync();
+            // Checkpoint: a crash before this write runs the job again elsewhere once the lease expires.
+            outcome = await store.JobCompleteIfRunningAsync(reporter.Snapshot(), result, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            await reporter.DisposeAsync();
+            var reason = running.Reason != StopReason.None ? running.Reason : StopReason.TimedOut;
+            outcome = reason switch
+            {
+                StopReason.CancelRequested => await store.JobCancelIfRunningAsync(running.Lease, CancellationToken.None),
+                StopReason.Shutdown => await store.JobHandBackIfRunningAsync(running.Lease, CancellationToken.None),
+                StopReason.TimedOut => await FailAsync(job, $"Timed out after {job.TimeoutSeconds} s (attempt {job.Attempt}).", retryable: true),
+                _ => null, // LeaseLost: another worker may own the job now; anything written here would be stale.
+            };
+        }
+        catch (Exception ex) when (ex is NonRetryableJobException or JsonException)
+        {
+            await reporter.DisposeAsync();
+            outcome = await FailAsync(job, ex.Message, retryable: false);
+        }
+        catch (Exception ex)
+        {
+            await reporter.DisposeAsync();
+            logger.LogWarning(ex, "Job {JobId} ({Type}) failed on attempt {Attempt}", job.Id, job.Type, job.Attempt);
+            outcome = await FailAsync(job, $"{ex.GetType().Name}: {ex.Message}", retryable: true);
+        }
+
+        if (outcome is null)
+        {
+            logger.LogWarning("Job {JobId} attempt {Attempt}: lease lost, outcome not written", job.Id, job.Attempt);
+        }
+        else
+        {
+            activity?.SetTag("job.status", outcome.Status);
+            await bus.PublishAsync(outcome, outcome.Error);
+            if (outcome.Status == JobStatus.Pending && running.Reason == StopReason.Shutdown)
+            {
+                await HintAsync([new JobHint(job.Id, job.WorkspaceId, job.Queue)]);
+            }
+        }
+
+        // DESIGN §5.6: the entry is acknowledged only now, after the attempt's outcome is recorded.
+        await AckAsync(hint.Queue, running.EntryIds);
+        // A slot of this workspace freed up: wake the pending jobs its concurrency limit held back.
+        await HintWorkspaceAsync(job.WorkspaceId);
+    }
+
+    private async Task<Job?> FailAsync(Job job, string error, bool retryable)
+    {
+        TimeSpan? retryAfter = retryable && job.Attempt < job.MaxAttempts
+            ? backoff.DelayAfter(job.Attempt, Random.Shared.NextDouble())
+            : null;
+        return await store.JobFailIfRunningAsync(job.Lease, error, retryAfter, CancellationToken.None);
+    }
+
+    public async Task AckAsync(string queueName, IReadOnlyList<string> entryIds)
+    {
+        try
+        {
+            await queue.AckAsync(queueName, entryIds);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The entry stays in our pending list; the job is finished, so whoever re-reads the hint drops it.
+            logger.LogWarning(ex, "Could not acknowledge {Count} entries on {Queue}", entryIds.Count, queueName);
+        }
+    }
+
+    private async Task HintWorkspaceAsync(Guid workspaceId)
+    {
+        var hints = await store.JobEnqueueDueAsync(
+            new JobEnqueueDueParams(workspaceId, options.Value.StaleHintAfter, Limit: 100, Leader: null), CancellationToken.None);
+        await HintAsync(hints);
+    }
+
+    private async Task HintAsync(IReadOnlyList<JobHint> hints)
+    {
+        try
+        {
+            await queue.EnqueueAsync(hints);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not hint {Count} jobs; maintenance will", hints.Count);
+            await store.JobMarkUnhintedAsync(hints.Select(h => h.JobId).ToList(), CancellationToken.None);
+        }
+    }
+
+    private static Activity? StartActivity(Job job, StreamHint hint)
+    {
+        // The trace runs from the submit request through the stream to here (DESIGN §10).
+        ActivityContext.TryParse(hint.TraceParent, hint.TraceState, out var parent);
+        var activity = JobsTelemetry.ActivitySource.StartActivity($"run {job.Type}", ActivityKind.Consumer, parent);
+        activity?.SetTag("job.id", job.Id);
+        activity?.SetTag("job.type", job.Type);
+        activity?.SetTag("job.attempt", job.Attempt);
+        activity?.SetTag("workspace.id", job.WorkspaceId);
+        return activity;
+    }
+}

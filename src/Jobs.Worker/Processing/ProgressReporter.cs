@@ -1,0 +1,172 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jobs.Core.Events;
+using Jobs.Core.Jobs;
+using Jobs.Core.Storage;
+
+namespace Jobs.Worker.Processing;
+
+/// <summary>
+/// Coalesces one attempt's progress (DESIGN §6): the latest values are written and published at most once per
+/// interval by a background flush, while a stage change is written at once so the timeline never misses one.
+/// A write the fence rejects means the lease is lost, and the attempt is stopped.
+/// </summary>
+internal sealed class ProgressReporter : IAsyncDisposable
+{
+    private readonly IJobStore store;
+    private readonly JobEventBus bus;
+    private readonly JobLease lease;
+    private readonly Action onLeaseLost;
+    private readonly SemaphoreSlim writeLock = new(1, 1);
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task flushLoop;
+    private readonly Lock stateLock = new();
+
+    private short progress;
+    private string? stage;
+    private long? processedItems;
+    private long? totalItems;
+    private string? message;
+    private readonly JsonObject metrics;
+    private bool dirty;
+    private int disposed;
+
+    public ProgressReporter(Job job, IJobStore store, JobEventBus bus, TimeSpan interval, Action onLeaseLost)
+    {
+        this.store = store;
+        this.bus = bus;
+        this.onLeaseLost = onLeaseLost;
+        lease = job.Lease;
+        progress = job.Progress;
+        stage = job.Stage;
+        processedItems = job.ProcessedItems;
+        totalItems = job.TotalItems;
+        metrics = JsonNode.Parse(job.Metrics.GetRawText()) as JsonObject ?? [];
+        flushLoop = FlushLoopAsync(interval);
+    }
+
+    public async Task ReportAsync(int? percent, string? newStage, long? processed, long? total, string? newMessage)
+    {
+        bool stageChanged;
+        lock (stateLock)
+        {
+            if (percent is { } p)
+            {
+                progress = (short)Math.Clamp(p, 0, 100);
+            }
+
+            stageChanged = newStage is not null && newStage != stage;
+            stage = newStage ?? stage;
+            processedItems = processed ?? processedItems;
+            totalItems = total ?? totalItems;
+            message = newMessage ?? message;
+            dirty = true;
+        }
+
+        if (stageChanged)
+        {
+            await FlushAsync(stageChanged: true, CancellationToken.None);
+        }
+    }
+
+    public void SetMetric(string name, JsonNode? value)
+    {
+        lock (stateLock)
+        {
+            metrics[name] = value?.DeepClone();
+            dirty = true;
+        }
+    }
+
+    /// <summary>The last reported values, for the completion write.</summary>
+    public JobSetProgressParams Snapshot()
+    {
+        lock (stateLock)
+        {
+            return SnapshotLocked(stageChanged: false);
+        }
+    }
+
+    private JobSetProgressParams SnapshotLocked(bool stageChanged) =>
+        new(lease, progress, stage, processedItems, totalItems, JsonSerializer.SerializeToElement(metrics), message, stageChanged);
+
+    private async Task FlushLoopAsync(TimeSpan interval)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop.Token))
+            {
+                await FlushAsync(stageChanged: false, stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task FlushAsync(bool stageChanged, CancellationToken cancellationToken)
+    {
+        await writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            JobSetProgressParams parameters;
+            lock (stateLock)
+            {
+                if (!dirty)
+                {
+                    return;
+                }
+
+                dirty = false;
+                parameters = SnapshotLocked(stageChanged);
+                message = null;
+            }
+
+            Job? job;
+            try
+            {
+                job = await store.JobSetProgressIfRunningAsync(parameters, cancellationToken);
+            }
+            catch (Exception ex) when ((ex is Npgsql.NpgsqlException or TimeoutException) && !stageChanged)
+            {
+                // Progress is best effort: keep the values for the next tick. A stage change must not be lost, so
+                // its failure reaches the handler, which then fails (and is retried) like any other error.
+                lock (stateLock)
+                {
+                    dirty = true;
+                }
+
+                return;
+            }
+
+            if (job is null)
+            {
+                onLeaseLost();
+                return;
+            }
+
+            await bus.PublishAsync(job, parameters.Message);
+        }
+        finally
+        {
+            writeLock.Release();
+        }
+    }
+
+    /// <summary>Stops the background flush; the caller writes the final state with the outcome.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await stop.CancelAsync();
+        await flushLoop;
+        // Wait for a flush in progress so it cannot land after the outcome.
+        await writeLock.WaitAsync();
+        writeLock.Release();
+        stop.Dispose();
+    }
+}

@@ -1,0 +1,24 @@
+using Jobs.Worker.Handlers.Demo;
+using Jobs.Worker.Maintenance;
+
+namespace Jobs.Worker.Processing;
+
+public static class WorkerExtensions
+{
+    /// <summary>The consumer loop, maintenance, and the handlers of the shipped job types.</summary>
+    public static IHostApplicationBuilder AddJobsWorker(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WorkerOptions>()
+            .BindConfiguration(WorkerOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<WorkerIdentity>();
+        builder.Services.AddSingleton<JobRunner>();
+        builder.Services.AddSingleton<ConsumerService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerService>());
+        builder.Services.AddHostedService<MaintenanceService>();
+
+        builder.Services.AddSingleton<IJobHandler, DemoJobHandler>();
+        return builder;
+    }
+}

@@ -1,0 +1,17 @@
+using Jobs.Core.Hosting;
+using Jobs.Worker.Processing;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddNpgsqlDataSource("jobsdb");
+builder.AddRedisClient("redis");
+builder.AddJobsCore();
+builder.AddJobsMigrations();
+builder.AddJobsWorker();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+
+app.Run();
