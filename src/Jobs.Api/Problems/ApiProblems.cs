@@ -31,5 +31,5 @@ public static class ApiProblems
     public static ProblemHttpResult InvalidTransition(Guid id, string status, string action) =>
         Problem(StatusCodes.Status409Conflict, "invalid_transition", $"Cannot {action} this job",
             $"Job {id} is {status}; {action} is not allowed from that status.",
-            new Dictionary<string, object?> { ["status"] = status });
+            new Dictionary<string, object?> { ["jobStatus"] = status });
 }

@@ -27,7 +27,10 @@ internal sealed class ConsumerService(
     private readonly SemaphoreSlim slotFreed = new(0);
     private readonly WorkerOptions settings = options.Value;
 
-    /// <summary>Fault injection for tests: while set, leases are not extended, as in a long GC pause or a partition.</summary>
+    /// <summary>
+    /// Fault injection for tests: while set, this worker neither extends its leases nor takes new work, as in a long
+    /// GC pause or a network partition; handlers already running carry on and their writes meet the fence.
+    /// </summary>
     internal bool HeartbeatsPaused { get; set; }
 
     internal int RunningCount => running.Count;
@@ -59,7 +62,7 @@ internal sealed class ConsumerService(
         while (!stoppingToken.IsCancellationRequested)
         {
             var free = settings.Slots - running.Count;
-            if (free <= 0)
+            if (free <= 0 || HeartbeatsPaused)
             {
                 await slotFreed.WaitAsync(settings.PollInterval, stoppingToken);
                 continue;

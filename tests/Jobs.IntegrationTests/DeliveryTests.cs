@@ -1,0 +1,209 @@
+using System.Net;
+using System.Text.Json;
+using Jobs.Core.Queue;
+using Jobs.Core.Storage;
+using Jobs.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace Jobs.IntegrationTests;
+
+/// <summary>DESIGN §5: what happens when hints are duplicated or lost, Redis goes away, or a worker stops answering.</summary>
+public sealed class DeliveryTests(Servers servers)
+{
+    [Fact]
+    public async Task TwoWorkersRacingOnDuplicateHints_RunTheJobOnce()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var id = await cluster.Client.SubmitDemoAsync(items: 5, delayMs: 20);
+        var queue = cluster.Api.Services.GetRequiredService<JobQueue>();
+        await queue.EnqueueAsync(Enumerable.Range(0, 9).Select(_ => new JobHint(id, cluster.Caller.WorkspaceId, "default")).ToList());
+
+        await Task.WhenAll(cluster.StartWorkerAsync(), cluster.StartWorkerAsync());
+
+        var job = await cluster.Client.WaitForStatusAsync(id, "completed");
+        job.GetProperty("attempt").GetInt32().ShouldBe(1);
+        (await cluster.Client.GetTimelineAsync(id)).Kinds().Count(k => k == "started").ShouldBe(1);
+        await Eventually.TrueAsync(async () => await queue.LengthAsync("default") == 0, "every duplicate hint to be acknowledged and deleted");
+    }
+
+    [Fact]
+    public async Task ConcurrentClaimsOfTheSameJobs_NeverGiveAJobToBoth()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0, maxConcurrentJobs: 100);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add(await cluster.Client.SubmitDemoAsync(items: 1));
+        }
+
+        var store = cluster.Api.Services.GetRequiredService<IJobStore>();
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(w =>
+            store.JobClaimManyAsync(new JobClaimManyParams(ids, $"claimer-{w}", TimeSpan.FromSeconds(30)), CancellationToken.None)));
+
+        var won = claims.SelectMany(c => c.Select(j => j.Id)).ToList();
+        won.Count.ShouldBe(20);
+        won.Distinct().Count().ShouldBe(20);
+    }
+
+    [Fact]
+    public async Task WorkerThatStopsHeartbeating_LosesTheJob_WhichCompletesElsewhere()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 2);
+        var id = await cluster.Client.SubmitDemoAsync(items: 40, delayMs: 100, maxAttempts: 3);
+        await cluster.Client.WaitForStatusAsync(id, "processing");
+        var owner = await cluster.ScalarAsync<string>("SELECT lease_owner FROM jobs WHERE id = @id", ("id", id));
+        var stale = cluster.Workers.Single(w => TestCluster.IdentityOf(w).Id == owner);
+
+        TestCluster.ConsumerOf(stale).HeartbeatsPaused = true;
+
+        var job = await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(40));
+        job.GetProperty("attempt").GetInt32().ShouldBe(2);
+        job.GetProperty("result").GetProperty("attempt").GetInt32().ShouldBe(2);
+        var kinds = (await cluster.Client.GetTimelineAsync(id)).Kinds();
+        kinds.ShouldContain("lease_expired");
+        kinds.Count(k => k == "completed").ShouldBe(1);
+        await Eventually.TrueAsync(() => Task.FromResult(TestCluster.ConsumerOf(stale).RunningCount == 0), "the stale worker to stop its handler");
+    }
+
+    [Fact]
+    public async Task StaleAttempt_ChangesNothing_AfterItsLeaseWasRescuedAndTheJobClaimedAgain()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var id = await cluster.Client.SubmitDemoAsync(items: 1);
+        var store = cluster.Api.Services.GetRequiredService<IJobStore>();
+        var clusterStore = cluster.Api.Services.GetRequiredService<IClusterStore>();
+        var first = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Single();
+        await cluster.ScalarAsync<int>("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = @id", ("id", id));
+        var leader = (await clusterStore.LeaderAttemptElectAsync("maintenance", "leader-1", TimeSpan.FromSeconds(30), CancellationToken.None))!;
+        (await store.JobRescueExpiredAsync(leader, 100, CancellationToken.None)).Single().Status.ShouldBe("pending");
+        var second = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-b", TimeSpan.FromSeconds(30)), CancellationToken.None)).Single();
+        second.Attempt.ShouldBe(2);
+        var before = await cluster.Client.GetJobAsync(id);
+
+        var staleFinal = new JobSetProgressParams(first.Lease, 100, "done", 1, 1, JsonDocument.Parse("{}").RootElement, null, false);
+        (await store.JobSetProgressIfRunningAsync(staleFinal, CancellationToken.None)).ShouldBeNull();
+        (await store.JobCompleteIfRunningAsync(staleFinal, JsonDocument.Parse("{\"stale\":true}").RootElement, CancellationToken.None)).ShouldBeNull();
+        (await store.JobFailIfRunningAsync(first.Lease, "stale", null, CancellationToken.None)).ShouldBeNull();
+        (await store.JobCancelIfRunningAsync(first.Lease, CancellationToken.None)).ShouldBeNull();
+        (await store.JobHandBackIfRunningAsync(first.Lease, CancellationToken.None)).ShouldBeNull();
+        // Same owner, stale attempt: fenced too.
+        (await store.JobFailIfRunningAsync(second.Lease with { Attempt = 1 }, "stale", null, CancellationToken.None)).ShouldBeNull();
+
+        var after = await cluster.Client.GetJobAsync(id);
+        after.GetProperty("sequence").GetInt64().ShouldBe(before.GetProperty("sequence").GetInt64());
+        after.Status().ShouldBe("processing");
+        (await store.JobCompleteIfRunningAsync(staleFinal with { Lease = second.Lease }, JsonDocument.Parse("{}").RootElement, CancellationToken.None))!.Status.ShouldBe("completed");
+    }
+
+    [Fact]
+    public async Task Rescue_LeavesAJobThatCompletedMeanwhileCompleted_AndADeposedLeaderChangesNothing()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var store = cluster.Api.Services.GetRequiredService<IJobStore>();
+        var clusterStore = cluster.Api.Services.GetRequiredService<IClusterStore>();
+        var done = await cluster.Client.SubmitDemoAsync(items: 1);
+        var expired = await cluster.Client.SubmitDemoAsync(items: 1);
+        var claimed = await store.JobClaimManyAsync(new JobClaimManyParams([done, expired], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None);
+        var doneLease = claimed.Single(j => j.Id == done).Lease;
+        (await store.JobCompleteIfRunningAsync(new JobSetProgressParams(doneLease, 100, null, null, null, JsonDocument.Parse("{}").RootElement, null, false), JsonDocument.Parse("{}").RootElement, CancellationToken.None)).ShouldNotBeNull();
+        await cluster.ScalarAsync<int>("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE status = 'processing'");
+
+        var oldLeader = (await clusterStore.LeaderAttemptElectAsync("maintenance", "leader-1", TimeSpan.FromMilliseconds(200), CancellationToken.None))!;
+        await Task.Delay(400);
+        var newLeader = (await clusterStore.LeaderAttemptElectAsync("maintenance", "leader-2", TimeSpan.FromSeconds(30), CancellationToken.None))!;
+        newLeader.Term.ShouldBeGreaterThan(oldLeader.Term);
+        (await clusterStore.LeaderAttemptElectAsync("maintenance", "leader-1", TimeSpan.FromSeconds(30), CancellationToken.None)).ShouldBeNull();
+
+        (await store.JobRescueExpiredAsync(oldLeader, 100, CancellationToken.None)).ShouldBeEmpty();
+        var rescued = await store.JobRescueExpiredAsync(newLeader, 100, CancellationToken.None);
+
+        rescued.Select(j => j.Id).ShouldBe([expired]);
+        (await cluster.Client.GetJobAsync(done)).Status().ShouldBe("completed");
+        (await cluster.Client.GetJobAsync(expired)).Status().ShouldBe("pending");
+    }
+
+    [Fact]
+    public async Task JobWhoseHintWasLost_InAFlushedRedis_StillCompletesThroughMaintenance()
+    {
+        await using var redis = await servers.StartPrivateRedisAsync();
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0, redisConnectionString: redis.ConnectionString);
+        var id = await cluster.Client.SubmitDemoAsync(items: 2);
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},allowAdmin=true"))
+        {
+            await connection.GetServers()[0].FlushAllDatabasesAsync();
+        }
+
+        await cluster.StartWorkerAsync();
+
+        var job = await cluster.Client.WaitForStatusAsync(id, "completed");
+        job.GetProperty("attempt").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task RedisDownAtSubmit_StillAccepts_AndTheJobCompletesWhenRedisIsBack()
+    {
+        await using var redis = await servers.StartPrivateRedisAsync();
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 1, redisConnectionString: redis.ConnectionString);
+        await redis.StopAsync();
+
+        var started = DateTimeOffset.UtcNow;
+        var id = await cluster.Client.SubmitDemoAsync(items: 2);
+        (DateTimeOffset.UtcNow - started).ShouldBeLessThan(TimeSpan.FromSeconds(10));
+        (await cluster.Client.GetJobAsync(id)).Status().ShouldBe("pending");
+
+        await redis.RestartAsync();
+
+        await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task WorkerShuttingDown_HandsItsUnfinishedJobBack_ForAnotherWorker()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 1);
+        var id = await cluster.Client.SubmitDemoAsync(items: 60, delayMs: 100);
+        await cluster.Client.WaitForStatusAsync(id, "processing");
+        var first = cluster.Workers[0];
+        await cluster.StartWorkerAsync();
+
+        await cluster.StopWorkerAsync(first);
+
+        var kinds = (await cluster.Client.GetTimelineAsync(id)).Kinds();
+        kinds.ShouldContain("handed_back");
+        var job = await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(30));
+        job.GetProperty("attempt").GetInt32().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task EntriesLeftByADeadConsumer_AreTakenOver_AndTheirJobsRun()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var id = await cluster.Client.SubmitDemoAsync(items: 1);
+        var queue = cluster.Api.Services.GetRequiredService<JobQueue>();
+        // A consumer that reads the hint and dies before claiming the job.
+        (await queue.ReadAsync("default", "ghost-consumer", 10)).Single().JobId.ShouldBe(id);
+
+        await cluster.StartWorkerAsync();
+
+        await cluster.Client.WaitForStatusAsync(id, "completed");
+        await Eventually.TrueAsync(async () => (await queue.ConsumersAsync("default")).All(c => c.Name != "ghost-consumer"), "the dead consumer to be removed");
+    }
+
+    [Fact]
+    public async Task Stats_CountJobsByStatus_AndShowLiveWorkers()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 1);
+        var id = await cluster.Client.SubmitDemoAsync(items: 1);
+        await cluster.Client.WaitForStatusAsync(id, "completed");
+
+        using var response = await cluster.Client.GetAsync("/api/stats");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var stats = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        stats.GetProperty("counts").GetProperty("completed").GetInt64().ShouldBe(1);
+        stats.GetProperty("workers").GetArrayLength().ShouldBe(1);
+        stats.GetProperty("throughputPerMinute").EnumerateArray().Sum(p => p.GetProperty("completed").GetInt64()).ShouldBe(1);
+        stats.GetProperty("durationSeconds").GetProperty("count").GetInt64().ShouldBe(1);
+        stats.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("queue").GetString() == "default").GetProperty("pendingInWorkspace").GetInt64().ShouldBe(0);
+    }
+}

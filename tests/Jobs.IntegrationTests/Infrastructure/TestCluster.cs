@@ -1,0 +1,145 @@
+using Jobs.Api;
+using Jobs.Core.Storage;
+using Jobs.Core.Workspaces;
+using Jobs.Worker;
+using Jobs.Worker.Handlers.Demo;
+using Jobs.Worker.Processing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Jobs.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// An API and some workers on a database and Redis key prefix of their own, with timings shortened so that leases,
+/// retries and maintenance play out in seconds. <see cref="Client"/> calls the API as a fresh workspace.
+/// </summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    private readonly Dictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? configureWorkers;
+    private readonly List<ServiceFactory<WorkerEntryPoint>> workers = [];
+
+    private TestCluster(Dictionary<string, string?> settings, Action<IServiceCollection>? configureWorkers)
+    {
+        this.settings = settings;
+        this.configureWorkers = configureWorkers;
+    }
+
+    public ServiceFactory<ApiEntryPoint> Api { get; private set; } = null!;
+
+    public IReadOnlyList<ServiceFactory<WorkerEntryPoint>> Workers => workers;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public Caller Caller { get; private set; } = null!;
+
+    public string DatabaseConnectionString => settings["ConnectionStrings:jobsdb"]!;
+
+    public string RedisKeyPrefix => settings["Jobs:RedisKeyPrefix"]!;
+
+    public static async Task<TestCluster> StartAsync(
+        Servers servers,
+        int workers = 1,
+        string? redisConnectionString = null,
+        int maxConcurrentJobs = 5,
+        IReadOnlyDictionary<string, string?>? overrides = null,
+        Action<IServiceCollection>? configureWorkers = null)
+    {
+        var id = Guid.NewGuid().ToString("N")[..12];
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:jobsdb"] = await servers.CreateDatabaseAsync($"jobs_test_{id}"),
+            ["ConnectionStrings:redis"] = redisConnectionString ?? servers.RedisConnectionString,
+            ["Jobs:RedisKeyPrefix"] = $"t{id}:",
+            ["Worker:Slots"] = "8",
+            ["Worker:LeaseDuration"] = "00:00:03",
+            ["Worker:HeartbeatInterval"] = "00:00:00.500",
+            ["Worker:PollInterval"] = "00:00:00.050",
+            ["Worker:ProgressInterval"] = "00:00:00.100",
+            ["Worker:MaintenanceInterval"] = "00:00:00.200",
+            ["Worker:StaleHintAfter"] = "00:00:02",
+            ["Worker:DeadWorkerAfter"] = "00:00:03",
+            ["Worker:RetryBaseDelay"] = "00:00:00.200",
+            ["Worker:RetryMaxDelay"] = "00:00:01",
+            ["Worker:ShutdownGracePeriod"] = "00:00:00.500",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var cluster = new TestCluster(settings, configureWorkers);
+        cluster.Api = ServiceFactory<ApiEntryPoint>.Start(settings);
+        // Workers publish the types they run; publish them up front so that clusters without workers accept jobs.
+        await cluster.Api.Services.GetRequiredService<IClusterStore>().JobTypeUpsertManyAsync(
+            [new DemoJobHandler().Definition, new TestHandlers.FailPermanently().Definition], CancellationToken.None);
+        (cluster.Client, cluster.Caller) = await cluster.CreateWorkspaceClientAsync(maxConcurrentJobs);
+        for (var i = 0; i < workers; i++)
+        {
+            await cluster.StartWorkerAsync();
+        }
+
+        return cluster;
+    }
+
+    /// <summary>Another workspace with its own user and key, on the same cluster.</summary>
+    public async Task<(HttpClient Client, Caller Caller)> CreateWorkspaceClientAsync(int maxConcurrentJobs = 5)
+    {
+        var apiKey = ApiKeyHasher.NewKey();
+        var caller = await Api.Services.GetRequiredService<IWorkspaceStore>().WorkspaceEnsureAsync(new WorkspaceSeed(
+            Guid.CreateVersion7(), "test", Guid.CreateVersion7(), $"{Guid.NewGuid():N}@test.local", "Tester", apiKey, maxConcurrentJobs), CancellationToken.None);
+        var client = Api.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return (client, caller);
+    }
+
+    public async Task<ServiceFactory<WorkerEntryPoint>> StartWorkerAsync()
+    {
+        var worker = ServiceFactory<WorkerEntryPoint>.Start(settings, services =>
+        {
+            services.AddSingleton<IJobHandler, TestHandlers.FailPermanently>();
+            configureWorkers?.Invoke(services);
+        });
+        workers.Add(worker);
+        var id = IdentityOf(worker).Id;
+        await Eventually.TrueAsync(async () => await ScalarAsync<long>("SELECT count(*) FROM workers WHERE id = @id", ("id", id)) == 1, "the worker to register");
+        return worker;
+    }
+
+    /// <summary>Stops a worker as a deployment would (graceful shutdown).</summary>
+    public async Task StopWorkerAsync(ServiceFactory<WorkerEntryPoint> worker)
+    {
+        workers.Remove(worker);
+        await worker.DisposeAsync();
+    }
+
+    internal static ConsumerService ConsumerOf(ServiceFactory<WorkerEntryPoint> worker) => worker.Services.GetRequiredService<ConsumerService>();
+
+    internal static WorkerIdentity IdentityOf(ServiceFactory<WorkerEntryPoint> worker) => worker.Services.GetRequiredService<WorkerIdentity>();
+
+    /// <summary>Runs SQL against the cluster's database, for arranging states and asserting on rows.</summary>
+    public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(DatabaseConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        return result is DBNull or null ? default : (T)result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var worker in workers)
+        {
+            await worker.DisposeAsync();
+        }
+
+        await Api.DisposeAsync();
+        Client.Dispose();
+    }
+}
