@@ -4,6 +4,7 @@ using Jobs.Api.Auth;
 using Jobs.Api.Jobs;
 using Jobs.Api.Problems;
 using Jobs.Api.Seeding;
+using Jobs.Api.Sessions;
 using Jobs.Api.Stats;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -57,6 +58,10 @@ public static class ApiExtensions
                     QueueLimit = 0,
                 });
             });
+            // Sign-in is anonymous: limit it per client address against password guessing.
+            limiter.AddPolicy(SessionsApi.SignInRateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
@@ -90,6 +95,7 @@ public static class ApiExtensions
         app.MapOpenApi();
         JobsApi.MapJobsApi(app);
         app.MapStatsApi();
+        app.MapSessionsApi();
         return app;
     }
 }

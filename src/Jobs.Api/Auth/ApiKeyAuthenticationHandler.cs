@@ -25,7 +25,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(HeaderName, out var values) || values.ToString() is not { Length: > 0 } key)
+        if (KeyOf(Request) is not { } key)
         {
             return AuthenticateResult.NoResult();
         }
@@ -35,7 +35,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
-        var caller = await cache.GetOrCreateAsync(("api-key", Convert.ToHexString(ApiKeyHasher.Hash(key))), entry =>
+        var caller = await cache.GetOrCreateAsync(CacheKey(key), entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = CacheFor;
             return workspaces.ApiKeyFindCallerAsync(key, Context.RequestAborted);
@@ -50,6 +50,13 @@ public sealed class ApiKeyAuthenticationHandler(
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    /// <summary>Where a key's lookup is cached; sign-out evicts it so a revoked session stops at once.</summary>
+    public static object CacheKey(string apiKey) => ("api-key", Convert.ToHexString(ApiKeyHasher.Hash(apiKey)));
+
+    /// <summary>The API key a request carries, if any.</summary>
+    public static string? KeyOf(HttpRequest request) =>
+        request.Headers.TryGetValue(HeaderName, out var values) && values.ToString() is { Length: > 0 } key ? key : null;
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         ApiProblems.Problem(StatusCodes.Status401Unauthorized, "unauthenticated", "Authentication required",

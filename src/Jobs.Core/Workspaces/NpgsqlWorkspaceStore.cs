@@ -10,6 +10,39 @@ public sealed class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspa
         FROM api_keys k
         WHERE k.key_hash = @key_hash
           AND k.revoked_at IS NULL
+          AND (k.expires_at IS NULL OR k.expires_at > now())
+        """;
+
+    private const string UserFindByEmailSql = """
+        SELECT u.id, u.workspace_id, u.email, u.display_name, u.password_hash, w.name
+        FROM users u
+        JOIN workspaces w ON w.id = u.workspace_id
+        WHERE lower(u.email) = lower(@email)
+        """;
+
+    private const string UserGetSql = """
+        SELECT u.id, u.workspace_id, u.email, u.display_name, u.password_hash, w.name
+        FROM users u
+        JOIN workspaces w ON w.id = u.workspace_id
+        WHERE u.id = @id
+        """;
+
+    private const string SessionCreateSql = """
+        INSERT INTO api_keys (id, workspace_id, user_id, name, key_hash, expires_at)
+        VALUES (@id, @workspace_id, @user_id, 'web session', @key_hash, now() + @lifetime)
+        """;
+
+    private const string ApiKeyRevokeSql = """
+        UPDATE api_keys
+        SET revoked_at = now()
+        WHERE key_hash = @key_hash
+          AND revoked_at IS NULL
+        """;
+
+    private const string UserSetPasswordSql = """
+        UPDATE users
+        SET password_hash = @password_hash
+        WHERE id = @id
         """;
 
     private const string WorkspaceGetSql = """
@@ -41,6 +74,57 @@ public sealed class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspa
         command.Parameters.AddWithValue("key_hash", ApiKeyHasher.Hash(apiKey));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? new Caller(reader.GetGuid(0), reader.GetGuid(1)) : null;
+    }
+
+    public async Task<UserAccount?> UserFindByEmailAsync(string email, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(UserFindByEmailSql);
+        command.Parameters.AddWithValue("email", email);
+        return await ReadUserAsync(command, cancellationToken);
+    }
+
+    public async Task<UserAccount?> UserGetAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(UserGetSql);
+        command.Parameters.AddWithValue("id", userId);
+        return await ReadUserAsync(command, cancellationToken);
+    }
+
+    private static async Task<UserAccount?> ReadUserAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new UserAccount(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5))
+            : null;
+    }
+
+    public async Task UserSetPasswordHashAsync(Guid userId, string passwordHash, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(UserSetPasswordSql);
+        command.Parameters.AddWithValue("id", userId);
+        command.Parameters.AddWithValue("password_hash", passwordHash);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<string> SessionCreateAsync(Caller caller, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var key = ApiKeyHasher.NewKey();
+        await using var command = dataSource.CreateCommand(SessionCreateSql);
+        command.Parameters.AddWithValue("id", Guid.CreateVersion7());
+        command.Parameters.AddWithValue("workspace_id", caller.WorkspaceId);
+        command.Parameters.AddWithValue("user_id", caller.UserId);
+        command.Parameters.AddWithValue("key_hash", ApiKeyHasher.Hash(key));
+        command.Parameters.AddWithValue("lifetime", lifetime);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return key;
+    }
+
+    public async Task ApiKeyRevokeAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ApiKeyRevokeSql);
+        command.Parameters.AddWithValue("key_hash", ApiKeyHasher.Hash(apiKey));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<Workspace?> WorkspaceGetAsync(Guid workspaceId, CancellationToken cancellationToken)
