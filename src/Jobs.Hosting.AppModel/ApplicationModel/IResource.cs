@@ -1,0 +1,7 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>A named part of the app model.</summary>
+public interface IResource
+{
+    string Name { get; }
+}

@@ -1,0 +1,21 @@
+namespace Jobs.Hosting.Local;
+
+/// <param name="DataDirectory">Initialised with initdb when it holds no cluster yet.</param>
+/// <param name="Port">0 picks a free port.</param>
+/// <param name="Password">The <c>postgres</c> user's password, set when the cluster is initialised.</param>
+/// <param name="DeleteDataOnDispose">For throwaway test clusters.</param>
+public sealed record PostgresServerOptions(
+    string DataDirectory,
+    int Port = 0,
+    string Password = "postgres",
+    bool DeleteDataOnDispose = false)
+{
+    /// <summary>Receives each line the server writes (its log goes to stderr).</summary>
+    public Action<string>? Output { get; init; }
+
+    /// <summary>
+    /// Start the server in its own session so a terminal's Ctrl-C reaches only the owner, which can then stop the
+    /// server after the services using it. Leave off in tests: there Ctrl-C reaching the server is the better net.
+    /// </summary>
+    public bool NewSession { get; init; }
+}

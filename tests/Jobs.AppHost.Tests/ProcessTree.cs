@@ -1,0 +1,60 @@
+namespace Jobs.AppHost.Tests;
+
+/// <summary>Reads /proc: which processes descend from a pid, and whether one is still alive.</summary>
+internal static class ProcessTree
+{
+    public static IReadOnlyList<int> Descendants(int root)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var pid) && Stat(pid) is { } stat)
+            {
+                parents[pid] = stat.ParentId;
+            }
+        }
+
+        var found = new List<int>();
+        var frontier = new Queue<int>([root]);
+        while (frontier.TryDequeue(out var parent))
+        {
+            foreach (var (pid, _) in parents.Where(p => p.Value == parent))
+            {
+                found.Add(pid);
+                frontier.Enqueue(pid);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>A zombie has finished; only its parent's bookkeeping is left.</summary>
+    public static bool IsAlive(int pid) => Stat(pid) is { State: not ('Z' or 'X') };
+
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    // "pid (comm) S ppid …": comm may hold spaces and parentheses, so fields are read after the last ')'.
+    private static (char State, int ParentId)? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (fields[0][0], int.Parse(fields[1]));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+}
