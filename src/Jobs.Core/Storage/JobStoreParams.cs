@@ -59,10 +59,11 @@ public sealed record JobCommandResult(Job? Job, bool Applied);
 public sealed record LeaderTerm(string Name, string LeaderId, long Term);
 
 /// <summary>
-/// Which pending jobs need a wake-up hint: due, without a recent hint, and within their workspace's free
-/// concurrency. <see cref="WorkspaceId"/> null means every workspace.
+/// Which pending jobs need a wake-up hint: due, within their workspace's free concurrency, and either without a
+/// live hint or (when <see cref="StaleAfter"/> is given) with a hint older than that. <see cref="WorkspaceId"/>
+/// null means every workspace.
 /// </summary>
-public sealed record JobEnqueueDueParams(Guid? WorkspaceId, TimeSpan StaleAfter, int Limit, LeaderTerm? Leader);
+public sealed record JobEnqueueDueParams(Guid? WorkspaceId, TimeSpan? StaleAfter, int Limit, LeaderTerm? Leader);
 
 /// <summary>A hint to put on a queue's stream.</summary>
 public sealed record JobHint(Guid JobId, Guid WorkspaceId, string Queue);

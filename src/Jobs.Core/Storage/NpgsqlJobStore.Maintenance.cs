@@ -58,27 +58,49 @@ public sealed partial class NpgsqlJobStore
     }
 
     // Per workspace, at most as many hints as it has free slots: more would only be claimed, deferred and
-    // un-hinted again. Ordered by priority, then due time.
+    // un-hinted again. Candidates come from two bounded index ranges (migration 0003): jobs without a live hint,
+    // and, when stale_after is given, jobs whose hint is older than that. Ordered by priority, then due time.
     private static readonly string EnqueueDueSql = $"""
         WITH due AS (
             SELECT d.id
             FROM workspaces w
             CROSS JOIN LATERAL (
-                SELECT p.id
-                FROM jobs p
-                WHERE p.workspace_id = w.id
-                  AND p.status = 'pending'
-                  AND p.run_at <= now()
-                  AND p.cancel_requested_at IS NULL
-                  AND (p.enqueued_at IS NULL OR p.enqueued_at < now() - @stale_after)
-                ORDER BY p.priority DESC, p.run_at, p.id
-                LIMIT greatest(w.max_concurrent_jobs - (
+                SELECT greatest(w.max_concurrent_jobs - (
                     SELECT count(*)
                     FROM jobs r
                     WHERE r.workspace_id = w.id
-                      AND r.status = 'processing'), 0)
+                      AND r.status = 'processing'), 0) AS free_slots
+            ) f
+            CROSS JOIN LATERAL (
+                SELECT c.id
+                FROM (
+                    (SELECT p.id, p.priority, p.run_at
+                     FROM jobs p
+                     WHERE p.workspace_id = w.id
+                       AND p.status = 'pending'
+                       AND p.enqueued_at IS NULL
+                       AND p.run_at <= now()
+                       AND p.cancel_requested_at IS NULL
+                     ORDER BY p.priority DESC, p.run_at, p.id
+                     LIMIT f.free_slots)
+                    UNION ALL
+                    (SELECT p.id, p.priority, p.run_at
+                     FROM jobs p
+                     WHERE @stale_after::interval IS NOT NULL
+                       AND p.status = 'pending'
+                       AND p.enqueued_at IS NOT NULL
+                       AND p.enqueued_at < now() - @stale_after
+                       AND p.workspace_id = w.id
+                       AND p.run_at <= now()
+                       AND p.cancel_requested_at IS NULL
+                     ORDER BY p.enqueued_at
+                     LIMIT f.free_slots)
+                ) c
+                ORDER BY c.priority DESC, c.run_at, c.id
+                LIMIT f.free_slots
             ) d
             WHERE (@workspace_id::uuid IS NULL OR w.id = @workspace_id)
+              AND f.free_slots > 0
             LIMIT @limit
         )
         UPDATE jobs j
@@ -94,7 +116,7 @@ public sealed partial class NpgsqlJobStore
     {
         await using var command = dataSource.CreateCommand(EnqueueDueSql);
         command.Parameters.Add(new NpgsqlParameter("workspace_id", NpgsqlDbType.Uuid) { Value = (object?)parameters.WorkspaceId ?? DBNull.Value });
-        command.Parameters.AddWithValue("stale_after", parameters.StaleAfter);
+        command.Parameters.Add(new NpgsqlParameter("stale_after", NpgsqlDbType.Interval) { Value = (object?)parameters.StaleAfter ?? DBNull.Value });
         command.Parameters.AddWithValue("limit", parameters.Limit);
         AddLeader(command, parameters.Leader);
         var hints = new List<JobHint>();

@@ -26,6 +26,7 @@ internal sealed class ConsumerService(
     private readonly ConcurrentDictionary<Guid, (RunningJob Job, Task Task)> running = new();
     private readonly SemaphoreSlim slotFreed = new(0);
     private readonly WorkerOptions settings = options.Value;
+    private volatile bool cancelSubscribed;
 
     /// <summary>
     /// Fault injection for tests: while set, this worker neither extends its leases nor takes new work, as in a long
@@ -40,7 +41,7 @@ internal sealed class ConsumerService(
         var queues = runner.Queues.ToArray();
         await cluster.JobTypeUpsertManyAsync(runner.Handlers.Select(h => h.Definition).ToList(), stoppingToken);
         await RegisterAsync(queues, stoppingToken);
-        await SubscribeCancelAsync(stoppingToken);
+        await SubscribeCancelAsync();
         logger.LogInformation("Worker {WorkerId} serving {Queues} with {Slots} slots", identity.Id, string.Join(", ", queues), settings.Slots);
 
         var heartbeat = HeartbeatLoopAsync(queues, stoppingToken);
@@ -176,6 +177,11 @@ internal sealed class ConsumerService(
         try
         {
             await RegisterAsync(queues, cancellationToken);
+            if (!cancelSubscribed)
+            {
+                await SubscribeCancelAsync();
+            }
+
             if (HeartbeatsPaused || attempts.Count == 0)
             {
                 return;
@@ -215,10 +221,10 @@ internal sealed class ConsumerService(
     private Task RegisterAsync(string[] queues, CancellationToken cancellationToken) =>
         cluster.WorkerHeartbeatAsync(new WorkerInfo(identity.Id, Environment.MachineName, queues, settings.Slots, identity.StartedAt, time.GetUtcNow()), cancellationToken);
 
-    private async Task SubscribeCancelAsync(CancellationToken stoppingToken)
+    private async Task SubscribeCancelAsync()
     {
         // Cancel requests arrive by pub/sub within milliseconds; the heartbeat reading cancel_requested_at is the
-        // fallback when Redis is down, so failing to subscribe now is not fatal.
+        // fallback when Redis is down, so failing to subscribe now is not fatal: the next heartbeat tries again.
         try
         {
             await bus.SubscribeCancelAsync(jobId =>
@@ -228,13 +234,12 @@ internal sealed class ConsumerService(
                     attempt.Job.Stop(StopReason.CancelRequested);
                 }
             });
+            cancelSubscribed = true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning("Cannot subscribe to cancel requests yet ({Message}); heartbeats will carry them", ex.Message);
         }
-
-        stoppingToken.ThrowIfCancellationRequested();
     }
 
     private async Task DrainAsync()

@@ -116,7 +116,7 @@ internal sealed class JobRunner(
     private async Task HintWorkspaceAsync(Guid workspaceId)
     {
         var hints = await store.JobEnqueueDueAsync(
-            new JobEnqueueDueParams(workspaceId, options.Value.StaleHintAfter, Limit: 100, Leader: null), CancellationToken.None);
+            new JobEnqueueDueParams(workspaceId, StaleAfter: null, Limit: 100, Leader: null), CancellationToken.None);
         await HintAsync(hints);
     }
 
