@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Threading.RateLimiting;
 using Jobs.Api.Auth;
 using Jobs.Api.Jobs;
+using Jobs.Api.Live;
 using Jobs.Api.Problems;
 using Jobs.Api.Seeding;
 using Jobs.Api.Sessions;
@@ -42,7 +44,8 @@ public static class ApiExtensions
 
         services.AddMemoryCache();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName,
+                o => o.TokenPaths = [JobsHub.Path]);
         services.AddAuthorization();
         services.AddRateLimiter(limiter =>
         {
@@ -76,6 +79,11 @@ public static class ApiExtensions
         services.AddSingleton<JobSubmitter>();
         services.AddOpenApi();
 
+        // Live updates (DESIGN §6): one Redis subscription per instance feeds the hub's groups and the SSE streams.
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
+        services.AddSingleton<JobUpdateDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobUpdateDispatcher>());
+
         if (builder.Environment.IsDevelopment())
         {
             services.AddHostedService<DevelopmentSeedService>();
@@ -93,8 +101,9 @@ public static class ApiExtensions
         app.UseRateLimiter();
 
         app.MapOpenApi();
-        JobsApi.MapJobsApi(app);
+        JobsApi.MapJobsApi(app).MapJobEventsApi();
         app.MapStatsApi();
+        app.MapHub<JobsHub>(JobsHub.Path);
         app.MapSessionsApi();
         return app;
     }

@@ -18,4 +18,9 @@ public sealed class ApiOptions
     /// <summary>Largest request body accepted, in bytes (a batch of 1,000 jobs fits).</summary>
     [Range(1024, 256 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>How often an idle Server-Sent Events stream sends a <c>: heartbeat</c> comment, so that proxies and
+    /// load balancers do not close it, and a client notices a dead connection.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan SseHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -10,22 +10,25 @@ namespace Jobs.Api.Auth;
 
 /// <summary>
 /// <c>X-Api-Key</c> → the workspace and user the key was issued to. Lookups are cached for a minute, so a revoked key
-/// stops working within that time.
+/// stops working within that time. Under <see cref="ApiKeyAuthenticationOptions.TokenPaths"/> (the SignalR hubs) the
+/// key may also come as <c>?access_token=</c> or <c>Authorization: Bearer</c>.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    IOptionsMonitor<ApiKeyAuthenticationOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     IWorkspaceStore workspaces,
-    IMemoryCache cache) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+    IMemoryCache cache) : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
+    public const string AccessTokenQueryName = "access_token";
+    private const string BearerPrefix = "Bearer ";
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (KeyOf(Request) is not { } key)
+        if (ReadKey() is not { Length: > 0 } key)
         {
             return AuthenticateResult.NoResult();
         }
@@ -57,6 +60,28 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>The API key a request carries, if any.</summary>
     public static string? KeyOf(HttpRequest request) =>
         request.Headers.TryGetValue(HeaderName, out var values) && values.ToString() is { Length: > 0 } key ? key : null;
+
+    /// <summary><see cref="KeyOf"/>, or on <see cref="ApiKeyAuthenticationOptions.TokenPaths"/> a bearer token or <c>?access_token=</c>.</summary>
+    private string? ReadKey()
+    {
+        if (KeyOf(Request) is { } fromHeader)
+        {
+            return fromHeader;
+        }
+
+        if (!Options.TokenPaths.Any(path => Request.Path.StartsWithSegments(path)))
+        {
+            return null;
+        }
+
+        var authorization = Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization[BearerPrefix.Length..].Trim();
+        }
+
+        return Request.Query[AccessTokenQueryName].ToString();
+    }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         ApiProblems.Problem(StatusCodes.Status401Unauthorized, "unauthenticated", "Authentication required",

@@ -20,7 +20,8 @@ public static class JobsApi
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
 
-    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    /// <summary>Maps the routes; returns the authenticated <c>/api</c> group so that other features can join it.</summary>
+    public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api")
             .RequireAuthorization()
@@ -52,7 +53,7 @@ public static class JobsApi
         api.MapGet("/job-types", ListJobTypes)
             .WithName("ListJobTypes")
             .WithSummary("The job types the workers run, with the JSON schema of each payload");
-        return app;
+        return api;
     }
 
     public static async Task<Results<Accepted<SubmitJobResponse>, ValidationProblem, ProblemHttpResult>> SubmitJob(

@@ -21,14 +21,25 @@ public static class JobsCoreExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(new RedisKeys(builder.Configuration["Jobs:RedisKeyPrefix"] ?? ""));
+        builder.AddJobsEvents();
         services.AddSingleton<IJobStore, NpgsqlJobStore>();
         services.AddSingleton<IClusterStore, NpgsqlClusterStore>();
         services.AddSingleton<IWorkspaceStore, NpgsqlWorkspaceStore>();
         services.AddSingleton<JobQueue>();
-        services.AddSingleton<JobEventBus>();
         services.AddSingleton<JobTypeCatalog>();
         services.AddSingleton<Migrator>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Only the live-update side of the engine: <see cref="RedisKeys"/> (from <c>Jobs:RedisKeyPrefix</c>) and
+    /// <see cref="JobEventBus"/> over the registered <c>IConnectionMultiplexer</c>. For a host that hears events but
+    /// must not reach the database, as the web (DESIGN §2: it references the API and Redis only).
+    /// </summary>
+    public static TBuilder AddJobsEvents<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.TryAddSingleton(new RedisKeys(builder.Configuration["Jobs:RedisKeyPrefix"] ?? ""));
+        builder.Services.TryAddSingleton<JobEventBus>();
         return builder;
     }
 
