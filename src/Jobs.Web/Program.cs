@@ -1,17 +1,17 @@
-using Jobs.Web.Api;
-using Jobs.Web.Components;
+using Jobs.Core.Hosting;
+using Jobs.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddJobsApiClient();
-builder.Services.AddRazorComponents();
+// DESIGN §2: the web reaches the API over HTTP and hears live events from Redis; it never touches the database.
+builder.AddRedisClient("redis");
+builder.AddJobsEvents();
+builder.AddJobsWeb();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.UseStaticFiles();
-app.UseAntiforgery();
-app.MapRazorComponents<App>();
+app.MapJobsWeb();
 
 app.Run();

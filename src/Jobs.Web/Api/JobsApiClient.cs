@@ -1,30 +1,120 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jobs.Web.Auth;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Jobs.Web.Api;
 
-/// <summary>The web's view of the Jobs API, over HTTP as any client would use it.</summary>
-public sealed class JobsApiClient(HttpClient http)
+/// <summary>
+/// The Jobs API as the signed-in user: every request carries the session key from the user's cookie as
+/// <c>X-Api-Key</c>. Typed clients are resolved in the circuit's scope, so the user here is the circuit's user (a
+/// <see cref="DelegatingHandler"/> would live in the client factory's own scope and could not see it).
+/// </summary>
+public sealed class JobsApiClient(HttpClient http, AuthenticationStateProvider authentication, NavigationManager navigation)
 {
-    public async Task<JobListItem[]> ListLatestAsync(int limit, CancellationToken cancellationToken)
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    public async Task<JobListPage> ListJobsAsync(string? status, string? type, int limit, string? cursor, CancellationToken cancellationToken)
     {
-        var page = await http.GetFromJsonAsync<JobListPage>($"/api/jobs?limit={limit}", JsonSerializerOptions.Web, cancellationToken);
-        return page?.Items ?? [];
+        var query = new List<string> { $"limit={limit}" };
+        if (status is not null)
+        {
+            query.Add($"status={Uri.EscapeDataString(status)}");
+        }
+
+        if (type is not null)
+        {
+            query.Add($"type={Uri.EscapeDataString(type)}");
+        }
+
+        if (cursor is not null)
+        {
+            query.Add($"cursor={Uri.EscapeDataString(cursor)}");
+        }
+
+        return await SendAsync<JobListPage>(HttpMethod.Get, $"/api/jobs?{string.Join('&', query)}", null, cancellationToken);
+    }
+
+    /// <returns>The job, or null when the workspace has no such job (another workspace's job included).</returns>
+    public async Task<JobView?> GetJobAsync(Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAsync<JobView>(HttpMethod.Get, $"/api/jobs/{id}", null, cancellationToken);
+        }
+        catch (ApiProblemException ex) when (ex.Problem.Status == StatusCodes.Status404NotFound)
+        {
+            return null;
+        }
+    }
+
+    public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<TimelineEntry>>(HttpMethod.Get, $"/api/jobs/{id}/timeline", null, cancellationToken);
+
+    /// <exception cref="ApiProblemException">409 when the job can no longer be cancelled.</exception>
+    public Task<JobView> CancelJobAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync<JobView>(HttpMethod.Post, $"/api/jobs/{id}/cancel", null, cancellationToken);
+
+    /// <exception cref="ApiProblemException">409 when the job cannot be retried.</exception>
+    public Task<JobView> RetryJobAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync<JobView>(HttpMethod.Post, $"/api/jobs/{id}/retry", null, cancellationToken);
+
+    public Task<IReadOnlyList<JobTypeView>> ListJobTypesAsync(CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<JobTypeView>>(HttpMethod.Get, "/api/job-types", null, cancellationToken);
+
+    /// <param name="idempotencyKey">One per form submission: a double click or a resent request submits once.</param>
+    /// <exception cref="ApiProblemException">400 with the failing fields, 429 when submitting too fast.</exception>
+    public async Task<SubmittedJob> SubmitJobAsync(string type, JsonObject payload, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs")
+        {
+            Content = JsonContent.Create(new { type, payload }, options: JsonSerializerOptions.Web),
+        };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await SendAsync<SubmittedJob>(request, cancellationToken);
+    }
+
+    public Task<StatsView> GetStatsAsync(CancellationToken cancellationToken) =>
+        SendAsync<StatsView>(HttpMethod.Get, "/api/stats", null, cancellationToken);
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        return await SendAsync<T>(request, cancellationToken);
+    }
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        if (SessionClaims.ApiKeyOf(user) is not { } apiKey)
+        {
+            throw SessionExpired();
+        }
+
+        request.Headers.Add(ApiKeyHeader, apiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            throw SessionExpired();
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+        }
+
+        return await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, cancellationToken)
+            ?? throw new ApiProblemException(new ApiProblem((int)response.StatusCode, "empty_body", "The API answered with an empty body", null, new Dictionary<string, string[]>()));
+    }
+
+    // A full load of the sign-in page, which clears the stale cookie and comes back here after signing in.
+    private SessionExpiredException SessionExpired()
+    {
+        var returnUrl = "/" + navigation.ToBaseRelativePath(navigation.Uri);
+        navigation.NavigateTo(AccountEndpoints.SignInUrl(returnUrl, expired: true), forceLoad: true);
+        return new SessionExpiredException();
     }
 }
-
-public sealed record JobListPage(JobListItem[] Items, string? NextCursor);
-
-public sealed record JobListItem(
-    Guid Id,
-    string Type,
-    string Status,
-    int Progress,
-    string? Stage,
-    long? ProcessedItems,
-    long? TotalItems,
-    string? Error,
-    int Attempt,
-    int MaxAttempts,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt);

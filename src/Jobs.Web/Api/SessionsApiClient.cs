@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Polly.Timeout;
+
+namespace Jobs.Web.Api;
+
+/// <summary>
+/// Sign-in and sign-out against the API. Used from the static sign-in page and the sign-out endpoint, where the key
+/// is at hand (or not yet there), so it takes the key as an argument instead of reading the user.
+/// </summary>
+public sealed class SessionsApiClient(HttpClient http, ILogger<SessionsApiClient> logger)
+{
+    /// <returns>The session, or null when the email or the password is wrong.</returns>
+    public async Task<SessionView?> SignInAsync(string email, string password, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("/api/sessions", new { email, password }, JsonSerializerOptions.Web, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+        }
+
+        return await response.Content.ReadFromJsonAsync<SessionView>(JsonSerializerOptions.Web, cancellationToken);
+    }
+
+    /// <summary>Revokes the key. Best effort: the user is signed out of the web either way, and the key expires.</summary>
+    public async Task SignOutAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Delete, "/api/sessions/current");
+            request.Headers.Add(JobsApiClient.ApiKeyHeader, apiKey);
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Unauthorized)
+            {
+                logger.LogWarning("Revoking the session key answered {Status}; it stays valid until it expires", (int)response.StatusCode);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException)
+        {
+            logger.LogWarning(ex, "Could not revoke the session key; it stays valid until it expires");
+        }
+    }
+}

@@ -1,0 +1,4 @@
+namespace Jobs.Web.Api;
+
+/// <summary>One entry of <c>GET /api/jobs/{id}/timeline</c>: a transition or a stage change.</summary>
+public sealed record TimelineEntry(long Id, string Kind, string Status, string? Stage, int Attempt, string? Message, DateTimeOffset At);

@@ -1,0 +1,34 @@
+using System.Security.Claims;
+using Jobs.Web.Api;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace Jobs.Web.Auth;
+
+/// <summary>
+/// What the session cookie holds: who the user is and the API key the API gave at sign-in. The cookie is encrypted
+/// and signed by data protection, so the key is never readable in the browser.
+/// </summary>
+public static class SessionClaims
+{
+    public const string ApiKey = "jobs:api_key";
+    public const string WorkspaceId = "jobs:workspace_id";
+    public const string WorkspaceName = "jobs:workspace_name";
+
+    public static ClaimsPrincipal ToPrincipal(SessionView session) => new(new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.NameIdentifier, session.Me.UserId.ToString()),
+            new Claim(ClaimTypes.Name, session.Me.DisplayName),
+            new Claim(ClaimTypes.Email, session.Me.Email),
+            new Claim(WorkspaceId, session.Me.WorkspaceId.ToString()),
+            new Claim(WorkspaceName, session.Me.WorkspaceName),
+            new Claim(ApiKey, session.ApiKey),
+        ],
+        CookieAuthenticationDefaults.AuthenticationScheme));
+
+    public static string? ApiKeyOf(ClaimsPrincipal user) => user.FindFirst(ApiKey)?.Value;
+
+    public static Guid? WorkspaceIdOf(ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirst(WorkspaceId)?.Value, out var id) ? id : null;
+
+    public static string? WorkspaceNameOf(ClaimsPrincipal user) => user.FindFirst(WorkspaceName)?.Value;
+}

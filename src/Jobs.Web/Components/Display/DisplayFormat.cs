@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Jobs.Web.Components.Display;
+
+/// <summary>How numbers, money, durations and names read on screen. Invariant culture: the app ships in English.</summary>
+public static partial class DisplayFormat
+{
+    private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Metrics named <c>total_cost</c> or <c>*_cost</c> are US dollars (the workloads' convention).</summary>
+    public static bool IsMoney(string metricName) =>
+        metricName.Equals("total_cost", StringComparison.OrdinalIgnoreCase) || metricName.EndsWith("_cost", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Small amounts keep four decimals ($0.0420): AI and enrichment calls cost fractions of a cent.</summary>
+    public static string Money(decimal amount) =>
+        Math.Abs(amount) < 1m ? amount.ToString("$0.0000", Culture) : amount.ToString("$#,##0.00", Culture);
+
+    public static string Metric(string name, JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number when IsMoney(name) && value.TryGetDecimal(out var amount) => Money(amount),
+        JsonValueKind.Number when value.TryGetInt64(out var whole) => whole.ToString("#,##0", Culture),
+        JsonValueKind.Number => value.GetDouble().ToString("#,##0.###", Culture),
+        JsonValueKind.String => value.GetString() ?? "",
+        JsonValueKind.True => "yes",
+        JsonValueKind.False => "no",
+        JsonValueKind.Null => "—",
+        _ => value.GetRawText(),
+    };
+
+    /// <summary><c>businesses_found</c> → "Businesses found", <c>avgConfidence</c> → "Avg confidence".</summary>
+    public static string Label(string name)
+    {
+        var spaced = WordBoundary().Replace(name, " ").Replace('_', ' ').Replace('-', ' ').Trim().ToLowerInvariant();
+        return spaced.Length == 0 ? name : char.ToUpperInvariant(spaced[0]) + spaced[1..];
+    }
+
+    /// <summary>"42 s", "3 min 05 s", "2 h 07 min".</summary>
+    public static string Duration(TimeSpan duration)
+    {
+        if (duration < TimeSpan.Zero)
+        {
+            duration = TimeSpan.Zero;
+        }
+
+        return duration.TotalSeconds < 60 ? $"{duration.TotalSeconds:0} s"
+            : duration.TotalMinutes < 60 ? $"{(int)duration.TotalMinutes} min {duration.Seconds:00} s"
+            : $"{(int)duration.TotalHours} h {duration.Minutes:00} min";
+    }
+
+    public static string Seconds(double? seconds) =>
+        seconds is { } s ? (s < 10 ? s.ToString("0.00", Culture) : s.ToString("#,##0.0", Culture)) + " s" : "—";
+
+    public static string Count(long? value) => value is { } v ? v.ToString("#,##0", Culture) : "—";
+
+    public static string Time(DateTimeOffset? at) => at is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", Culture) : "—";
+
+    /// <summary>The time of day in UTC, for events of the last hours; <see cref="Time"/> has the date too.</summary>
+    public static string ClockTime(DateTimeOffset at) => at.ToUniversalTime().ToString("HH:mm:ss", Culture);
+
+    /// <summary>"12 s ago", "5 min ago": when something happened, relative to now.</summary>
+    public static string Ago(DateTimeOffset at, DateTimeOffset now) => Duration(now - at) + " ago";
+
+    public static string PrettyJson(JsonElement json) => JsonSerializer.Serialize(json, Indented);
+
+    [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])")]
+    private static partial Regex WordBoundary();
+}

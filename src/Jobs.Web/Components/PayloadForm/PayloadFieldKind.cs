@@ -1,0 +1,13 @@
+namespace Jobs.Web.Components.PayloadForm;
+
+/// <summary>Which input a payload property gets on the new-job form.</summary>
+public enum PayloadFieldKind
+{
+    Integer,
+    Number,
+    Text,
+    Boolean,
+    Choice,
+    /// <summary>Arrays, objects and anything the form has no widget for: typed as JSON.</summary>
+    Json,
+}

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using Jobs.Core.Events;
+using Microsoft.JSInterop;
+using StackExchange.Redis;
+
+namespace Jobs.Web.Live;
+
+/// <summary>
+/// DESIGN §6 on the web side: one pattern subscription per process, fanned out in-process to the components of the
+/// circuits whose user is in the update's workspace. A component subscribes for as long as it is on screen.
+/// </summary>
+public sealed class JobUpdateFeed(JobEventBus bus, ILogger<JobUpdateFeed> logger) : BackgroundService
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+    private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
+
+    /// <summary>
+    /// Calls <paramref name="onUpdate"/> with every update of the workspace until the result is disposed. It runs on
+    /// Redis's thread: a component passes a handler that hops onto its own dispatcher (<c>InvokeAsync</c>).
+    /// </summary>
+    public IDisposable Subscribe(Guid workspaceId, Func<JobUpdate, Task> onUpdate)
+    {
+        var subscription = new Subscription(this, workspaceId, onUpdate);
+        _subscriptions.TryAdd(subscription, 0);
+        return subscription;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Redis may be down when the web starts; once subscribed, the multiplexer resubscribes after reconnecting.
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await bus.SubscribeUpdatesAsync(Dispatch);
+                logger.LogInformation("Listening for live job updates");
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogWarning("Cannot subscribe to live updates yet ({Message}); pages fall back to re-reading", ex.Message);
+                await Task.Delay(RetryDelay, stoppingToken);
+            }
+        }
+    }
+
+    // A linear scan: the subscribers are the components on screen in this process, a few per signed-in tab.
+    private void Dispatch(JobUpdate update)
+    {
+        foreach (var subscription in _subscriptions.Keys)
+        {
+            if (subscription.WorkspaceId == update.WorkspaceId)
+            {
+                _ = DeliverAsync(subscription, update);
+            }
+        }
+    }
+
+    // Not awaited by Dispatch: one slow circuit must not hold up the updates of every other.
+    private async Task DeliverAsync(Subscription subscription, JobUpdate update)
+    {
+        try
+        {
+            await subscription.OnUpdate(update);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or JSDisconnectedException or OperationCanceledException)
+        {
+            // The circuit went away between the update and its delivery; its component unsubscribes as it goes.
+        }
+        catch (Exception ex)
+        {
+            // One component's failure (the API did not answer its re-read, say) must not stop the feed for the rest.
+            logger.LogWarning(ex, "A live-update handler failed for job {JobId}", update.JobId);
+        }
+    }
+
+    private sealed class Subscription(JobUpdateFeed feed, Guid workspaceId, Func<JobUpdate, Task> onUpdate) : IDisposable
+    {
+        public Guid WorkspaceId { get; } = workspaceId;
+
+        public Func<JobUpdate, Task> OnUpdate { get; } = onUpdate;
+
+        public void Dispose() => feed._subscriptions.TryRemove(this, out _);
+    }
+}

@@ -1,0 +1,75 @@
+using Jobs.Web.Api;
+using Jobs.Web.Auth;
+using Jobs.Web.Components;
+using Jobs.Web.Live;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace Jobs.Web;
+
+public static class WebExtensions
+{
+    /// <summary>Blazor (interactive server) with MudBlazor, cookie sign-in, the API clients and the live-event feed.</summary>
+    public static IHostApplicationBuilder AddJobsWeb(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices(config =>
+        {
+            config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            config.SnackbarConfiguration.VisibleStateDuration = 8000;
+            config.SnackbarConfiguration.PreventDuplicates = false;
+        });
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(cookie =>
+            {
+                cookie.Cookie.Name = "jobs.session";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.LoginPath = AccountEndpoints.SignInPath;
+                cookie.LogoutPath = AccountEndpoints.SignOutPath;
+                cookie.ReturnUrlParameter = AccountEndpoints.ReturnUrlParameter;
+                // The cookie lives exactly as long as the API key inside it (set at sign-in); sliding it would
+                // outlive the key and only trade a sign-in page for a 401.
+                cookie.SlidingExpiration = false;
+            });
+        services.AddAuthorization();
+        services.AddCascadingAuthenticationState();
+
+        // Unsafe methods are not retried: a retried POST /api/jobs could submit twice, a retried cancel answers 409.
+        services.ConfigureAll<HttpStandardResilienceOptions>(o => o.Retry.DisableForUnsafeHttpMethods());
+        services.AddHttpClient<SessionsApiClient>(ConfigureApiClient);
+        services.AddHttpClient<JobsApiClient>(ConfigureApiClient);
+
+        services.AddSingleton<JobUpdateFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobUpdateFeed>());
+        return builder;
+    }
+
+    public static WebApplication MapJobsWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
+        return app;
+    }
+
+    private static void ConfigureApiClient(IServiceProvider services, HttpClient client) =>
+        client.BaseAddress = services.GetRequiredService<IOptions<WebOptions>>().Value.ApiBaseAddress;
+}

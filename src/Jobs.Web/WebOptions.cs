@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Jobs.Web;
+
+/// <summary>The web's settings, section <c>Jobs:Web</c>. The defaults suit a developer machine and the tests.</summary>
+public sealed class WebOptions
+{
+    public const string Section = "Jobs:Web";
+
+    /// <summary>The API, by its resource name: service discovery turns it into <c>services__api__http__0</c>.</summary>
+    [Required]
+    public Uri ApiBaseAddress { get; set; } = new("http://api");
+
+    /// <summary>Rows per page of the jobs list (the API allows up to 200).</summary>
+    [Range(1, 200)]
+    public int JobsPageSize { get; set; } = 25;
+
+    /// <summary>
+    /// Live events make the dashboard re-read <c>GET /api/stats</c>, at most this often: a busy workspace publishes
+    /// many updates a second, and one stats query covers them all.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan DashboardMinRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The dashboard also re-reads on this timer, because throughput and worker heartbeats change without an event.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan DashboardRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Pages re-read what they show this often even without events: a missed pub/sub message (Redis restarted, a
+    /// worker's publish failed) must not leave a page stale for good (DESIGN §6).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(15);
+}

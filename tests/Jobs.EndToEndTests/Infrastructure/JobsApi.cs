@@ -1,0 +1,42 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Jobs.EndToEndTests.Infrastructure;
+
+/// <summary>
+/// The API as a test's setup uses it: a session key for a seeded user, jobs submitted and read directly, so that the
+/// browser part of a test is only what it is about.
+/// </summary>
+public sealed class JobsApi : IDisposable
+{
+    private readonly HttpClient _http;
+
+    private JobsApi(HttpClient http) => _http = http;
+
+    public static async Task<JobsApi> SignInAsync(Topology topology, string email)
+    {
+        var http = new HttpClient { BaseAddress = topology.ApiUrl };
+        using var response = await http.PostAsJsonAsync("/api/sessions", new { email, password = topology.Password });
+        response.EnsureSuccessStatusCode();
+        var session = await response.Content.ReadFromJsonAsync<JsonElement>();
+        http.DefaultRequestHeaders.Add("X-Api-Key", session.GetProperty("apiKey").GetString());
+        return new JobsApi(http);
+    }
+
+    public async Task<Guid> SubmitDemoJobAsync(int items, int delayMs)
+    {
+        using var response = await _http.PostAsJsonAsync("/api/jobs", new { type = "demo", payload = new { items, delayMs } });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
+    }
+
+    public async Task<JsonElement> GetJobAsync(Guid id) => await _http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
+
+    /// <summary>Clean-up: stops a job a test left running. A 409 (it finished meanwhile) is as good.</summary>
+    public async Task CancelAsync(Guid id)
+    {
+        using var response = await _http.PostAsync($"/api/jobs/{id}/cancel", null);
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,141 @@
+using System.Text.RegularExpressions;
+using Jobs.EndToEndTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Jobs.EndToEndTests;
+
+/// <summary>Submitting from the generated form, watching a job live, cancelling and retrying it.</summary>
+public sealed class JobPageTests(Topology topology)
+{
+    [Fact]
+    public async Task NewJobForm_SubmitsADemoJob_AndItsPageShowsProgressLive_WithoutAReload()
+    {
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        var page = session.Page;
+
+        // Arrange: the form generated from the demo type's schema.
+        await page.GotoAsync("/jobs/new");
+        // MudSelect renders a combobox element showing the chosen type; the payload fields are real <input>s.
+        await Expect(page.GetByTestId("new-job-type")).ToHaveTextAsync("demo");
+        await Expect(page.GetByTestId("new-job-type")).ToHaveAttributeAsync("role", "combobox");
+        (await page.GetByTestId("field-items").EvaluateAsync<string>("e => e.tagName")).ShouldBe("INPUT");
+        await page.GetByTestId("field-items").FillAsync("40");
+        await page.GetByTestId("field-delayMs").FillAsync("150");
+        await session.ScreenshotAsync("new-job-form");
+
+        // Act
+        await page.GetByTestId("submit-job").ClickAsync();
+
+        // Assert: the job page; a marker on window proves that no reload happens while progress advances.
+        await Expect(page).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
+        await page.EvaluateAsync("() => window.__noReload = true");
+        var progress = page.GetByTestId("job-progress");
+        var seen = new SortedSet<int>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var screenshotTaken = false;
+        while (DateTime.UtcNow < deadline)
+        {
+            var value = int.Parse(await progress.GetAttributeAsync("aria-valuenow") ?? "0");
+            seen.Add(value);
+            if (!screenshotTaken && value is > 30 and < 90)
+            {
+                await session.ScreenshotAsync("job-page-processing");
+                screenshotTaken = true;
+            }
+
+            if (await page.GetByTestId("job-status").GetAttributeAsync("data-status") == "completed")
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        seen.Where(v => v is > 0 and < 100).Count().ShouldBeGreaterThanOrEqualTo(3, $"progress values seen: {string.Join(", ", seen)}");
+        await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed");
+        await Expect(progress).ToHaveAttributeAsync("aria-valuenow", "100");
+        await Expect(page.GetByTestId("job-processed")).ToHaveTextAsync("40 / 40");
+        await Expect(page.GetByTestId("job-stage")).ToHaveTextAsync("processing");
+        await Expect(page.GetByTestId("job-result")).ToContainTextAsync("\"items\": 40");
+        await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync("Completed");
+        await Expect(page.GetByTestId("job-cancel")).ToBeDisabledAsync();
+        await Expect(page.GetByTestId("job-retry")).ToBeDisabledAsync();
+        (await page.EvaluateAsync<bool>("() => window.__noReload === true")).ShouldBeTrue("the page reloaded");
+        await session.ScreenshotAsync("job-page-completed");
+    }
+
+    [Fact]
+    public async Task NewJobForm_ShowsTheApisValidationMessage_OnTheFieldItBelongsTo()
+    {
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        var page = session.Page;
+        await page.GotoAsync("/jobs/new");
+
+        await page.GetByTestId("field-items").FillAsync("200000");
+        await page.GetByTestId("submit-job").ClickAsync();
+
+        var itemsField = page.Locator(".mud-input-control", new() { Has = page.GetByTestId("field-items") });
+        await Expect(itemsField).ToContainTextAsync("Must be at most 100000");
+        await Expect(page).ToHaveURLAsync(new Regex("/jobs/new$"));
+        await session.ScreenshotAsync("new-job-validation");
+    }
+
+    [Fact]
+    public async Task RunningJob_CanBeCancelled_ThenRetried_WithTheButtonsFollowingItsStatus()
+    {
+        var api = await topology.ApiAsync(Topology.DemoEmail);
+        var jobId = await api.SubmitDemoJobAsync(items: 400, delayMs: 100);
+        try
+        {
+            await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+            var page = session.Page;
+            await page.GotoAsync($"/jobs/{jobId}");
+
+            // Arrange: running, with some progress.
+            await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "processing", new() { Timeout = 30_000 });
+            await Expect(page.GetByTestId("job-progress")).Not.ToHaveAttributeAsync("aria-valuenow", "0");
+            await Expect(page.GetByTestId("job-retry")).ToBeDisabledAsync();
+
+            // Act 1: cancel.
+            await page.GetByTestId("job-cancel").ClickAsync();
+
+            await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "cancelled", new() { Timeout = 30_000 });
+            await Expect(page.GetByTestId("job-cancel")).ToBeDisabledAsync();
+            await Expect(page.GetByTestId("job-retry")).ToBeEnabledAsync();
+            await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync("Cancel requested");
+            await session.ScreenshotAsync("job-page-cancelled");
+
+            // Act 2: retry; it runs again from the start.
+            await page.GetByTestId("job-retry").ClickAsync();
+
+            await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "processing", new() { Timeout = 30_000 });
+            await Expect(page.GetByTestId("job-cancel")).ToBeEnabledAsync();
+            await Expect(page.GetByTestId("job-retry")).ToBeDisabledAsync();
+            await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync("Retried");
+            await session.ScreenshotAsync("job-page-retried");
+        }
+        finally
+        {
+            await api.CancelAsync(jobId);
+        }
+    }
+
+    [Fact]
+    public async Task SecondTab_OpenedMidJob_ShowsTheSameLiveState()
+    {
+        var api = await topology.ApiAsync(Topology.DemoEmail);
+        var jobId = await api.SubmitDemoJobAsync(items: 60, delayMs: 100);
+        await using var first = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        await first.Page.GotoAsync($"/jobs/{jobId}");
+        await Expect(first.Page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "processing", new() { Timeout = 30_000 });
+
+        var second = await first.Page.Context.NewPageAsync();
+        await second.GotoAsync($"/jobs/{jobId}");
+
+        await Expect(second.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 30_000 });
+        await Expect(first.Page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed");
+        await Expect(second.GetByTestId("job-processed")).ToHaveTextAsync("60 / 60");
+        (await second.GetByTestId("job-timeline").InnerTextAsync()).ShouldBe(await first.Page.GetByTestId("job-timeline").InnerTextAsync());
+    }
+}

@@ -1,0 +1,53 @@
+using Jobs.EndToEndTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Jobs.EndToEndTests;
+
+/// <summary>A 390×844 phone: the drawer is closed and nothing is wider than the screen.</summary>
+public sealed class PhoneTests(Topology topology)
+{
+    [Fact]
+    public async Task JobPage_OnAPhone_FitsTheScreen_WithTheDrawerCollapsed()
+    {
+        var api = await topology.ApiAsync(Topology.DemoEmail);
+        var jobId = await api.SubmitDemoJobAsync(items: 10, delayMs: 50);
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail, phone: true);
+        var page = session.Page;
+
+        await page.GotoAsync($"/jobs/{jobId}");
+
+        await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("job-progress")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("job-timeline")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" })).Not.ToBeInViewportAsync();
+        (await HorizontalOverflowAsync(page)).ShouldBeLessThanOrEqualTo(0);
+        await session.ScreenshotAsync("phone-job-page");
+
+        await page.GetByTestId("menu-toggle").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" })).ToBeInViewportAsync();
+        await session.ScreenshotAsync("phone-drawer-open", fullPage: false);
+    }
+
+    [Fact]
+    public async Task JobsListAndDashboard_OnAPhone_FitTheScreen_WithoutSidewaysScrolling()
+    {
+        var api = await topology.ApiAsync(Topology.DemoEmail);
+        await api.SubmitDemoJobAsync(items: 3, delayMs: 10);
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail, phone: true);
+        var page = session.Page;
+
+        await Expect(page.GetByTestId("job-row").First).ToBeVisibleAsync();
+
+        (await HorizontalOverflowAsync(page)).ShouldBeLessThanOrEqualTo(0);
+        await session.ScreenshotAsync("phone-jobs-list");
+
+        await page.GotoAsync("/dashboard");
+        await Expect(page.GetByTestId("worker-row").First).ToBeVisibleAsync();
+        (await HorizontalOverflowAsync(page)).ShouldBeLessThanOrEqualTo(0);
+        await session.ScreenshotAsync("phone-dashboard");
+    }
+
+    private static Task<int> HorizontalOverflowAsync(IPage page) =>
+        page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+}
