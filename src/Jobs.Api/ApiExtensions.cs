@@ -61,10 +61,11 @@ public static class ApiExtensions
                     QueueLimit = 0,
                 });
             });
-            // Sign-in is anonymous: limit it per client address against password guessing.
+            // Sign-in is anonymous: a generous limit per client address (the web UI signs in all its users from one
+            // address) against broad scans; SignInThrottle limits each account much more tightly.
             limiter.AddPolicy(SessionsApi.SignInRateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 600, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
@@ -77,6 +78,7 @@ public static class ApiExtensions
 
         services.AddSingleton<JobRequestValidator>();
         services.AddSingleton<JobSubmitter>();
+        services.AddSingleton<SignInThrottle>();
         services.AddOpenApi();
 
         // Live updates (DESIGN §6): one Redis subscription per instance feeds the hub's groups and the SSE streams.

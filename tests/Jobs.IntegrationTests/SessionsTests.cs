@@ -60,6 +60,24 @@ public sealed class SessionsTests(Servers servers)
         problem.GetProperty("errors").TryGetProperty("password", out _).ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task RepeatedFailedSignIns_ForOneAccount_AreThrottled_WithoutLockingOutOthers()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var email = await SetPasswordAsync(cluster, "correct horse");
+        using var anonymous = cluster.Api.CreateClient();
+
+        for (var i = 0; i < 10; i++)
+        {
+            (await anonymous.PostAsync("/api/sessions", new { email, password = $"guess {i}" })).Status.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        using var response = await anonymous.PostAsync("/api/sessions", System.Net.Http.Json.JsonContent.Create(new { email, password = "correct horse" }));
+        response.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        response.Headers.RetryAfter.ShouldNotBeNull();
+        (await anonymous.PostAsync("/api/sessions", new { email = "someone-else@test.local", password = "x" })).Status.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
     private static async Task<string> SetPasswordAsync(TestCluster cluster, string password)
     {
         var store = cluster.Api.Services.GetRequiredService<IWorkspaceStore>();

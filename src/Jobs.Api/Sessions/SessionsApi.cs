@@ -47,6 +47,8 @@ public static class SessionsApi
     public static async Task<Results<Created<SessionResponse>, ValidationProblem, ProblemHttpResult>> SignIn(
         SignInRequest? request,
         IWorkspaceStore workspaces,
+        SignInThrottle throttle,
+        HttpContext httpContext,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -66,7 +68,15 @@ public static class SessionsApi
             return ApiProblems.Validation(errors);
         }
 
-        var user = await workspaces.UserFindByEmailAsync(request!.Email!.Trim(), cancellationToken);
+        if (throttle.TryAttempt(request!.Email!) is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many sign-in attempts",
+                $"Too many attempts for this account: try again in {seconds} s.");
+        }
+
+        var user = await workspaces.UserFindByEmailAsync(request.Email!.Trim(), cancellationToken);
         var hasher = new PasswordHasher<UserAccount>();
         var verified = hasher.VerifyHashedPassword(user!, user?.PasswordHash ?? DummyHash, request.Password!);
         if (user?.PasswordHash is null || verified == PasswordVerificationResult.Failed)
