@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jobs.Core.Events;
+using Jobs.Core.Jobs;
 
 namespace Jobs.Web.Api;
 
@@ -52,5 +53,5 @@ public sealed record JobView(
             UpdatedAt = update.Timestamp,
         };
 
-    public bool IsTerminal => Status is JobStatuses.Completed or JobStatuses.Failed or JobStatuses.Cancelled;
+    public bool IsTerminal => JobStatus.IsFinal(Status);
 }
