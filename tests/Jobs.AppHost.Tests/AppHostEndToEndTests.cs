@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Jobs.Hosting.Local;
+using Jobs.Testing;
 
 namespace Jobs.AppHost.Tests;
 
@@ -41,7 +42,7 @@ public sealed class AppHostEndToEndTests(ITestOutputHelper output) : IDisposable
                 ["NO_COLOR"] = "1",
             },
             [],
-            output);
+            output.WriteLine);
 
         // Arrange: the AppHost reports ready once every resource is healthy.
         await host.WaitForLineAsync(l => l.StartsWith("[apphost] ready", StringComparison.Ordinal), StartTimeout, ct);

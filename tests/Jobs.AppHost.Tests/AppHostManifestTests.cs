@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jobs.Testing;
 
 namespace Jobs.AppHost.Tests;
 
@@ -14,7 +15,7 @@ public sealed class AppHostManifestTests : IAsyncLifetime
         await using var host = AppHostProcess.Start(
             new Dictionary<string, string> { ["JOBS_DATA_DIR"] = Path.Combine(_directory, "data") },
             ["--publisher", "manifest", "--output-path", manifest],
-            output: null);
+            onLine: null);
         (await host.WaitForExitAsync(TimeSpan.FromSeconds(60))).ShouldBeTrue(host.Tail);
         host.ExitCode.ShouldBe(0, host.Tail);
 

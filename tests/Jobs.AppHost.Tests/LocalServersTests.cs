@@ -1,4 +1,5 @@
 using Jobs.Hosting.Local;
+using Jobs.Testing;
 using Npgsql;
 
 namespace Jobs.AppHost.Tests;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using Jobs.Hosting.Local;
+using Jobs.Testing;
 using Microsoft.Playwright;
 
 [assembly: AssemblyFixture(typeof(Jobs.EndToEndTests.Infrastructure.Topology))]
@@ -22,6 +23,7 @@ public sealed class Topology : IAsyncLifetime
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _signedInStates = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<JobsApi>>> _apis = new();
     private AppHostProcess? _host;
+    private StreamWriter? _hostLog;
     private IPlaywright? _playwright;
 
     /// <summary>The seeded users' password for this run (the API seeds it from <c>JOBS_DEV_PASSWORD</c>).</summary>
@@ -47,8 +49,9 @@ public sealed class Topology : IAsyncLifetime
         var webPort = FreePort.Next();
         ApiUrl = new Uri($"http://127.0.0.1:{apiPort}");
         WebUrl = new Uri($"http://127.0.0.1:{webPort}");
+        // The AppHost's whole output, beside the screenshots: the tail in failure messages is rarely all one needs.
+        _hostLog = new StreamWriter(Path.Combine(ResultsDirectory, "end-to-end-apphost.log")) { AutoFlush = true };
         _host = AppHostProcess.Start(
-            Metadata("AppHostPath"),
             new Dictionary<string, string>
             {
                 ["JOBS_DATA_DIR"] = _dataDirectory,
@@ -61,7 +64,8 @@ public sealed class Topology : IAsyncLifetime
                 // Small pages, so that "Load more" is reached with a handful of jobs (the AppHost's children inherit it).
                 ["Jobs__Web__JobsPageSize"] = JobsPageSize.ToString(),
             },
-            Path.Combine(ResultsDirectory, "end-to-end-apphost.log"));
+            [],
+            _hostLog.WriteLine);
 
         await _host.WaitForLineAsync(l => l.StartsWith("[apphost] ready", StringComparison.Ordinal), StartTimeout, CancellationToken.None);
         using (var http = new HttpClient { BaseAddress = WebUrl })
@@ -118,6 +122,12 @@ public sealed class Topology : IAsyncLifetime
         if (_host is not null)
         {
             await _host.DisposeAsync();
+        }
+
+        // After the AppHost: it writes to the log until it is disposed.
+        if (_hostLog is not null)
+        {
+            await _hostLog.DisposeAsync();
         }
 
         if (Directory.Exists(_dataDirectory))

@@ -1,8 +1,12 @@
-namespace Jobs.AppHost.Tests;
+namespace Jobs.Testing;
 
-/// <summary>Reads /proc: which processes descend from a pid, and whether one is still alive.</summary>
-internal static class ProcessTree
+/// <summary>
+/// Reads /proc: which processes descend from a pid, whether one is still alive, what it runs. The AppHost starts
+/// servers and services as children; tests and <see cref="AppHostProcess"/> need them to prove or ensure nothing is left.
+/// </summary>
+public static class ProcessTree
 {
+    /// <summary>Read before a stop: once a parent is gone, its children are re-parented and no longer found under it.</summary>
     public static IReadOnlyList<int> Descendants(int root)
     {
         var parents = new Dictionary<int, int>();
@@ -39,6 +43,7 @@ internal static class ProcessTree
         }
         catch (IOException)
         {
+            // The process ended while we looked: nothing to match against.
             return "";
         }
     }
@@ -54,6 +59,7 @@ internal static class ProcessTree
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
+            // The process ended while we looked.
             return null;
         }
     }
