@@ -29,6 +29,9 @@ internal sealed class ProgressReporter : IAsyncDisposable
     private string? message;
     private readonly JsonObject metrics;
     private bool dirty;
+    // A stage change whose event is not written yet. Whichever flush writes next carries it, so that a periodic flush
+    // that happens to write the new stage first cannot leave the timeline without the stage's event.
+    private bool stageEventPending;
     private int disposed;
 
     public ProgressReporter(Job job, IJobStore store, JobEventBus bus, TimeSpan interval, Action onLeaseLost)
@@ -56,6 +59,7 @@ internal sealed class ProgressReporter : IAsyncDisposable
             }
 
             stageChanged = newStage is not null && newStage != stage;
+            stageEventPending |= stageChanged;
             stage = newStage ?? stage;
             processedItems = processed ?? processedItems;
             totalItems = total ?? totalItems;
@@ -105,6 +109,7 @@ internal sealed class ProgressReporter : IAsyncDisposable
         }
     }
 
+    /// <param name="stageChanged">True for the handler's own write of a stage change, which it waits for; false for the periodic flush.</param>
     private async Task FlushAsync(bool stageChanged, CancellationToken cancellationToken)
     {
         await writeLock.WaitAsync(cancellationToken);
@@ -119,7 +124,8 @@ internal sealed class ProgressReporter : IAsyncDisposable
                 }
 
                 dirty = false;
-                parameters = SnapshotLocked(stageChanged);
+                parameters = SnapshotLocked(stageEventPending);
+                stageEventPending = false;
                 message = null;
             }
 
@@ -130,11 +136,13 @@ internal sealed class ProgressReporter : IAsyncDisposable
             }
             catch (Exception ex) when ((ex is Npgsql.NpgsqlException or TimeoutException) && !stageChanged)
             {
-                // Progress is best effort: keep the values for the next tick. A stage change must not be lost, so
-                // its failure reaches the handler, which then fails (and is retried) like any other error.
+                // Progress is best effort: keep the values (and the stage event they carried) for the next write. A stage
+                // change must not be lost, so the failure of the handler's own write of it reaches the handler, which
+                // then fails (and is retried) like any other error.
                 lock (stateLock)
                 {
                     dirty = true;
+                    stageEventPending |= parameters.StageChanged;
                 }
 
                 return;
