@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Threading.RateLimiting;
 using Jobs.Api.Auth;
+using Jobs.Api.Campaigns;
 using Jobs.Api.Jobs;
 using Jobs.Api.Live;
 using Jobs.Api.Problems;
@@ -105,6 +106,7 @@ public static class ApiExtensions
         app.MapOpenApi();
         JobsApi.MapJobsApi(app).MapJobEventsApi();
         app.MapStatsApi();
+        app.MapCampaignsApi();
         app.MapHub<JobsHub>(JobsHub.Path);
         app.MapSessionsApi();
         return app;

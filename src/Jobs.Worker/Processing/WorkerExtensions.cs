@@ -1,4 +1,6 @@
 using Jobs.Worker.Handlers.Demo;
+using Jobs.Worker.Handlers.Leads;
+using Jobs.Worker.Integrations;
 using Jobs.Worker.Maintenance;
 
 namespace Jobs.Worker.Processing;
@@ -19,6 +21,10 @@ public static class WorkerExtensions
         builder.Services.AddHostedService<MaintenanceService>();
 
         builder.Services.AddSingleton<IJobHandler, DemoJobHandler>();
+
+        builder.AddJobsIntegrations();
+        builder.Services.AddSingleton<CampaignWriter>();
+        builder.Services.AddSingleton<IJobHandler, LeadDiscoveryHandler>();
         return builder;
     }
 }

@@ -24,6 +24,9 @@ public static class JobsClient
     public static Task<Guid> SubmitDemoAsync(this HttpClient client, int items, int delayMs = 0, int failAttempts = 0, int? maxAttempts = null, int? timeoutSeconds = null) =>
         client.SubmitAsync(new { type = "demo", payload = new { items, delayMs, failAttempts }, maxAttempts, timeoutSeconds });
 
+    public static Task<Guid> SubmitLeadsAsync(this HttpClient client, string businessType, string location, int maxResults, int minConfidenceScore, int? maxAttempts = null) =>
+        client.SubmitAsync(new { type = "leads.discover", payload = new { businessType, location, maxResults, minConfidenceScore }, maxAttempts });
+
     public static async Task<JsonElement> GetJobAsync(this HttpClient client, Guid id) =>
         await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
 

@@ -1,0 +1,103 @@
+using Jobs.Api.Jobs;
+using Jobs.Api.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Jobs.Api.Campaigns;
+
+/// <summary>
+/// The campaigns that <c>leads.discover</c> jobs store, with their leads and a CSV export. Scoped to the caller's
+/// workspace: another workspace's campaign answers exactly like one that does not exist (DESIGN §7).
+/// </summary>
+public static class CampaignsApi
+{
+    public static RouteGroupBuilder MapCampaignsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api")
+            .RequireAuthorization()
+            .WithTags("Campaigns");
+
+        api.MapGet("/campaigns", ListCampaigns)
+            .WithName("ListCampaigns")
+            .WithSummary("Campaigns of lead discovery, newest first, with keyset pagination");
+        api.MapGet("/campaigns/{id}", GetCampaign)
+            .WithName("GetCampaign")
+            .WithSummary("One campaign with its leads, the most confident first");
+        api.MapGet("/campaigns/{id}/leads.csv", ExportLeadsCsv)
+            .WithName("ExportCampaignLeadsCsv")
+            .WithSummary("The campaign's leads as a CSV file");
+        return api;
+    }
+
+    public static async Task<Results<Ok<CampaignListResponse>, ValidationProblem>> ListCampaigns(
+        string? limit,
+        string? cursor,
+        [AsParameters] CampaignServices services,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var size = JobsApi.DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, out size) || size is < 1 or > JobsApi.MaxPageSize))
+        {
+            errors["limit"] = [$"must be an integer between 1 and {JobsApi.MaxPageSize}."];
+        }
+
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (Guid.TryParse(cursor, out var parsed))
+            {
+                after = parsed;
+            }
+            else
+            {
+                errors["cursor"] = ["is not a cursor this API returned."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var (items, next) = await services.Reader.CampaignListAsync(services.Caller.WorkspaceId, size, after, cancellationToken);
+        return TypedResults.Ok(new CampaignListResponse(items.Select(CampaignSummaryResponse.From).ToList(), next?.ToString()));
+    }
+
+    public static async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> GetCampaign(
+        string id,
+        [AsParameters] CampaignServices services,
+        CancellationToken cancellationToken)
+    {
+        var workspaceId = services.Caller.WorkspaceId;
+        if (!Guid.TryParse(id, out var campaignId) || await services.Reader.CampaignGetAsync(workspaceId, campaignId, cancellationToken) is not { } campaign)
+        {
+            return NotFound(id);
+        }
+
+        var leads = await services.Reader.LeadListAsync(workspaceId, campaignId, cancellationToken);
+        return TypedResults.Ok(CampaignResponse.From(campaign, leads));
+    }
+
+    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportLeadsCsv(
+        string id,
+        [AsParameters] CampaignServices services,
+        CancellationToken cancellationToken)
+    {
+        var workspaceId = services.Caller.WorkspaceId;
+        if (!Guid.TryParse(id, out var campaignId) || await services.Reader.CampaignGetAsync(workspaceId, campaignId, cancellationToken) is not { } campaign)
+        {
+            return NotFound(id);
+        }
+
+        // Read before the response starts, so that a database error is still a problem response, not a cut-off file.
+        var leads = await services.Reader.LeadListAsync(workspaceId, campaignId, cancellationToken);
+        return TypedResults.Stream(
+            stream => LeadsCsv.WriteAsync(stream, leads, cancellationToken),
+            LeadsCsv.ContentType,
+            LeadsCsv.FileName(campaign.Name));
+    }
+
+    private static ProblemHttpResult NotFound(string id) =>
+        ApiProblems.Problem(StatusCodes.Status404NotFound, "campaign_not_found", "Campaign not found",
+            $"There is no campaign '{(id.Length <= 64 ? id : id[..64] + "…")}' in your workspace.");
+}
