@@ -42,9 +42,11 @@ public sealed class PostgresServer : IAsyncDisposable
 
         var port = options.Port == 0 ? FreePort.Next() : options.Port;
         // No Unix socket (-k ""): nothing here uses one, and its default directory may not exist or be writable.
+        // max_connections: every process (api, each worker, the tests) has an Npgsql pool of up to 100 connections;
+        // 200 ran out under 200 running jobs, and a refused connection fails writes that a wait would have saved.
         var process = StartAsServiceUser(
             Path.Combine(bin, "postgres"),
-            ["-D", dataDirectory, "-p", port.ToString(), "-k", "", "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+            ["-D", dataDirectory, "-p", port.ToString(), "-k", "", "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=500"],
             options.Output,
             options.NewSession);
         var server = new PostgresServer(options, dataDirectory, port, process);

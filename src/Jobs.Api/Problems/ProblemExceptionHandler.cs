@@ -22,15 +22,27 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 (415, "unsupported_media_type", "Send application/json", bad.Message),
             BadHttpRequestException bad =>
                 (bad.StatusCode, "bad_request", "The request could not be read", bad.Message),
+            // The database is overloaded or restarting: nothing was written that the client cannot retry.
+            Npgsql.NpgsqlException { IsTransient: true } or Npgsql.PostgresException { SqlState: "53300" or "57P03" } =>
+                (503, "database_unavailable", "The database is busy", "Try again shortly."),
             _ => (500, "internal_error", "Something went wrong on our side", "The error was logged."),
         };
 
-        if (status >= 500)
+        if (status == 503)
+        {
+            logger.LogWarning("Database unavailable on {Method} {Path}: {Message}", httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+        }
+        else if (status >= 500)
         {
             logger.LogError(exception, "Unhandled exception on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
         }
 
         httpContext.Response.StatusCode = status;
+        if (status == 503)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
