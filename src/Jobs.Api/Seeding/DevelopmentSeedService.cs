@@ -10,12 +10,26 @@ namespace Jobs.Api.Seeding;
 /// </summary>
 public sealed class DevelopmentSeedService(IWorkspaceStore workspaces, IConfiguration configuration, ILogger<DevelopmentSeedService> logger) : IHostedService
 {
+    /// <summary>
+    /// The demo workspace's limit of jobs processing at once (DESIGN §8 starts from 5). The benchmarks raise it
+    /// (<c>Jobs__Dev__MaxConcurrentJobs=250</c>) to have 200 jobs running at once; the seed applies it on every start.
+    /// </summary>
+    public const string MaxConcurrentJobsKey = "Jobs:Dev:MaxConcurrentJobs";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var apiKey = configuration["JOBS_DEV_API_KEY"] is { Length: > 0 } key ? key : DevelopmentSeed.DefaultApiKey;
         var password = configuration["JOBS_DEV_PASSWORD"] is { Length: > 0 } secret ? secret : DevelopmentSeed.DefaultPassword;
+        var maxConcurrentJobs = configuration.GetValue(MaxConcurrentJobsKey, 5);
+        if (maxConcurrentJobs < 1)
+        {
+            throw new InvalidOperationException($"{MaxConcurrentJobsKey} must be at least 1, is {maxConcurrentJobs}.");
+        }
 
-        await SeedAsync(new WorkspaceSeed(DevelopmentSeed.WorkspaceId, "demo", DevelopmentSeed.UserId, DevelopmentSeed.Email, "Demo user", apiKey), password, cancellationToken);
+        await SeedAsync(
+            new WorkspaceSeed(DevelopmentSeed.WorkspaceId, "demo", DevelopmentSeed.UserId, DevelopmentSeed.Email, "Demo user", apiKey, maxConcurrentJobs),
+            password,
+            cancellationToken);
         await SeedAsync(new WorkspaceSeed(DevelopmentSeed.OtherWorkspaceId, "other", DevelopmentSeed.OtherUserId, DevelopmentSeed.OtherEmail, "Other user", DevelopmentSeed.OtherApiKey), password, cancellationToken);
 
         logger.LogInformation(
