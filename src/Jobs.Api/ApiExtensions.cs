@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Threading.RateLimiting;
 using Jobs.Api.Auth;
 using Jobs.Api.Campaigns;
+using Jobs.Api.Contacts;
+using Jobs.Api.Files;
 using Jobs.Api.Jobs;
 using Jobs.Api.Live;
 using Jobs.Api.Problems;
@@ -23,6 +25,7 @@ public static class ApiExtensions
     {
         var services = builder.Services;
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
@@ -107,6 +110,8 @@ public static class ApiExtensions
         JobsApi.MapJobsApi(app).MapJobEventsApi();
         app.MapStatsApi();
         app.MapCampaignsApi();
+        app.MapContactsApi();
+        app.MapFilesApi();
         app.MapHub<JobsHub>(JobsHub.Path);
         app.MapSessionsApi();
         return app;

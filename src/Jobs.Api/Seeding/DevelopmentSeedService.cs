@@ -1,14 +1,21 @@
+using Jobs.Api.Contacts;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Identity;
+using Npgsql;
 
 namespace Jobs.Api.Seeding;
 
 /// <summary>
-/// In Development only: makes sure the demo workspaces, their users (with passwords) and API keys exist, and prints
+/// In Development only: makes sure the demo workspaces, their users (with passwords) and API keys exist, that the demo
+/// workspace has its contacts and sequences (<see cref="DemoContacts"/>), and prints
 /// the credentials so that a developer can call the API and sign in at once. Runs after migrations (hosted services
 /// start in registration order).
 /// </summary>
-public sealed class DevelopmentSeedService(IWorkspaceStore workspaces, IConfiguration configuration, ILogger<DevelopmentSeedService> logger) : IHostedService
+public sealed class DevelopmentSeedService(
+    IWorkspaceStore workspaces,
+    NpgsqlDataSource dataSource,
+    IConfiguration configuration,
+    ILogger<DevelopmentSeedService> logger) : IHostedService
 {
     /// <summary>
     /// The demo workspace's limit of jobs processing at once (DESIGN §8 starts from 5). The benchmarks raise it
@@ -30,6 +37,8 @@ public sealed class DevelopmentSeedService(IWorkspaceStore workspaces, IConfigur
             new WorkspaceSeed(DevelopmentSeed.WorkspaceId, "demo", DevelopmentSeed.UserId, DevelopmentSeed.Email, "Demo user", apiKey, maxConcurrentJobs),
             password,
             cancellationToken);
+        // The contacts workload's demo data (DESIGN §9): 5,000 contacts and a few sequences, missing ones only.
+        await DemoContacts.SeedAsync(dataSource, DevelopmentSeed.WorkspaceId, DemoContacts.DefaultCount, cancellationToken);
         await SeedAsync(new WorkspaceSeed(DevelopmentSeed.OtherWorkspaceId, "other", DevelopmentSeed.OtherUserId, DevelopmentSeed.OtherEmail, "Other user", DevelopmentSeed.OtherApiKey), password, cancellationToken);
 
         logger.LogInformation(

@@ -1,5 +1,6 @@
 using Jobs.Core.Catalog;
 using Jobs.Core.Events;
+using Jobs.Core.Files;
 using Jobs.Core.Queue;
 using Jobs.Core.Storage;
 using Jobs.Core.Workspaces;
@@ -13,7 +14,7 @@ namespace Jobs.Core.Hosting;
 public static class JobsCoreExtensions
 {
     /// <summary>
-    /// The engine's stores, queue, event bus and catalog, over the <c>NpgsqlDataSource</c> and
+    /// The engine's stores (jobs, workspaces, files), queue, event bus and catalog, over the <c>NpgsqlDataSource</c> and
     /// <c>IConnectionMultiplexer</c> that <c>AddNpgsqlDataSource("jobsdb")</c> and <c>AddRedisClient("redis")</c>
     /// registered. <c>Jobs:RedisKeyPrefix</c> optionally namespaces every Redis key.
     /// </summary>
@@ -25,6 +26,7 @@ public static class JobsCoreExtensions
         services.AddSingleton<IJobStore, NpgsqlJobStore>();
         services.AddSingleton<IClusterStore, NpgsqlClusterStore>();
         services.AddSingleton<IWorkspaceStore, NpgsqlWorkspaceStore>();
+        services.AddSingleton<IFileStore, NpgsqlFileStore>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobTypeCatalog>();
         services.AddSingleton<Migrator>();

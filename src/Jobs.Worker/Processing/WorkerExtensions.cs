@@ -1,3 +1,4 @@
+using Jobs.Worker.Handlers.Contacts;
 using Jobs.Worker.Handlers.Demo;
 using Jobs.Worker.Handlers.Leads;
 using Jobs.Worker.Integrations;
@@ -25,6 +26,7 @@ public static class WorkerExtensions
         builder.AddJobsIntegrations();
         builder.Services.AddSingleton<CampaignWriter>();
         builder.Services.AddSingleton<IJobHandler, LeadDiscoveryHandler>();
+        builder.Services.AddContactHandlers();
         return builder;
     }
 }

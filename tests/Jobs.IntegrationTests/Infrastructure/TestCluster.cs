@@ -2,6 +2,7 @@ using Jobs.Api;
 using Jobs.Core.Storage;
 using Jobs.Core.Workspaces;
 using Jobs.Worker;
+using Jobs.Worker.Handlers.Contacts;
 using Jobs.Worker.Handlers.Demo;
 using Jobs.Worker.Handlers.Leads;
 using Jobs.Worker.Processing;
@@ -74,7 +75,8 @@ public sealed class TestCluster : IAsyncDisposable
         cluster.Api = ServiceFactory<ApiEntryPoint>.Start(settings);
         // Workers publish the types they run; publish them up front so that clusters without workers accept jobs.
         await cluster.Api.Services.GetRequiredService<IClusterStore>().JobTypeUpsertManyAsync(
-            [new DemoJobHandler().Definition, LeadDiscoveryHandler.JobType, new TestHandlers.FailPermanently().Definition], CancellationToken.None);
+            [new DemoJobHandler().Definition, LeadDiscoveryHandler.JobType, .. ContactsWorkerExtensions.JobTypes, new TestHandlers.FailPermanently().Definition],
+            CancellationToken.None);
         (cluster.Client, cluster.Caller) = await cluster.CreateWorkspaceClientAsync(maxConcurrentJobs);
         for (var i = 0; i < workers; i++)
         {

@@ -1,0 +1,110 @@
+using Jobs.Api.Jobs;
+using Jobs.Api.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Jobs.Api.Contacts;
+
+/// <summary>
+/// The contacts and sequences that the contact jobs (<c>contacts.*</c>) work on. Changes go through those jobs; these
+/// endpoints read, scoped to the caller's workspace.
+/// </summary>
+public static class ContactsApi
+{
+    public const int MaxTagLength = 50;
+    public const int MaxSearchLength = 100;
+
+    public static RouteGroupBuilder MapContactsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api")
+            .RequireAuthorization()
+            .WithTags("Contacts");
+
+        api.MapGet("/contacts", ListContacts)
+            .WithName("ListContacts")
+            .WithSummary("Contacts, filtered by tag, search text and flags, newest first or by email, with keyset pagination");
+        api.MapGet("/sequences", ListSequences)
+            .WithName("ListSequences")
+            .WithSummary("The sequences contacts can be subscribed to, with how many are enrolled in each");
+        return api;
+    }
+
+    public static async Task<Results<Ok<ContactListResponse>, ValidationProblem>> ListContacts(
+        string? tag,
+        string? search,
+        string? optedOut,
+        string? doNotContact,
+        string? sort,
+        string? limit,
+        string? cursor,
+        [AsParameters] ContactServices services,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var normalizedTag = string.IsNullOrWhiteSpace(tag) ? null : tag.Trim().ToLowerInvariant();
+        if (normalizedTag is { Length: > MaxTagLength })
+        {
+            errors["tag"] = [$"must be at most {MaxTagLength} characters long."];
+        }
+
+        if (search is { Length: > MaxSearchLength })
+        {
+            errors["search"] = [$"must be at most {MaxSearchLength} characters long."];
+        }
+
+        var opted = Flag("optedOut", optedOut, errors);
+        var dnc = Flag("doNotContact", doNotContact, errors);
+        ContactSort? order = sort?.ToLowerInvariant() switch
+        {
+            null or "newest" => ContactSort.Newest,
+            "email" => ContactSort.Email,
+            _ => null,
+        };
+        if (order is null)
+        {
+            errors["sort"] = ["must be newest or email."];
+        }
+
+        var size = JobsApi.DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, out size) || size is < 1 or > JobsApi.MaxPageSize))
+        {
+            errors["limit"] = [$"must be an integer between 1 and {JobsApi.MaxPageSize}."];
+        }
+
+        ContactCursor? after = null;
+        if (cursor is not null && (!ContactCursor.TryDecode(cursor, out after) || after!.Sort != (order ?? ContactSort.Newest)))
+        {
+            errors["cursor"] = ["is not a cursor this API returned for this sort."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var filter = new ContactFilter(normalizedTag, search, opted, dnc, order!.Value, size, after);
+        var (items, next) = await services.Reader.ContactListAsync(services.Caller.WorkspaceId, filter, cancellationToken);
+        return TypedResults.Ok(new ContactListResponse(items.Select(ContactResponse.From).ToList(), next?.Encode()));
+    }
+
+    public static async Task<Ok<SequenceListResponse>> ListSequences([AsParameters] ContactServices services, CancellationToken cancellationToken)
+    {
+        var sequences = await services.Reader.SequenceListAsync(services.Caller.WorkspaceId, cancellationToken);
+        return TypedResults.Ok(new SequenceListResponse(sequences.Select(s => new SequenceResponse(s.Id, s.Name, s.EnrolledCount, s.CreatedAt)).ToList()));
+    }
+
+    private static bool? Flag(string name, string? value, Dictionary<string, string[]> errors)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (bool.TryParse(value, out var flag))
+        {
+            return flag;
+        }
+
+        errors[name] = ["must be true or false."];
+        return null;
+    }
+}

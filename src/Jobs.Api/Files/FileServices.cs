@@ -1,0 +1,12 @@
+using Jobs.Api.Auth;
+using Jobs.Core.Files;
+using Jobs.Core.Workspaces;
+using Microsoft.Extensions.Options;
+
+namespace Jobs.Api.Files;
+
+/// <summary>What the file endpoints depend on, gathered in one <c>[AsParameters]</c> record.</summary>
+public sealed record FileServices(HttpContext HttpContext, IFileStore Files, IOptions<UploadOptions> Options)
+{
+    public Caller Caller => HttpContext.User.ToCaller();
+}

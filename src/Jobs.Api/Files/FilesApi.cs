@@ -1,0 +1,184 @@
+using System.Buffers;
+using Jobs.Api.Problems;
+using Jobs.Core.Files;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace Jobs.Api.Files;
+
+/// <summary>
+/// Files in and out of jobs: <c>POST /api/uploads</c> stores a file for a job to consume by id (contacts.import), and
+/// <c>GET /api/jobs/{id}/files/{name}</c> downloads a file a job produced (contacts.export). Both stream: an upload is
+/// copied into storage chunk by chunk as it arrives, a download is read from storage as it is sent. Scoped to the
+/// caller's workspace: another workspace's job or file answers exactly like one that does not exist (DESIGN §7).
+/// </summary>
+public static class FilesApi
+{
+    public const string DefaultUploadName = "upload.csv";
+    public const int MaxNameLength = 200;
+
+    /// <summary>Room for a multipart body's boundaries and part headers around the file.</summary>
+    private const long MultipartOverhead = 64 * 1024;
+
+    /// <summary>Raw bodies accepted besides multipart/form-data: CSV as browsers and tools label it.</summary>
+    private static readonly string[] RawContentTypes =
+        ["text/csv", "application/csv", "text/plain", "application/octet-stream", "application/vnd.ms-excel"];
+
+    public static RouteGroupBuilder MapFilesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api")
+            .RequireAuthorization()
+            .WithTags("Files");
+
+        api.MapPost("/uploads", Upload)
+            .WithName("Upload")
+            .WithSummary("Upload a file (multipart/form-data, or the raw body as text/csv) for a job to use by its id")
+            .RequireRateLimiting(ApiExtensions.SubmitRateLimitPolicy);
+        api.MapGet("/jobs/{id}/files/{name}", DownloadJobFile)
+            .WithName("DownloadJobFile")
+            .WithSummary("Download a file a job produced, such as the contacts.csv of contacts.export");
+        return api;
+    }
+
+    public static async Task<Results<Created<UploadResponse>, ValidationProblem, ProblemHttpResult>> Upload(
+        string? name,
+        [AsParameters] FileServices services,
+        CancellationToken cancellationToken)
+    {
+        var request = services.HttpContext.Request;
+        var limit = services.Options.Value.MaxBytes;
+        var multipart = MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            && mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
+        if (!multipart && !RawContentTypes.Contains(mediaType?.MediaType.Value ?? "", StringComparer.OrdinalIgnoreCase))
+        {
+            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send the file as multipart/form-data or text/csv",
+                $"Content-Type '{request.ContentType}' is not accepted here: send a multipart/form-data body with one file, or the file itself as text/csv.");
+        }
+
+        if (request.ContentLength > limit + (multipart ? MultipartOverhead : 0))
+        {
+            return TooLarge(limit);
+        }
+
+        // The API's body limit (Api:MaxRequestBodyBytes) is for JSON; an upload has its own, enforced while copying.
+        if (services.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = limit + MultipartOverhead;
+        }
+
+        Stream body = request.Body;
+        var fileName = name;
+        var contentType = mediaType?.MediaType.Value ?? "text/csv";
+        if (multipart)
+        {
+            var boundary = HeaderUtilities.RemoveQuotes(mediaType!.Boundary).Value;
+            if (string.IsNullOrEmpty(boundary))
+            {
+                return ApiProblems.Validation("file", "is missing: the multipart body has no boundary.");
+            }
+
+            MultipartSection? section;
+            try
+            {
+                var reader = new MultipartReader(boundary, request.Body);
+                while ((section = await reader.ReadNextSectionAsync(cancellationToken)) is not null)
+                {
+                    if (section.GetContentDispositionHeader() is { } disposition && disposition.IsFileDisposition())
+                    {
+                        fileName ??= HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+                        contentType = section.ContentType ?? "text/csv";
+                        break;
+                    }
+                }
+            }
+            catch (Exception e) when (IsUnreadableMultipart(e))
+            {
+                return Unreadable(e);
+            }
+
+            if (section is null)
+            {
+                return ApiProblems.Validation("file", "is missing: send the file as a part with a filename (form field \"file\").");
+            }
+
+            body = section.Body;
+        }
+
+        await using var content = await services.Files.ContentCreateAsync(cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (content.Size + read > limit)
+                {
+                    // Disposing the content discards what was written.
+                    return TooLarge(limit);
+                }
+
+                await content.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        }
+        catch (Exception e) when (multipart && IsUnreadableMultipart(e))
+        {
+            return Unreadable(e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        var upload = await services.Files.UploadInsertAsync(content, new UploadInsertParams(
+            services.Caller.WorkspaceId, services.Caller.UserId, CleanName(fileName), Truncate(contentType, 200)), cancellationToken);
+        return TypedResults.Created((string?)null, new UploadResponse(upload.Id, upload.Name, upload.Size, upload.ContentType, upload.CreatedAt));
+    }
+
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadJobFile(
+        string id,
+        string name,
+        [AsParameters] FileServices services,
+        CancellationToken cancellationToken)
+    {
+        var opened = Guid.TryParse(id, out var jobId) && JobFile.IsValidName(name)
+            ? await services.Files.JobFileOpenReadAsync(services.Caller.WorkspaceId, jobId, name, cancellationToken)
+            : null;
+        if (opened is not { } found)
+        {
+            return ApiProblems.Problem(StatusCodes.Status404NotFound, "file_not_found", "File not found",
+                $"Job '{Shorten(id)}' of your workspace has no file '{Shorten(name)}'.");
+        }
+
+        var (file, content) = found;
+        // The stream is read from storage as the response is written, and disposed (its connection released) after.
+        services.HttpContext.Response.ContentLength = file.Size;
+        return TypedResults.Stream(content, file.ContentType, file.Name);
+    }
+
+    private static ProblemHttpResult TooLarge(long limit) =>
+        ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The file is too large",
+            $"Uploads are limited to {limit} bytes ({limit / (1024.0 * 1024.0):0.#} MB).",
+            new Dictionary<string, object?> { ["maxBytes"] = limit });
+
+    /// <summary>
+    /// A truncated or malformed multipart body. Not Kestrel's own <see cref="BadHttpRequestException"/> (an
+    /// <see cref="IOException"/> too), which <c>ProblemExceptionHandler</c> answers with its status: 413 past the body limit.
+    /// </summary>
+    private static bool IsUnreadableMultipart(Exception e) => e is InvalidDataException or (IOException and not BadHttpRequestException);
+
+    private static ValidationProblem Unreadable(Exception e) =>
+        ApiProblems.Validation("file", $"could not be read from the multipart body: {e.Message}");
+
+    /// <summary>The file's own name, without a client's path, control characters or excess length.</summary>
+    private static string CleanName(string? name)
+    {
+        var clean = new string((Path.GetFileName(name?.Replace('\\', '/')) ?? "").Where(c => !char.IsControl(c)).ToArray()).Trim();
+        return clean.Length == 0 ? DefaultUploadName : Truncate(clean, MaxNameLength);
+    }
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+
+    private static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "…";
+}

@@ -1,0 +1,30 @@
+namespace Jobs.Core.Files;
+
+/// <summary>
+/// Files that jobs consume (uploads) and produce (job files), for any job type. Content is written and read in chunks,
+/// never held whole in memory: start with <see cref="ContentCreateAsync"/>, write to the returned stream, then commit
+/// it as an upload or as a job's file; reads return a stream over one consistent snapshot of the file.
+/// </summary>
+public interface IFileStore
+{
+    /// <summary>New, empty content. Disposing it without committing it discards it.</summary>
+    Task<FileContentWriter> ContentCreateAsync(CancellationToken cancellationToken);
+
+    /// <summary>Commits <paramref name="content"/> as an upload of the caller's workspace.</summary>
+    Task<Upload> UploadInsertAsync(FileContentWriter content, UploadInsertParams parameters, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Commits <paramref name="content"/> as a job's file, replacing a file of the same name (an earlier attempt's).
+    /// Null when the attempt no longer holds its lease: then nothing is stored.
+    /// </summary>
+    Task<JobFile?> JobFileUpsertIfRunningAsync(FileContentWriter content, JobFileUpsertParams parameters, CancellationToken cancellationToken);
+
+    /// <summary>The upload, or null when the workspace has none with that id (another workspace's included).</summary>
+    Task<Upload?> UploadGetAsync(Guid workspaceId, Guid uploadId, CancellationToken cancellationToken);
+
+    /// <summary>The upload and a stream of its content, or null. Dispose the stream: it holds a database connection.</summary>
+    Task<(Upload Upload, Stream Content)?> UploadOpenReadAsync(Guid workspaceId, Guid uploadId, CancellationToken cancellationToken);
+
+    /// <summary>The job's file and a stream of its content, or null. Dispose the stream: it holds a database connection.</summary>
+    Task<(JobFile File, Stream Content)?> JobFileOpenReadAsync(Guid workspaceId, Guid jobId, string name, CancellationToken cancellationToken);
+}

@@ -1,0 +1,222 @@
+using System.Data;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Jobs.Core.Files;
+
+/// <summary>
+/// The one <see cref="IFileStore"/> implementation: content in PostgreSQL large objects, metadata in <c>uploads</c> and
+/// <c>job_files</c> (migration 0005 says why large objects). A file's row and its content commit in one transaction.
+/// </summary>
+public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
+{
+    private const string ContentCreateSql = "SELECT lo_create(0)";
+
+    private const string UploadInsertSql = """
+        INSERT INTO uploads (id, workspace_id, user_id, name, content_type, size, content_oid)
+        VALUES (@id, @workspace_id, @user_id, @name, @content_type, @size, @content_oid)
+        RETURNING created_at
+        """;
+
+    // The engine's fence (DESIGN §5.4), held until the commit: a stale attempt cannot replace the file of the attempt
+    // that took over. Taken only at the end, after the content is written, so the job row is locked for milliseconds.
+    private const string LockHeldJobSql = """
+        SELECT 1
+        FROM jobs j
+        WHERE j.id = @job_id
+          AND j.workspace_id = @workspace_id
+          AND j.status = 'processing'
+          AND j.lease_owner = @owner
+          AND j.attempt = @attempt
+        FOR SHARE
+        """;
+
+    // Replacing the content unlinks the earlier attempt's large object (the row's trigger).
+    private const string JobFileUpsertSql = """
+        INSERT INTO job_files (job_id, workspace_id, name, content_type, size, content_oid)
+        VALUES (@job_id, @workspace_id, @name, @content_type, @size, @content_oid)
+        ON CONFLICT (job_id, name) DO UPDATE
+        SET content_type = excluded.content_type,
+            size = excluded.size,
+            content_oid = excluded.content_oid,
+            created_at = now()
+        RETURNING created_at
+        """;
+
+    private const string UploadGetSql = """
+        SELECT u.id, u.workspace_id, u.user_id, u.name, u.content_type, u.size, u.created_at, u.content_oid
+        FROM uploads u
+        WHERE u.workspace_id = @workspace_id
+          AND u.id = @id
+        """;
+
+    private const string JobFileGetSql = """
+        SELECT f.job_id, f.workspace_id, f.name, f.content_type, f.size, f.created_at, f.content_oid
+        FROM job_files f
+        WHERE f.workspace_id = @workspace_id
+          AND f.job_id = @job_id
+          AND f.name = @name
+        """;
+
+    public async Task<FileContentWriter> ContentCreateAsync(CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(ContentCreateSql, connection, transaction);
+            var oid = (uint)(await command.ExecuteScalarAsync(cancellationToken))!;
+            return new FileContentWriter(connection, transaction, oid);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<Upload> UploadInsertAsync(FileContentWriter content, UploadInsertParams parameters, CancellationToken cancellationToken)
+    {
+        await content.FlushAsync(cancellationToken);
+        var id = Guid.CreateVersion7();
+        await using var command = new NpgsqlCommand(UploadInsertSql, content.Connection, content.Transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("workspace_id", parameters.WorkspaceId);
+        command.Parameters.AddWithValue("user_id", parameters.UserId);
+        command.Parameters.AddWithValue("name", parameters.Name);
+        command.Parameters.AddWithValue("content_type", parameters.ContentType);
+        command.Parameters.AddWithValue("size", content.Size);
+        command.Parameters.Add(Oid("content_oid", content.Oid));
+        var createdAt = CreatedAt(await command.ExecuteScalarAsync(cancellationToken));
+        await content.Transaction.CommitAsync(cancellationToken);
+        content.MarkCommitted();
+        return new Upload(id, parameters.WorkspaceId, parameters.UserId, parameters.Name, parameters.ContentType, content.Size, createdAt);
+    }
+
+    public async Task<JobFile?> JobFileUpsertIfRunningAsync(FileContentWriter content, JobFileUpsertParams parameters, CancellationToken cancellationToken)
+    {
+        if (!JobFile.IsValidName(parameters.Name))
+        {
+            throw new ArgumentException($"'{parameters.Name}' cannot name a job's file.", nameof(parameters));
+        }
+
+        await content.FlushAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand(LockHeldJobSql, content.Connection, content.Transaction))
+        {
+            command.Parameters.AddWithValue("job_id", parameters.Lease.JobId);
+            command.Parameters.AddWithValue("workspace_id", parameters.WorkspaceId);
+            command.Parameters.AddWithValue("owner", parameters.Lease.Owner);
+            command.Parameters.AddWithValue("attempt", parameters.Lease.Attempt);
+            if (await command.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                // Left uncommitted: disposing the content rolls it back.
+                return null;
+            }
+        }
+
+        DateTimeOffset createdAt;
+        await using (var command = new NpgsqlCommand(JobFileUpsertSql, content.Connection, content.Transaction))
+        {
+            command.Parameters.AddWithValue("job_id", parameters.Lease.JobId);
+            command.Parameters.AddWithValue("workspace_id", parameters.WorkspaceId);
+            command.Parameters.AddWithValue("name", parameters.Name);
+            command.Parameters.AddWithValue("content_type", parameters.ContentType);
+            command.Parameters.AddWithValue("size", content.Size);
+            command.Parameters.Add(Oid("content_oid", content.Oid));
+            createdAt = CreatedAt(await command.ExecuteScalarAsync(cancellationToken));
+        }
+
+        await content.Transaction.CommitAsync(cancellationToken);
+        content.MarkCommitted();
+        return new JobFile(parameters.Lease.JobId, parameters.WorkspaceId, parameters.Name, parameters.ContentType, content.Size, createdAt);
+    }
+
+    public async Task<Upload?> UploadGetAsync(Guid workspaceId, Guid uploadId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(UploadGetSql);
+        command.Parameters.AddWithValue("workspace_id", workspaceId);
+        command.Parameters.AddWithValue("id", uploadId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadUpload(reader) : null;
+    }
+
+    public async Task<(Upload Upload, Stream Content)?> UploadOpenReadAsync(Guid workspaceId, Guid uploadId, CancellationToken cancellationToken) =>
+        await OpenReadAsync(UploadGetSql, command =>
+        {
+            command.Parameters.AddWithValue("workspace_id", workspaceId);
+            command.Parameters.AddWithValue("id", uploadId);
+        }, ReadUpload, u => u.Size, cancellationToken);
+
+    public async Task<(JobFile File, Stream Content)?> JobFileOpenReadAsync(Guid workspaceId, Guid jobId, string name, CancellationToken cancellationToken) =>
+        await OpenReadAsync(JobFileGetSql, command =>
+        {
+            command.Parameters.AddWithValue("workspace_id", workspaceId);
+            command.Parameters.AddWithValue("job_id", jobId);
+            command.Parameters.AddWithValue("name", name);
+        }, ReadJobFile, f => f.Size, cancellationToken);
+
+    /// <summary>
+    /// Finds the row and opens its content in one repeatable-read transaction, which the returned stream keeps until it
+    /// is disposed: the content read is the one the row describes, even if the file is replaced meanwhile.
+    /// </summary>
+    private async Task<(T File, Stream Content)?> OpenReadAsync<T>(
+        string sql, Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, T> read, Func<T, long> size, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        NpgsqlTransaction? transaction = null;
+        try
+        {
+            transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            T file;
+            uint oid;
+            await using (var command = new NpgsqlCommand(sql, connection, transaction))
+            {
+                bind(command);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    await transaction.DisposeAsync();
+                    await connection.DisposeAsync();
+                    return null;
+                }
+
+                file = read(reader);
+                oid = reader.GetFieldValue<uint>(reader.FieldCount - 1);
+            }
+
+            return (file, new LargeObjectReadStream(connection, transaction, oid, size(file)));
+        }
+        catch
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static Upload ReadUpload(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetGuid(1),
+        reader.GetGuid(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetInt64(5),
+        reader.GetFieldValue<DateTimeOffset>(6));
+
+    private static JobFile ReadJobFile(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetGuid(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetInt64(4),
+        reader.GetFieldValue<DateTimeOffset>(5));
+
+    // Npgsql reads a timestamptz as a UTC DateTime.
+    private static DateTimeOffset CreatedAt(object? value) => new((DateTime)value!, TimeSpan.Zero);
+
+    private static NpgsqlParameter<uint> Oid(string name, uint value) => new(name, NpgsqlDbType.Oid) { TypedValue = value };
+}

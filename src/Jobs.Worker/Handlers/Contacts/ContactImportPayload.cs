@@ -1,0 +1,4 @@
+namespace Jobs.Worker.Handlers.Contacts;
+
+/// <summary>The payload of a <c>contacts.import</c> job: a CSV uploaded first with <c>POST /api/uploads</c>.</summary>
+public sealed record ContactImportPayload(Guid UploadId);

@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+
+namespace Jobs.Worker.Handlers.Contacts;
+
+/// <summary>The pieces of the contact job types' payload schemas that they share.</summary>
+public static class ContactSchemas
+{
+    /// <summary>DESIGN §8: at most 1,000 items in one bulk job (a workspace may set fewer).</summary>
+    public const int MaxContacts = 1000;
+
+    public const string UuidPattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+    public static JsonObject Uuid(string description) => new()
+    {
+        ["type"] = "string", ["pattern"] = UuidPattern, ["description"] = description,
+    };
+
+    public static JsonObject ContactIds(string description) => new()
+    {
+        ["type"] = "array",
+        ["minItems"] = 1,
+        ["maxItems"] = MaxContacts,
+        ["uniqueItems"] = true,
+        ["items"] = Uuid("A contact's id."),
+        ["description"] = description,
+    };
+}

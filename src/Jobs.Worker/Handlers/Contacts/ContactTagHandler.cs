@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jobs.Core.Catalog;
+using Jobs.Core.Jobs;
+using Jobs.Worker.Processing;
+
+namespace Jobs.Worker.Handlers.Contacts;
+
+/// <summary>
+/// <c>contacts.tag</c>: adds tags to up to 1,000 contacts, <see cref="BatchSize"/> contacts per transaction, with
+/// processed/total after each. Idempotent: a tag a contact has already is left as it is, so a rerun changes nothing
+/// the first attempt did and reports the same result.
+/// </summary>
+public sealed class ContactTagHandler(ContactReader reader, ContactWriter writer) : IJobHandler
+{
+    public const string TypeName = "contacts.tag";
+    public const string Stage = "tagging";
+    public const int BatchSize = 200;
+
+    /// <summary>The catalog entry, static so that hosts without the handler's services (test clusters) can publish it.</summary>
+    public static JobTypeDefinition JobType { get; } = new(
+        TypeName,
+        "Adds tags to contacts (tags are case-insensitive); contacts that have a tag already keep it.",
+        "default",
+        new JsonObject
+        {
+            ["type"] = "object",
+            ["additionalProperties"] = false,
+            ["required"] = new JsonArray("contactIds", "tags"),
+            ["properties"] = new JsonObject
+            {
+                ["contactIds"] = ContactSchemas.ContactIds("The contacts to tag, 1 to 1,000."),
+                ["tags"] = new JsonObject
+                {
+                    ["type"] = "array",
+                    ["minItems"] = 1,
+                    ["maxItems"] = ContactTags.MaxPerJob,
+                    ["items"] = new JsonObject
+                    {
+                        ["type"] = "string", ["minLength"] = 1, ["maxLength"] = ContactTags.MaxLength, ["pattern"] = "\\S",
+                        ["description"] = "A tag; stored trimmed and in lower case.",
+                    },
+                    ["description"] = "The tags to add, 1 to 20.",
+                },
+            },
+        },
+        MaxAttempts: 3,
+        TimeoutSeconds: 600);
+
+    public JobTypeDefinition Definition => JobType;
+
+    public async Task<JsonElement> HandleAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var payload = context.GetPayload<ContactTagPayload>();
+        var workspaceId = context.Job.WorkspaceId;
+        var contactIds = payload.ContactIds.Distinct().ToList();
+        var tags = payload.Tags.Select(ContactTags.Normalize).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (tags.Count == 0 || tags.Any(t => t.Length > ContactTags.MaxLength))
+        {
+            throw new NonRetryableJobException($"Tags must be 1 to {ContactTags.MaxLength} characters, not blank.");
+        }
+
+        var settings = await reader.SettingsGetAsync(workspaceId, cancellationToken);
+        if (contactIds.Count > settings.MaxBatchItems)
+        {
+            throw new NonRetryableJobException($"This workspace tags at most {settings.MaxBatchItems} contacts per job; the payload has {contactIds.Count}.");
+        }
+
+        await context.ReportAsync(percent: 0, stage: Stage, processedItems: 0, totalItems: contactIds.Count,
+            message: $"tagging {contactIds.Count} contacts with {string.Join(", ", tags)}");
+        var tagged = 0;
+        var notFound = new List<Guid>();
+        var processed = 0;
+        foreach (var batch in contactIds.Chunk(BatchSize))
+        {
+            var found = await writer.TagInsertManyAsync(context.Job.Lease, workspaceId, batch, tags, cancellationToken)
+                ?? throw FencedTransaction.LeaseLost(context.Job.Id);
+            var foundSet = found.ToHashSet();
+            tagged += found.Count;
+            notFound.AddRange(batch.Where(id => !foundSet.Contains(id)));
+            processed += batch.Length;
+            context.SetMetric("tagged", tagged);
+            context.SetMetric("not_found", notFound.Count);
+            await context.ReportAsync(percent: (int)(processed * 100L / contactIds.Count), processedItems: processed);
+        }
+
+        return JsonSerializer.SerializeToElement(new ContactTagResult(tags, contactIds.Count, tagged, notFound), JsonSerializerOptions.Web);
+    }
+}

@@ -1,0 +1,78 @@
+using Jobs.Core.Jobs;
+using Npgsql;
+
+namespace Jobs.Worker.Processing;
+
+/// <summary>
+/// A transaction for a handler's own writes, fenced by its attempt's lease as the engine's writes are (DESIGN §5.4):
+/// it starts by share-locking the job row while the attempt still holds it, so a stale attempt writes nothing and the
+/// lease cannot change hands before the commit. Keep it short: the lock holds back the job's heartbeat until then.
+/// </summary>
+public sealed class FencedTransaction : IAsyncDisposable
+{
+    private const string LockHeldJobSql = """
+        SELECT 1
+        FROM jobs j
+        WHERE j.id = @job_id
+          AND j.status = 'processing'
+          AND j.lease_owner = @owner
+          AND j.attempt = @attempt
+        FOR SHARE
+        """;
+
+    private readonly NpgsqlConnection connection;
+    private readonly NpgsqlTransaction transaction;
+
+    private FencedTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        this.connection = connection;
+        this.transaction = transaction;
+    }
+
+    /// <returns>The transaction, or null when the attempt no longer holds its lease.</returns>
+    public static async Task<FencedTransaction?> BeginAsync(NpgsqlDataSource dataSource, JobLease lease, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        NpgsqlTransaction? transaction = null;
+        try
+        {
+            transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(LockHeldJobSql, connection, transaction);
+            command.Parameters.AddWithValue("job_id", lease.JobId);
+            command.Parameters.AddWithValue("owner", lease.Owner);
+            command.Parameters.AddWithValue("attempt", lease.Attempt);
+            if (await command.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                await transaction.DisposeAsync();
+                await connection.DisposeAsync();
+                return null;
+            }
+
+            return new FencedTransaction(connection, transaction);
+        }
+        catch
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The exception a handler throws when <see cref="BeginAsync"/> found the lease gone: the attempt ends without an outcome.</summary>
+    public static InvalidOperationException LeaseLost(Guid jobId) =>
+        new($"Job {jobId}: this attempt lost its lease; the attempt that took over does the work.");
+
+    public NpgsqlCommand CreateCommand(string sql) => new(sql, connection, transaction);
+
+    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+}
