@@ -68,6 +68,8 @@ public sealed class FencedTransaction : IAsyncDisposable
 
     public NpgsqlCommand CreateCommand(string sql) => new(sql, connection, transaction);
 
+    public NpgsqlBatch CreateBatch() => new(connection, transaction);
+
     public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jobs.Core.Catalog;
-using Jobs.Core.Jobs;
 using Jobs.Worker.Processing;
 
 namespace Jobs.Worker.Handlers.Contacts;
@@ -19,22 +18,14 @@ public sealed class ContactDeleteHandler(ContactReader reader, ContactWriter wri
     public const int BatchSize = 200;
 
     /// <summary>The catalog entry, static so that hosts without the handler's services (test clusters) can publish it.</summary>
-    public static JobTypeDefinition JobType { get; } = new(
+    public static JobTypeDefinition JobType { get; } = ContactBatches.JobType(
         TypeName,
         "Deletes contacts for good, with their tags and sequence enrollments.",
-        "default",
+        new JsonArray("contactIds"),
         new JsonObject
         {
-            ["type"] = "object",
-            ["additionalProperties"] = false,
-            ["required"] = new JsonArray("contactIds"),
-            ["properties"] = new JsonObject
-            {
-                ["contactIds"] = ContactSchemas.ContactIds("The contacts to delete, 1 to 1,000."),
-            },
-        },
-        MaxAttempts: 3,
-        TimeoutSeconds: 600);
+            ["contactIds"] = ContactSchemas.ContactIds("The contacts to delete, 1 to 1,000."),
+        });
 
     public JobTypeDefinition Definition => JobType;
 
@@ -43,30 +34,10 @@ public sealed class ContactDeleteHandler(ContactReader reader, ContactWriter wri
         var payload = context.GetPayload<ContactDeletePayload>();
         var workspaceId = context.Job.WorkspaceId;
         var contactIds = payload.ContactIds.Distinct().ToList();
-        var settings = await reader.SettingsGetAsync(workspaceId, cancellationToken);
-        if (contactIds.Count > settings.MaxBatchItems)
-        {
-            throw new NonRetryableJobException($"This workspace deletes at most {settings.MaxBatchItems} contacts per job; the payload has {contactIds.Count}.");
-        }
+        var outcome = await ContactBatches.RunAsync(context, reader, contactIds, BatchSize, "deletes", Stage,
+            $"deleting {contactIds.Count} contacts", "deleted",
+            (batch, ct) => writer.ContactDeleteManyAsync(context.Job.Lease, workspaceId, batch, ct), cancellationToken);
 
-        await context.ReportAsync(percent: 0, stage: Stage, processedItems: 0, totalItems: contactIds.Count,
-            message: $"deleting {contactIds.Count} contacts");
-        var deleted = 0;
-        var notFound = new List<Guid>();
-        var processed = 0;
-        foreach (var batch in contactIds.Chunk(BatchSize))
-        {
-            var gone = await writer.ContactDeleteManyAsync(context.Job.Lease, workspaceId, batch, cancellationToken)
-                ?? throw FencedTransaction.LeaseLost(context.Job.Id);
-            var goneSet = gone.ToHashSet();
-            deleted += gone.Count;
-            notFound.AddRange(batch.Where(id => !goneSet.Contains(id)));
-            processed += batch.Length;
-            context.SetMetric("deleted", deleted);
-            context.SetMetric("not_found", notFound.Count);
-            await context.ReportAsync(percent: (int)(processed * 100L / contactIds.Count), processedItems: processed);
-        }
-
-        return JsonSerializer.SerializeToElement(new ContactDeleteResult(contactIds.Count, deleted, notFound), JsonSerializerOptions.Web);
+        return JsonSerializer.SerializeToElement(new ContactDeleteResult(outcome.Total, outcome.Applied, outcome.NotFound), JsonSerializerOptions.Web);
     }
 }

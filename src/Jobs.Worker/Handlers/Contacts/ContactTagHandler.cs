@@ -18,34 +18,26 @@ public sealed class ContactTagHandler(ContactReader reader, ContactWriter writer
     public const int BatchSize = 200;
 
     /// <summary>The catalog entry, static so that hosts without the handler's services (test clusters) can publish it.</summary>
-    public static JobTypeDefinition JobType { get; } = new(
+    public static JobTypeDefinition JobType { get; } = ContactBatches.JobType(
         TypeName,
         "Adds tags to contacts (tags are case-insensitive); contacts that have a tag already keep it.",
-        "default",
+        new JsonArray("contactIds", "tags"),
         new JsonObject
         {
-            ["type"] = "object",
-            ["additionalProperties"] = false,
-            ["required"] = new JsonArray("contactIds", "tags"),
-            ["properties"] = new JsonObject
+            ["contactIds"] = ContactSchemas.ContactIds("The contacts to tag, 1 to 1,000."),
+            ["tags"] = new JsonObject
             {
-                ["contactIds"] = ContactSchemas.ContactIds("The contacts to tag, 1 to 1,000."),
-                ["tags"] = new JsonObject
+                ["type"] = "array",
+                ["minItems"] = 1,
+                ["maxItems"] = ContactTags.MaxPerJob,
+                ["items"] = new JsonObject
                 {
-                    ["type"] = "array",
-                    ["minItems"] = 1,
-                    ["maxItems"] = ContactTags.MaxPerJob,
-                    ["items"] = new JsonObject
-                    {
-                        ["type"] = "string", ["minLength"] = 1, ["maxLength"] = ContactTags.MaxLength, ["pattern"] = "\\S",
-                        ["description"] = "A tag; stored trimmed and in lower case.",
-                    },
-                    ["description"] = "The tags to add, 1 to 20.",
+                    ["type"] = "string", ["minLength"] = 1, ["maxLength"] = ContactTags.MaxLength, ["pattern"] = "\\S",
+                    ["description"] = "A tag; stored trimmed and in lower case.",
                 },
+                ["description"] = "The tags to add, 1 to 20.",
             },
-        },
-        MaxAttempts: 3,
-        TimeoutSeconds: 600);
+        });
 
     public JobTypeDefinition Definition => JobType;
 
@@ -60,30 +52,10 @@ public sealed class ContactTagHandler(ContactReader reader, ContactWriter writer
             throw new NonRetryableJobException($"Tags must be 1 to {ContactTags.MaxLength} characters, not blank.");
         }
 
-        var settings = await reader.SettingsGetAsync(workspaceId, cancellationToken);
-        if (contactIds.Count > settings.MaxBatchItems)
-        {
-            throw new NonRetryableJobException($"This workspace tags at most {settings.MaxBatchItems} contacts per job; the payload has {contactIds.Count}.");
-        }
+        var outcome = await ContactBatches.RunAsync(context, reader, contactIds, BatchSize, "tags", Stage,
+            $"tagging {contactIds.Count} contacts with {string.Join(", ", tags)}", "tagged",
+            (batch, ct) => writer.TagInsertManyAsync(context.Job.Lease, workspaceId, batch, tags, ct), cancellationToken);
 
-        await context.ReportAsync(percent: 0, stage: Stage, processedItems: 0, totalItems: contactIds.Count,
-            message: $"tagging {contactIds.Count} contacts with {string.Join(", ", tags)}");
-        var tagged = 0;
-        var notFound = new List<Guid>();
-        var processed = 0;
-        foreach (var batch in contactIds.Chunk(BatchSize))
-        {
-            var found = await writer.TagInsertManyAsync(context.Job.Lease, workspaceId, batch, tags, cancellationToken)
-                ?? throw FencedTransaction.LeaseLost(context.Job.Id);
-            var foundSet = found.ToHashSet();
-            tagged += found.Count;
-            notFound.AddRange(batch.Where(id => !foundSet.Contains(id)));
-            processed += batch.Length;
-            context.SetMetric("tagged", tagged);
-            context.SetMetric("not_found", notFound.Count);
-            await context.ReportAsync(percent: (int)(processed * 100L / contactIds.Count), processedItems: processed);
-        }
-
-        return JsonSerializer.SerializeToElement(new ContactTagResult(tags, contactIds.Count, tagged, notFound), JsonSerializerOptions.Web);
+        return JsonSerializer.SerializeToElement(new ContactTagResult(tags, outcome.Total, outcome.Applied, outcome.NotFound), JsonSerializerOptions.Web);
     }
 }

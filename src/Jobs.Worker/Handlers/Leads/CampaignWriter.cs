@@ -1,3 +1,4 @@
+using Jobs.Worker.Processing;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,16 +13,6 @@ namespace Jobs.Worker.Handlers.Leads;
 /// </summary>
 public sealed class CampaignWriter(NpgsqlDataSource dataSource)
 {
-    private const string LockHeldJobSql = """
-        SELECT 1
-        FROM jobs j
-        WHERE j.id = @job_id
-          AND j.status = 'processing'
-          AND j.lease_owner = @owner
-          AND j.attempt = @attempt
-        FOR SHARE
-        """;
-
     private const string CampaignUpsertSql = """
         INSERT INTO campaigns (id, workspace_id, job_id, name, business_type, location, max_results, min_confidence, source, stats)
         VALUES (@id, @workspace_id, @job_id, @name, @business_type, @location, @max_results, @min_confidence, @source, @stats)
@@ -72,22 +63,14 @@ public sealed class CampaignWriter(NpgsqlDataSource dataSource)
     /// <returns>The campaign's id (the first attempt's, on a rerun); null when the attempt no longer holds its lease.</returns>
     public async Task<Guid?> CampaignUpsertAsync(CampaignUpsertParams campaign, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        await using (var command = new NpgsqlCommand(LockHeldJobSql, connection, transaction))
+        await using var transaction = await FencedTransaction.BeginAsync(dataSource, campaign.Lease, cancellationToken);
+        if (transaction is null)
         {
-            command.Parameters.AddWithValue("job_id", campaign.Lease.JobId);
-            command.Parameters.AddWithValue("owner", campaign.Lease.Owner);
-            command.Parameters.AddWithValue("attempt", campaign.Lease.Attempt);
-            if (await command.ExecuteScalarAsync(cancellationToken) is null)
-            {
-                return null;
-            }
+            return null;
         }
 
         Guid campaignId;
-        await using (var command = new NpgsqlCommand(CampaignUpsertSql, connection, transaction))
+        await using (var command = transaction.CreateCommand(CampaignUpsertSql))
         {
             command.Parameters.AddWithValue("id", Guid.CreateVersion7());
             command.Parameters.AddWithValue("workspace_id", campaign.WorkspaceId);
@@ -102,7 +85,7 @@ public sealed class CampaignWriter(NpgsqlDataSource dataSource)
             campaignId = (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        await using (var command = new NpgsqlCommand(LeadDeleteOthersSql, connection, transaction))
+        await using (var command = transaction.CreateCommand(LeadDeleteOthersSql))
         {
             command.Parameters.AddWithValue("campaign_id", campaignId);
             command.Parameters.AddWithValue("place_ids", campaign.Leads.Select(l => l.PlaceId).ToArray());
@@ -111,7 +94,7 @@ public sealed class CampaignWriter(NpgsqlDataSource dataSource)
 
         if (campaign.Leads.Count > 0)
         {
-            await using var batch = new NpgsqlBatch(connection, transaction);
+            await using var batch = transaction.CreateBatch();
             foreach (var lead in campaign.Leads)
             {
                 batch.BatchCommands.Add(LeadUpsert(campaignId, campaign.WorkspaceId, lead));
