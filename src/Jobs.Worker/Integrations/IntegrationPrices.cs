@@ -26,4 +26,16 @@ public sealed class IntegrationPrices
     /// <summary>One NeverBounce single verification.</summary>
     [Range(typeof(decimal), "0", "100")]
     public decimal EmailVerifier { get; set; } = 0.008m;
+
+    /// <summary>Chat completions: 1,000 prompt (input) tokens, images included. gpt-4o-mini: $0.15 per million.</summary>
+    [Range(typeof(decimal), "0", "100")]
+    public decimal ChatInputPer1kTokens { get; set; } = 0.00015m;
+
+    /// <summary>Chat completions: 1,000 completion (output) tokens. gpt-4o-mini: $0.60 per million.</summary>
+    [Range(typeof(decimal), "0", "100")]
+    public decimal ChatOutputPer1kTokens { get; set; } = 0.0006m;
+
+    /// <summary>What a chat completion's tokens cost, to a millionth of a dollar.</summary>
+    public decimal ChatCost(Chat.ChatUsage usage) => Math.Round(
+        (usage.PromptTokens * ChatInputPer1kTokens + usage.CompletionTokens * ChatOutputPer1kTokens) / 1000m, 6, MidpointRounding.AwayFromZero);
 }

@@ -1,7 +1,9 @@
+using Jobs.Worker.Integrations.Chat;
 using Jobs.Worker.Integrations.Email;
 using Jobs.Worker.Integrations.Places;
 using Jobs.Worker.Integrations.Simulation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Worker.Integrations;
@@ -24,10 +26,12 @@ public static class IntegrationsExtensions
         AddOptions<PlacesOptions>(services, PlacesOptions.Section);
         AddOptions<EmailFinderOptions>(services, EmailFinderOptions.Section);
         AddOptions<EmailVerifierOptions>(services, EmailVerifierOptions.Section);
+        AddOptions<ChatOptions>(services, ChatOptions.Section);
 
         AddClient<PlacesOptions>(services, GooglePlacesSearch.HttpClientName);
         AddClient<EmailFinderOptions>(services, HunterEmailFinder.HttpClientName);
         AddClient<EmailVerifierOptions>(services, NeverBounceEmailVerifier.HttpClientName);
+        AddChatClient(services);
 
         services.AddSingleton<SimulatedPlacesSearch>();
         services.AddSingleton<GooglePlacesSearch>();
@@ -39,6 +43,10 @@ public static class IntegrationsExtensions
         services.AddSingleton<NeverBounceEmailVerifier>();
         services.AddSingleton<IEmailVerifier>(sp => Choose<EmailVerifierOptions, IEmailVerifier, SimulatedEmailVerifier, NeverBounceEmailVerifier>(sp));
 
+        services.AddSingleton<SimulatedChatCompletions>();
+        services.AddSingleton<OpenAiChatCompletions>();
+        services.AddSingleton<IChatCompletions>(sp => Choose<ChatOptions, IChatCompletions, SimulatedChatCompletions, OpenAiChatCompletions>(sp));
+
         services.AddHostedService<IntegrationsStartupLog>();
         return builder;
     }
@@ -49,6 +57,30 @@ public static class IntegrationsExtensions
     private static void AddClient<TOptions>(IServiceCollection services, string name) where TOptions : IntegrationProvider =>
         services.AddHttpClient(name, (sp, http) =>
             http.BaseAddress = IntegrationHttp.AsBaseAddress(sp.GetRequiredService<IOptions<TOptions>>().Value.BaseUrl));
+
+    /// <summary>
+    /// The chat client waits minutes for a model, far past the standard pipeline's 10 s per attempt and 30 s in all
+    /// (HttpClient's own Timeout is infinite on these clients, so the pipeline's govern), so it gets a standard pipeline of its own: an attempt may take
+    /// <see cref="ChatOptions.Timeout"/>, the call <see cref="ChatOptions.TotalTimeout"/>, and the circuit breaker
+    /// samples over twice an attempt, as the pipeline's validation requires. Retries (429 honouring Retry-After, 5xx)
+    /// are as standard.
+    /// </summary>
+    private static void AddChatClient(IServiceCollection services)
+    {
+        var client = services.AddHttpClient(OpenAiChatCompletions.HttpClientName, (sp, http) =>
+            http.BaseAddress = IntegrationHttp.AsBaseAddress(sp.GetRequiredService<IOptions<ChatOptions>>().Value.BaseUrl));
+#pragma warning disable EXTEXP0001 // Experimental, but the documented way to replace the defaults' pipeline for one client.
+        client.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        client.AddStandardResilienceHandler();
+        services.AddOptions<HttpStandardResilienceOptions>($"{OpenAiChatCompletions.HttpClientName}-standard")
+            .Configure<IOptions<ChatOptions>>((resilience, chat) =>
+            {
+                resilience.AttemptTimeout.Timeout = chat.Value.Timeout;
+                resilience.TotalRequestTimeout.Timeout = chat.Value.TotalTimeout;
+                resilience.CircuitBreaker.SamplingDuration = chat.Value.Timeout * 2 + TimeSpan.FromSeconds(1);
+            });
+    }
 
     private static TService Choose<TOptions, TService, TSimulated, TReal>(IServiceProvider services)
         where TOptions : IntegrationProvider

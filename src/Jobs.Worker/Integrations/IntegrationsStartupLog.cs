@@ -1,3 +1,4 @@
+using Jobs.Worker.Integrations.Chat;
 using Jobs.Worker.Integrations.Email;
 using Jobs.Worker.Integrations.Places;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,7 @@ internal sealed class IntegrationsStartupLog(
     IOptions<PlacesOptions> places,
     IOptions<EmailFinderOptions> emailFinder,
     IOptions<EmailVerifierOptions> emailVerifier,
+    IOptions<ChatOptions> chat,
     ILogger<IntegrationsStartupLog> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -19,6 +21,7 @@ internal sealed class IntegrationsStartupLog(
         Log("Places search", PlacesOptions.Section, places.Value);
         Log("Email finder", EmailFinderOptions.Section, emailFinder.Value);
         Log("Email verifier", EmailVerifierOptions.Section, emailVerifier.Value);
+        Log("Chat completions", ChatOptions.Section, chat.Value);
         return Task.CompletedTask;
     }
 

@@ -1,5 +1,6 @@
 using Jobs.Worker.Handlers.Contacts;
 using Jobs.Worker.Handlers.Demo;
+using Jobs.Worker.Handlers.Journeys;
 using Jobs.Worker.Handlers.Leads;
 using Jobs.Worker.Integrations;
 using Jobs.Worker.Maintenance;
@@ -27,6 +28,7 @@ public static class WorkerExtensions
         builder.Services.AddSingleton<CampaignWriter>();
         builder.Services.AddSingleton<IJobHandler, LeadDiscoveryHandler>();
         builder.Services.AddContactHandlers();
+        builder.Services.AddJourneyHandlers();
         return builder;
     }
 }

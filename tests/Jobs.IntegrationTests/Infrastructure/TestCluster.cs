@@ -4,6 +4,7 @@ using Jobs.Core.Workspaces;
 using Jobs.Worker;
 using Jobs.Worker.Handlers.Contacts;
 using Jobs.Worker.Handlers.Demo;
+using Jobs.Worker.Handlers.Journeys;
 using Jobs.Worker.Handlers.Leads;
 using Jobs.Worker.Processing;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,7 +76,7 @@ public sealed class TestCluster : IAsyncDisposable
         cluster.Api = ServiceFactory<ApiEntryPoint>.Start(settings);
         // Workers publish the types they run; publish them up front so that clusters without workers accept jobs.
         await cluster.Api.Services.GetRequiredService<IClusterStore>().JobTypeUpsertManyAsync(
-            [new DemoJobHandler().Definition, LeadDiscoveryHandler.JobType, .. ContactsWorkerExtensions.JobTypes, new TestHandlers.FailPermanently().Definition],
+            [new DemoJobHandler().Definition, LeadDiscoveryHandler.JobType, .. ContactsWorkerExtensions.JobTypes, .. JourneyWorkerExtensions.JobTypes, new TestHandlers.FailPermanently().Definition],
             CancellationToken.None);
         (cluster.Client, cluster.Caller) = await cluster.CreateWorkspaceClientAsync(maxConcurrentJobs);
         for (var i = 0; i < workers; i++)

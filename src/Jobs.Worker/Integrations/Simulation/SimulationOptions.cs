@@ -22,4 +22,8 @@ public sealed class SimulationOptions
 
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan EmailVerifierLatency { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>A chat completion: models take seconds to minutes; a few seconds shows the waiting without wasting time.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ChatLatency { get; set; } = TimeSpan.FromSeconds(4);
 }
