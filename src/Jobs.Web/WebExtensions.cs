@@ -46,6 +46,7 @@ public static class WebExtensions
         services.ConfigureAll<HttpStandardResilienceOptions>(o => o.Retry.DisableForUnsafeHttpMethods());
         services.AddHttpClient<SessionsApiClient>(ConfigureApiClient);
         services.AddHttpClient<JobsApiClient>(ConfigureApiClient);
+        services.AddHttpClient(DownloadEndpoints.ClientName, ConfigureApiClient);
 
         services.AddSingleton<JobUpdateFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<JobUpdateFeed>());
@@ -67,6 +68,7 @@ public static class WebExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapDownloadEndpoints();
         return app;
     }
 

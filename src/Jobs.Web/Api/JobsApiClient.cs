@@ -80,6 +80,68 @@ public sealed class JobsApiClient(HttpClient http, AuthenticationStateProvider a
     public Task<StatsView> GetStatsAsync(CancellationToken cancellationToken) =>
         SendAsync<StatsView>(HttpMethod.Get, "/api/stats", null, cancellationToken);
 
+    public async Task<CampaignListPage> ListCampaignsAsync(int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var path = $"/api/campaigns?limit={limit}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
+        return await SendAsync<CampaignListPage>(HttpMethod.Get, path, null, cancellationToken);
+    }
+
+    /// <returns>The campaign with its leads, or null when the workspace has no such campaign.</returns>
+    public async Task<CampaignView?> GetCampaignAsync(Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAsync<CampaignView>(HttpMethod.Get, $"/api/campaigns/{id}", null, cancellationToken);
+        }
+        catch (ApiProblemException ex) when (ex.Problem.Status == StatusCodes.Status404NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<ContactListPage> ListContactsAsync(ContactFilters filters, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var query = new List<string> { $"limit={limit}" };
+        if (filters.Tag is { Length: > 0 } tag)
+        {
+            query.Add($"tag={Uri.EscapeDataString(tag)}");
+        }
+
+        if (filters.Search is { Length: > 0 } search)
+        {
+            query.Add($"search={Uri.EscapeDataString(search)}");
+        }
+
+        if (filters.OptedOut is { } optedOut)
+        {
+            query.Add($"optedOut={(optedOut ? "true" : "false")}");
+        }
+
+        if (filters.DoNotContact is { } doNotContact)
+        {
+            query.Add($"doNotContact={(doNotContact ? "true" : "false")}");
+        }
+
+        if (cursor is not null)
+        {
+            query.Add($"cursor={Uri.EscapeDataString(cursor)}");
+        }
+
+        return await SendAsync<ContactListPage>(HttpMethod.Get, $"/api/contacts?{string.Join('&', query)}", null, cancellationToken);
+    }
+
+    public Task<SequenceListPage> ListSequencesAsync(CancellationToken cancellationToken) =>
+        SendAsync<SequenceListPage>(HttpMethod.Get, "/api/sequences", null, cancellationToken);
+
+    /// <summary>Streams a CSV to <c>POST /api/uploads</c> as the raw body.</summary>
+    /// <exception cref="ApiProblemException">413 when the file is too large, 429 when uploading too fast.</exception>
+    public Task<UploadView> UploadCsvAsync(Stream content, string fileName, CancellationToken cancellationToken)
+    {
+        var body = new StreamContent(content);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        return SendAsync<UploadView>(HttpMethod.Post, $"/api/uploads?name={Uri.EscapeDataString(fileName)}", body, cancellationToken);
+    }
+
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };

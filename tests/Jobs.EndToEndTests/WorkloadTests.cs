@@ -1,0 +1,114 @@
+using System.Text.RegularExpressions;
+using Jobs.EndToEndTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Jobs.EndToEndTests;
+
+/// <summary>The workloads' pages: lead discovery and its campaign, and bulk actions on the contacts page.</summary>
+public sealed class WorkloadTests(Topology topology)
+{
+    [Fact]
+    public async Task LeadDiscovery_FromTheNewJobForm_OpensItsCampaign_WithLeadsAndACsvExport()
+    {
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        var page = session.Page;
+
+        // Arrange: the form for leads.discover.
+        await page.GotoAsync("/jobs/new?type=leads.discover");
+        await Expect(page.GetByTestId("new-job-type")).ToHaveTextAsync("leads.discover");
+        await page.GetByTestId("field-businessType").FillAsync("plumbers");
+        await page.GetByTestId("field-location").FillAsync("Austin, TX");
+
+        // Act
+        await page.GetByTestId("submit-job").ClickAsync();
+
+        // Assert: the job completes (simulated services, ~15 s) and links to its campaign.
+        await Expect(page).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
+        await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 120_000 });
+        await Expect(page.GetByTestId("result-source")).ToHaveTextAsync("simulated");
+        await session.ScreenshotAsync("leads-job-completed");
+        await page.GetByTestId("result-campaign-link").ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/campaigns/[0-9a-f-]{36}$"));
+        await Expect(page.GetByTestId("campaign-name")).ToContainTextAsync("plumbers", new() { IgnoreCase = true });
+        await Expect(page.GetByTestId("lead-row").First).ToBeVisibleAsync();
+        (await page.GetByTestId("lead-row").CountAsync()).ShouldBeGreaterThan(0);
+        await session.ScreenshotAsync("campaign-page");
+
+        // The CSV comes through the web, which holds the key the browser does not.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-leads").ClickAsync());
+        var path = await download.PathAsync();
+        var csv = await File.ReadAllTextAsync(path!);
+        csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBeGreaterThan(1, csv);
+        download.SuggestedFilename.ShouldEndWith(".csv");
+
+        // The list shows it too.
+        var campaignUrl = page.Url;
+        await page.GotoAsync("/campaigns");
+        await Expect(page.GetByTestId("campaign-row").First).ToBeVisibleAsync();
+        await session.ScreenshotAsync("campaigns-list");
+
+        // On a phone the leads table stacks and nothing scrolls sideways.
+        await using var phone = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail, phone: true);
+        await phone.Page.GotoAsync(campaignUrl);
+        await Expect(phone.Page.GetByTestId("lead-row").First).ToBeVisibleAsync();
+        (await phone.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")).ShouldBeLessThanOrEqualTo(0);
+        await phone.ScreenshotAsync("phone-campaign-page");
+    }
+
+    [Fact]
+    public async Task ContactsPage_SubscribesSelectedContactsToASequence_AndTheJobPageShowsTheGroups()
+    {
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        var page = session.Page;
+
+        // Arrange: three contacts selected.
+        await page.GotoAsync("/contacts");
+        var rows = page.GetByTestId("contact-row");
+        await Expect(rows.First).ToBeVisibleAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await rows.Nth(i).GetByTestId("contact-select").ClickAsync();
+            await Expect(rows.Nth(i)).ToHaveAttributeAsync("data-selected", "true");
+        }
+
+        await Expect(page.GetByTestId("contacts-selected")).ToHaveTextAsync("3 selected");
+        await session.ScreenshotAsync("contacts-selected", fullPage: false);
+
+        // Act: subscribe them to Welcome.
+        await page.GetByTestId("contacts-subscribe").ClickAsync();
+        await page.GetByTestId("subscribe-sequence").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { NameRegex = new Regex("^Welcome") }).ClickAsync();
+        await page.GetByTestId("subscribe-submit").ClickAsync();
+
+        // Assert: still on the page, which keeps working, with a snackbar linking to the job.
+        var link = page.GetByTestId("job-started-link");
+        await Expect(link).ToBeVisibleAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/contacts$"));
+        await Expect(page.GetByTestId("contacts-selected")).ToHaveTextAsync("Select contacts for bulk actions");
+        await page.GetByTestId("contacts-search").FillAsync("smith");
+        await Expect(rows.First).ToContainTextAsync("smith", new() { IgnoreCase = true });
+        await Expect(page.GetByTestId("contacts-loading")).ToHaveCountAsync(0);
+        await session.ScreenshotAsync("contacts-job-started", fullPage: false);
+
+        await link.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
+        await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 60_000 });
+        await Expect(page.GetByTestId("result-subscribe")).ToContainTextAsync("Welcome");
+        var succeeded = int.Parse(await page.GetByTestId("result-succeeded").Locator(".mud-typography-h6").InnerTextAsync());
+        var blocked = int.Parse(await page.GetByTestId("result-blocked").Locator(".mud-typography-h6").InnerTextAsync());
+        var failed = int.Parse(await page.GetByTestId("result-failed").Locator(".mud-typography-h6").InnerTextAsync());
+        (succeeded + blocked + failed).ShouldBe(3);
+        await session.ScreenshotAsync("subscribe-job-completed");
+
+        // On a phone the contacts stack, with their checkboxes, and nothing scrolls sideways.
+        await using var phone = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail, phone: true);
+        await phone.Page.GotoAsync("/contacts");
+        await Expect(phone.Page.GetByTestId("contact-row").First).ToBeVisibleAsync();
+        await phone.Page.GetByTestId("contact-row").First.GetByTestId("contact-select").ClickAsync();
+        await Expect(phone.Page.GetByTestId("contacts-selected")).ToHaveTextAsync("1 selected");
+        (await phone.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")).ShouldBeLessThanOrEqualTo(0);
+        await phone.ScreenshotAsync("phone-contacts", fullPage: false);
+    }
+}
