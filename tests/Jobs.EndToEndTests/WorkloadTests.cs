@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Jobs.EndToEndTests;
 
-/// <summary>The workloads' pages: lead discovery and its campaign, and bulk actions on the contacts page.</summary>
+/// <summary>The workloads' pages: lead discovery and its campaign, bulk actions on the contacts page, and AI journeys.</summary>
 public sealed class WorkloadTests(Topology topology)
 {
     [Fact]
@@ -110,5 +110,33 @@ public sealed class WorkloadTests(Topology topology)
         await Expect(phone.Page.GetByTestId("contacts-selected")).ToHaveTextAsync("1 selected");
         (await phone.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")).ShouldBeLessThanOrEqualTo(0);
         await phone.ScreenshotAsync("phone-contacts", fullPage: false);
+    }
+
+    [Fact]
+    public async Task JourneyFromTranscript_FromTheNewJobForm_ShowsTheJourneyStageByStage()
+    {
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        var page = session.Page;
+
+        // Arrange: the form for journey.from-transcript, with a transcript that has a complaint in it.
+        await page.GotoAsync("/jobs/new?type=journey.from-transcript");
+        await Expect(page.GetByTestId("new-job-type")).ToHaveTextAsync("journey.from-transcript");
+        await page.GetByTestId("field-transcript").FillAsync(
+            "Thanks for calling, how did you hear about us? A friend recommended you, and then I saw an ad on social media. " +
+            "Setting up my account was confusing and the tutorial kept crashing. Support answered quickly and fixed it, so now I use it every day.");
+
+        // Act
+        await page.GetByTestId("submit-job").ClickAsync();
+
+        // Assert: the job completes (the simulated model takes ~4 s) and shows the journey, not only its JSON.
+        await Expect(page).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
+        await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 60_000 });
+        var journey = page.GetByTestId("journey-view");
+        await Expect(journey).ToBeVisibleAsync();
+        await Expect(journey.GetByTestId("result-source")).ToHaveTextAsync("simulated");
+        await Expect(journey.GetByTestId("journey-stage").First).ToBeVisibleAsync();
+        (await journey.GetByTestId("journey-stage").CountAsync()).ShouldBeGreaterThan(0);
+        await Expect(page.GetByText("Result JSON")).ToBeVisibleAsync();
+        await session.ScreenshotAsync("journey-completed");
     }
 }
