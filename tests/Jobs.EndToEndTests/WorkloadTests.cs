@@ -113,6 +113,102 @@ public sealed class WorkloadTests(Topology topology)
     }
 
     [Fact]
+    public async Task ContactsPage_TagsTwoContacts_ExportsThemByTag_AndImportsACsvReportingItsInvalidRows()
+    {
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        var page = session.Page;
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var tag = $"e2e-tag-{run}";
+        var rows = page.GetByTestId("contact-row");
+
+        // Arrange: two contacts selected.
+        await page.GotoAsync("/contacts");
+        await Expect(rows.First).ToBeVisibleAsync();
+        var tagged = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            tagged.Add((await rows.Nth(i).GetAttributeAsync("data-contact-id"))!);
+            await rows.Nth(i).GetByTestId("contact-select").ClickAsync();
+            await Expect(rows.Nth(i)).ToHaveAttributeAsync("data-selected", "true");
+        }
+
+        await Expect(page.GetByTestId("contacts-selected")).ToHaveTextAsync("2 selected");
+
+        // Act: tag them.
+        await page.GetByTestId("contacts-tag").ClickAsync();
+        await page.GetByTestId("tag-input").FillAsync(tag);
+        await page.GetByTestId("tag-submit").ClickAsync();
+
+        // Assert: the tag job completes, and filtering by the tag shows exactly those two.
+        await page.GetByTestId("job-started-link").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
+        await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 60_000 });
+
+        await page.GotoAsync("/contacts");
+        await Expect(rows.First).ToBeVisibleAsync();
+        await page.GetByTestId("contacts-filter-tag").FillAsync(tag);
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(page.GetByTestId("contacts-loading")).ToHaveCountAsync(0);
+        var shown = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            shown.Add((await rows.Nth(i).GetAttributeAsync("data-contact-id"))!);
+            await Expect(rows.Nth(i)).ToContainTextAsync(tag);
+        }
+
+        shown.Order().ShouldBe(tagged.Order());
+
+        // Export with the tag filter: the job's file is the header and those two rows.
+        await page.GetByTestId("contacts-export").ClickAsync();
+        await page.GetByTestId("job-started-link").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
+        await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 60_000 });
+        var downloadLink = page.GetByTestId("result-download");
+        await Expect(downloadLink).ToBeVisibleAsync();
+        var href = await downloadLink.GetAttributeAsync("href");
+        var response = await page.APIRequest.GetAsync(new Uri(new Uri(page.Url), href).ToString());
+        response.Ok.ShouldBeTrue($"{response.Status} {href}");
+        var lines = (await response.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines.Length.ShouldBe(3, string.Join('\n', lines));
+        lines[0].ShouldStartWith("email,first_name,last_name,company");
+        foreach (var id in tagged)
+        {
+            lines.Skip(1).ShouldContain(l => l.Contains(id), id);
+        }
+
+        // Import a CSV of two valid rows and two broken ones (a bad email on line 3, no email on line 5).
+        var csvPath = Path.Combine(Path.GetTempPath(), $"e2e-import-{run}.csv");
+        await File.WriteAllTextAsync(csvPath, string.Join('\n',
+            "email,first_name,last_name,company",
+            $"e2e-import-{run}-1@example.com,Ada,Import,E2E Co",
+            "not-an-email,Bad,Email,E2E Co",
+            $"e2e-import-{run}-2@example.com,Bob,Import,E2E Co",
+            ",Missing,Email,E2E Co") + "\n");
+        try
+        {
+            await page.GotoAsync("/contacts");
+            await Expect(rows.First).ToBeVisibleAsync();
+            await page.Locator("input[type=file]").SetInputFilesAsync(csvPath);
+            await page.GetByTestId("job-started-link").ClickAsync();
+        }
+        finally
+        {
+            File.Delete(csvPath);
+        }
+
+        await Expect(page).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
+        await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 60_000 });
+        var invalid = page.GetByTestId("result-invalid").Locator("tbody tr");
+        await Expect(invalid).ToHaveCountAsync(2);
+        await Expect(invalid.Nth(0).Locator("td").First).ToHaveTextAsync("3");
+        await Expect(invalid.Nth(1).Locator("td").First).ToHaveTextAsync("5");
+        await Expect(invalid.Nth(0)).ToContainTextAsync("not-an-email");
+        await Expect(invalid.Nth(1)).ToContainTextAsync("missing email", new() { IgnoreCase = true });
+        await Expect(page.GetByTestId("result-import")).ToContainTextAsync("Imported");
+        await session.ScreenshotAsync("contacts-import-completed");
+    }
+
+    [Fact]
     public async Task JourneyFromTranscript_FromTheNewJobForm_ShowsTheJourneyStageByStage()
     {
         await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
