@@ -2,6 +2,8 @@ using Jobs.Api.Jobs;
 using Jobs.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using Jobs.Api.Paging;
+
 namespace Jobs.Api.Campaigns;
 
 /// <summary>
@@ -35,24 +37,9 @@ public static class CampaignsApi
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var size = JobsApi.DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, out size) || size is < 1 or > JobsApi.MaxPageSize))
-        {
-            errors["limit"] = [$"must be an integer between 1 and {JobsApi.MaxPageSize}."];
-        }
+        var size = PageQuery.ParseLimit(limit, errors);
 
-        Guid? after = null;
-        if (cursor is not null)
-        {
-            if (Guid.TryParse(cursor, out var parsed))
-            {
-                after = parsed;
-            }
-            else
-            {
-                errors["cursor"] = ["is not a cursor this API returned."];
-            }
-        }
+        var after = PageQuery.ParseIdCursor(cursor, errors);
 
         if (errors.Count > 0)
         {

@@ -2,6 +2,8 @@ using Jobs.Api.Jobs;
 using Jobs.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using Jobs.Api.Paging;
+
 namespace Jobs.Api.Contacts;
 
 /// <summary>
@@ -64,11 +66,7 @@ public static class ContactsApi
             errors["sort"] = ["must be newest or email."];
         }
 
-        var size = JobsApi.DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, out size) || size is < 1 or > JobsApi.MaxPageSize))
-        {
-            errors["limit"] = [$"must be an integer between 1 and {JobsApi.MaxPageSize}."];
-        }
+        var size = PageQuery.ParseLimit(limit, errors);
 
         ContactCursor? after = null;
         if (cursor is not null && (!ContactCursor.TryDecode(cursor, out after) || after!.Sort != (order ?? ContactSort.Newest)))

@@ -11,14 +11,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using StackExchange.Redis;
 
+using Jobs.Api.Paging;
+
 namespace Jobs.Api.Jobs;
 
 /// <summary>The jobs endpoints of DESIGN §7. Every query is scoped to the caller's workspace.</summary>
 public static class JobsApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 200;
 
     /// <summary>Maps the routes; returns the authenticated <c>/api</c> group so that other features can join it.</summary>
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
@@ -143,24 +143,9 @@ public static class JobsApi
             errors["status"] = [$"must be one of {string.Join(", ", JobStatus.All)}."];
         }
 
-        var size = DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, out size) || size is < 1 or > MaxPageSize))
-        {
-            errors["limit"] = [$"must be an integer between 1 and {MaxPageSize}."];
-        }
+        var size = PageQuery.ParseLimit(limit, errors);
 
-        Guid? after = null;
-        if (cursor is not null)
-        {
-            if (Guid.TryParse(cursor, out var parsed))
-            {
-                after = parsed;
-            }
-            else
-            {
-                errors["cursor"] = ["is not a cursor this API returned."];
-            }
-        }
+        var after = PageQuery.ParseIdCursor(cursor, errors);
 
         if (errors.Count > 0)
         {
