@@ -11,6 +11,7 @@ using Jobs.Api.Problems;
 using Jobs.Api.Seeding;
 using Jobs.Api.Sessions;
 using Jobs.Api.Stats;
+using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -50,7 +51,7 @@ public static class ApiExtensions
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName,
                 o => o.TokenPaths = [JobsHub.Path]);
-        services.AddAuthorization();
+        services.AddAuthorization(o => o.AddPolicy(CallerClaims.AdminPolicy, p => p.RequireRole(WorkspaceRoles.Admin)));
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(SubmitRateLimitPolicy, context =>

@@ -16,14 +16,14 @@ public sealed class WorkspaceIsolationTests(Topology topology)
         await demo.Page.GotoAsync($"/jobs/{jobId}");
         await Expect(demo.Page.GetByTestId("job-status")).ToBeVisibleAsync();
 
-        await using var other = await BrowserSession.SignedInAsync(topology, Topology.OtherEmail);
+        await using var other = await BrowserSession.SignedInAsync(topology, Topology.AcmeEmail);
         await other.Page.GotoAsync($"/jobs/{jobId}");
 
         await Expect(other.Page.GetByTestId("job-not-found")).ToBeVisibleAsync();
         await Expect(other.Page.GetByTestId("job-status")).ToHaveCountAsync(0);
         await Expect(other.Page.GetByTestId("job-progress")).ToHaveCountAsync(0);
         await Expect(other.Page.GetByTestId("job-payload")).ToHaveCountAsync(0);
-        await Expect(other.Page.GetByTestId("workspace-name")).ToContainTextAsync("other");
+        await Expect(other.Page.GetByTestId("workspace-name")).ToContainTextAsync("acme");
         await other.ScreenshotAsync("other-workspace-not-found");
 
         await other.Page.GotoAsync("/jobs");

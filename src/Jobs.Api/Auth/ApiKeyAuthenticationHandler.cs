@@ -48,9 +48,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(CallerClaims.WorkspaceId, caller.WorkspaceId.ToString()), new Claim(CallerClaims.UserId, caller.UserId.ToString())],
-            SchemeName);
+        var identity = new ClaimsIdentity(CallerClaims.Of(caller), SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

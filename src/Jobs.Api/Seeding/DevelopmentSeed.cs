@@ -12,8 +12,9 @@ public static class DevelopmentSeed
     public const string Email = "demo@jobs.local";
     public const string DefaultPassword = "demo-password";
 
-    public static readonly Guid OtherWorkspaceId = Guid.Parse("00000000-0000-7000-8000-00000000de10");
-    public static readonly Guid OtherUserId = Guid.Parse("00000000-0000-7000-8000-00000000de11");
-    public const string OtherApiKey = "jobs-dev-key-other";
-    public const string OtherEmail = "other@jobs.local";
+    // The second workspace, acme: its key from JOBS_DEV_API_KEY_2, its user's password the same as demo's.
+    public static readonly Guid AcmeWorkspaceId = Guid.Parse("00000000-0000-7000-8000-00000000de10");
+    public static readonly Guid AcmeUserId = Guid.Parse("00000000-0000-7000-8000-00000000de11");
+    public const string DefaultAcmeApiKey = "jobs-dev-key-acme";
+    public const string AcmeEmail = "acme@jobs.local";
 }

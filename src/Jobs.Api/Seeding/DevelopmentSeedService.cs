@@ -26,6 +26,7 @@ public sealed class DevelopmentSeedService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var apiKey = configuration["JOBS_DEV_API_KEY"] is { Length: > 0 } key ? key : DevelopmentSeed.DefaultApiKey;
+        var acmeApiKey = configuration["JOBS_DEV_API_KEY_2"] is { Length: > 0 } key2 ? key2 : DevelopmentSeed.DefaultAcmeApiKey;
         var password = configuration["JOBS_DEV_PASSWORD"] is { Length: > 0 } secret ? secret : DevelopmentSeed.DefaultPassword;
         var maxConcurrentJobs = configuration.GetValue(MaxConcurrentJobsKey, 5);
         if (maxConcurrentJobs < 1)
@@ -39,11 +40,11 @@ public sealed class DevelopmentSeedService(
             cancellationToken);
         // The contacts workload's demo data (DESIGN §9): 5,000 contacts and a few sequences, missing ones only.
         await DemoContacts.SeedAsync(dataSource, DevelopmentSeed.WorkspaceId, DemoContacts.DefaultCount, cancellationToken);
-        await SeedAsync(new WorkspaceSeed(DevelopmentSeed.OtherWorkspaceId, "other", DevelopmentSeed.OtherUserId, DevelopmentSeed.OtherEmail, "Other user", DevelopmentSeed.OtherApiKey), password, cancellationToken);
+        await SeedAsync(new WorkspaceSeed(DevelopmentSeed.AcmeWorkspaceId, "acme", DevelopmentSeed.AcmeUserId, DevelopmentSeed.AcmeEmail, "Acme user", acmeApiKey), password, cancellationToken);
 
         logger.LogInformation(
-            "Development workspace 'demo' is ready. API key: {ApiKey} (send it as X-Api-Key). Sign in to the UI as {Email} / {Password}. A second workspace 'other': key {OtherKey}, user {OtherEmail}",
-            apiKey, DevelopmentSeed.Email, password, DevelopmentSeed.OtherApiKey, DevelopmentSeed.OtherEmail);
+            "Development workspace 'demo' is ready. API key: {ApiKey} (send it as X-Api-Key). Sign in to the UI as {Email} / {Password}. A second workspace 'acme': key {AcmeKey}, user {AcmeEmail}",
+            apiKey, DevelopmentSeed.Email, password, acmeApiKey, DevelopmentSeed.AcmeEmail);
     }
 
     private async Task SeedAsync(WorkspaceSeed seed, string password, CancellationToken cancellationToken)

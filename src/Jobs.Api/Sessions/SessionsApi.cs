@@ -20,7 +20,7 @@ public static class SessionsApi
 
     public sealed record SessionResponse(string ApiKey, DateTimeOffset ExpiresAt, MeResponse Me);
 
-    public sealed record MeResponse(Guid UserId, string Email, string DisplayName, Guid WorkspaceId, string WorkspaceName);
+    public sealed record MeResponse(Guid UserId, string Email, string DisplayName, Guid WorkspaceId, string WorkspaceName, string Role);
 
     // Verifying against a real hash when the email is unknown keeps both failures equally slow.
     private static readonly string DummyHash = new PasswordHasher<UserAccount>().HashPassword(null!, "not-a-password");
@@ -84,7 +84,7 @@ public static class SessionsApi
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "invalid_credentials", "Sign-in failed", "The email or the password is wrong.");
         }
 
-        var key = await workspaces.SessionCreateAsync(new Caller(user.WorkspaceId, user.Id), SessionLifetime, cancellationToken);
+        var key = await workspaces.SessionCreateAsync(new Caller(user.WorkspaceId, user.Id) { Role = user.Role }, SessionLifetime, cancellationToken);
         return TypedResults.Created("/api/me", new SessionResponse(key, time.GetUtcNow() + SessionLifetime, ToMe(user)));
     }
 
@@ -108,5 +108,5 @@ public static class SessionsApi
             : TypedResults.Ok(ToMe(user));
     }
 
-    private static MeResponse ToMe(UserAccount user) => new(user.Id, user.Email, user.DisplayName, user.WorkspaceId, user.WorkspaceName);
+    private static MeResponse ToMe(UserAccount user) => new(user.Id, user.Email, user.DisplayName, user.WorkspaceId, user.WorkspaceName, user.Role);
 }

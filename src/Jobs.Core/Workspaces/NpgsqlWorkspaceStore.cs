@@ -6,30 +6,31 @@ namespace Jobs.Core.Workspaces;
 public sealed class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspaceStore
 {
     private const string ApiKeyFindCallerSql = """
-        SELECT k.workspace_id, k.user_id
+        SELECT k.workspace_id, k.user_id, u.role, k.id, k.kind
         FROM api_keys k
+        JOIN users u ON u.id = k.user_id
         WHERE k.key_hash = @key_hash
           AND k.revoked_at IS NULL
           AND (k.expires_at IS NULL OR k.expires_at > now())
         """;
 
     private const string UserFindByEmailSql = """
-        SELECT u.id, u.workspace_id, u.email, u.display_name, u.password_hash, w.name
+        SELECT u.id, u.workspace_id, u.email, u.display_name, u.password_hash, w.name, u.role
         FROM users u
         JOIN workspaces w ON w.id = u.workspace_id
         WHERE lower(u.email) = lower(@email)
         """;
 
     private const string UserGetSql = """
-        SELECT u.id, u.workspace_id, u.email, u.display_name, u.password_hash, w.name
+        SELECT u.id, u.workspace_id, u.email, u.display_name, u.password_hash, w.name, u.role
         FROM users u
         JOIN workspaces w ON w.id = u.workspace_id
         WHERE u.id = @id
         """;
 
     private const string SessionCreateSql = """
-        INSERT INTO api_keys (id, workspace_id, user_id, name, key_hash, expires_at)
-        VALUES (@id, @workspace_id, @user_id, 'web session', @key_hash, now() + @lifetime)
+        INSERT INTO api_keys (id, workspace_id, user_id, name, key_hash, expires_at, kind, prefix)
+        VALUES (@id, @workspace_id, @user_id, 'web session', @key_hash, now() + @lifetime, 'session', @prefix)
         """;
 
     private const string ApiKeyRevokeSql = """
@@ -46,7 +47,8 @@ public sealed class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspa
         """;
 
     private const string WorkspaceGetSql = """
-        SELECT id, name, max_concurrent_jobs, max_batch_items
+        SELECT id, name, max_concurrent_jobs, max_batch_items, bulk_jobs_per_hour, requests_per_minute,
+               subscribe_batch_size, subscribe_batch_pause_ms
         FROM workspaces
         WHERE id = @id
         """;
@@ -56,15 +58,19 @@ public sealed class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspa
         INSERT INTO workspaces (id, name, max_concurrent_jobs, max_batch_items)
         VALUES (@workspace_id, @workspace_name, @max_concurrent_jobs, @max_batch_items)
         ON CONFLICT (id) DO UPDATE
-        SET max_concurrent_jobs = excluded.max_concurrent_jobs,
+        SET name = excluded.name,
+            max_concurrent_jobs = excluded.max_concurrent_jobs,
             max_batch_items = excluded.max_batch_items;
 
-        INSERT INTO users (id, workspace_id, email, display_name)
-        VALUES (@user_id, @workspace_id, @email, @display_name)
-        ON CONFLICT (id) DO NOTHING;
+        INSERT INTO users (id, workspace_id, email, display_name, role)
+        VALUES (@user_id, @workspace_id, @email, @display_name, @role)
+        ON CONFLICT (id) DO UPDATE
+        SET email = excluded.email,
+            display_name = excluded.display_name,
+            role = excluded.role;
 
-        INSERT INTO api_keys (id, workspace_id, user_id, name, key_hash)
-        VALUES (@key_id, @workspace_id, @user_id, 'seeded', @key_hash)
+        INSERT INTO api_keys (id, workspace_id, user_id, name, key_hash, prefix)
+        VALUES (@key_id, @workspace_id, @user_id, 'seeded', @key_hash, @prefix)
         ON CONFLICT (key_hash) DO NOTHING;
         """;
 
@@ -73,7 +79,9 @@ public sealed class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspa
         await using var command = dataSource.CreateCommand(ApiKeyFindCallerSql);
         command.Parameters.AddWithValue("key_hash", ApiKeyHasher.Hash(apiKey));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new Caller(reader.GetGuid(0), reader.GetGuid(1)) : null;
+        return await reader.ReadAsync(cancellationToken)
+            ? new Caller(reader.GetGuid(0), reader.GetGuid(1)) { Role = reader.GetString(2), ApiKeyId = reader.GetGuid(3), ApiKeyKind = reader.GetString(4) }
+            : null;
     }
 
     public async Task<UserAccount?> UserFindByEmailAsync(string email, CancellationToken cancellationToken)
@@ -95,7 +103,7 @@ public sealed class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspa
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new UserAccount(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5))
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5)) { Role = reader.GetString(6) }
             : null;
     }
 
@@ -116,6 +124,7 @@ public sealed class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspa
         command.Parameters.AddWithValue("user_id", caller.UserId);
         command.Parameters.AddWithValue("key_hash", ApiKeyHasher.Hash(key));
         command.Parameters.AddWithValue("lifetime", lifetime);
+        command.Parameters.AddWithValue("prefix", ApiKeyHasher.PrefixOf(key));
         await command.ExecuteNonQueryAsync(cancellationToken);
         return key;
     }
@@ -134,6 +143,12 @@ public sealed class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspa
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new Workspace(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3))
+            {
+                BulkJobsPerHour = reader.GetInt32(4),
+                RequestsPerMinute = reader.GetInt32(5),
+                SubscribeBatchSize = reader.GetInt32(6),
+                SubscribeBatchPauseMs = reader.GetInt32(7),
+            }
             : null;
     }
 
@@ -149,7 +164,9 @@ public sealed class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspa
         command.Parameters.AddWithValue("display_name", seed.DisplayName);
         command.Parameters.AddWithValue("key_id", Guid.CreateVersion7());
         command.Parameters.AddWithValue("key_hash", ApiKeyHasher.Hash(seed.ApiKey));
+        command.Parameters.AddWithValue("prefix", ApiKeyHasher.PrefixOf(seed.ApiKey));
+        command.Parameters.AddWithValue("role", seed.Role);
         await command.ExecuteNonQueryAsync(cancellationToken);
-        return new Caller(seed.WorkspaceId, seed.UserId);
+        return new Caller(seed.WorkspaceId, seed.UserId) { Role = seed.Role };
     }
 }

@@ -9,4 +9,8 @@ public sealed record WorkspaceSeed(
     string DisplayName,
     string ApiKey,
     int MaxConcurrentJobs = 5,
-    int MaxBatchItems = 1000);
+    int MaxBatchItems = 1000)
+{
+    /// <summary>The seeded user's role; a seeded workspace's first user administers it.</summary>
+    public string Role { get; init; } = WorkspaceRoles.Admin;
+}

@@ -15,7 +15,7 @@ namespace Jobs.EndToEndTests.Infrastructure;
 public sealed class Topology : IAsyncLifetime
 {
     public const string DemoEmail = "demo@jobs.local";
-    public const string OtherEmail = "other@jobs.local";
+    public const string AcmeEmail = "acme@jobs.local";
     public const int JobsPageSize = 5;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
