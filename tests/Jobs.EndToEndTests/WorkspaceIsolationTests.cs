@@ -29,4 +29,43 @@ public sealed class WorkspaceIsolationTests(Topology topology)
         await other.Page.GotoAsync("/jobs");
         await Expect(other.Page.Locator($"[data-testid=job-row][data-job-id='{jobId}']")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task AnotherWorkspacesUser_CannotOpenItsCampaign_DownloadItsFiles_OrSeeItsContacts()
+    {
+        // Arrange: demo has a campaign (from a small lead discovery) and an exported contacts file.
+        var api = await topology.ApiAsync(Topology.DemoEmail);
+        var discovery = await api.SubmitAsync("leads.discover", new { businessType = "bakeries", location = "Leeds", maxResults = 2, minConfidenceScore = 0 });
+        var export = await api.SubmitAsync("contacts.export", new { });
+        (await api.WaitForTerminalAsync(discovery)).GetProperty("status").GetString().ShouldBe("completed");
+        (await api.WaitForTerminalAsync(export)).GetProperty("status").GetString().ShouldBe("completed");
+        var campaignId = (await api.GetAsync("/api/campaigns")).GetProperty("items")
+            .EnumerateArray().First(c => c.GetProperty("jobId").GetGuid() == discovery).GetProperty("id").GetGuid();
+        var someDemoContact = (await api.GetAsync("/api/contacts?limit=1")).GetProperty("items")[0].GetProperty("email").GetString()!;
+
+        await using var acme = await BrowserSession.SignedInAsync(topology, Topology.AcmeEmail);
+
+        // Act + assert: the campaign page, its CSV, the job's file: all not found, nothing of demo's shown.
+        await acme.Page.GotoAsync($"/campaigns/{campaignId}");
+        await Expect(acme.Page.GetByTestId("campaign-not-found")).ToBeVisibleAsync();
+        await Expect(acme.Page.GetByTestId("lead-row")).ToHaveCountAsync(0);
+
+        var leadsCsv = await acme.Page.APIRequest.GetAsync($"/download/campaigns/{campaignId}/leads.csv");
+        leadsCsv.Status.ShouldBe(404);
+        var file = await acme.Page.APIRequest.GetAsync($"/download/jobs/{export}/files/contacts.csv");
+        file.Status.ShouldBe(404);
+        (await file.TextAsync()).ShouldNotContain("@");
+
+        await acme.Page.GotoAsync("/campaigns");
+        await Expect(acme.Page.Locator($"[data-campaign-id='{campaignId}']")).ToHaveCountAsync(0);
+        await acme.Page.GotoAsync("/contacts");
+        await Expect(acme.Page.GetByTestId("contacts-empty")).ToBeVisibleAsync();
+        await Expect(acme.Page.GetByTestId("contact-row")).ToHaveCountAsync(0);
+        await Expect(acme.Page.GetByText(someDemoContact)).ToHaveCountAsync(0);
+        await acme.ScreenshotAsync("acme-cannot-see-demo-campaign");
+
+        // The same URLs work for demo, so the 404s above are about the workspace, not a broken route.
+        await using var demo = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        (await demo.Page.APIRequest.GetAsync($"/download/jobs/{export}/files/contacts.csv")).Status.ShouldBe(200);
+    }
 }

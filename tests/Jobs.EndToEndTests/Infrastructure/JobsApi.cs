@@ -30,6 +30,36 @@ public sealed class JobsApi : IDisposable
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
     }
 
+    public async Task<Guid> SubmitAsync(string type, object payload)
+    {
+        using var response = await _http.PostAsJsonAsync("/api/jobs", new { type, payload });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
+    }
+
+    /// <summary>Polls the job until it is terminal (a test's setup, not what it is about); fails after a minute.</summary>
+    public async Task<JsonElement> WaitForTerminalAsync(Guid id)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            var job = await GetJobAsync(id);
+            if (job.GetProperty("status").GetString() is "completed" or "failed" or "cancelled")
+            {
+                return job;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Job {id} is still {job.GetProperty("status").GetString()} after a minute.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public async Task<JsonElement> GetAsync(string path) => await _http.GetFromJsonAsync<JsonElement>(path);
+
     public async Task<JsonElement> GetJobAsync(Guid id) => await _http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
 
     /// <summary>Clean-up: stops a job a test left running. A 409 (it finished meanwhile) is as good.</summary>
