@@ -55,6 +55,14 @@ public static partial class DisplayFormat
 
     public static string Count(long? value) => value is { } v ? v.ToString("#,##0", Culture) : "—";
 
+    /// <summary>A file's size the way people read it: 812 B, 14.2 KB, 3.1 MB.</summary>
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => (bytes / 1024.0).ToString("0.#", Culture) + " KB",
+        _ => (bytes / (1024.0 * 1024.0)).ToString("0.#", Culture) + " MB",
+    };
+
     public static string Time(DateTimeOffset? at) => at is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", Culture) : "—";
 
     /// <summary>The time of day in UTC, for events of the last hours; <see cref="Time"/> has the date too.</summary>
