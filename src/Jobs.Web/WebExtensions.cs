@@ -21,7 +21,7 @@ public static class WebExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(config =>
         {
-            config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft; // Placed by app.css: off the page's controls.
             config.SnackbarConfiguration.VisibleStateDuration = 8000;
             config.SnackbarConfiguration.PreventDuplicates = false;
         });

@@ -29,6 +29,13 @@ public sealed class WebOptions
     public TimeSpan DashboardRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// The largest file the pickers send to <c>POST /api/uploads</c>, so that a too-large file is refused before it
+    /// is read; the API's own limit (<c>Uploads:MaxBytes</c>, the same 10 MB by default) still has the last word.
+    /// </summary>
+    [Range(1, 1024L * 1024 * 1024)]
+    public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>
     /// Pages re-read what they show this often even without events: a missed pub/sub message (Redis restarted, a
     /// worker's publish failed) must not leave a page stale for good (DESIGN §6).
     /// </summary>

@@ -57,7 +57,10 @@ public sealed class JobPageTests(Topology topology)
         await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed");
         await Expect(progress).ToHaveAttributeAsync("aria-valuenow", "100");
         await Expect(page.GetByTestId("job-processed")).ToHaveTextAsync("40 / 40");
-        await Expect(page.GetByTestId("job-stage")).ToHaveTextAsync("processing");
+        // Ended: the current stage reads as the ending; the timeline keeps the stage it went through.
+        await Expect(page.GetByTestId("job-stage")).ToHaveTextAsync("Completed");
+        await Expect(page.GetByTestId("job-stage")).ToHaveAttributeAsync("data-stage", "processing");
+        await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync("Stage: processing");
         await Expect(page.GetByTestId("job-result")).ToContainTextAsync("\"items\": 40");
         await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync("Completed");
         await Expect(page.GetByTestId("job-cancel")).ToBeDisabledAsync();
@@ -140,4 +143,57 @@ public sealed class JobPageTests(Topology topology)
         await Expect(second.GetByTestId("job-processed")).ToHaveTextAsync("60 / 60");
         (await second.GetByTestId("job-timeline").InnerTextAsync()).ShouldBe(await first.Page.GetByTestId("job-timeline").InnerTextAsync());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CompletionToast_CoversNoneOfTheJobPagesControls(bool phone)
+    {
+        var api = await topology.ApiAsync(Topology.DemoEmail);
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail, phone);
+        var page = session.Page;
+
+        // Arrange: the job's page, open while it runs (about 5 s), so that its completion toasts.
+        var jobId = await api.SubmitDemoJobAsync(items: 50, delayMs: 100);
+        await page.GotoAsync($"/jobs/{jobId}");
+        await Expect(page.GetByTestId("job-status")).Not.ToHaveAttributeAsync("data-status", "completed");
+        await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 30_000 });
+        var toast = page.Locator(".mud-snackbar", new() { Has = page.Locator($"[data-testid=toast][data-job-id='{jobId}']") });
+        await Expect(toast).ToBeVisibleAsync();
+
+        // Assert: at the top of the page and at its end, no toast overlaps a control. (On a phone, text scrolled under
+        // the app bar goes under a toast too: there is no spot on so small a screen that covers nothing at all.)
+        var payload = page.Locator(".mud-expand-panel-header", new() { HasText = "Payload" });
+        var controls = new[] { page.GetByTestId("job-cancel"), page.GetByTestId("job-retry"), payload };
+        foreach (var scroll in new[] { "0", "document.documentElement.scrollHeight" })
+        {
+            await page.EvaluateAsync($"() => window.scrollTo(0, {scroll})");
+            var toasts = await page.Locator("#mud-snackbar-container .mud-snackbar").AllAsync();
+            toasts.Count.ShouldBeGreaterThan(0);
+            foreach (var control in controls)
+            {
+                var box = await control.BoundingBoxAsync();
+                box.ShouldNotBeNull();
+                foreach (var t in toasts)
+                {
+                    var covering = await t.BoundingBoxAsync();
+                    if (covering is not null)
+                    {
+                        Overlap(box, covering).ShouldBeFalse($"a toast at {Describe(covering)} covers {Describe(box)} (scrolled to {scroll})");
+                    }
+                }
+            }
+        }
+
+        // The Payload expander opens with the toast still up: nothing intercepts the click.
+        await Expect(toast).ToBeVisibleAsync();
+        await payload.ClickAsync(new() { Timeout = 3_000 });
+        await Expect(page.GetByTestId("job-payload")).ToContainTextAsync("\"items\": 50");
+        await session.ScreenshotAsync(phone ? "phone-job-page-toast" : "job-page-toast", fullPage: false);
+    }
+
+    private static bool Overlap(LocatorBoundingBoxResult a, LocatorBoundingBoxResult b) =>
+        a.X < b.X + b.Width && b.X < a.X + a.Width && a.Y < b.Y + b.Height && b.Y < a.Y + a.Height;
+
+    private static string Describe(LocatorBoundingBoxResult box) => $"({box.X:0},{box.Y:0} {box.Width:0}×{box.Height:0})";
 }

@@ -235,4 +235,108 @@ public sealed class WorkloadTests(Topology topology)
         await Expect(page.GetByText("Result JSON")).ToBeVisibleAsync();
         await session.ScreenshotAsync("journey-completed");
     }
+
+    [Fact]
+    public async Task JourneyFromDiagram_PicksAPngFile_UploadsIt_AndShowsTheJourney()
+    {
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        var page = session.Page;
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var pngPath = Path.Combine(Path.GetTempPath(), $"e2e-diagram-{run}.png");
+        var textPath = Path.Combine(Path.GetTempPath(), $"e2e-diagram-{run}.txt");
+        await File.WriteAllBytesAsync(pngPath, OnePixelPng);
+        await File.WriteAllTextAsync(textPath, "not an image");
+        try
+        {
+            // Arrange: the form for journey.from-diagram, whose uploadId is a file picker.
+            await page.GotoAsync("/jobs/new?type=journey.from-diagram");
+            await Expect(page.GetByTestId("new-job-type")).ToHaveTextAsync("journey.from-diagram");
+            var field = page.GetByTestId("field-uploadId");
+            // MudFileUpload hides the used input after each pick and adds a fresh one.
+            var picker = field.Locator("input[type=file]:not(.d-none)");
+            (await picker.GetAttributeAsync("accept")).ShouldBe("image/png,image/jpeg");
+
+            // A text file is refused before it is uploaded, with the reason on the field.
+            await picker.SetInputFilesAsync(textPath);
+            await Expect(page.GetByTestId("field-uploadId-help")).ToContainTextAsync("is not a PNG or JPEG file");
+            await Expect(page.GetByTestId("field-uploadId-file")).ToHaveCountAsync(0);
+
+            // Act: pick the PNG; it is uploaded at once and shows its name and size; then submit.
+            await picker.SetInputFilesAsync(pngPath);
+            await Expect(page.GetByTestId("field-uploadId-file")).ToContainTextAsync($"e2e-diagram-{run}.png · {OnePixelPng.Length} B");
+            var uploadId = await field.GetAttributeAsync("data-upload-id");
+            Guid.TryParse(uploadId, out _).ShouldBeTrue(uploadId);
+            await session.ScreenshotAsync("new-job-diagram-picked", fullPage: false);
+            await page.GetByTestId("submit-job").ClickAsync();
+        }
+        finally
+        {
+            File.Delete(pngPath);
+            File.Delete(textPath);
+        }
+
+        // Assert: the job was given the upload's id, ran on the simulated model, and shows the journey.
+        await Expect(page).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
+        await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 60_000 });
+        await Expect(page.GetByTestId("job-payload")).ToContainTextAsync("\"uploadId\"");
+        await Expect(page.GetByTestId("job-stage")).ToHaveTextAsync("Completed");
+        var journey = page.GetByTestId("journey-view");
+        await Expect(journey).ToBeVisibleAsync();
+        await Expect(journey.GetByTestId("result-source")).ToHaveTextAsync("simulated");
+        (await journey.GetByTestId("journey-stage").CountAsync()).ShouldBeGreaterThan(0);
+        await session.ScreenshotAsync("journey-from-diagram-completed");
+    }
+
+    [Fact]
+    public async Task ContactsPage_DeletesTwoSelectedContacts_AndTheListDropsThem_WithoutAReload()
+    {
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        var page = session.Page;
+        var rows = page.GetByTestId("contact-row");
+
+        // Arrange: two contacts selected, from the middle of the first page (other tests act on the first rows).
+        await page.GotoAsync("/contacts");
+        await Expect(rows.Nth(20)).ToBeVisibleAsync();
+        await page.EvaluateAsync("() => window.__noReload = true");
+        var doomed = new List<(string Id, string Email)>();
+        foreach (var i in new[] { 10, 11 })
+        {
+            doomed.Add(((await rows.Nth(i).GetAttributeAsync("data-contact-id"))!, await rows.Nth(i).Locator("td[data-label=Email]").InnerTextAsync()));
+            await rows.Nth(i).GetByTestId("contact-select").ClickAsync();
+            await Expect(rows.Nth(i)).ToHaveAttributeAsync("data-selected", "true");
+        }
+
+        await Expect(page.GetByTestId("contacts-selected")).ToHaveTextAsync("2 selected");
+
+        // Act: delete them, confirming in the dialog.
+        await page.GetByTestId("contacts-delete").ClickAsync();
+        await page.GetByTestId("delete-confirm").ClickAsync();
+
+        // Assert: the page stays usable while the job runs, then refreshes itself when it completes.
+        await Expect(page.GetByTestId("job-started")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("contacts-selected")).ToHaveTextAsync("Select contacts for bulk actions");
+        var notice = page.GetByTestId("contacts-refreshed");
+        await Expect(notice).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 60_000 });
+        await Expect(notice).ToContainTextAsync("Deleting 2 contacts finished");
+        foreach (var (id, _) in doomed)
+        {
+            await Expect(page.Locator($"[data-testid=contact-row][data-contact-id='{id}']")).ToHaveCountAsync(0);
+        }
+
+        await Expect(rows.Nth(20)).ToBeVisibleAsync();
+        (await page.EvaluateAsync<bool>("() => window.__noReload === true")).ShouldBeTrue("the page reloaded");
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await session.ScreenshotAsync("contacts-deleted-refreshed", fullPage: false);
+
+        // The API agrees: they are gone.
+        var api = await topology.ApiAsync(Topology.DemoEmail);
+        foreach (var (id, email) in doomed)
+        {
+            (await api.SearchContactsAsync(email.Trim())).ShouldNotContain(Guid.Parse(id), email);
+        }
+    }
+
+    /// <summary>A real 1×1 PNG (signature, IHDR, IDAT, IEND): the worker checks the signature.</summary>
+    private static readonly byte[] OnePixelPng = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 }

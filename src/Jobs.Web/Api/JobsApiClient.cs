@@ -133,13 +133,19 @@ public sealed class JobsApiClient(HttpClient http, AuthenticationStateProvider a
     public Task<SequenceListPage> ListSequencesAsync(CancellationToken cancellationToken) =>
         SendAsync<SequenceListPage>(HttpMethod.Get, "/api/sequences", null, cancellationToken);
 
-    /// <summary>Streams a CSV to <c>POST /api/uploads</c> as the raw body.</summary>
+    /// <summary>
+    /// Streams a file to <c>POST /api/uploads</c> as the one part of a multipart body, so that the API stores the
+    /// content type the browser gave it (a CSV for contacts.import, an image for journey.from-diagram).
+    /// </summary>
     /// <exception cref="ApiProblemException">413 when the file is too large, 429 when uploading too fast.</exception>
-    public Task<UploadView> UploadCsvAsync(Stream content, string fileName, CancellationToken cancellationToken)
+    public Task<UploadView> UploadAsync(Stream content, string fileName, string? contentType, CancellationToken cancellationToken)
     {
-        var body = new StreamContent(content);
-        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
-        return SendAsync<UploadView>(HttpMethod.Post, $"/api/uploads?name={Uri.EscapeDataString(fileName)}", body, cancellationToken);
+        var file = new StreamContent(content);
+        file.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type)
+            ? type
+            : new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        var body = new MultipartFormDataContent { { file, "file", fileName } };
+        return SendAsync<UploadView>(HttpMethod.Post, "/api/uploads", body, cancellationToken);
     }
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)

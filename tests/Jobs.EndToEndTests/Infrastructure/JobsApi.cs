@@ -62,6 +62,13 @@ public sealed class JobsApi : IDisposable
 
     public async Task<JsonElement> GetJobAsync(Guid id) => await _http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
 
+    /// <summary>The ids of the workspace's contacts whose email, name or company contains the text.</summary>
+    public async Task<IReadOnlyList<Guid>> SearchContactsAsync(string text)
+    {
+        var page = await _http.GetFromJsonAsync<JsonElement>($"/api/contacts?search={Uri.EscapeDataString(text)}&limit=200");
+        return [.. page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid())];
+    }
+
     /// <summary>Clean-up: stops a job a test left running. A 409 (it finished meanwhile) is as good.</summary>
     public async Task CancelAsync(Guid id)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Jobs.Core.Jobs;
 
 namespace Jobs.Web.Components.Display;
 
@@ -54,6 +55,26 @@ public static partial class DisplayFormat
         seconds is { } s ? (s < 10 ? s.ToString("0.00", Culture) : s.ToString("#,##0.0", Culture)) + " s" : "—";
 
     public static string Count(long? value) => value is { } v ? v.ToString("#,##0", Culture) : "—";
+
+    /// <summary>
+    /// What a job is doing now: its stage while it runs, and once it has ended the ending itself ("Completed",
+    /// "Failed during scoring"), not the last stage it reported, which the timeline keeps.
+    /// </summary>
+    public static string CurrentStage(string status, string? stage) => status switch
+    {
+        JobStatus.Completed => "Completed",
+        JobStatus.Failed or JobStatus.Cancelled => stage is null ? Label(status) : $"{Label(status)} during {stage}",
+        JobStatus.Pending => "waiting",
+        _ => stage ?? "—",
+    };
+
+    /// <summary>A file's size the way people read it: 812 B, 14.2 KB, 3.1 MB.</summary>
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => (bytes / 1024.0).ToString("0.#", Culture) + " KB",
+        _ => (bytes / (1024.0 * 1024.0)).ToString("0.#", Culture) + " MB",
+    };
 
     public static string Time(DateTimeOffset? at) => at is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", Culture) : "—";
 

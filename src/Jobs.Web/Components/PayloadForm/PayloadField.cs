@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Jobs.Web.Api;
 
 namespace Jobs.Web.Components.PayloadForm;
 
@@ -26,8 +27,18 @@ public sealed class PayloadField
             ? choices.EnumerateArray().ToDictionary(c => c.ValueKind == JsonValueKind.String ? c.GetString()! : c.GetRawText(), c => c.Clone(), StringComparer.Ordinal)
             : [];
         Default = schema.TryGetProperty("default", out var value) ? value.Clone() : null;
+        Accept = StringOf(schema, AcceptKeyword);
         Reset();
     }
+
+    /// <summary>The property every upload-taking job type names its upload by (contacts.import, journey.from-diagram).</summary>
+    public const string UploadIdName = "uploadId";
+
+    /// <summary>
+    /// What an upload field's picker accepts, as an HTML <c>accept</c> list ("image/png,image/jpeg"): a vendor keyword,
+    /// which the catalog's validator ignores as JSON Schema does any keyword it does not know.
+    /// </summary>
+    public const string AcceptKeyword = "x-accept";
 
     public string Name { get; }
 
@@ -58,6 +69,15 @@ public sealed class PayloadField
     public string? Text { get; set; }
 
     public bool Boolean { get; set; }
+
+    /// <summary>An upload field's accepted types, or null for any file.</summary>
+    public string? Accept { get; }
+
+    /// <summary>The file whose upload id <see cref="Text"/> holds, as the API stored it.</summary>
+    public UploadView? Upload { get; set; }
+
+    /// <summary>True while the chosen file is on its way to the API: the form waits for its id.</summary>
+    public bool Uploading { get; set; }
 
     /// <summary>The API's message for this field after a rejected submit (<c>errors["payload.{Name}"]</c>).</summary>
     public string? Error { get; set; }
@@ -104,13 +124,15 @@ public sealed class PayloadField
             ? names.EnumerateArray().Select(n => n.GetString()).OfType<string>().ToHashSet(StringComparer.Ordinal)
             : [];
         return [.. properties.EnumerateObject()
-            .Select(p => new PayloadField(p.Name, KindOf(p.Value), required.Contains(p.Name), p.Value))
+            .Select(p => new PayloadField(p.Name, KindOf(p.Name, p.Value), required.Contains(p.Name), p.Value))
             .OrderBy(f => f.Required ? 0 : 1)];
     }
 
     public void Reset()
     {
         Error = null;
+        Upload = null;
+        Uploading = false;
         Integer = Default is { ValueKind: JsonValueKind.Number } i && i.TryGetInt64(out var whole) ? whole : null;
         Number = Default is { ValueKind: JsonValueKind.Number } n ? n.GetDouble() : null;
         Boolean = Default is { ValueKind: JsonValueKind.True };
@@ -129,13 +151,18 @@ public sealed class PayloadField
         PayloadFieldKind.Integer => Integer is { } i ? JsonValue.Create(i) : null,
         PayloadFieldKind.Number => Number is { } n ? JsonValue.Create(n) : null,
         PayloadFieldKind.Boolean => JsonValue.Create(Boolean),
-        PayloadFieldKind.Text => string.IsNullOrEmpty(Text) ? null : JsonValue.Create(Text),
+        PayloadFieldKind.Text or PayloadFieldKind.Upload => string.IsNullOrEmpty(Text) ? null : JsonValue.Create(Text),
         PayloadFieldKind.Choice => Text is not null && _choices.TryGetValue(Text, out var choice) ? JsonNode.Parse(choice.GetRawText()) : null,
         _ => string.IsNullOrWhiteSpace(Text) ? null : JsonNode.Parse(Text),
     };
 
-    private static PayloadFieldKind KindOf(JsonElement schema)
+    private static PayloadFieldKind KindOf(string name, JsonElement schema)
     {
+        if (name == UploadIdName && StringOf(schema, "type") == "string")
+        {
+            return PayloadFieldKind.Upload;
+        }
+
         if (schema.TryGetProperty("enum", out var choices) && choices.ValueKind == JsonValueKind.Array)
         {
             return PayloadFieldKind.Choice;

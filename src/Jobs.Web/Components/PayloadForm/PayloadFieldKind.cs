@@ -8,6 +8,8 @@ public enum PayloadFieldKind
     Text,
     Boolean,
     Choice,
+    /// <summary>The id of a file uploaded first (<c>uploadId</c>): a file picker that uploads the chosen file.</summary>
+    Upload,
     /// <summary>Arrays, objects and anything the form has no widget for: typed as JSON.</summary>
     Json,
 }

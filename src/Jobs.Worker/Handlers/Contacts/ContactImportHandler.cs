@@ -38,7 +38,7 @@ public sealed class ContactImportHandler(IFileStore files, ContactWriter writer,
             ["required"] = new JsonArray("uploadId"),
             ["properties"] = new JsonObject
             {
-                ["uploadId"] = ContactSchemas.Uuid("The CSV, as POST /api/uploads answered."),
+                ["uploadId"] = ContactSchemas.Upload("The CSV, as POST /api/uploads answered.", ".csv,text/csv"),
             },
         },
         MaxAttempts: 3,

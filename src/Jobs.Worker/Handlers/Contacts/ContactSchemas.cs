@@ -15,6 +15,17 @@ public static class ContactSchemas
         ["type"] = "string", ["pattern"] = UuidPattern, ["description"] = description,
     };
 
+    /// <summary>
+    /// The id of a file uploaded first. <c>x-accept</c> (an HTML accept list, ignored by validation) tells a form
+    /// which files to offer; the web renders a property named <c>uploadId</c> as a file picker.
+    /// </summary>
+    public static JsonObject Upload(string description, string accept)
+    {
+        var schema = Uuid(description);
+        schema["x-accept"] = accept;
+        return schema;
+    }
+
     public static JsonObject ContactIds(string description) => new()
     {
         ["type"] = "array",
