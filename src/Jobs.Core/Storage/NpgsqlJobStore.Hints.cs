@@ -29,7 +29,8 @@ namespace Jobs.Core.Storage;
 /// </summary>
 public sealed partial class NpgsqlJobStore
 {
-    // Both counts use partial indexes of migration 0009, the next-jobs range the unhinted one of 0003.
+    // Both counts use partial indexes of migration 0009, the next-jobs range the unhinted one of 0003. The ids go
+    // through ARRAY(...) so that the update looks them up by key instead of joining the whole un-hinted backlog.
     private static readonly string HintNextSql = $"""
         WITH budget AS (
             SELECT w.id AS workspace_id,
@@ -63,18 +64,28 @@ public sealed partial class NpgsqlJobStore
         )
         UPDATE jobs j
         SET enqueued_at = now()
-        FROM next
-        WHERE j.id = next.id
+        WHERE j.id = ANY(ARRAY(SELECT id FROM next))
           AND j.status = 'pending'
           AND j.enqueued_at IS NULL
           AND {LeaderHoldsTerm}
         RETURNING j.id, j.workspace_id, j.queue
         """;
 
-    // Workspaces that could take a hint now: a free slot not already promised to a hint, and a due job without one.
+    // Workspaces that could take a hint now: a free slot not already promised to a hint, and a due job without one
+    // (probed per workspace, LIMIT 1, never by reading every pending job).
     private const string WorkspacesToHintSql = """
         SELECT w.id
         FROM workspaces w
+        CROSS JOIN LATERAL (
+            SELECT 1
+            FROM jobs p
+            WHERE p.workspace_id = w.id
+              AND p.status = 'pending'
+              AND p.enqueued_at IS NULL
+              AND p.run_at <= now()
+              AND p.cancel_requested_at IS NULL
+            LIMIT 1
+        ) due
         WHERE w.max_concurrent_jobs > (
                 SELECT count(*)
                 FROM jobs r
@@ -85,14 +96,6 @@ public sealed partial class NpgsqlJobStore
                 WHERE h.workspace_id = w.id
                   AND h.status = 'pending'
                   AND h.enqueued_at IS NOT NULL)
-          AND EXISTS (
-                SELECT 1
-                FROM jobs p
-                WHERE p.workspace_id = w.id
-                  AND p.status = 'pending'
-                  AND p.enqueued_at IS NULL
-                  AND p.run_at <= now()
-                  AND p.cancel_requested_at IS NULL)
         ORDER BY w.id
         LIMIT @limit
         """;
@@ -113,8 +116,7 @@ public sealed partial class NpgsqlJobStore
         )
         UPDATE jobs j
         SET enqueued_at = now()
-        FROM stale
-        WHERE j.id = stale.id
+        WHERE j.id = ANY(ARRAY(SELECT id FROM stale))
           AND j.status = 'pending'
           AND j.enqueued_at IS NOT NULL
           AND {LeaderHoldsTerm}
