@@ -29,14 +29,15 @@ public sealed class JobSubmitter(IJobStore store, JobQueue queue, JobEventBus bu
         var created = results.Where(r => r.Created).Select(r => r.Job).ToList();
         if (created.Any(j => j.RunAt <= time.GetUtcNow()))
         {
-            await HintAsync(caller.WorkspaceId);
+            await HintNextAsync(caller.WorkspaceId);
         }
 
         await Task.WhenAll(created.Select(j => bus.PublishAsync(j, "submitted")));
         return results;
     }
 
-    private async Task HintAsync(Guid workspaceId)
+    /// <summary>Hints the workspace's next pending jobs within its free slots; never throws for Redis or PostgreSQL.</summary>
+    public async Task HintNextAsync(Guid workspaceId)
     {
         IReadOnlyList<JobHint> due = [];
         try
@@ -47,12 +48,12 @@ public sealed class JobSubmitter(IJobStore store, JobQueue queue, JobEventBus bu
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning("Redis unreachable at submit ({Message}); jobs accepted, maintenance will enqueue them", ex.Message);
+            logger.LogWarning("Redis unreachable ({Message}); the jobs are pending, maintenance will enqueue them", ex.Message);
             await store.JobMarkUnhintedAsync(due.Select(h => h.JobId).ToList(), CancellationToken.None);
         }
         catch (NpgsqlException ex)
         {
-            logger.LogWarning("Could not hint the jobs just submitted ({Message}); maintenance will", ex.Message);
+            logger.LogWarning("Could not hint the workspace's next jobs ({Message}); maintenance will", ex.Message);
         }
     }
 }
