@@ -212,15 +212,8 @@ public static class JobsApi
             return ApiProblems.InvalidTransition(jobId, job.Status, "retry");
         }
 
-        try
-        {
-            await services.Queue.EnqueueAsync([new JobHint(job.Id, job.WorkspaceId, job.Queue)]);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            await services.Store.JobMarkUnhintedAsync([job.Id], CancellationToken.None);
-        }
-
+        // Within the workspace's bound like a submit, so that retrying many jobs cannot flood the stream either.
+        await services.Submitter.HintNextAsync(job.WorkspaceId);
         await services.Bus.PublishAsync(job, "retried");
         return TypedResults.Ok(JobResponse.From(job));
     }

@@ -48,7 +48,10 @@ public interface IJobStore
     /// <summary>DESIGN §5.5: processing jobs whose lease expired go back to pending (or fail when out of attempts).</summary>
     Task<IReadOnlyList<Job>> JobRescueExpiredAsync(LeaderTerm leader, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Marks due pending jobs as hinted and returns them; the caller puts the hints on the streams.</summary>
+    /// <summary>
+    /// Marks the next due pending jobs as hinted, never more per workspace than its free slots, and returns them; the
+    /// caller puts the hints on the streams. Fairness across workspaces rests on this bound (NpgsqlJobStore.Hints.cs).
+    /// </summary>
     Task<IReadOnlyList<JobHint>> JobEnqueueDueAsync(JobEnqueueDueParams parameters, CancellationToken cancellationToken);
 
     /// <summary>Which of these jobs are still pending (for stream entries found in a dead consumer's list).</summary>

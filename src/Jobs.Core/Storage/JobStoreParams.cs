@@ -59,9 +59,10 @@ public sealed record JobCommandResult(Job? Job, bool Applied);
 public sealed record LeaderTerm(string Name, string LeaderId, long Term);
 
 /// <summary>
-/// Which pending jobs need a wake-up hint: due, within their workspace's free concurrency, and either without a
-/// live hint or (when <see cref="StaleAfter"/> is given) with a hint older than that. <see cref="WorkspaceId"/>
-/// null means every workspace.
+/// Which pending jobs get a wake-up hint: the next due ones of a workspace without a hint, as many as keep its
+/// processing and hinted jobs within its concurrency limit, and (when <see cref="StaleAfter"/> is given) hinted
+/// ones whose hint is older than that. <see cref="WorkspaceId"/> null means every workspace. At most
+/// <see cref="Limit"/> hints in all.
 /// </summary>
 public sealed record JobEnqueueDueParams(Guid? WorkspaceId, TimeSpan? StaleAfter, int Limit, LeaderTerm? Leader);
 

@@ -19,8 +19,9 @@ public sealed partial class NpgsqlJobStore
     // twice. Locks are taken in workspace order, so concurrent claimers cannot deadlock.
     private const string LockWorkspaceSql = "SELECT pg_advisory_xact_lock(hashtextextended(@workspace_id::text, 7))";
 
-    // DESIGN §5.3. Candidates beyond their workspace's free slots stay pending but lose their hint (enqueued_at NULL):
-    // a worker re-hints them when a slot frees, maintenance if that worker dies.
+    // DESIGN §5.3. Hints are bounded by the free slots (NpgsqlJobStore.Hints.cs), so a candidate beyond them is rare
+    // (a duplicate or stale hint); it stays pending but loses its hint (enqueued_at NULL) and is hinted again, in
+    // priority order, when a slot frees (worker) or by maintenance if that worker dies.
     private static readonly string ClaimSql = $"""
         WITH candidates AS (
             SELECT j.id, j.workspace_id, j.priority

@@ -24,14 +24,15 @@ public sealed partial class NpgsqlJobStore
         FROM changed
         """;
 
-    // attempt keeps counting (it is the fencing token); the fresh budget raises max_attempts instead.
+    // attempt keeps counting (it is the fencing token); the fresh budget raises max_attempts instead. Un-hinted: the
+    // caller hints the workspace's next jobs within its bound (NpgsqlJobStore.Hints.cs).
     private static readonly string RetrySql = $"""
         WITH changed AS (
             UPDATE jobs j
             SET status = 'pending',
                 max_attempts = j.attempt + j.attempts_per_run,
                 run_at = now(),
-                enqueued_at = now(),
+                enqueued_at = NULL,
                 cancel_requested_at = NULL,
                 completed_at = NULL,
                 error = NULL,

@@ -7,8 +7,8 @@ namespace Jobs.Core.Storage;
 
 public sealed partial class NpgsqlJobStore
 {
-    // One statement for one job or a thousand: the inputs travel as parallel arrays. A job due now is marked as
-    // hinted because the caller XADDs right after the commit; if that fails it calls JobMarkUnhintedAsync.
+    // One statement for one job or a thousand: the inputs travel as parallel arrays. No job is hinted here: the
+    // caller then asks JobEnqueueDueAsync for the workspace's next jobs within its bound (NpgsqlJobStore.Hints.cs).
     private static readonly string InsertManySql = $"""
         WITH input AS (
             SELECT *
@@ -17,10 +17,9 @@ public sealed partial class NpgsqlJobStore
         ),
         changed AS (
             INSERT INTO jobs (id, workspace_id, user_id, type, queue, priority, status, payload, max_attempts,
-                              attempts_per_run, run_at, timeout_seconds, idempotency_key, enqueued_at)
+                              attempts_per_run, run_at, timeout_seconds, idempotency_key)
             SELECT i.id, @workspace_id, @user_id, i.type, i.queue, i.priority, 'pending', i.payload, i.max_attempts,
-                   i.max_attempts, coalesce(i.run_at, now()), i.timeout_seconds, i.idempotency_key,
-                   CASE WHEN coalesce(i.run_at, now()) <= now() THEN now() END
+                   i.max_attempts, coalesce(i.run_at, now()), i.timeout_seconds, i.idempotency_key
             FROM input i
             ON CONFLICT (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING {JobRows.Select("jobs")}

@@ -113,10 +113,22 @@ internal sealed class JobRunner(
         }
     }
 
+    // The fairness bound (NpgsqlJobStore.Hints.cs) lets a workspace's next job in only through a freed slot, so this
+    // is what keeps its backlog moving; if it fails, the next maintenance tick does the same within the same bound.
     private async Task HintWorkspaceAsync(Guid workspaceId)
     {
-        var hints = await store.JobEnqueueDueAsync(
-            new JobEnqueueDueParams(workspaceId, StaleAfter: null, Limit: 100, Leader: null), CancellationToken.None);
+        IReadOnlyList<JobHint> hints;
+        try
+        {
+            hints = await store.JobEnqueueDueAsync(
+                new JobEnqueueDueParams(workspaceId, StaleAfter: null, Limit: 100, Leader: null), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning("Could not hint the next jobs of workspace {WorkspaceId} ({Message}); maintenance will", workspaceId, ex.Message);
+            return;
+        }
+
         await HintAsync(hints);
     }
 
