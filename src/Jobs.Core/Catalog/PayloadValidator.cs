@@ -35,7 +35,7 @@ public static class PayloadValidator
         Validate(schema, payload, "", 1, limits, errors);
         if (errors.Dropped > 0)
         {
-            errors.Add("payload", $"…and {errors.Dropped} more invalid field(s); only the first {MaxErrors} are listed.");
+            errors.AddSummary($"…and {errors.Dropped} more invalid field(s); only the first {MaxErrors} are listed.");
         }
 
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
@@ -259,6 +259,16 @@ public static class PayloadValidator
                 }
 
                 this[key] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        public void AddSummary(string message)
+        {
+            if (!TryGetValue("payload", out var list))
+            {
+                this["payload"] = list = [];
             }
 
             list.Add(message);
