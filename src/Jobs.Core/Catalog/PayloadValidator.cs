@@ -51,6 +51,15 @@ public static class PayloadValidator
             return;
         }
 
+        // JSON text is decoded only when read: bytes that are not UTF-8 (or an escaped lone surrogate) surface here, and
+        // PostgreSQL's jsonb cannot store NUL. Both are field errors rather than exceptions later.
+        string? text = null;
+        if (value.ValueKind == JsonValueKind.String && ((text = ReadText(value)) is null || text.Contains('\0', StringComparison.Ordinal)))
+        {
+            Add(text is null ? "is not valid Unicode text (invalid UTF-8 or a lone surrogate)." : "must not contain the NUL character (\\u0000).");
+            return;
+        }
+
         // 1e400 overflows a double: said plainly, whatever type the schema asks for.
         if (value.ValueKind == JsonValueKind.Number && (!value.TryGetDouble(out var number) || !double.IsFinite(number)))
         {
@@ -79,7 +88,7 @@ public static class PayloadValidator
                 ValidateArray(schema, value, path, depth, limits, errors, Add);
                 break;
             case JsonValueKind.String:
-                ValidateString(schema, value.GetString()!, limits, Add);
+                ValidateString(schema, text!, limits, Add);
                 break;
             case JsonValueKind.Number:
                 ValidateNumber(schema, value, type, Add);
@@ -103,25 +112,29 @@ public static class PayloadValidator
 
         foreach (var property in value.EnumerateObject())
         {
-            if (property.Name.Length > limits.MaxStringLength)
+            if (ReadName(property) is not { } name || name.Contains('\0', StringComparison.Ordinal))
             {
-                errors.Add(Join(path, property.Name), $"is not a field of this payload: a name may have at most {limits.MaxStringLength} characters.");
+                errors.Add(path.Length == 0 ? "payload" : path, "has a property name that is not valid Unicode text or contains NUL.");
             }
-            else if (properties?[property.Name] is JsonObject propertySchema)
+            else if (name.Length > limits.MaxStringLength)
+            {
+                errors.Add(Join(path, name), $"is not a field of this payload: a name may have at most {limits.MaxStringLength} characters.");
+            }
+            else if (properties?[name] is JsonObject propertySchema)
             {
                 if (property.Value.ValueKind != JsonValueKind.Null)
                 {
-                    Validate(propertySchema, property.Value, Join(path, property.Name), depth + 1, limits, errors);
+                    Validate(propertySchema, property.Value, Join(path, name), depth + 1, limits, errors);
                 }
             }
             else if (schema["additionalProperties"] is JsonValue additional && !additional.GetValue<bool>())
             {
-                errors.Add(Join(path, property.Name), "is not a field of this payload.");
+                errors.Add(Join(path, name), "is not a field of this payload.");
             }
             else
             {
                 // Not described by the schema, yet stored and handed to the worker: bounded all the same.
-                Validate(AnyValue, property.Value, Join(path, property.Name), depth + 1, limits, errors);
+                Validate(AnyValue, property.Value, Join(path, name), depth + 1, limits, errors);
             }
         }
     }
@@ -232,6 +245,30 @@ public static class PayloadValidator
     private static string Article(string word) => "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
 
     private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string? ReadText(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string? ReadName(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static string Join(string path, string name)
     {
