@@ -12,7 +12,8 @@ public static class LimitProblems
         var seconds = SetRetryAfter(context, decision);
         var detail = requested > limit
             ? $"This workspace allows {limit} bulk jobs per hour per user; this request has {requested}, more than an hour allows."
-            : $"This workspace allows {limit} bulk jobs per hour per user; you have submitted {decision.Count} in the last hour. Try again in {seconds} s.";
+            : $"This workspace allows {limit} bulk jobs per hour per user; you have submitted {decision.Count} in the last hour"
+              + (requested > 1 ? $" and this request has {requested}" : "") + $". Try again in {seconds} s.";
         return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "bulk_rate_limited", "Too many bulk jobs", detail,
             new Dictionary<string, object?> { ["limit"] = limit, ["window"] = "1 hour", ["retryAfterSeconds"] = seconds });
     }
