@@ -31,7 +31,7 @@ public static class PayloadValidator
 
     public static IReadOnlyDictionary<string, string[]> Validate(JsonObject schema, JsonElement payload, PayloadLimits limits)
     {
-        var errors = new Errors();
+        var errors = new PayloadErrors();
         Validate(schema, payload, "", 1, limits, errors);
         if (errors.Dropped > 0)
         {
@@ -41,7 +41,7 @@ public static class PayloadValidator
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
     }
 
-    private static void Validate(JsonObject schema, JsonElement value, string path, int depth, PayloadLimits limits, Errors errors)
+    private static void Validate(JsonObject schema, JsonElement value, string path, int depth, PayloadLimits limits, PayloadErrors errors)
     {
         void Add(string message) => errors.Add(path.Length == 0 ? "payload" : path, message);
 
@@ -96,7 +96,7 @@ public static class PayloadValidator
         }
     }
 
-    private static void ValidateObject(JsonObject schema, JsonElement value, string path, int depth, PayloadLimits limits, Errors errors)
+    private static void ValidateObject(JsonObject schema, JsonElement value, string path, int depth, PayloadLimits limits, PayloadErrors errors)
     {
         var properties = schema["properties"] as JsonObject;
         if (schema["required"] is JsonArray required)
@@ -139,7 +139,7 @@ public static class PayloadValidator
         }
     }
 
-    private static void ValidateArray(JsonObject schema, JsonElement value, string path, int depth, PayloadLimits limits, Errors errors, Action<string> add)
+    private static void ValidateArray(JsonObject schema, JsonElement value, string path, int depth, PayloadLimits limits, PayloadErrors errors, Action<string> add)
     {
         var count = value.GetArrayLength();
         if (schema["minItems"] is JsonValue min && count < min.GetValue<int>())
@@ -275,48 +275,4 @@ public static class PayloadValidator
         var shown = name.Length <= MaxNameInPath ? name : name[..MaxNameInPath] + "…";
         return path.Length == 0 ? shown : $"{path}.{shown}";
     }
-
-    private sealed class Errors : Dictionary<string, List<string>>
-    {
-        public Errors()
-            : base(StringComparer.Ordinal)
-        {
-        }
-
-        public int Dropped { get; private set; }
-
-        public void Add(string key, string message)
-        {
-            if (!TryGetValue(key, out var list))
-            {
-                if (Count >= MaxErrors)
-                {
-                    Dropped++;
-                    return;
-                }
-
-                this[key] = list = [];
-            }
-
-            list.Add(message);
-        }
-
-        public void AddSummary(string message)
-        {
-            if (!TryGetValue("payload", out var list))
-            {
-                this["payload"] = list = [];
-            }
-
-            list.Add(message);
-        }
-    }
-}
-
-/// <summary>The bounds every payload keeps, whatever its schema (DESIGN §8: payload depth and string lengths capped).</summary>
-/// <param name="MaxDepth">Levels of nested objects and arrays; the payload object itself is level 1.</param>
-/// <param name="MaxStringLength">Characters in a string (or a property name) whose schema sets no <c>maxLength</c>.</param>
-public sealed record PayloadLimits(int MaxDepth, int MaxStringLength)
-{
-    public static PayloadLimits Default { get; } = new(32, 100_000);
 }
