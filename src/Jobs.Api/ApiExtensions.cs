@@ -6,6 +6,7 @@ using Jobs.Api.Campaigns;
 using Jobs.Api.Contacts;
 using Jobs.Api.Files;
 using Jobs.Api.Jobs;
+using Jobs.Api.Limits;
 using Jobs.Api.Live;
 using Jobs.Api.Problems;
 using Jobs.Api.Seeding;
@@ -20,8 +21,6 @@ namespace Jobs.Api;
 
 public static class ApiExtensions
 {
-    public const string SubmitRateLimitPolicy = "submit";
-
     public static IHostApplicationBuilder AddJobsApi(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -46,26 +45,18 @@ public static class ApiExtensions
         services.AddExceptionHandler<ProblemExceptionHandler>();
         // Unreadable bodies throw, so that ProblemExceptionHandler can say what was wrong (the default is a bare 400).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // A JSON object naming a property twice is ambiguous (which one did the client mean?): refused, not last-wins.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowDuplicateProperties = false);
 
         services.AddMemoryCache();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName,
                 o => o.TokenPaths = [JobsHub.Path]);
         services.AddAuthorization(o => o.AddPolicy(CallerClaims.AdminPolicy, p => p.RequireRole(WorkspaceRoles.Admin)));
+        // Per-key requests and per-user bulk jobs are limited in Redis (Limits/), shared by every instance; this
+        // in-process limiter keeps only the anonymous sign-in's limit.
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(SubmitRateLimitPolicy, context =>
-            {
-                var options = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value;
-                var user = context.User.FindFirst(CallerClaims.UserId)?.Value ?? "anonymous";
-                return RateLimitPartition.GetTokenBucketLimiter(user, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.SubmitBurst,
-                    TokensPerPeriod = options.SubmitPermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                });
-            });
             // Sign-in is anonymous: a generous limit per client address (the web UI signs in all its users from one
             // address) against broad scans; SignInThrottle limits each account much more tightly.
             limiter.AddPolicy(SessionsApi.SignInRateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
@@ -76,11 +67,14 @@ public static class ApiExtensions
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many submissions",
+                await ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests",
                     $"Slow down: try again in {seconds} s.").ExecuteAsync(context.HttpContext);
             };
         });
 
+        services.AddSingleton<WorkspaceLimits>();
+        services.AddSingleton<RedisRateLimiter>();
+        services.AddSingleton<BulkSubmissionLimiter>();
         services.AddSingleton<JobRequestValidator>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<SignInThrottle>();
@@ -103,7 +97,9 @@ public static class ApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<JsonBodyGuardMiddleware>();
         app.UseAuthentication();
+        app.UseMiddleware<RequestRateLimitMiddleware>();
         app.UseAuthorization();
         app.UseRateLimiter();
 

@@ -7,17 +7,17 @@ public sealed class ApiOptions
 {
     public const string Section = "Api";
 
-    /// <summary>Submissions (single or batch requests) each user may make per second, sustained.</summary>
-    [Range(1, 100_000)]
-    public int SubmitPermitsPerSecond { get; set; } = 200;
-
-    /// <summary>Submissions a user may make in a burst above the sustained rate.</summary>
-    [Range(1, 1_000_000)]
-    public int SubmitBurst { get; set; } = 1000;
-
     /// <summary>Largest request body accepted, in bytes (a batch of 1,000 jobs fits).</summary>
     [Range(1024, 256 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Largest payload of one job, in bytes of its JSON (an inline diagram of <c>journey.from-diagram</c> fits).</summary>
+    [Range(1024, 256 * 1024 * 1024)]
+    public int MaxPayloadBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>How long a workspace's limits are cached per instance: an admin's change applies within this time.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan LimitsCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often an idle Server-Sent Events stream sends a <c>: heartbeat</c> comment, so that proxies and
     /// load balancers do not close it, and a client notices a dead connection.</summary>

@@ -11,6 +11,7 @@ namespace Jobs.Bench;
 ///  1. submit latency: POST /api/jobs until 202, from <c>--concurrency</c> parallel clients;
 ///  2. throughput: from the first submit until every job is completed (polled through GET /api/jobs/{id}).
 /// Options: --api URL (http://127.0.0.1:5080) --key KEY --jobs N (2000) --concurrency C (16) --items I (0)
+/// The system must allow the key that many requests: Jobs__Dev__RequestsPerMinute=1000000 (the demo workspace's limit).
 /// </summary>
 internal static class SubmitCommand
 {
@@ -85,6 +86,13 @@ internal static class SubmitCommand
     private static async Task<Guid> SubmitAsync(HttpClient http, int items, CancellationToken ct)
     {
         using var response = await http.PostAsJsonAsync("/api/jobs", new { type = "demo", payload = new { items } }, ct);
+        if ((int)response.StatusCode == 429)
+        {
+            // The demo workspace's requests_per_minute (600) is far below a benchmark's rate.
+            throw new InvalidOperationException(
+                $"Submit answered 429: start the system with Jobs__Dev__RequestsPerMinute=1000000 (README, Benchmarks). {await response.Content.ReadAsStringAsync(ct)}");
+        }
+
         if ((int)response.StatusCode != 202)
         {
             throw new InvalidOperationException($"Submit answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");

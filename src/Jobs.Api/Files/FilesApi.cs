@@ -34,8 +34,7 @@ public static class FilesApi
 
         api.MapPost("/uploads", Upload)
             .WithName("Upload")
-            .WithSummary("Upload a file (multipart/form-data, or the raw body as text/csv) for a job to use by its id")
-            .RequireRateLimiting(ApiExtensions.SubmitRateLimitPolicy);
+            .WithSummary("Upload a file (multipart/form-data, or the raw body as text/csv) for a job to use by its id");
         api.MapGet("/jobs/{id}/files/{name}", DownloadJobFile)
             .WithName("DownloadJobFile")
             .WithSummary("Download a file a job produced, such as the contacts.csv of contacts.export");

@@ -68,4 +68,6 @@ public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? N
 
 public sealed record JobEventResponse(long Id, string Kind, string Status, string? Stage, int Attempt, string? Message, DateTimeOffset At);
 
-public sealed record JobTypeResponse(string Name, string Description, string Queue, JsonElement PayloadSchema, int MaxAttempts, int TimeoutSeconds);
+/// <param name="Bulk">Counts against the workspace's bulk jobs per hour per user.</param>
+/// <param name="ItemsField">The payload's item list, at most the workspace's max_batch_items long.</param>
+public sealed record JobTypeResponse(string Name, string Description, string Queue, JsonElement PayloadSchema, int MaxAttempts, int TimeoutSeconds, bool Bulk, string? ItemsField);

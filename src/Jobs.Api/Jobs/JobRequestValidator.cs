@@ -1,14 +1,17 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Jobs.Core.Catalog;
 using Jobs.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Jobs.Api.Jobs;
 
 /// <summary>
 /// Checks one submission against the catalog and the API's bounds, collecting every failing field (with
-/// <c>prefix</c> for batch items) rather than stopping at the first.
+/// <c>prefix</c> for batch items) rather than stopping at the first. <c>maxBatchItems</c> is the caller's workspace's
+/// cap on a bulk job's item list (<see cref="JobTypeDefinition.ItemsField"/>).
 /// </summary>
-public sealed class JobRequestValidator(JobTypeCatalog catalog, TimeProvider time)
+public sealed class JobRequestValidator(JobTypeCatalog catalog, TimeProvider time, IOptions<ApiOptions> options)
 {
     public const int MaxIdempotencyKeyLength = 200;
     public const int MinPriority = -100;
@@ -17,7 +20,8 @@ public sealed class JobRequestValidator(JobTypeCatalog catalog, TimeProvider tim
     public const int MaxTimeoutSeconds = 7 * 24 * 3600;
     private static readonly TimeSpan MaxDelay = TimeSpan.FromDays(365);
 
-    public async Task<JobInsertParams?> ValidateAsync(SubmitJobRequest? request, string prefix, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    public async Task<JobInsertParams?> ValidateAsync(
+        SubmitJobRequest? request, string prefix, int maxBatchItems, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
         void Fail(string field, string message) => errors[prefix + field] = [.. errors.GetValueOrDefault(prefix + field) ?? [], message];
 
@@ -43,12 +47,26 @@ public sealed class JobRequestValidator(JobTypeCatalog catalog, TimeProvider tim
             Fail("payload", request.Payload is null or { ValueKind: JsonValueKind.Null } ? "is required." : "must be a JSON object.");
             payload = default;
         }
+        else if (JsonMarshal.GetRawUtf8Value(payload).Length is var size && size > options.Value.MaxPayloadBytes)
+        {
+            Fail("payload", $"must be at most {options.Value.MaxPayloadBytes} bytes of JSON, is {size}.");
+        }
         else if (definition is not null)
         {
-            foreach (var (field, messages) in PayloadValidator.Validate(definition.PayloadSchema, payload))
+            // The workspace's cap on items speaks for the list: the schema's own maxItems would only repeat it.
+            var itemsPath = definition.ItemsField is { } itemsField ? $"payload.{itemsField}" : null;
+            var tooManyItems = false;
+            if (definition.ItemsField is { } field && payload.TryGetProperty(field, out var items)
+                && items.ValueKind == JsonValueKind.Array && items.GetArrayLength() > maxBatchItems)
             {
-                var path = field == "payload" ? "payload" : $"payload.{field}";
-                foreach (var message in messages)
+                Fail(itemsPath!, $"must have at most {maxBatchItems} items (this workspace's max_batch_items), has {items.GetArrayLength()}.");
+                tooManyItems = true;
+            }
+
+            foreach (var (name, messages) in PayloadValidator.Validate(definition.PayloadSchema, payload))
+            {
+                var path = name == "payload" ? "payload" : $"payload.{name}";
+                foreach (var message in messages.Where(m => !(tooManyItems && path == itemsPath && m.StartsWith("must have at most", StringComparison.Ordinal))))
                 {
                     Fail(path, message);
                 }

@@ -1,4 +1,5 @@
 using Jobs.Api.Auth;
+using Jobs.Api.Limits;
 using Jobs.Core.Events;
 using Jobs.Core.Queue;
 using Jobs.Core.Storage;
@@ -11,6 +12,8 @@ public sealed record JobServices(
     HttpContext HttpContext,
     IJobStore Store,
     IWorkspaceStore Workspaces,
+    WorkspaceLimits Limits,
+    BulkSubmissionLimiter BulkLimiter,
     JobRequestValidator Validator,
     JobSubmitter Submitter,
     JobQueue Queue,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jobs.Api.Auth;
+using Jobs.Api.Limits;
 using Jobs.Api.Problems;
 using Jobs.Core.Catalog;
 using Jobs.Core.Events;
@@ -20,6 +21,9 @@ public static class JobsApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
+    /// <summary>DESIGN §8's cap on items in one bulk job (and jobs in one batch), when a workspace has no row to say.</summary>
+    private const int DefaultMaxBatchItems = 1000;
+
     /// <summary>Maps the routes; returns the authenticated <c>/api</c> group so that other features can join it.</summary>
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
@@ -29,12 +33,10 @@ public static class JobsApi
 
         api.MapPost("/jobs", SubmitJob)
             .WithName("SubmitJob")
-            .WithSummary("Submit a job; answers 202 with its id once it is stored")
-            .RequireRateLimiting(ApiExtensions.SubmitRateLimitPolicy);
+            .WithSummary("Submit a job; answers 202 with its id once it is stored");
         api.MapPost("/jobs/batch", SubmitBatch)
             .WithName("SubmitBatch")
-            .WithSummary("Submit up to the workspace's batch limit of jobs in one transaction")
-            .RequireRateLimiting(ApiExtensions.SubmitRateLimitPolicy);
+            .WithSummary("Submit up to the workspace's batch limit of jobs in one transaction");
         api.MapGet("/jobs", ListJobs)
             .WithName("ListJobs")
             .WithSummary("Jobs, newest first, with keyset pagination");
@@ -63,13 +65,23 @@ public static class JobsApi
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var insert = await services.Validator.ValidateAsync(request is null ? null : request with { IdempotencyKey = idempotencyKey ?? request.IdempotencyKey }, "", errors, cancellationToken);
+        var workspace = await services.Limits.GetAsync(services.Caller.WorkspaceId, cancellationToken);
+        var insert = await services.Validator.ValidateAsync(
+            request is null ? null : request with { IdempotencyKey = idempotencyKey ?? request.IdempotencyKey }, "",
+            workspace?.MaxBatchItems ?? DefaultMaxBatchItems, errors, cancellationToken);
         if (insert is null)
         {
             return ApiProblems.Validation(errors);
         }
 
-        var result = (await services.Submitter.SubmitAsync(services.Caller, [insert], cancellationToken))[0];
+        var outcome = await services.BulkLimiter.SubmitAsync(services.Caller, [insert],
+            () => services.Submitter.SubmitAsync(services.Caller, [insert], cancellationToken), cancellationToken);
+        if (outcome.Denied is { } denied)
+        {
+            return LimitProblems.BulkRateLimited(services.HttpContext, denied, outcome.Limit, outcome.Requested);
+        }
+
+        var result = outcome.Results![0];
         if (!result.SameRequest)
         {
             return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency_key_reused", "Idempotency key already used",
@@ -91,8 +103,8 @@ public static class JobsApi
         [AsParameters] JobServices services,
         CancellationToken cancellationToken)
     {
-        var workspace = await services.Workspaces.WorkspaceGetAsync(services.Caller.WorkspaceId, cancellationToken);
-        var limit = workspace?.MaxBatchItems ?? 1000;
+        var workspace = await services.Limits.GetAsync(services.Caller.WorkspaceId, cancellationToken);
+        var limit = workspace?.MaxBatchItems ?? DefaultMaxBatchItems;
         if (request?.Jobs is not { Count: > 0 } jobs)
         {
             return ApiProblems.Validation("jobs", "must contain at least one job.");
@@ -107,7 +119,7 @@ public static class JobsApi
         var inserts = new List<JobInsertParams>(jobs.Count);
         for (var i = 0; i < jobs.Count; i++)
         {
-            if (await services.Validator.ValidateAsync(jobs[i], $"jobs[{i}].", errors, cancellationToken) is { } insert)
+            if (await services.Validator.ValidateAsync(jobs[i], $"jobs[{i}].", limit, errors, cancellationToken) is { } insert)
             {
                 inserts.Add(insert);
             }
@@ -124,7 +136,14 @@ public static class JobsApi
             return ApiProblems.Validation(errors, "No job was submitted: every job of a batch must be valid.");
         }
 
-        var results = await services.Submitter.SubmitAsync(services.Caller, inserts, cancellationToken);
+        var outcome = await services.BulkLimiter.SubmitAsync(services.Caller, inserts,
+            () => services.Submitter.SubmitAsync(services.Caller, inserts, cancellationToken), cancellationToken);
+        if (outcome.Denied is { } denied)
+        {
+            return LimitProblems.BulkRateLimited(services.HttpContext, denied, outcome.Limit, outcome.Requested);
+        }
+
+        var results = outcome.Results!;
         return TypedResults.Accepted("/api/jobs", new SubmitBatchResponse(
             results.Select(r => new SubmitJobResponse(r.Job.Id, r.Job.Status, JobResponse.LinksFor(r.Job.Id))).ToList()));
     }
@@ -234,7 +253,7 @@ public static class JobsApi
     {
         var types = await catalog.ListAsync(cancellationToken);
         return TypedResults.Ok<IReadOnlyList<JobTypeResponse>>(types
-            .Select(t => new JobTypeResponse(t.Name, t.Description, t.Queue, JsonSerializer.SerializeToElement(t.PayloadSchema), t.MaxAttempts, t.TimeoutSeconds))
+            .Select(t => new JobTypeResponse(t.Name, t.Description, t.Queue, JsonSerializer.SerializeToElement(t.PayloadSchema), t.MaxAttempts, t.TimeoutSeconds, t.Bulk, t.ItemsField))
             .ToList());
     }
 

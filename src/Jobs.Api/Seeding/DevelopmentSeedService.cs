@@ -23,6 +23,15 @@ public sealed class DevelopmentSeedService(
     /// </summary>
     public const string MaxConcurrentJobsKey = "Jobs:Dev:MaxConcurrentJobs";
 
+    /// <summary>
+    /// When set, the demo workspace's requests per minute per API key (default 600, DESIGN §8). The benchmarks submit
+    /// thousands of jobs with one key and raise it (<c>Jobs__Dev__RequestsPerMinute=1000000</c>); unset, the seed
+    /// leaves the value as it is, so an admin's change survives a restart.
+    /// </summary>
+    public const string RequestsPerMinuteKey = "Jobs:Dev:RequestsPerMinute";
+
+    private const string SetRequestsPerMinuteSql = "UPDATE workspaces SET requests_per_minute = @requests_per_minute WHERE id = @id";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var apiKey = configuration["JOBS_DEV_API_KEY"] is { Length: > 0 } key ? key : DevelopmentSeed.DefaultApiKey;
@@ -38,6 +47,19 @@ public sealed class DevelopmentSeedService(
             new WorkspaceSeed(DevelopmentSeed.WorkspaceId, "demo", DevelopmentSeed.UserId, DevelopmentSeed.Email, "Demo user", apiKey, maxConcurrentJobs),
             password,
             cancellationToken);
+        if (configuration.GetValue<int?>(RequestsPerMinuteKey) is { } requestsPerMinute)
+        {
+            if (requestsPerMinute is < 1 or > 1_000_000)
+            {
+                throw new InvalidOperationException($"{RequestsPerMinuteKey} must be between 1 and 1000000, is {requestsPerMinute}.");
+            }
+
+            await using var command = dataSource.CreateCommand(SetRequestsPerMinuteSql);
+            command.Parameters.AddWithValue("requests_per_minute", requestsPerMinute);
+            command.Parameters.AddWithValue("id", DevelopmentSeed.WorkspaceId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         // The contacts workload's demo data (DESIGN §9): 5,000 contacts and a few sequences, missing ones only.
         await DemoContacts.SeedAsync(dataSource, DevelopmentSeed.WorkspaceId, DemoContacts.DefaultCount, cancellationToken);
         await SeedAsync(new WorkspaceSeed(DevelopmentSeed.AcmeWorkspaceId, "acme", DevelopmentSeed.AcmeUserId, DevelopmentSeed.AcmeEmail, "Acme user", acmeApiKey), password, cancellationToken);

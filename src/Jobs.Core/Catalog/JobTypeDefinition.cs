@@ -12,4 +12,17 @@ public sealed record JobTypeDefinition(
     string Queue,
     JsonObject PayloadSchema,
     int MaxAttempts,
-    int TimeoutSeconds);
+    int TimeoutSeconds)
+{
+    /// <summary>
+    /// A bulk job works on many records at once; each one submitted counts against the workspace's
+    /// <c>bulk_jobs_per_hour</c> for the submitting user (DESIGN §8). The one place that says which types are bulk.
+    /// </summary>
+    public bool Bulk { get; init; }
+
+    /// <summary>The payload's top-level array of items, whose length the workspace's <c>max_batch_items</c> caps.</summary>
+    public string? ItemsField { get; init; }
+
+    /// <summary>This type marked as bulk, with <paramref name="itemsField"/> as its item list when it has one.</summary>
+    public JobTypeDefinition AsBulk(string? itemsField = null) => this with { Bulk = true, ItemsField = itemsField };
+}

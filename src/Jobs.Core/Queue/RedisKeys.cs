@@ -18,4 +18,7 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>Cancel requests: every worker hears them and stops the handler if the job runs there.</summary>
     public string CancelChannel => $"{Prefix}jobs:cancel";
+
+    /// <summary>A rate limit's counter, shared by every API instance (<c>requests:{key id}</c>, <c>bulk:{workspace}:{user}</c>).</summary>
+    public string RateLimit(string name) => $"{Prefix}jobs:limits:{name}";
 }

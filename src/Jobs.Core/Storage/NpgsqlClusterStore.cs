@@ -51,19 +51,21 @@ public sealed class NpgsqlClusterStore(NpgsqlDataSource dataSource) : IClusterSt
         """;
 
     private const string JobTypeUpsertSql = """
-        INSERT INTO job_types (name, description, queue, payload_schema, max_attempts, timeout_seconds, updated_at)
-        VALUES (@name, @description, @queue, @payload_schema, @max_attempts, @timeout_seconds, now())
+        INSERT INTO job_types (name, description, queue, payload_schema, max_attempts, timeout_seconds, bulk, items_field, updated_at)
+        VALUES (@name, @description, @queue, @payload_schema, @max_attempts, @timeout_seconds, @bulk, @items_field, now())
         ON CONFLICT (name) DO UPDATE
         SET description = excluded.description,
             queue = excluded.queue,
             payload_schema = excluded.payload_schema,
             max_attempts = excluded.max_attempts,
             timeout_seconds = excluded.timeout_seconds,
+            bulk = excluded.bulk,
+            items_field = excluded.items_field,
             updated_at = now()
         """;
 
     private const string JobTypeListSql = """
-        SELECT name, description, queue, payload_schema, max_attempts, timeout_seconds
+        SELECT name, description, queue, payload_schema, max_attempts, timeout_seconds, bulk, items_field
         FROM job_types
         ORDER BY name
         """;
@@ -142,6 +144,8 @@ public sealed class NpgsqlClusterStore(NpgsqlDataSource dataSource) : IClusterSt
             command.Parameters.Add(new NpgsqlParameter("payload_schema", NpgsqlDbType.Jsonb) { Value = definition.PayloadSchema.ToJsonString() });
             command.Parameters.AddWithValue("max_attempts", definition.MaxAttempts);
             command.Parameters.AddWithValue("timeout_seconds", definition.TimeoutSeconds);
+            command.Parameters.AddWithValue("bulk", definition.Bulk);
+            command.Parameters.Add(new NpgsqlParameter("items_field", NpgsqlDbType.Text) { Value = (object?)definition.ItemsField ?? DBNull.Value });
             batch.BatchCommands.Add(command);
         }
 
@@ -161,7 +165,11 @@ public sealed class NpgsqlClusterStore(NpgsqlDataSource dataSource) : IClusterSt
                 reader.GetString(2),
                 JsonNode.Parse(reader.GetString(3))!.AsObject(),
                 reader.GetInt32(4),
-                reader.GetInt32(5)));
+                reader.GetInt32(5))
+            {
+                Bulk = reader.GetBoolean(6),
+                ItemsField = reader.IsDBNull(7) ? null : reader.GetString(7),
+            });
         }
 
         return definitions;

@@ -21,6 +21,7 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly Dictionary<string, string?> settings;
     private readonly Action<IServiceCollection>? configureWorkers;
     private readonly List<ServiceFactory<WorkerEntryPoint>> workers = [];
+    private readonly List<ServiceFactory<ApiEntryPoint>> extraApis = [];
 
     private TestCluster(Dictionary<string, string?> settings, Action<IServiceCollection>? configureWorkers)
     {
@@ -87,15 +88,50 @@ public sealed class TestCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Another workspace with its own user and key, on the same cluster.</summary>
+    /// <summary>
+    /// Another workspace with its own user and key, on the same cluster. Its requests per minute are raised to the
+    /// most allowed, as tests poll far faster than a client would; the bulk-job limit keeps the demo default (10 an
+    /// hour). <see cref="SetLimitsAsync"/> changes them: before the workspace's first request, which caches them.
+    /// </summary>
     public async Task<(HttpClient Client, Caller Caller)> CreateWorkspaceClientAsync(int maxConcurrentJobs = 5)
+    {
+        var (client, caller, _) = await CreateWorkspaceAsync(maxConcurrentJobs);
+        return (client, caller);
+    }
+
+    /// <summary><see cref="CreateWorkspaceClientAsync"/>, with the plain API key for clients of other instances.</summary>
+    public async Task<(HttpClient Client, Caller Caller, string ApiKey)> CreateWorkspaceAsync(int maxConcurrentJobs = 5)
     {
         var apiKey = ApiKeyHasher.NewKey();
         var caller = await Api.Services.GetRequiredService<IWorkspaceStore>().WorkspaceEnsureAsync(new WorkspaceSeed(
             Guid.CreateVersion7(), "test", Guid.CreateVersion7(), $"{Guid.NewGuid():N}@test.local", "Tester", apiKey, maxConcurrentJobs), CancellationToken.None);
-        var client = Api.CreateClient();
+        await SetLimitsAsync(caller.WorkspaceId, requestsPerMinute: 1_000_000);
+        return (ClientOf(Api, apiKey), caller, apiKey);
+    }
+
+    /// <summary>Sets a workspace's submission limits as an admin would; null leaves a limit as it is.</summary>
+    public Task SetLimitsAsync(Guid workspaceId, int? requestsPerMinute = null, int? bulkJobsPerHour = null, int? maxBatchItems = null) =>
+        ScalarAsync<object>(
+            "UPDATE workspaces SET requests_per_minute = coalesce(@rpm, requests_per_minute), "
+            + "bulk_jobs_per_hour = coalesce(@bulk, bulk_jobs_per_hour), max_batch_items = coalesce(@items, max_batch_items) WHERE id = @id",
+            ("id", workspaceId),
+            ("rpm", (object?)requestsPerMinute ?? DBNull.Value),
+            ("bulk", (object?)bulkJobsPerHour ?? DBNull.Value),
+            ("items", (object?)maxBatchItems ?? DBNull.Value));
+
+    /// <summary>Another API instance on the same database and Redis prefix, as a deployment runs several.</summary>
+    public ServiceFactory<ApiEntryPoint> StartApi()
+    {
+        var api = ServiceFactory<ApiEntryPoint>.Start(settings);
+        extraApis.Add(api);
+        return api;
+    }
+
+    public static HttpClient ClientOf(ServiceFactory<ApiEntryPoint> api, string apiKey)
+    {
+        var client = api.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
-        return (client, caller);
+        return client;
     }
 
     public async Task<ServiceFactory<WorkerEntryPoint>> StartWorkerAsync()
@@ -141,6 +177,11 @@ public sealed class TestCluster : IAsyncDisposable
         foreach (var worker in workers)
         {
             await worker.DisposeAsync();
+        }
+
+        foreach (var api in extraApis)
+        {
+            await api.DisposeAsync();
         }
 
         await Api.DisposeAsync();

@@ -11,8 +11,11 @@ namespace Jobs.Worker.Handlers.Contacts;
 /// </summary>
 public static class ContactBatches
 {
-    /// <summary>The catalog entry of a bulk contact job type: an object payload with these properties, on the default queue.</summary>
-    public static JobTypeDefinition JobType(string typeName, string description, JsonArray required, JsonObject properties) => new(
+    /// <summary>
+    /// The catalog entry of a bulk contact job type: an object payload with these properties (its item list is
+    /// <c>contactIds</c>), on the default queue.
+    /// </summary>
+    public static JobTypeDefinition JobType(string typeName, string description, JsonArray required, JsonObject properties) => new JobTypeDefinition(
         typeName,
         description,
         "default",
@@ -24,7 +27,7 @@ public static class ContactBatches
             ["properties"] = properties,
         },
         MaxAttempts: 3,
-        TimeoutSeconds: 600);
+        TimeoutSeconds: 600).AsBulk(itemsField: "contactIds");
 
     /// <summary>The outcome of <see cref="RunAsync"/>: how many contacts the batches changed, and the ids the workspace did not have.</summary>
     public sealed record Outcome(int Total, int Applied, IReadOnlyList<Guid> NotFound);

@@ -26,7 +26,7 @@ public sealed class ContactExportHandler(ContactReader reader, IFileStore files,
     public const int PageSize = 1000;
 
     /// <summary>The catalog entry, static so that hosts without the handler's services (test clusters) can publish it.</summary>
-    public static JobTypeDefinition JobType { get; } = new(
+    public static JobTypeDefinition JobType { get; } = new JobTypeDefinition(
         TypeName,
         "Exports the workspace's contacts (optionally filtered) as a CSV file stored with the job.",
         "default",
@@ -60,7 +60,7 @@ public sealed class ContactExportHandler(ContactReader reader, IFileStore files,
             },
         },
         MaxAttempts: 3,
-        TimeoutSeconds: 3600);
+        TimeoutSeconds: 3600).AsBulk();
 
     public JobTypeDefinition Definition => JobType;
 

@@ -27,7 +27,7 @@ public sealed class ContactImportHandler(IFileStore files, ContactWriter writer,
     public const int MaxInvalidListed = 1000;
 
     /// <summary>The catalog entry, static so that hosts without the handler's services (test clusters) can publish it.</summary>
-    public static JobTypeDefinition JobType { get; } = new(
+    public static JobTypeDefinition JobType { get; } = new JobTypeDefinition(
         TypeName,
         "Imports contacts from an uploaded CSV (columns email, first_name, last_name, company, phone, opted_out, do_not_contact; a header row is required), creating or updating them by email and reporting each invalid row.",
         "default",
@@ -42,7 +42,7 @@ public sealed class ContactImportHandler(IFileStore files, ContactWriter writer,
             },
         },
         MaxAttempts: 3,
-        TimeoutSeconds: 3600);
+        TimeoutSeconds: 3600).AsBulk();
 
     public JobTypeDefinition Definition => JobType;
 

@@ -24,7 +24,7 @@ public sealed class ContactSubscribeHandler(ContactReader reader, ContactWriter 
     public const string Stage = "subscribing";
 
     /// <summary>The catalog entry, static so that hosts without the handler's services (test clusters) can publish it.</summary>
-    public static JobTypeDefinition JobType { get; } = new(
+    public static JobTypeDefinition JobType { get; } = new JobTypeDefinition(
         TypeName,
         "Subscribes contacts to a sequence in batches, pausing between batches; reports each contact as succeeded, blocked (already enrolled, opted out, do not contact, not found) or failed.",
         "default",
@@ -40,7 +40,7 @@ public sealed class ContactSubscribeHandler(ContactReader reader, ContactWriter 
             },
         },
         MaxAttempts: 3,
-        TimeoutSeconds: 3600);
+        TimeoutSeconds: 3600).AsBulk(itemsField: "contactIds");
 
     public JobTypeDefinition Definition => JobType;
 

@@ -31,7 +31,7 @@ public sealed class LeadDiscoveryHandler(
     public const int MaxCandidates = 60;
 
     /// <summary>The catalog entry, static so that hosts without the handler's services (test clusters) can publish it.</summary>
-    public static JobTypeDefinition JobType { get; } = new(
+    public static JobTypeDefinition JobType { get; } = new JobTypeDefinition(
         TypeName,
         "Finds businesses of a type in a location, scores them, finds and verifies their emails, and stores the best as a campaign.",
         "default",
@@ -65,7 +65,7 @@ public sealed class LeadDiscoveryHandler(
             },
         },
         MaxAttempts: 3,
-        TimeoutSeconds: 1800);
+        TimeoutSeconds: 1800).AsBulk();
 
     public JobTypeDefinition Definition => JobType;
 

@@ -1,0 +1,101 @@
+using Jobs.Core.Catalog;
+using Jobs.Core.Storage;
+using Jobs.Core.Workspaces;
+using Npgsql;
+
+namespace Jobs.Api.Limits;
+
+/// <summary>
+/// DESIGN §8's per-user submission limit: each user may submit the workspace's <c>bulk_jobs_per_hour</c> bulk jobs
+/// (<see cref="JobTypeDefinition.Bulk"/>) in any sliding hour, counted in Redis across every API instance. A batch
+/// counts each of its bulk jobs and is refused whole. A replay (an idempotency key the workspace already used) does
+/// not count, nor does a submission that fails.
+/// </summary>
+public sealed class BulkSubmissionLimiter(RedisRateLimiter limiter, JobTypeCatalog catalog, WorkspaceLimits limits, NpgsqlDataSource dataSource)
+{
+    public static readonly TimeSpan Window = TimeSpan.FromHours(1);
+
+    private const string UsedKeysSql = """
+        SELECT idempotency_key
+        FROM jobs
+        WHERE workspace_id = @workspace_id
+          AND idempotency_key = ANY(@keys)
+        """;
+
+    /// <summary>Runs <paramref name="submit"/> when the caller's bulk jobs fit the limit; otherwise says how long to wait.</summary>
+    public async Task<BulkSubmitOutcome> SubmitAsync(
+        Caller caller,
+        IReadOnlyList<JobInsertParams> jobs,
+        Func<Task<IReadOnlyList<JobInsertResult>>> submit,
+        CancellationToken cancellationToken)
+    {
+        var counted = await CountedAsync(caller, jobs, cancellationToken);
+        if (counted.Count == 0)
+        {
+            return new BulkSubmitOutcome(await submit(), null, 0, 0);
+        }
+
+        var limit = (await limits.GetAsync(caller.WorkspaceId, cancellationToken))?.BulkJobsPerHour ?? 10;
+        var (decision, reservation) = await limiter.TryReserveAsync($"bulk:{caller.WorkspaceId}:{caller.UserId}", limit, Window, counted.Count);
+        if (!decision.Allowed)
+        {
+            return new BulkSubmitOutcome(null, decision, limit, counted.Count);
+        }
+
+        IReadOnlyList<JobInsertResult> results;
+        try
+        {
+            results = await submit();
+        }
+        catch when (reservation is not null)
+        {
+            await limiter.ReleaseAsync(reservation, reservation.Count);
+            throw;
+        }
+
+        // Two requests raced with the same key: the one that found the job already there did not create anything.
+        if (reservation is not null)
+        {
+            await limiter.ReleaseAsync(reservation, counted.Count(i => !results[i].Created));
+        }
+
+        return new BulkSubmitOutcome(results, null, limit, counted.Count);
+    }
+
+    /// <summary>The indexes of the bulk jobs that would be new: not of a replayed idempotency key.</summary>
+    private async Task<List<int>> CountedAsync(Caller caller, IReadOnlyList<JobInsertParams> jobs, CancellationToken cancellationToken)
+    {
+        var bulk = new List<int>();
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            if ((await catalog.FindAsync(jobs[i].Type, cancellationToken))?.Bulk == true)
+            {
+                bulk.Add(i);
+            }
+        }
+
+        var keys = bulk.Select(i => jobs[i].IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        if (keys.Length == 0)
+        {
+            return bulk;
+        }
+
+        await using var command = dataSource.CreateCommand(UsedKeysSql);
+        command.Parameters.AddWithValue("workspace_id", caller.WorkspaceId);
+        command.Parameters.AddWithValue("keys", keys);
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                used.Add(reader.GetString(0));
+            }
+        }
+
+        return bulk.Where(i => jobs[i].IdempotencyKey is not { } key || !used.Contains(key)).ToList();
+    }
+}
+
+/// <summary>Either the submission's results, or the decision that refused it, with the limit it was held to and how
+/// many of its jobs counted against it.</summary>
+public sealed record BulkSubmitOutcome(IReadOnlyList<JobInsertResult>? Results, RateDecision? Denied, int Limit, int Requested);
