@@ -18,4 +18,7 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>Cancel requests: every worker hears them and stops the handler if the job runs there.</summary>
     public string CancelChannel => $"{Prefix}jobs:cancel";
+
+    /// <summary>API key cache evictions (revocation, sign-out, role change): every API instance drops the key's lookup.</summary>
+    public string ApiKeyEvictChannel => $"{Prefix}jobs:api-keys:evict";
 }
