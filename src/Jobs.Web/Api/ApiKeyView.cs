@@ -7,7 +7,7 @@ namespace Jobs.Web.Api;
 public sealed record ApiKeyView(
     Guid Id,
     string Name,
-    string Prefix,
+    string? Prefix,
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastUsedAt,
     DateTimeOffset? RevokedAt,
@@ -16,5 +16,5 @@ public sealed record ApiKeyView(
     public bool IsRevoked => RevokedAt is not null;
 
     /// <summary>How the list shows a key: its prefix and an ellipsis for the secret part, e.g. <c>jobs_1a2b3c4…</c>.</summary>
-    public string Display => $"{Prefix}…";
+    public string Display => Prefix is { Length: > 0 } ? $"{Prefix}…" : "(created before prefixes were kept)";
 }

@@ -32,6 +32,23 @@ public sealed class JobsApi : IDisposable
 
     public async Task<JsonElement> GetJobAsync(Guid id) => await _http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
 
+    /// <summary>Any read of the API as this user (the workspace, its users), for a test's assertions.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path) => await _http.GetFromJsonAsync<JsonElement>(path);
+
+    public async Task<JsonElement> PostJsonAsync(string path, object body)
+    {
+        using var response = await _http.PostAsJsonAsync(path, body);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<JsonElement> PutJsonAsync(string path, object body)
+    {
+        using var response = await _http.PutAsJsonAsync(path, body);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
     /// <summary>Clean-up: stops a job a test left running. A 409 (it finished meanwhile) is as good.</summary>
     public async Task CancelAsync(Guid id)
     {
