@@ -62,7 +62,7 @@ public sealed class ApiKeysPageTests(Topology topology)
         await admin.Page.GetByTestId("key-create").ClickAsync();
 
         await Expect(admin.Page.Locator(".mud-input-control").Filter(new() { Has = admin.Page.GetByTestId("key-name") }))
-            .ToContainTextAsync("is required");
+            .ToContainTextAsync("Is required.");
         await Expect(admin.Page.GetByTestId("created-key")).ToHaveCountAsync(0);
         await Expect(admin.Page.GetByTestId("key-row")).ToHaveCountAsync(before);
     }
