@@ -55,7 +55,7 @@ public sealed class UsersPageTests(Topology topology)
     }
 
     [Fact]
-    public async Task AnInvitationLink_WorksOnce()
+    public async Task AnInvitationLink_ShowsThePasswordRuleAtItsField_AndWorksOnce()
     {
         var email = $"once-{Guid.NewGuid():N}"[..18] + "@jobs.local";
         await using var admin = await BrowserSession.SignedInAsync(topology, Topology.AcmeEmail);
@@ -65,6 +65,13 @@ public sealed class UsersPageTests(Topology topology)
         var link = await admin.Page.GetByTestId("invite-link").InputValueAsync();
 
         await using var first = await BrowserSession.OpenAsync(topology);
+        await first.Page.GotoAsync(link);
+        await first.Page.GetByTestId("invite-display-name").FillAsync("Once");
+        await first.Page.GetByTestId("invite-password").FillAsync("short");
+        await first.Page.GetByTestId("invite-submit").ClickAsync();
+        await Expect(first.Page.Locator(".mud-input-control").Filter(new() { Has = first.Page.GetByTestId("invite-password") }))
+            .ToContainTextAsync("Must be 10 to 1000 characters.");
+        await first.ScreenshotAsync("accept-invite-short-password");
         await AcceptAsync(first.Page, link);
         await Expect(first.Page).ToHaveURLAsync(new Regex("/jobs$"));
 
