@@ -27,6 +27,7 @@ public sealed class ApiKeyCache(
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RepublishEvery = TimeSpan.FromSeconds(1);
 
     private readonly RedisChannel channel = RedisChannel.Literal(keys.ApiKeyEvictChannel);
     private long generation;
@@ -71,13 +72,13 @@ public sealed class ApiKeyCache(
     {
         var hash = Convert.ToHexString(keyHash);
         Evict(hash);
-        try
+        // Awaited, so that the other instances have heard it before the caller is answered; not attempted while this
+        // instance has no connection, which would only wait out Redis's timeout.
+        if (!redis.IsConnected || !await TryPublishAsync(hash, logFailure: true))
         {
-            await redis.GetSubscriber().PublishAsync(channel, hash);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            logger.LogWarning("Could not publish an API key eviction ({Message}); instances without Redis do not use their caches", ex.Message);
+            // Instances that lost Redis too distrust their caches; one that still reaches it may hold the key for up to
+            // CacheFor, so keep trying that long (after that no cache can hold it any more).
+            _ = RepublishAsync(hash);
         }
     }
 
@@ -112,6 +113,41 @@ public sealed class ApiKeyCache(
         redis.ConnectionFailed -= OnConnectionChanged;
         redis.ConnectionRestored -= OnConnectionChanged;
         base.Dispose();
+    }
+
+    private async Task<bool> TryPublishAsync(string hash, bool logFailure)
+    {
+        try
+        {
+            await redis.GetSubscriber().PublishAsync(channel, hash);
+            return true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            if (logFailure)
+            {
+                logger.LogWarning("Could not publish an API key eviction ({Message}); retrying for {CacheFor}", ex.Message, CacheFor);
+            }
+
+            return false;
+        }
+    }
+
+    private async Task RepublishAsync(string hash)
+    {
+        var until = time.GetUtcNow() + CacheFor;
+        try
+        {
+            do
+            {
+                await Task.Delay(RepublishEvery, time);
+            }
+            while (!await TryPublishAsync(hash, logFailure: false) && time.GetUtcNow() < until);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Gave up publishing an API key eviction");
+        }
     }
 
     private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e) => Interlocked.Increment(ref generation);

@@ -163,11 +163,16 @@ public static class UsersApi
             return ApiProblems.Validation(errors);
         }
 
-        // Hashed as sign-in verifies it; the default hasher does not read the user it is given.
-        var passwordHash = new PasswordHasher<UserAccount>().HashPassword(null!, request!.Password!);
-        var user = request.Token!.Length <= 200
-            ? await workspaces.InvitationAcceptAsync(ApiKeyHasher.Hash(request.Token), displayName!, passwordHash, cancellationToken)
-            : null;
+        // Hashing a password is slow on purpose: check the token first, so that garbage tokens cost an index lookup.
+        var tokenHash = ApiKeyHasher.Hash(request!.Token!);
+        UserAccount? user = null;
+        if (request.Token!.Length <= 200 && await workspaces.InvitationIsUsableAsync(tokenHash, cancellationToken))
+        {
+            // Hashed as sign-in verifies it; the default hasher does not read the user it is given.
+            var passwordHash = new PasswordHasher<UserAccount>().HashPassword(null!, request.Password!);
+            user = await workspaces.InvitationAcceptAsync(tokenHash, displayName!, passwordHash, cancellationToken);
+        }
+
         if (user is null)
         {
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, "invitation_invalid", "Invitation not valid",

@@ -45,6 +45,9 @@ public interface IWorkspaceStore
     /// <summary>Creates the invited user (no password yet) and the invitation; null when the email is taken.</summary>
     Task<WorkspaceUser?> InvitationCreateAsync(InvitationCreateParams invitation, CancellationToken cancellationToken);
 
+    /// <summary>Whether an unused, unexpired invitation has this token; a cheap check before hashing a password for it.</summary>
+    Task<bool> InvitationIsUsableAsync(byte[] tokenHash, CancellationToken cancellationToken);
+
     /// <summary>
     /// Uses an unused, unexpired invitation: sets the user's name and password and marks it used, at most once.
     /// Returns the user, or null when no such invitation can be used.

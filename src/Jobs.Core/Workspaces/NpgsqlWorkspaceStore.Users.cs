@@ -72,6 +72,15 @@ public sealed partial class NpgsqlWorkspaceStore
         VALUES (@id, @workspace_id, @user_id, @invited_by, @token_hash, @expires_at)
         """;
 
+    private const string InvitationIsUsableSql = """
+        SELECT EXISTS (
+            SELECT 1
+            FROM invitations
+            WHERE token_hash = @token_hash
+              AND used_at IS NULL
+              AND expires_at > now())
+        """;
+
     // One statement: the invitation is used and the password set together, or neither (a used, expired or unknown
     // token changes nothing), and two accepts of one token cannot both succeed.
     private const string InvitationAcceptSql = """
@@ -181,6 +190,13 @@ public sealed partial class NpgsqlWorkspaceStore
             ("expires_at", invitation.ExpiresAt));
         await transaction.CommitAsync(cancellationToken);
         return new WorkspaceUser(userId, invitation.Email, invitation.Email, invitation.Role, createdAt, InvitationPending: true);
+    }
+
+    public async Task<bool> InvitationIsUsableAsync(byte[] tokenHash, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(InvitationIsUsableSql);
+        command.Parameters.AddWithValue("token_hash", tokenHash);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<UserAccount?> InvitationAcceptAsync(byte[] tokenHash, string displayName, string passwordHash, CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly Dictionary<string, string?> settings;
     private readonly Action<IServiceCollection>? configureWorkers;
     private readonly List<ServiceFactory<WorkerEntryPoint>> workers = [];
+    private readonly List<ServiceFactory<ApiEntryPoint>> moreApis = [];
 
     private TestCluster(Dictionary<string, string?> settings, Action<IServiceCollection>? configureWorkers)
     {
@@ -98,6 +99,14 @@ public sealed class TestCluster : IAsyncDisposable
         return (client, caller);
     }
 
+    /// <summary>Another API instance on the same database and Redis, as a scaled-out deployment runs them.</summary>
+    public ServiceFactory<ApiEntryPoint> StartApi()
+    {
+        var api = ServiceFactory<ApiEntryPoint>.Start(settings);
+        moreApis.Add(api);
+        return api;
+    }
+
     public async Task<ServiceFactory<WorkerEntryPoint>> StartWorkerAsync()
     {
         var worker = ServiceFactory<WorkerEntryPoint>.Start(settings, services =>
@@ -141,6 +150,11 @@ public sealed class TestCluster : IAsyncDisposable
         foreach (var worker in workers)
         {
             await worker.DisposeAsync();
+        }
+
+        foreach (var api in moreApis)
+        {
+            await api.DisposeAsync();
         }
 
         await Api.DisposeAsync();
