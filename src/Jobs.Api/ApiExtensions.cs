@@ -7,11 +7,14 @@ using Jobs.Api.Contacts;
 using Jobs.Api.Files;
 using Jobs.Api.Jobs;
 using Jobs.Api.Limits;
+using Jobs.Api.Keys;
 using Jobs.Api.Live;
 using Jobs.Api.Problems;
 using Jobs.Api.Seeding;
 using Jobs.Api.Sessions;
 using Jobs.Api.Stats;
+using Jobs.Api.Users;
+using Jobs.Api.Workspaces;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -49,6 +52,9 @@ public static class ApiExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowDuplicateProperties = false);
 
         services.AddMemoryCache();
+        services.AddSingleton<ApiKeyCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyCache>());
+        services.AddSingleton<ApiKeyUsageRecorder>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName,
                 o => o.TokenPaths = [JobsHub.Path]);
@@ -111,6 +117,9 @@ public static class ApiExtensions
         app.MapFilesApi();
         app.MapHub<JobsHub>(JobsHub.Path);
         app.MapSessionsApi();
+        app.MapKeysApi();
+        app.MapUsersApi();
+        app.MapWorkspaceApi();
         return app;
     }
 }

@@ -31,7 +31,10 @@ public static class WebExtensions
             {
                 cookie.Cookie.Name = "jobs.session";
                 cookie.Cookie.HttpOnly = true;
+                // Lax, not Strict: a link to the app from mail or chat must arrive signed in. Lax already keeps the
+                // cookie off cross-site POSTs; the antiforgery token on every form is the second lock.
                 cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 cookie.LoginPath = AccountEndpoints.SignInPath;
                 cookie.LogoutPath = AccountEndpoints.SignOutPath;
                 cookie.ReturnUrlParameter = AccountEndpoints.ReturnUrlParameter;
@@ -40,6 +43,15 @@ public static class WebExtensions
                 cookie.SlidingExpiration = false;
             });
         services.AddAuthorization();
+        // Every form of the web carries the token (<AntiforgeryToken />, checked by UseAntiforgery). What a signed-in
+        // user does on an interactive page (create or revoke a key, invite, change limits) travels over the
+        // circuit's WebSocket, which another site cannot drive: no form post reaches those actions.
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.HttpOnly = true;
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
         services.AddCascadingAuthenticationState();
 
         // Unsafe methods are not retried: a retried POST /api/jobs could submit twice, a retried cancel answers 409.

@@ -39,9 +39,9 @@ public sealed class WorkspaceIsolationTests(Topology topology)
         var export = await api.SubmitAsync("contacts.export", new { });
         (await api.WaitForTerminalAsync(discovery)).GetProperty("status").GetString().ShouldBe("completed");
         (await api.WaitForTerminalAsync(export)).GetProperty("status").GetString().ShouldBe("completed");
-        var campaignId = (await api.GetAsync("/api/campaigns")).GetProperty("items")
+        var campaignId = (await api.GetJsonAsync("/api/campaigns")).GetProperty("items")
             .EnumerateArray().First(c => c.GetProperty("jobId").GetGuid() == discovery).GetProperty("id").GetGuid();
-        var someDemoContact = (await api.GetAsync("/api/contacts?limit=1")).GetProperty("items")[0].GetProperty("email").GetString()!;
+        var someDemoContact = (await api.GetJsonAsync("/api/contacts?limit=1")).GetProperty("items")[0].GetProperty("email").GetString()!;
 
         await using var acme = await BrowserSession.SignedInAsync(topology, Topology.AcmeEmail);
 

@@ -3,28 +3,26 @@ using System.Text.Encodings.Web;
 using Jobs.Api.Problems;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Api.Auth;
 
 /// <summary>
-/// <c>X-Api-Key</c> → the workspace and user the key was issued to. Lookups are cached for a minute, so a revoked key
-/// stops working within that time. Under <see cref="ApiKeyAuthenticationOptions.TokenPaths"/> (the SignalR hubs) the
+/// <c>X-Api-Key</c> → the workspace and user the key was issued to. Lookups go through <see cref="ApiKeyCache"/>, which
+/// every instance evicts the moment a key is revoked, so a revoked key answers 401 on its next request. Under <see cref="ApiKeyAuthenticationOptions.TokenPaths"/> (the SignalR hubs) the
 /// key may also come as <c>?access_token=</c> or <c>Authorization: Bearer</c>.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<ApiKeyAuthenticationOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IWorkspaceStore workspaces,
-    IMemoryCache cache) : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, loggerFactory, encoder)
+    ApiKeyCache keys,
+    ApiKeyUsageRecorder usage) : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
     public const string AccessTokenQueryName = "access_token";
     private const string BearerPrefix = "Bearer ";
-    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -38,22 +36,20 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
-        var caller = await cache.GetOrCreateAsync(CacheKey(key), entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = CacheFor;
-            return workspaces.ApiKeyFindCallerAsync(key, Context.RequestAborted);
-        });
+        var caller = await keys.FindCallerAsync(key, Context.RequestAborted);
         if (caller is null)
         {
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
+        if (caller.ApiKeyId is { } keyId)
+        {
+            usage.Record(keyId);
+        }
+
         var identity = new ClaimsIdentity(CallerClaims.Of(caller), SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
-
-    /// <summary>Where a key's lookup is cached; sign-out evicts it so a revoked session stops at once.</summary>
-    public static object CacheKey(string apiKey) => ("api-key", Convert.ToHexString(ApiKeyHasher.Hash(apiKey)));
 
     /// <summary>The API key a request carries, if any.</summary>
     public static string? KeyOf(HttpRequest request) =>

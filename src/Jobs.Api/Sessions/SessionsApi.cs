@@ -3,7 +3,6 @@ using Jobs.Api.Problems;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace Jobs.Api.Sessions;
 
@@ -84,16 +83,22 @@ public static class SessionsApi
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "invalid_credentials", "Sign-in failed", "The email or the password is wrong.");
         }
 
+        return await StartSessionAsync(user, workspaces, time, cancellationToken);
+    }
+
+    /// <summary>Signs <paramref name="user"/> in: a session key and who they are, as <c>POST /api/sessions</c> answers.</summary>
+    public static async Task<Created<SessionResponse>> StartSessionAsync(UserAccount user, IWorkspaceStore workspaces, TimeProvider time, CancellationToken cancellationToken)
+    {
         var key = await workspaces.SessionCreateAsync(new Caller(user.WorkspaceId, user.Id) { Role = user.Role }, SessionLifetime, cancellationToken);
         return TypedResults.Created("/api/me", new SessionResponse(key, time.GetUtcNow() + SessionLifetime, ToMe(user)));
     }
 
-    public static async Task<NoContent> SignOut(HttpContext httpContext, IWorkspaceStore workspaces, IMemoryCache cache, CancellationToken cancellationToken)
+    public static async Task<NoContent> SignOut(HttpContext httpContext, IWorkspaceStore workspaces, ApiKeyCache keys, CancellationToken cancellationToken)
     {
         if (ApiKeyAuthenticationHandler.KeyOf(httpContext.Request) is { } key)
         {
             await workspaces.ApiKeyRevokeAsync(key, cancellationToken);
-            cache.Remove(ApiKeyAuthenticationHandler.CacheKey(key));
+            await keys.EvictAsync(ApiKeyHasher.Hash(key));
         }
 
         return TypedResults.NoContent();

@@ -21,4 +21,7 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>A rate limit's counter, shared by every API instance (<c>requests:{key id}</c>, <c>bulk:{workspace}:{user}</c>).</summary>
     public string RateLimit(string name) => $"{Prefix}jobs:limits:{name}";
+
+    /// <summary>API key cache evictions (revocation, sign-out, role change): every API instance drops the key's lookup.</summary>
+    public string ApiKeyEvictChannel => $"{Prefix}jobs:api-keys:evict";
 }

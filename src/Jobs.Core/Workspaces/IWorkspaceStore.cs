@@ -21,4 +21,41 @@ public interface IWorkspaceStore
 
     /// <summary>Creates the workspace, its user and the API key when missing; idempotent.</summary>
     Task<Caller> WorkspaceEnsureAsync(WorkspaceSeed seed, CancellationToken cancellationToken);
+
+    /// <summary>The workspace's named keys (kind 'key'; the session keys behind UI sign-ins are not listed), newest first.</summary>
+    Task<IReadOnlyList<ApiKeyInfo>> ApiKeyListAsync(Guid workspaceId, CancellationToken cancellationToken);
+
+    /// <summary>Makes a named key for <paramref name="caller"/>'s workspace and user; the plain key is returned once.</summary>
+    Task<NewApiKey> ApiKeyCreateAsync(Caller caller, string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Revokes a named key of the workspace (an already revoked one stays as it was); returns its hash for cache
+    /// eviction, or null when the workspace has no such key.
+    /// </summary>
+    Task<byte[]?> ApiKeyRevokeByIdAsync(Guid workspaceId, Guid keyId, CancellationToken cancellationToken);
+
+    /// <summary>Records that the key was used, unless that was recorded less than a minute ago.</summary>
+    Task ApiKeyTouchAsync(Guid keyId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<WorkspaceUser>> UserListAsync(Guid workspaceId, CancellationToken cancellationToken);
+
+    /// <summary>Sets a user's role unless that leaves the workspace without an admin.</summary>
+    Task<UserRoleSetResult> UserRoleSetAsync(Guid workspaceId, Guid userId, string role, CancellationToken cancellationToken);
+
+    /// <summary>Creates the invited user (no password yet) and the invitation; null when the email is taken.</summary>
+    Task<WorkspaceUser?> InvitationCreateAsync(InvitationCreateParams invitation, CancellationToken cancellationToken);
+
+    /// <summary>Whether an unused, unexpired invitation has this token; a cheap check before hashing a password for it.</summary>
+    Task<bool> InvitationIsUsableAsync(byte[] tokenHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Uses an unused, unexpired invitation: sets the user's name and password and marks it used, at most once.
+    /// Returns the user, or null when no such invitation can be used.
+    /// </summary>
+    Task<UserAccount?> InvitationAcceptAsync(byte[] tokenHash, string displayName, string passwordHash, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the workspace's limits; false when there is no such workspace.</summary>
+    Task<bool> WorkspaceLimitsSetAsync(Guid workspaceId, WorkspaceLimits limits, CancellationToken cancellationToken);
+
+    Task<WorkspaceUsage> WorkspaceUsageGetAsync(Guid workspaceId, CancellationToken cancellationToken);
 }

@@ -3,7 +3,7 @@ using Npgsql;
 namespace Jobs.Core.Workspaces;
 
 /// <summary>The one <see cref="IWorkspaceStore"/> implementation.</summary>
-public sealed class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspaceStore
+public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspaceStore
 {
     private const string ApiKeyFindCallerSql = """
         SELECT k.workspace_id, k.user_id, u.role, k.id, k.kind

@@ -13,7 +13,7 @@ namespace Jobs.Web.Api;
 /// <c>X-Api-Key</c>. Typed clients are resolved in the circuit's scope, so the user here is the circuit's user (a
 /// <see cref="DelegatingHandler"/> would live in the client factory's own scope and could not see it).
 /// </summary>
-public sealed class JobsApiClient(HttpClient http, AuthenticationStateProvider authentication, NavigationManager navigation)
+public sealed partial class JobsApiClient(HttpClient http, AuthenticationStateProvider authentication, NavigationManager navigation)
 {
     public const string ApiKeyHeader = "X-Api-Key";
 

@@ -28,6 +28,20 @@ public sealed class SessionsApiClient(HttpClient http, ILogger<SessionsApiClient
         return await response.Content.ReadFromJsonAsync<SessionView>(JsonSerializerOptions.Web, cancellationToken);
     }
 
+    /// <summary>Accepts an invitation: the invited user chooses a name and a password and gets a session at once.</summary>
+    /// <exception cref="ApiProblemException">400 <c>invitation_invalid</c> (unknown, expired or used token) or with the failing fields.</exception>
+    public async Task<SessionView> AcceptInvitationAsync(string token, string displayName, string password, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("/api/invitations/accept", new { token, displayName, password }, JsonSerializerOptions.Web, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+        }
+
+        return await response.Content.ReadFromJsonAsync<SessionView>(JsonSerializerOptions.Web, cancellationToken)
+            ?? throw new ApiProblemException(new ApiProblem((int)response.StatusCode, "empty_body", "The API answered with an empty body", null, new Dictionary<string, string[]>()));
+    }
+
     /// <summary>Revokes the key. Best effort: the user is signed out of the web either way, and the key expires.</summary>
     public async Task SignOutAsync(string apiKey, CancellationToken cancellationToken)
     {

@@ -13,6 +13,7 @@ public static class AccountEndpoints
 {
     public const string SignInPath = "/signin";
     public const string SignOutPath = "/signout";
+    public const string AcceptInvitePath = "/accept-invite";
     public const string ReturnUrlParameter = "returnUrl";
 
     public static string SignInUrl(string? returnUrl, bool expired = false)
@@ -41,6 +42,7 @@ public static class AccountEndpoints
             .RequireAuthorization()
             // A form post from the app bar; the token keeps another site from signing the user out.
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .AddEndpointFilter<AntiforgeryCheck>()
             .WithName("SignOut");
         return app;
     }

@@ -14,6 +14,9 @@ public static class SessionClaims
     public const string WorkspaceId = "jobs:workspace_id";
     public const string WorkspaceName = "jobs:workspace_name";
 
+    /// <summary>The role value of an admin (<c>GET /api/me</c>'s <c>role</c>); pages use it with <c>[Authorize(Roles = …)]</c>.</summary>
+    public const string AdminRole = "admin";
+
     public static ClaimsPrincipal ToPrincipal(SessionView session) => new(new ClaimsIdentity(
         [
             new Claim(ClaimTypes.NameIdentifier, session.Me.UserId.ToString()),
@@ -22,6 +25,9 @@ public static class SessionClaims
             new Claim(WorkspaceId, session.Me.WorkspaceId.ToString()),
             new Claim(WorkspaceName, session.Me.WorkspaceName),
             new Claim(ApiKey, session.ApiKey),
+            // The role as of sign-in decides what the UI offers; the API checks the key's own role on every call, so
+            // a user demoted meanwhile sees "admins only" instead of being able to act.
+            new Claim(ClaimTypes.Role, session.Me.Role),
         ],
         CookieAuthenticationDefaults.AuthenticationScheme));
 
@@ -31,4 +37,6 @@ public static class SessionClaims
         Guid.TryParse(user.FindFirst(WorkspaceId)?.Value, out var id) ? id : null;
 
     public static string? WorkspaceNameOf(ClaimsPrincipal user) => user.FindFirst(WorkspaceName)?.Value;
+
+    public static bool IsAdmin(ClaimsPrincipal user) => user.IsInRole(AdminRole);
 }

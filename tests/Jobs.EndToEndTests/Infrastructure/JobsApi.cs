@@ -58,8 +58,6 @@ public sealed class JobsApi : IDisposable
         }
     }
 
-    public async Task<JsonElement> GetAsync(string path) => await _http.GetFromJsonAsync<JsonElement>(path);
-
     public async Task<JsonElement> GetJobAsync(Guid id) => await _http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
 
     /// <summary>The ids of the workspace's contacts whose email, name or company contains the text.</summary>
@@ -67,6 +65,23 @@ public sealed class JobsApi : IDisposable
     {
         var page = await _http.GetFromJsonAsync<JsonElement>($"/api/contacts?search={Uri.EscapeDataString(text)}&limit=200");
         return [.. page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid())];
+    }
+
+    /// <summary>Any read of the API as this user (the workspace, its users), for a test's assertions.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path) => await _http.GetFromJsonAsync<JsonElement>(path);
+
+    public async Task<JsonElement> PostJsonAsync(string path, object body)
+    {
+        using var response = await _http.PostAsJsonAsync(path, body);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<JsonElement> PutJsonAsync(string path, object body)
+    {
+        using var response = await _http.PutAsJsonAsync(path, body);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     /// <summary>Clean-up: stops a job a test left running. A 409 (it finished meanwhile) is as good.</summary>

@@ -1,0 +1,162 @@
+using Jobs.Core.Queue;
+using Jobs.Core.Workspaces;
+using Microsoft.Extensions.Caching.Memory;
+using StackExchange.Redis;
+
+namespace Jobs.Api.Auth;
+
+/// <summary>
+/// Caches API key lookups for a minute, and drops a key's lookup on every API instance the moment it is revoked:
+/// <see cref="EvictAsync"/> publishes the key's hash on <see cref="RedisKeys.ApiKeyEvictChannel"/>, which every
+/// instance subscribes to.
+/// </summary>
+/// <remarks>
+/// Pub/sub delivers at most once, so the cache is trusted only while this instance's subscription is connected:
+/// otherwise every lookup goes to the database (correct, a little slower). A connection that fails or comes back bumps
+/// <see cref="generation"/>, part of every cache key, so that entries which may have missed an eviction are never read
+/// again. A lookup that raced with an eviction is not cached (<see cref="evictions"/>).
+/// </remarks>
+public sealed class ApiKeyCache(
+    IMemoryCache cache,
+    IWorkspaceStore workspaces,
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    TimeProvider time,
+    ILogger<ApiKeyCache> logger) : BackgroundService
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RepublishEvery = TimeSpan.FromSeconds(1);
+
+    private readonly RedisChannel channel = RedisChannel.Literal(keys.ApiKeyEvictChannel);
+    private long generation;
+    private long evictions;
+    private volatile bool subscribed;
+
+    /// <summary>True while evictions published by other instances reach this one, so that cached lookups can be used.</summary>
+    public bool IsTrusted => subscribed && redis.IsConnected && redis.GetSubscriber().IsConnected(channel);
+
+    /// <summary>The caller an unrevoked key belongs to, or null.</summary>
+    public async Task<Caller?> FindCallerAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        if (!IsTrusted)
+        {
+            return await workspaces.ApiKeyFindCallerAsync(apiKey, cancellationToken);
+        }
+
+        var hash = Convert.ToHexString(ApiKeyHasher.Hash(apiKey));
+        var currentGeneration = Interlocked.Read(ref generation);
+        if (cache.TryGetValue(CacheKey(currentGeneration, hash), out Caller? cached))
+        {
+            return cached;
+        }
+
+        var evictionsBefore = Interlocked.Read(ref evictions);
+        var caller = await workspaces.ApiKeyFindCallerAsync(apiKey, cancellationToken);
+        // An eviction during the lookup may be for this key and may have come before the row changed: do not keep it.
+        if (Interlocked.Read(ref evictions) == evictionsBefore)
+        {
+            cache.Set(CacheKey(currentGeneration, hash), caller, CacheFor);
+        }
+
+        return caller;
+    }
+
+    /// <summary>
+    /// Drops the key's cached lookup here and, through Redis, on every other instance. Call it after the change that
+    /// makes the key invalid is committed. Never throws for Redis: with Redis down the other instances see their
+    /// subscription down too and stop trusting their caches.
+    /// </summary>
+    public async Task EvictAsync(byte[] keyHash)
+    {
+        var hash = Convert.ToHexString(keyHash);
+        Evict(hash);
+        // Awaited, so that the other instances have heard it before the caller is answered; not attempted while this
+        // instance has no connection, which would only wait out Redis's timeout.
+        if (!redis.IsConnected || !await TryPublishAsync(hash, logFailure: true))
+        {
+            // Instances that lost Redis too distrust their caches; one that still reaches it may hold the key for up to
+            // CacheFor, so keep trying that long (after that no cache can hold it any more).
+            _ = RepublishAsync(hash);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        redis.ConnectionFailed += OnConnectionChanged;
+        redis.ConnectionRestored += OnConnectionChanged;
+        var delay = FirstRetryDelay;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var queue = await redis.GetSubscriber().SubscribeAsync(channel);
+                queue.OnMessage(message => Evict(message.Message.ToString()));
+                Interlocked.Increment(ref generation);
+                subscribed = true;
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // Until subscribed, lookups skip the cache; nothing is wrong, only slower.
+                await redis.GetSubscriber().UnsubscribeAsync(channel, flags: CommandFlags.FireAndForget);
+                logger.LogWarning("Cannot subscribe to API key evictions yet ({Message}); retrying in {Delay}", ex.Message, delay);
+                await Task.Delay(delay, time, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        redis.ConnectionFailed -= OnConnectionChanged;
+        redis.ConnectionRestored -= OnConnectionChanged;
+        base.Dispose();
+    }
+
+    private async Task<bool> TryPublishAsync(string hash, bool logFailure)
+    {
+        try
+        {
+            await redis.GetSubscriber().PublishAsync(channel, hash);
+            return true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            if (logFailure)
+            {
+                logger.LogWarning("Could not publish an API key eviction ({Message}); retrying for {CacheFor}", ex.Message, CacheFor);
+            }
+
+            return false;
+        }
+    }
+
+    private async Task RepublishAsync(string hash)
+    {
+        var until = time.GetUtcNow() + CacheFor;
+        try
+        {
+            do
+            {
+                await Task.Delay(RepublishEvery, time);
+            }
+            while (!await TryPublishAsync(hash, logFailure: false) && time.GetUtcNow() < until);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Gave up publishing an API key eviction");
+        }
+    }
+
+    private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e) => Interlocked.Increment(ref generation);
+
+    private void Evict(string hash)
+    {
+        Interlocked.Increment(ref evictions);
+        cache.Remove(CacheKey(Interlocked.Read(ref generation), hash));
+    }
+
+    private static object CacheKey(long generation, string hash) => ("api-key", generation, hash);
+}

@@ -1,0 +1,93 @@
+using Jobs.Api.Auth;
+using Jobs.Api.Problems;
+using Jobs.Core.Workspaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Jobs.Api.Workspaces;
+
+/// <summary>
+/// The caller's workspace and its limits (DESIGN §8). Anyone in the workspace reads them; its admins change them, and a
+/// change applies to the next claim, submission or job, since those read the limits from the row each time.
+/// </summary>
+public static class WorkspaceApi
+{
+    public static IEndpointRouteBuilder MapWorkspaceApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/workspace")
+            .RequireAuthorization()
+            .WithTags("Workspace");
+        api.MapGet("", GetWorkspace)
+            .WithName("GetWorkspace")
+            .WithSummary("The caller's workspace: its limits, jobs processing and pending now, and the caller's role");
+        api.MapPut("/limits", SetLimits)
+            .RequireAuthorization(CallerClaims.AdminPolicy)
+            .WithName("SetWorkspaceLimits")
+            .WithSummary("Replace the workspace's six limits, all required (admin)");
+        return app;
+    }
+
+    public static async Task<Results<Ok<WorkspaceResponse>, ProblemHttpResult>> GetWorkspace(HttpContext httpContext, IWorkspaceStore workspaces, CancellationToken cancellationToken) =>
+        await ReadAsync(httpContext.User.ToCaller(), workspaces, cancellationToken) is { } workspace
+            ? TypedResults.Ok(workspace)
+            : WorkspaceNotFound();
+
+    public static async Task<Results<Ok<WorkspaceResponse>, ValidationProblem, ProblemHttpResult>> SetLimits(
+        SetLimitsRequest? request,
+        HttpContext httpContext,
+        IWorkspaceStore workspaces,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var limits = new WorkspaceLimits(
+            Check(errors, "maxConcurrentJobs", request?.MaxConcurrentJobs, WorkspaceLimits.MaxConcurrentJobsRange),
+            Check(errors, "maxBatchItems", request?.MaxBatchItems, WorkspaceLimits.MaxBatchItemsRange),
+            Check(errors, "bulkJobsPerHour", request?.BulkJobsPerHour, WorkspaceLimits.BulkJobsPerHourRange),
+            Check(errors, "requestsPerMinute", request?.RequestsPerMinute, WorkspaceLimits.RequestsPerMinuteRange),
+            Check(errors, "subscribeBatchSize", request?.SubscribeBatchSize, WorkspaceLimits.SubscribeBatchSizeRange),
+            Check(errors, "subscribeBatchPauseMs", request?.SubscribeBatchPauseMs, WorkspaceLimits.SubscribeBatchPauseMsRange));
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var caller = httpContext.User.ToCaller();
+        if (!await workspaces.WorkspaceLimitsSetAsync(caller.WorkspaceId, limits, cancellationToken)
+            || await ReadAsync(caller, workspaces, cancellationToken) is not { } workspace)
+        {
+            return WorkspaceNotFound();
+        }
+
+        return TypedResults.Ok(workspace);
+    }
+
+    private static int Check(Dictionary<string, string[]> errors, string field, int? value, (int Min, int Max) range)
+    {
+        if (value is not { } given)
+        {
+            errors[field] = ["is required."];
+            return 0;
+        }
+
+        if (given < range.Min || given > range.Max)
+        {
+            errors[field] = [$"must be between {range.Min} and {range.Max}."];
+        }
+
+        return given;
+    }
+
+    private static async Task<WorkspaceResponse?> ReadAsync(Caller caller, IWorkspaceStore workspaces, CancellationToken cancellationToken)
+    {
+        if (await workspaces.WorkspaceGetAsync(caller.WorkspaceId, cancellationToken) is not { } workspace)
+        {
+            return null;
+        }
+
+        var usage = await workspaces.WorkspaceUsageGetAsync(caller.WorkspaceId, cancellationToken);
+        return new WorkspaceResponse(workspace.Id, workspace.Name, caller.Role, WorkspaceLimits.Of(workspace), usage);
+    }
+
+    // Only reachable if the workspace was deleted under a live key: say so rather than answer 500.
+    private static ProblemHttpResult WorkspaceNotFound() =>
+        ApiProblems.Problem(StatusCodes.Status404NotFound, "workspace_not_found", "Workspace not found");
+}

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Jobs.Web.Auth;
+
+namespace Jobs.Web.Api;
+
+/// <summary>The workspace's settings: keys, users and limits (issue 6). Admin-only endpoints answer a member 403.</summary>
+public sealed partial class JobsApiClient
+{
+    public async Task<IReadOnlyList<ApiKeyView>> ListApiKeysAsync(CancellationToken cancellationToken) =>
+        (await SendAsync<ItemList<ApiKeyView>>(HttpMethod.Get, "/api/keys", null, cancellationToken)).Items;
+
+    /// <exception cref="ApiProblemException">400 with <c>errors.name</c>.</exception>
+    public Task<CreatedApiKey> CreateApiKeyAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync<CreatedApiKey>(HttpMethod.Post, "/api/keys", Json(new { name }), cancellationToken);
+
+    /// <exception cref="ApiProblemException">404 when the workspace has no such key.</exception>
+    public Task RevokeApiKeyAsync(Guid id, CancellationToken cancellationToken) =>
+        SendWithoutAnswerAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/keys/{id}"), cancellationToken);
+
+    public async Task<IReadOnlyList<UserView>> ListUsersAsync(CancellationToken cancellationToken) =>
+        (await SendAsync<ItemList<UserView>>(HttpMethod.Get, "/api/users", null, cancellationToken)).Items;
+
+    /// <exception cref="ApiProblemException">400 with the failing fields, 409 <c>email_taken</c>.</exception>
+    public Task<InvitationView> InviteUserAsync(string email, string role, CancellationToken cancellationToken) =>
+        SendAsync<InvitationView>(HttpMethod.Post, "/api/users/invitations", Json(new { email, role }), cancellationToken);
+
+    /// <exception cref="ApiProblemException">409 <c>last_admin</c> when it would leave the workspace without an admin.</exception>
+    public Task<UserView> ChangeUserRoleAsync(Guid id, string role, CancellationToken cancellationToken) =>
+        SendAsync<UserView>(HttpMethod.Patch, $"/api/users/{id}", Json(new { role }), cancellationToken);
+
+    public Task<WorkspaceView> GetWorkspaceAsync(CancellationToken cancellationToken) =>
+        SendAsync<WorkspaceView>(HttpMethod.Get, "/api/workspace", null, cancellationToken);
+
+    /// <exception cref="ApiProblemException">400 with the failing fields, 403 for a member.</exception>
+    public Task<WorkspaceView> UpdateLimitsAsync(WorkspaceLimits limits, CancellationToken cancellationToken) =>
+        SendAsync<WorkspaceView>(HttpMethod.Put, "/api/workspace/limits", Json(limits), cancellationToken);
+
+    private static JsonContent Json<T>(T value) => JsonContent.Create(value, options: JsonSerializerOptions.Web);
+
+    // For 204 answers, which have no body to read.
+    private async Task SendWithoutAnswerAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            var user = (await authentication.GetAuthenticationStateAsync()).User;
+            if (SessionClaims.ApiKeyOf(user) is not { } apiKey)
+            {
+                throw SessionExpired();
+            }
+
+            request.Headers.Add(ApiKeyHeader, apiKey);
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                throw SessionExpired();
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+            }
+        }
+    }
+}

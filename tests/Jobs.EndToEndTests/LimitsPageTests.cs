@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Jobs.EndToEndTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Jobs.EndToEndTests;
+
+/// <summary>Issue 6 §3: the workspace's limits on the settings page, and jobs beyond the concurrency limit shown as waiting.</summary>
+public sealed class LimitsPageTests(Topology topology)
+{
+    [Fact]
+    public async Task AnInvalidLimit_ShowsTheApisReasonAtItsField_AndChangesNothing_WhileAValidOneIsSaved()
+    {
+        var api = await topology.ApiAsync(Topology.DemoEmail);
+        var before = (await api.GetJsonAsync("/api/workspace")).GetProperty("limits");
+        await using var admin = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        var page = admin.Page;
+        await page.GetByTestId("nav-limits").ClickAsync();
+        var concurrency = page.GetByTestId("limit-maxConcurrentJobs");
+        await Expect(concurrency).ToHaveValueAsync(before.GetProperty("maxConcurrentJobs").GetInt32().ToString());
+
+        await concurrency.FillAsync("0");
+        await page.GetByTestId("limits-save").ClickAsync();
+
+        await Expect(FieldOf(page, "limit-maxConcurrentJobs")).ToContainTextAsync("between 1 and 1000");
+        await Expect(FieldOf(page, "limit-maxBatchItems")).Not.ToContainTextAsync("between");
+        await admin.ScreenshotAsync("limits-field-error");
+        Assert.Equal(before.GetRawText(), (await api.GetJsonAsync("/api/workspace")).GetProperty("limits").GetRawText());
+
+        var pause = before.GetProperty("subscribeBatchPauseMs").GetInt32() + 1;
+        await concurrency.FillAsync(before.GetProperty("maxConcurrentJobs").GetInt32().ToString());
+        await page.GetByTestId("limit-subscribeBatchPauseMs").FillAsync(pause.ToString());
+        try
+        {
+            await page.GetByTestId("limits-save").ClickAsync();
+
+            await Expect(page.GetByText("Saved the limits.")).ToBeVisibleAsync();
+            await Expect(FieldOf(page, "limit-maxConcurrentJobs")).Not.ToContainTextAsync("between");
+            Assert.Equal(pause, (await api.GetJsonAsync("/api/workspace")).GetProperty("limits").GetProperty("subscribeBatchPauseMs").GetInt32());
+        }
+        finally
+        {
+            await api.PutJsonAsync("/api/workspace/limits", before);
+        }
+    }
+
+    [Fact]
+    public async Task APendingJob_OfAWorkspaceAtItsConcurrencyLimit_ShowsAsWaitingForASlot()
+    {
+        // acme, not demo: a limit of one would slow the other tests' demo jobs.
+        var api = await topology.ApiAsync(Topology.AcmeEmail);
+        var before = (await api.GetJsonAsync("/api/workspace")).GetProperty("limits");
+        var limits = JsonSerializer.Deserialize<Dictionary<string, int>>(before.GetRawText())!;
+        limits["maxConcurrentJobs"] = 1;
+        await api.PutJsonAsync("/api/workspace/limits", limits);
+        var jobs = new List<Guid>();
+        try
+        {
+            await using var session = await BrowserSession.SignedInAsync(topology, Topology.AcmeEmail);
+            jobs.Add(await api.SubmitDemoJobAsync(items: 600, delayMs: 100));
+            jobs.Add(await api.SubmitDemoJobAsync(items: 600, delayMs: 100));
+
+            var rows = session.Page.Locator("[data-testid=job-row]");
+            await Expect(rows.And(session.Page.Locator("[data-status=processing]"))).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+            var waiting = session.Page.Locator("[data-testid=job-row][data-status=pending]")
+                .Filter(new() { Has = session.Page.GetByTestId("waiting-for-slot") });
+            await Expect(waiting).ToHaveCountAsync(1);
+            await session.ScreenshotAsync("jobs-list-waiting-for-slot");
+
+            var waitingId = await waiting.GetAttributeAsync("data-job-id");
+            await session.Page.GotoAsync($"/jobs/{waitingId}");
+            await Expect(session.Page.GetByTestId("waiting-for-slot")).ToContainTextAsync("Waiting for a slot — 1 of 1 running");
+            await session.ScreenshotAsync("job-page-waiting-for-slot");
+
+            // The running one ends: the slot goes to the waiting job, and the hint goes with it.
+            await api.CancelAsync(jobs.Single(id => id.ToString() != waitingId));
+            await Expect(session.Page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "processing", new() { Timeout = 30_000 });
+            await Expect(session.Page.GetByTestId("waiting-for-slot")).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            foreach (var id in jobs)
+            {
+                await api.CancelAsync(id);
+            }
+
+            await api.PutJsonAsync("/api/workspace/limits", before);
+        }
+    }
+
+    private static ILocator FieldOf(IPage page, string testId) =>
+        page.Locator(".mud-input-control").Filter(new() { Has = page.GetByTestId(testId) });
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Jobs.EndToEndTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Jobs.EndToEndTests;
+
+/// <summary>Issue 6 §1: an admin invites a member, who joins through the link and sees no admin pages.</summary>
+public sealed class UsersPageTests(Topology topology)
+{
+    [Fact]
+    public async Task AnInvitedMember_JoinsThroughTheLink_IsSignedIn_AndGetsAdminsOnlyOnAdminPages()
+    {
+        var email = $"member-{Guid.NewGuid():N}"[..20] + "@jobs.local";
+        await using var admin = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        await admin.Page.GetByTestId("nav-users").ClickAsync();
+        await Expect(admin.Page).ToHaveURLAsync(new Regex("/settings/users$"));
+
+        await admin.Page.GetByTestId("invite-email").FillAsync(email);
+        await admin.Page.GetByTestId("invite-create").ClickAsync();
+
+        var link = await admin.Page.GetByTestId("invite-link").InputValueAsync();
+        Assert.StartsWith(topology.WebUrl.ToString().TrimEnd('/') + "/accept-invite?token=", link, StringComparison.Ordinal);
+        var row = admin.Page.Locator($"[data-testid=user-row][data-email='{email}']");
+        await Expect(row).ToHaveAttributeAsync("data-role", "member");
+        await Expect(row.GetByTestId("user-status")).ToContainTextAsync("invitation pending");
+        await admin.ScreenshotAsync("users-invited");
+
+        await using var member = await BrowserSession.OpenAsync(topology);
+        await member.Page.GotoAsync(link);
+        await member.Page.GetByTestId("invite-display-name").FillAsync("Invited Member");
+        await member.Page.GetByTestId("invite-password").FillAsync("a-long-enough-password");
+        await member.ScreenshotAsync("accept-invite");
+        await member.Page.GetByTestId("invite-submit").ClickAsync();
+
+        await Expect(member.Page).ToHaveURLAsync(new Regex("/jobs$"));
+        await Expect(member.Page.GetByTestId("workspace-name")).ToContainTextAsync("Invited Member · demo");
+        await Expect(member.Page.GetByTestId("nav-limits")).ToBeVisibleAsync();
+        await Expect(member.Page.GetByTestId("nav-keys")).ToHaveCountAsync(0);
+        await Expect(member.Page.GetByTestId("nav-users")).ToHaveCountAsync(0);
+
+        await member.Page.GotoAsync("/settings/keys");
+        await Expect(member.Page.GetByTestId("admins-only")).ToContainTextAsync("Admins only");
+        await Expect(member.Page.GetByTestId("key-row")).ToHaveCountAsync(0);
+        await member.ScreenshotAsync("member-admins-only");
+        await member.Page.GotoAsync("/settings/users");
+        await Expect(member.Page.GetByTestId("admins-only")).ToBeVisibleAsync();
+        await member.Page.GotoAsync("/settings/limits");
+        await Expect(member.Page.GetByTestId("limits-read-only")).ToBeVisibleAsync();
+        await Expect(member.Page.GetByTestId("limits-save")).ToHaveCountAsync(0);
+
+        await admin.Page.ReloadAsync();
+        await Expect(row.GetByTestId("user-status")).ToContainTextAsync("active");
+    }
+
+    [Fact]
+    public async Task AnInvitationLink_ShowsThePasswordRuleAtItsField_AndWorksOnce()
+    {
+        var email = $"once-{Guid.NewGuid():N}"[..18] + "@jobs.local";
+        await using var admin = await BrowserSession.SignedInAsync(topology, Topology.AcmeEmail);
+        await admin.Page.GotoAsync("/settings/users");
+        await admin.Page.GetByTestId("invite-email").FillAsync(email);
+        await admin.Page.GetByTestId("invite-create").ClickAsync();
+        var link = await admin.Page.GetByTestId("invite-link").InputValueAsync();
+
+        await using var first = await BrowserSession.OpenAsync(topology);
+        await first.Page.GotoAsync(link);
+        await first.Page.GetByTestId("invite-display-name").FillAsync("Once");
+        await first.Page.GetByTestId("invite-password").FillAsync("short");
+        await first.Page.GetByTestId("invite-submit").ClickAsync();
+        await Expect(first.Page.Locator(".mud-input-control").Filter(new() { Has = first.Page.GetByTestId("invite-password") }))
+            .ToContainTextAsync("Must be 10 to 1000 characters.");
+        await first.ScreenshotAsync("accept-invite-short-password");
+        await AcceptAsync(first.Page, link);
+        await Expect(first.Page).ToHaveURLAsync(new Regex("/jobs$"));
+
+        await using var second = await BrowserSession.OpenAsync(topology);
+        await AcceptAsync(second.Page, link);
+        await Expect(second.Page.GetByTestId("invite-error")).ToContainTextAsync("not valid");
+        await second.Page.GotoAsync("/jobs");
+        await Expect(second.Page).ToHaveURLAsync(new Regex("/signin"));
+    }
+
+    private static async Task AcceptAsync(IPage page, string link)
+    {
+        await page.GotoAsync(link);
+        await page.GetByTestId("invite-display-name").FillAsync("Once");
+        await page.GetByTestId("invite-password").FillAsync("a-long-enough-password");
+        await page.GetByTestId("invite-submit").ClickAsync();
+    }
+}
