@@ -50,6 +50,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var identity = new ClaimsIdentity(CallerClaims.Of(caller), SchemeName);
+        identity.AddClaim(new Claim(ApiKeyHubFilter.KeyHashClaim, ApiKeyCache.HashOf(key)));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
