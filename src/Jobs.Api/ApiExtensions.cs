@@ -18,6 +18,7 @@ using Jobs.Api.Workspaces;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Api;
@@ -55,6 +56,8 @@ public static class ApiExtensions
         services.AddSingleton<ApiKeyCache>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyCache>());
         services.AddSingleton<ApiKeyUsageRecorder>();
+        services.AddSingleton<ApiKeyHubFilter>();
+        services.Configure<HubOptions>(o => o.AddFilter<ApiKeyHubFilter>());
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName,
                 o => o.TokenPaths = [JobsHub.Path]);

@@ -1,7 +1,9 @@
 using System.Net;
 using Jobs.Api.Auth;
+using Jobs.Api.Live;
 using Jobs.Core.Workspaces;
 using Jobs.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.IntegrationTests;
@@ -92,7 +94,7 @@ public sealed class ApiKeysTests(Servers servers)
         status.ShouldBe(HttpStatusCode.Unauthorized);
         problem.GetProperty("code").GetString().ShouldBe("unauthenticated");
         (await onFirst.SendJsonAsync(HttpMethod.Get, "/api/me")).Status.ShouldBe(HttpStatusCode.Unauthorized);
-        (await onSecond.SendJsonAsync(HttpMethod.Get, "/hubs/jobs/negotiate?negotiateVersion=1")).Status.ShouldBe(HttpStatusCode.Unauthorized);
+        (await onSecond.SendJsonAsync(HttpMethod.Post, "/hubs/jobs/negotiate?negotiateVersion=1")).Status.ShouldBe(HttpStatusCode.Unauthorized);
         (await cluster.Client.ItemsAsync("/api/keys")).Single(k => k.GetProperty("id").GetGuid() == id)
             .GetProperty("revokedAt").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.String);
 
@@ -104,6 +106,37 @@ public sealed class ApiKeysTests(Servers servers)
         }
 
         (await cluster.ScalarAsync<DateTime>("SELECT revoked_at FROM api_keys WHERE id = @id", ("id", id))).ShouldBe(revokedAt);
+    }
+
+    [Fact]
+    public async Task RevokingAKey_ClosesItsOpenSignalRConnections_OnEveryInstance_AndItCannotReconnect()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var second = cluster.StartApi();
+        await WaitTrustedAsync(cluster.Api.Services.GetRequiredService<ApiKeyCache>(), second.Services.GetRequiredService<ApiKeyCache>());
+        var (id, apiKey) = await cluster.Client.CreateKeyAsync("revoked");
+        var (_, keptKey) = await cluster.Client.CreateKeyAsync("kept");
+        using var onSecond = second.ClientWithKey(apiKey);
+        var hub = new Uri(onSecond.BaseAddress!, JobsHub.Path);
+        await using var revoked = await ConnectAsync(hub, apiKey);
+        await using var kept = await ConnectAsync(hub, keptKey);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        revoked.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        using (var revoke = await cluster.Client.DeleteAsync($"/api/keys/{id}"))
+        {
+            revoke.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        revoked.State.ShouldBe(HubConnectionState.Disconnected);
+        await kept.InvokeAsync("SubscribeWorkspace");
+        kept.State.ShouldBe(HubConnectionState.Connected);
+        (await Should.ThrowAsync<HttpRequestException>(() => ConnectAsync(hub, apiKey))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -185,6 +218,22 @@ public sealed class ApiKeysTests(Servers servers)
         await cluster.ScalarAsync<int>("UPDATE api_keys SET last_used_at = now() - interval '2 minutes' WHERE id = @id", ("id", id));
         await cluster.Api.Services.GetRequiredService<IWorkspaceStore>().ApiKeyTouchAsync(id, CancellationToken.None);
         (await cluster.ScalarAsync<DateTime>("SELECT last_used_at FROM api_keys WHERE id = @id", ("id", id))).ShouldBeGreaterThan(first);
+    }
+
+    private static async Task<HubConnection> ConnectAsync(Uri hub, string apiKey)
+    {
+        var connection = new HubConnectionBuilder().WithUrl(hub, o => o.AccessTokenProvider = () => Task.FromResult<string?>(apiKey)).Build();
+        try
+        {
+            await connection.StartAsync();
+            await connection.InvokeAsync("SubscribeWorkspace");
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private static Task WaitTrustedAsync(params ApiKeyCache[] caches) =>

@@ -145,6 +145,27 @@ public sealed class UsersTests(Servers servers)
     }
 
     [Fact]
+    public async Task TwoAdminsDemotingThemselvesAtOnce_LeaveOneAdmin()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        for (var round = 0; round < 5; round++)
+        {
+            var (other, otherId, _) = await cluster.AddUserAsync(cluster.Client, "admin");
+            using var _ = other;
+            var first = cluster.Client.SendJsonAsync(HttpMethod.Patch, $"/api/users/{cluster.Caller.UserId}", new { role = "member" });
+            var second = other.SendJsonAsync(HttpMethod.Patch, $"/api/users/{otherId}", new { role = "member" });
+
+            var statuses = (await Task.WhenAll(first, second)).Select(r => r.Status).ToList();
+
+            statuses.Order().ToList().ShouldBe(new List<HttpStatusCode> { HttpStatusCode.OK, HttpStatusCode.Conflict }, $"round {round}");
+            (await cluster.ScalarAsync<long>("SELECT count(*) FROM users WHERE role = 'admin' AND workspace_id = @w", ("w", cluster.Caller.WorkspaceId))).ShouldBe(1);
+            // Put the seeded user back as the one admin for the next round.
+            await cluster.ScalarAsync<int>("UPDATE users SET role = CASE WHEN id = @id THEN 'admin' ELSE 'member' END WHERE workspace_id = @w",
+                ("id", cluster.Caller.UserId), ("w", cluster.Caller.WorkspaceId));
+        }
+    }
+
+    [Fact]
     public async Task AnotherWorkspacesUserId_AnswersLikeAnUnknownOne_AndKeepsItsRole()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);

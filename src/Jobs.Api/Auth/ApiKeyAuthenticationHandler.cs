@@ -9,8 +9,10 @@ namespace Jobs.Api.Auth;
 
 /// <summary>
 /// <c>X-Api-Key</c> → the workspace and user the key was issued to. Lookups go through <see cref="ApiKeyCache"/>, which
-/// every instance evicts the moment a key is revoked, so a revoked key answers 401 on its next request. Under <see cref="ApiKeyAuthenticationOptions.TokenPaths"/> (the SignalR hubs) the
-/// key may also come as <c>?access_token=</c> or <c>Authorization: Bearer</c>.
+/// every instance evicts the moment a key is revoked, so a revoked key answers 401 on its next request; each use is
+/// recorded as the key's last use (<see cref="ApiKeyUsageRecorder"/>). Under
+/// <see cref="ApiKeyAuthenticationOptions.TokenPaths"/> (the SignalR hubs) the key may also come as
+/// <c>?access_token=</c> or <c>Authorization: Bearer</c>.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<ApiKeyAuthenticationOptions> options,
@@ -48,6 +50,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var identity = new ClaimsIdentity(CallerClaims.Of(caller), SchemeName);
+        identity.AddClaim(new Claim(ApiKeyHubFilter.KeyHashClaim, ApiKeyCache.HashOf(key)));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

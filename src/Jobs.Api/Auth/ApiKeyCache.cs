@@ -34,6 +34,13 @@ public sealed class ApiKeyCache(
     private long evictions;
     private volatile bool subscribed;
 
+    /// <summary>
+    /// Raised with a key's hash (hex) whenever its lookup is evicted here, from this instance or another: long-lived
+    /// connections made with the key (<see cref="ApiKeyHubFilter"/>) end, so that they authenticate again.
+    /// Handlers must be quick and must not throw: they run on Redis's message loop.
+    /// </summary>
+    public event Action<string>? Evicted;
+
     /// <summary>True while evictions published by other instances reach this one, so that cached lookups can be used.</summary>
     public bool IsTrusted => subscribed && redis.IsConnected && redis.GetSubscriber().IsConnected(channel);
 
@@ -45,7 +52,7 @@ public sealed class ApiKeyCache(
             return await workspaces.ApiKeyFindCallerAsync(apiKey, cancellationToken);
         }
 
-        var hash = Convert.ToHexString(ApiKeyHasher.Hash(apiKey));
+        var hash = HashOf(apiKey);
         var currentGeneration = Interlocked.Read(ref generation);
         if (cache.TryGetValue(CacheKey(currentGeneration, hash), out Caller? cached))
         {
@@ -156,7 +163,11 @@ public sealed class ApiKeyCache(
     {
         Interlocked.Increment(ref evictions);
         cache.Remove(CacheKey(Interlocked.Read(ref generation), hash));
+        Evicted?.Invoke(hash);
     }
+
+    /// <summary>The form of a key's hash that <see cref="Evicted"/> carries.</summary>
+    public static string HashOf(string apiKey) => Convert.ToHexString(ApiKeyHasher.Hash(apiKey));
 
     private static object CacheKey(long generation, string hash) => ("api-key", generation, hash);
 }
