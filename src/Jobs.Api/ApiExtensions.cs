@@ -81,7 +81,7 @@ public static class ApiExtensions
             };
         });
 
-        services.AddSingleton<WorkspaceLimits>();
+        services.AddSingleton<WorkspaceLimitsCache>();
         services.AddSingleton<RedisRateLimiter>();
         services.AddSingleton<BulkSubmissionLimiter>();
         services.AddSingleton<JobRequestValidator>();

@@ -12,7 +12,7 @@ public sealed record JobServices(
     HttpContext HttpContext,
     IJobStore Store,
     IWorkspaceStore Workspaces,
-    WorkspaceLimits Limits,
+    WorkspaceLimitsCache Limits,
     BulkSubmissionLimiter BulkLimiter,
     JobRequestValidator Validator,
     JobSubmitter Submitter,

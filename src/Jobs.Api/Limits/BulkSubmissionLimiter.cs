@@ -11,7 +11,7 @@ namespace Jobs.Api.Limits;
 /// counts each of its bulk jobs and is refused whole. A replay (an idempotency key the workspace already used) does
 /// not count, nor does a submission that fails.
 /// </summary>
-public sealed class BulkSubmissionLimiter(RedisRateLimiter limiter, JobTypeCatalog catalog, WorkspaceLimits limits, NpgsqlDataSource dataSource)
+public sealed class BulkSubmissionLimiter(RedisRateLimiter limiter, JobTypeCatalog catalog, WorkspaceLimitsCache limits, NpgsqlDataSource dataSource)
 {
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);
 

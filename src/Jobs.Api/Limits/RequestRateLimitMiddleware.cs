@@ -8,7 +8,7 @@ namespace Jobs.Api.Limits;
 /// against its workspace's <c>requests_per_minute</c>, in a one-minute window shared by all API instances through
 /// Redis. Anonymous requests (sign-in, health) are not counted here; sign-in has its own limits.
 /// </summary>
-public sealed class RequestRateLimitMiddleware(RequestDelegate next, RedisRateLimiter limiter, WorkspaceLimits limits)
+public sealed class RequestRateLimitMiddleware(RequestDelegate next, RedisRateLimiter limiter, WorkspaceLimitsCache limits)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 

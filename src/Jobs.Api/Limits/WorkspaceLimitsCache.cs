@@ -9,11 +9,11 @@ namespace Jobs.Api.Limits;
 /// (<see cref="ApiOptions.LimitsCacheDuration"/>): an admin's change applies within that time on every instance,
 /// without a database read per request.
 /// </summary>
-public sealed class WorkspaceLimits(IWorkspaceStore store, IMemoryCache cache, IOptions<ApiOptions> options)
+public sealed class WorkspaceLimitsCache(IWorkspaceStore store, IMemoryCache cache, IOptions<ApiOptions> options)
 {
     public async Task<Workspace?> GetAsync(Guid workspaceId, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue((nameof(WorkspaceLimits), workspaceId), out Workspace? cached))
+        if (cache.TryGetValue((nameof(WorkspaceLimitsCache), workspaceId), out Workspace? cached))
         {
             return cached;
         }
@@ -21,7 +21,7 @@ public sealed class WorkspaceLimits(IWorkspaceStore store, IMemoryCache cache, I
         var workspace = await store.WorkspaceGetAsync(workspaceId, cancellationToken);
         if (workspace is not null && options.Value.LimitsCacheDuration > TimeSpan.Zero)
         {
-            cache.Set((nameof(WorkspaceLimits), workspaceId), workspace, options.Value.LimitsCacheDuration);
+            cache.Set((nameof(WorkspaceLimitsCache), workspaceId), workspace, options.Value.LimitsCacheDuration);
         }
 
         return workspace;
