@@ -1,9 +1,13 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Jobs.Core.Jobs;
 
 namespace Jobs.Api.Jobs;
 
-/// <summary>The body of <c>POST /api/jobs</c>, and one item of a batch.</summary>
+/// <summary>
+/// The body of <c>POST /api/jobs</c>, and one item of a batch. Any other member lands in <see cref="Unknown"/> and is
+/// refused (issue 6 §2): a client never sets a job's workspace, status, attempt or owner.
+/// </summary>
 public sealed record SubmitJobRequest(
     string? Type,
     JsonElement? Payload,
@@ -11,9 +15,17 @@ public sealed record SubmitJobRequest(
     DateTimeOffset? RunAt,
     int? MaxAttempts,
     int? TimeoutSeconds,
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null)
+{
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
 
-public sealed record SubmitBatchRequest(IReadOnlyList<SubmitJobRequest?>? Jobs);
+public sealed record SubmitBatchRequest(IReadOnlyList<SubmitJobRequest?>? Jobs)
+{
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
 
 public sealed record JobLinks(string Self, string Timeline, string Events, string Cancel, string Retry);
 
@@ -66,6 +78,7 @@ public sealed record JobResponse(
 
 public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? NextCursor);
 
-public sealed record JobEventResponse(long Id, string Kind, string Status, string? Stage, int Attempt, string? Message, DateTimeOffset At);
+/// <summary>One timeline entry; <see cref="Actor"/> says who asked for it (submit, cancel, retry), null for the engine.</summary>
+public sealed record JobEventResponse(long Id, string Kind, string Status, string? Stage, int Attempt, string? Message, DateTimeOffset At, JobEventActor? Actor = null);
 
 public sealed record JobTypeResponse(string Name, string Description, string Queue, JsonElement PayloadSchema, int MaxAttempts, int TimeoutSeconds);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jobs.Api.Problems;
 using Jobs.Core.Catalog;
 using Jobs.Core.Storage;
 
@@ -27,6 +28,7 @@ public sealed class JobRequestValidator(JobTypeCatalog catalog, TimeProvider tim
             return null;
         }
 
+        UnknownFields.Check(request.Unknown, prefix, errors);
         JobTypeDefinition? definition = null;
         if (string.IsNullOrWhiteSpace(request.Type))
         {

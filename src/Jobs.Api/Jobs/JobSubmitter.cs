@@ -4,6 +4,7 @@ using Jobs.Core.Hosting;
 using Jobs.Core.Queue;
 using Jobs.Core.Storage;
 using Jobs.Core.Workspaces;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Jobs.Api.Jobs;
@@ -12,14 +13,18 @@ namespace Jobs.Api.Jobs;
 /// DESIGN §5.2: insert and commit, then XADD. When Redis is unreachable the jobs are still accepted; they are marked
 /// un-hinted so that the maintenance leader enqueues them as soon as it can.
 /// </summary>
-public sealed class JobSubmitter(IJobStore store, JobQueue queue, JobEventBus bus, TimeProvider time, ILogger<JobSubmitter> logger)
+public sealed class JobSubmitter(IJobStore store, JobQueue queue, JobEventBus bus, TimeProvider time, IOptions<ApiOptions> options, ILogger<JobSubmitter> logger)
 {
     public async Task<IReadOnlyList<JobInsertResult>> SubmitAsync(Caller caller, IReadOnlyList<JobInsertParams> jobs, CancellationToken cancellationToken)
     {
         using var activity = JobsTelemetry.ActivitySource.StartActivity("submit jobs", ActivityKind.Producer);
         activity?.SetTag("jobs.count", jobs.Count);
 
-        var results = await store.JobInsertManyAsync(new JobInsertManyParams(caller.WorkspaceId, caller.UserId, jobs), cancellationToken);
+        var results = await store.JobInsertManyAsync(new JobInsertManyParams(caller.WorkspaceId, caller.UserId, jobs)
+        {
+            ApiKeyId = caller.ApiKeyId,
+            IdempotencyKeyLifetime = options.Value.IdempotencyKeyLifetime,
+        }, cancellationToken);
         var created = results.Where(r => r.Created).Select(r => r.Job).ToList();
         var due = created
             .Where(j => j.RunAt <= time.GetUtcNow())

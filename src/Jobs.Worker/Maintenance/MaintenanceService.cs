@@ -122,5 +122,6 @@ internal sealed class MaintenanceService(
         }
 
         await cluster.WorkerDeleteDeadAsync(settings.DeadWorkerAfter * 10, cancellationToken);
+        await store.IdempotencyKeyDeleteExpiredAsync(BatchSize, cancellationToken);
     }
 }
