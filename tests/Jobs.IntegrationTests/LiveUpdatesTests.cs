@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Jobs.IntegrationTests;
 
@@ -204,7 +205,10 @@ public sealed class LiveUpdatesTests(Servers servers)
     [Fact]
     public async Task Hub_SubscribeJob_OfAnotherWorkspacesJob_IsRefusedLikeAnUnknownJob_AndHearsNothingOfIt()
     {
-        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var logs = new CapturedLogs();
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0,
+            overrides: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" },
+            configureApi: services => services.AddSingleton<ILoggerProvider>(logs));
         var id = await cluster.Client.SubmitDemoAsync(items: 1);
         var (other, _) = await cluster.CreateWorkspaceClientAsync();
         using var _ = other;
@@ -228,6 +232,9 @@ public sealed class LiveUpdatesTests(Servers servers)
         await Task.Delay(300);
         heard.Reader.TryRead(out var leaked).ShouldBeFalse($"the other workspace heard {leaked}");
         connection.State.ShouldBe(HubConnectionState.Connected);
+        // A refusal is not a server fault: logged at information, and nothing at error.
+        logs.Entries.Count(e => e.Category == typeof(JobsHub).FullName && e.Message.StartsWith("Refused SubscribeJob", StringComparison.Ordinal)).ShouldBe(2);
+        logs.Entries.Where(e => e.Level >= LogLevel.Error).ShouldBeEmpty();
     }
 
     [Fact]
