@@ -22,6 +22,8 @@ public sealed class IdempotencyTests(Servers servers)
         second.Status.ShouldBe(HttpStatusCode.OK);
         second.Replayed.ShouldBe("true");
         second.JobId.ShouldBe(first.JobId);
+        second.Body.GetProperty("replayed").GetBoolean().ShouldBeTrue();
+        first.Body.GetProperty("replayed").GetBoolean().ShouldBeFalse();
         await cluster.Client.WaitForStatusAsync(first.JobId!.Value, "completed");
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs")).ShouldBe(1);
     }
@@ -140,6 +142,7 @@ public sealed class IdempotencyTests(Servers servers)
         firstStatus.ShouldBe(HttpStatusCode.Accepted);
         var ids = JobIds(firstBody);
         ids[1].ShouldBe(known.JobId!.Value);
+        firstBody.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("replayed").GetBoolean()).ShouldBe([false, true]);
         againStatus.ShouldBe(HttpStatusCode.OK);
         againReplayed.ShouldBe("true");
         JobIds(againBody).ShouldBe(ids);

@@ -29,7 +29,8 @@ public sealed record SubmitBatchRequest(IReadOnlyList<SubmitJobRequest?>? Jobs)
 
 public sealed record JobLinks(string Self, string Timeline, string Events, string Cancel, string Retry);
 
-public sealed record SubmitJobResponse(Guid JobId, string Status, JobLinks Links);
+/// <summary><see cref="Replayed"/>: an idempotency key returned this earlier job; nothing new was submitted.</summary>
+public sealed record SubmitJobResponse(Guid JobId, string Status, JobLinks Links, bool Replayed = false);
 
 public sealed record SubmitBatchResponse(IReadOnlyList<SubmitJobResponse> Jobs);
 

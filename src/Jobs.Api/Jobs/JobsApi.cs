@@ -81,7 +81,7 @@ public static class JobsApi
         }
 
         var job = result.Job;
-        var response = new SubmitJobResponse(job.Id, job.Status, JobResponse.LinksFor(job.Id));
+        var response = new SubmitJobResponse(job.Id, job.Status, JobResponse.LinksFor(job.Id), Replayed: !result.Created);
         if (!result.Created)
         {
             services.HttpContext.Response.Headers[IdempotentReplayedHeader] = "true";
@@ -144,7 +144,7 @@ public static class JobsApi
         }
 
         var response = new SubmitBatchResponse(
-            results.Select(r => new SubmitJobResponse(r.Job.Id, r.Job.Status, JobResponse.LinksFor(r.Job.Id))).ToList());
+            results.Select(r => new SubmitJobResponse(r.Job.Id, r.Job.Status, JobResponse.LinksFor(r.Job.Id), Replayed: !r.Created)).ToList());
         if (results.All(r => !r.Created))
         {
             services.HttpContext.Response.Headers[IdempotentReplayedHeader] = "true";
