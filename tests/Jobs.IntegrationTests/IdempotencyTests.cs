@@ -172,6 +172,22 @@ public sealed class IdempotencyTests(Servers servers)
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM idempotency_keys WHERE key = 'fresh'")).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task TheOpenApiDocument_DescribesTheReplayAndTheReusedKey()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        using var anonymous = cluster.Api.CreateClient();
+
+        var document = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        foreach (var path in new[] { "/api/jobs", "/api/jobs/batch" })
+        {
+            var responses = document.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("responses");
+            responses.EnumerateObject().Select(r => r.Name).ShouldContain("422");
+            responses.EnumerateObject().Select(r => r.Name).ShouldContain("200");
+        }
+    }
+
     private sealed record Answer(HttpStatusCode Status, Guid? JobId, string? Replayed, JsonElement Body);
 
     private static Task<Answer> SendAsync(HttpClient client, object request, string key) =>

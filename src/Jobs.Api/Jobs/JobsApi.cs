@@ -30,10 +30,12 @@ public static class JobsApi
 
         api.MapPost("/jobs", SubmitJob)
             .WithName("SubmitJob")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Submit a job; answers 202 with its id once it is stored")
             .RequireRateLimiting(ApiExtensions.SubmitRateLimitPolicy);
         api.MapPost("/jobs/batch", SubmitBatch)
             .WithName("SubmitBatch")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Submit up to the workspace's batch limit of jobs in one transaction")
             .RequireRateLimiting(ApiExtensions.SubmitRateLimitPolicy);
         api.MapGet("/jobs", ListJobs)
