@@ -19,6 +19,10 @@ public sealed class ApiOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan LimitsCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long an <c>Idempotency-Key</c> returns the job it made; after that the same key makes a new job.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>How often an idle Server-Sent Events stream sends a <c>: heartbeat</c> comment, so that proxies and
     /// load balancers do not close it, and a client notices a dead connection.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]

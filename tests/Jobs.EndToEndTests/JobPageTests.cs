@@ -109,6 +109,9 @@ public sealed class JobPageTests(Topology topology)
             await Expect(page.GetByTestId("job-cancel")).ToBeDisabledAsync();
             await Expect(page.GetByTestId("job-retry")).ToBeEnabledAsync();
             await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync("Cancel requested");
+            // The audit trail (issue 6 §5): both the API's sign-in and the browser's are UI sessions of the demo user.
+            await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync($"submitted by {Topology.DemoEmail} in the web UI");
+            await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync($"cancelled by {Topology.DemoEmail} in the web UI");
             await session.ScreenshotAsync("job-page-cancelled");
 
             // Act 2: retry; it runs again from the start.
@@ -118,6 +121,7 @@ public sealed class JobPageTests(Topology topology)
             await Expect(page.GetByTestId("job-cancel")).ToBeEnabledAsync();
             await Expect(page.GetByTestId("job-retry")).ToBeDisabledAsync();
             await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync("Retried");
+            await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync($"retried by {Topology.DemoEmail} in the web UI");
             await session.ScreenshotAsync("job-page-retried");
         }
         finally

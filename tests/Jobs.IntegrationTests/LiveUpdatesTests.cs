@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Jobs.IntegrationTests;
 
@@ -202,20 +203,38 @@ public sealed class LiveUpdatesTests(Servers servers)
     }
 
     [Fact]
-    public async Task Hub_SubscribeJob_OfAnotherWorkspacesJob_FailsLikeAnUnknownJob()
+    public async Task Hub_SubscribeJob_OfAnotherWorkspacesJob_IsRefusedLikeAnUnknownJob_AndHearsNothingOfIt()
     {
-        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var logs = new CapturedLogs();
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0,
+            overrides: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" },
+            configureApi: services => services.AddSingleton<ILoggerProvider>(logs));
         var id = await cluster.Client.SubmitDemoAsync(items: 1);
         var (other, _) = await cluster.CreateWorkspaceClientAsync();
         using var _ = other;
         await using var connection = await ConnectAsync(cluster, ApiKeyOf(other), KeyTransport.Header);
+        await using var owner = await ConnectAsync(cluster, ApiKeyOf(cluster.Client), KeyTransport.Header);
+        var heard = Collect(connection);
+        var ownerHeard = Collect(owner);
+        await connection.InvokeAsync(nameof(JobsHub.SubscribeWorkspace));
 
-        var foreign = await Should.ThrowAsync<HubException>(() => connection.InvokeAsync<JobUpdate>(nameof(JobsHub.SubscribeJob), id));
-        var unknown = await Should.ThrowAsync<HubException>(() => connection.InvokeAsync<JobUpdate>(nameof(JobsHub.SubscribeJob), Guid.CreateVersion7()));
+        var foreign = await connection.InvokeAsync<JobUpdate?>(nameof(JobsHub.SubscribeJob), id);
+        var unknown = await connection.InvokeAsync<JobUpdate?>(nameof(JobsHub.SubscribeJob), Guid.CreateVersion7());
+        (await owner.InvokeAsync<JobUpdate?>(nameof(JobsHub.SubscribeJob), id)).ShouldNotBeNull();
+        var (cancelled, _) = await cluster.Client.PostAsync($"/api/jobs/{id}/cancel");
 
-        foreign.Message.ShouldEndWith(JobsHub.JobNotFoundMessage);
-        foreign.Message.ShouldBe(unknown.Message);
+        foreign.ShouldBeNull();
+        unknown.ShouldBeNull();
+        cancelled.ShouldBe(HttpStatusCode.OK);
+        // The owner's connection hears the cancel; the dispatcher sends to every group of the update at once, so by
+        // the time it has, anything wrongly sent to the other workspace's connection has been sent too.
+        (await ownerHeard.Reader.ReadAsync().AsTask().WaitAsync(Patience)).Status.ShouldBe("cancelled");
+        await Task.Delay(300);
+        heard.Reader.TryRead(out var leaked).ShouldBeFalse($"the other workspace heard {leaked}");
         connection.State.ShouldBe(HubConnectionState.Connected);
+        // A refusal is not a server fault: logged at information, and nothing at error.
+        logs.Entries.Count(e => e.Category == typeof(JobsHub).FullName && e.Message.StartsWith("Refused SubscribeJob", StringComparison.Ordinal)).ShouldBe(2);
+        logs.Entries.Where(e => e.Level >= LogLevel.Error).ShouldBeEmpty();
     }
 
     [Fact]

@@ -1,9 +1,13 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Jobs.Core.Jobs;
 
 namespace Jobs.Api.Jobs;
 
-/// <summary>The body of <c>POST /api/jobs</c>, and one item of a batch.</summary>
+/// <summary>
+/// The body of <c>POST /api/jobs</c>, and one item of a batch. Any other member lands in <see cref="Unknown"/> and is
+/// refused (issue 6 §2): a client never sets a job's workspace, status, attempt or owner.
+/// </summary>
 public sealed record SubmitJobRequest(
     string? Type,
     JsonElement? Payload,
@@ -11,13 +15,22 @@ public sealed record SubmitJobRequest(
     DateTimeOffset? RunAt,
     int? MaxAttempts,
     int? TimeoutSeconds,
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null)
+{
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
 
-public sealed record SubmitBatchRequest(IReadOnlyList<SubmitJobRequest?>? Jobs);
+public sealed record SubmitBatchRequest(IReadOnlyList<SubmitJobRequest?>? Jobs)
+{
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
 
 public sealed record JobLinks(string Self, string Timeline, string Events, string Cancel, string Retry);
 
-public sealed record SubmitJobResponse(Guid JobId, string Status, JobLinks Links);
+/// <summary><see cref="Replayed"/>: an idempotency key returned this earlier job; nothing new was submitted.</summary>
+public sealed record SubmitJobResponse(Guid JobId, string Status, JobLinks Links, bool Replayed = false);
 
 public sealed record SubmitBatchResponse(IReadOnlyList<SubmitJobResponse> Jobs);
 
@@ -66,7 +79,8 @@ public sealed record JobResponse(
 
 public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? NextCursor);
 
-public sealed record JobEventResponse(long Id, string Kind, string Status, string? Stage, int Attempt, string? Message, DateTimeOffset At);
+/// <summary>One timeline entry; <see cref="Actor"/> says who asked for it (submit, cancel, retry), null for the engine.</summary>
+public sealed record JobEventResponse(long Id, string Kind, string Status, string? Stage, int Attempt, string? Message, DateTimeOffset At, JobEventActor? Actor = null);
 
 /// <param name="Bulk">Counts against the workspace's bulk jobs per hour per user.</param>
 /// <param name="ItemsField">The payload's item list, at most the workspace's max_batch_items long.</param>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Jobs.Api.Problems;
 using Jobs.Core.Catalog;
 using Jobs.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,7 @@ public sealed class JobRequestValidator(JobTypeCatalog catalog, TimeProvider tim
             return null;
         }
 
+        UnknownFields.Check(request.Unknown, prefix, errors);
         JobTypeDefinition? definition = null;
         if (string.IsNullOrWhiteSpace(request.Type))
         {

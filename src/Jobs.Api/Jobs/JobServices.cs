@@ -1,6 +1,7 @@
 using Jobs.Api.Auth;
 using Jobs.Api.Limits;
 using Jobs.Core.Events;
+using Jobs.Core.Jobs;
 using Jobs.Core.Queue;
 using Jobs.Core.Storage;
 using Jobs.Core.Workspaces;
@@ -20,4 +21,7 @@ public sealed record JobServices(
     JobEventBus Bus)
 {
     public Caller Caller => HttpContext.User.ToCaller();
+
+    /// <summary>Who the audit trail names for a transition this request asks for.</summary>
+    public JobActor Actor => new(Caller.UserId, Caller.ApiKeyId);
 }

@@ -4,6 +4,7 @@ using Jobs.Core.Hosting;
 using Jobs.Core.Queue;
 using Jobs.Core.Storage;
 using Jobs.Core.Workspaces;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -15,7 +16,7 @@ namespace Jobs.Api.Jobs;
 /// maintenance hint the rest as slots free up. When Redis is unreachable the jobs are still accepted; they are marked
 /// un-hinted so that the maintenance leader enqueues them as soon as it can.
 /// </summary>
-public sealed class JobSubmitter(IJobStore store, JobQueue queue, JobEventBus bus, TimeProvider time, ILogger<JobSubmitter> logger)
+public sealed class JobSubmitter(IJobStore store, JobQueue queue, JobEventBus bus, TimeProvider time, IOptions<ApiOptions> options, ILogger<JobSubmitter> logger)
 {
     // A workspace's bound is its concurrency limit; this only caps one call's work should a limit be set very high.
     private const int MaxHintsPerSubmit = 1000;
@@ -25,7 +26,11 @@ public sealed class JobSubmitter(IJobStore store, JobQueue queue, JobEventBus bu
         using var activity = JobsTelemetry.ActivitySource.StartActivity("submit jobs", ActivityKind.Producer);
         activity?.SetTag("jobs.count", jobs.Count);
 
-        var results = await store.JobInsertManyAsync(new JobInsertManyParams(caller.WorkspaceId, caller.UserId, jobs), cancellationToken);
+        var results = await store.JobInsertManyAsync(new JobInsertManyParams(caller.WorkspaceId, caller.UserId, jobs)
+        {
+            ApiKeyId = caller.ApiKeyId,
+            IdempotencyKeyLifetime = options.Value.IdempotencyKeyLifetime,
+        }, cancellationToken);
         var created = results.Where(r => r.Created).Select(r => r.Job).ToList();
         if (created.Any(j => j.RunAt <= time.GetUtcNow()))
         {

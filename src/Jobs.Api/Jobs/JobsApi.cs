@@ -20,6 +20,7 @@ namespace Jobs.Api.Jobs;
 public static class JobsApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string IdempotentReplayedHeader = "Idempotent-Replayed";
 
     /// <summary>DESIGN §8's cap on items in one bulk job (and jobs in one batch), when a workspace has no row to say.</summary>
     private const int DefaultMaxBatchItems = 1000;
@@ -33,9 +34,11 @@ public static class JobsApi
 
         api.MapPost("/jobs", SubmitJob)
             .WithName("SubmitJob")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Submit a job; answers 202 with its id once it is stored");
         api.MapPost("/jobs/batch", SubmitBatch)
             .WithName("SubmitBatch")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Submit up to the workspace's batch limit of jobs in one transaction");
         api.MapGet("/jobs", ListJobs)
             .WithName("ListJobs")
@@ -58,7 +61,11 @@ public static class JobsApi
         return api;
     }
 
-    public static async Task<Results<Accepted<SubmitJobResponse>, ValidationProblem, ProblemHttpResult>> SubmitJob(
+    /// <summary>
+    /// A replay (same <c>Idempotency-Key</c>, same request, key not expired) answers 200 with the original job and
+    /// <c>Idempotent-Replayed: true</c>; the same key with another request answers 422 <c>idempotency_key_reused</c>.
+    /// </summary>
+    public static async Task<Results<Accepted<SubmitJobResponse>, Ok<SubmitJobResponse>, ValidationProblem, ProblemHttpResult>> SubmitJob(
         [FromBody] SubmitJobRequest? request,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         [AsParameters] JobServices services,
@@ -84,27 +91,34 @@ public static class JobsApi
         var result = outcome.Results![0];
         if (!result.SameRequest)
         {
-            return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency_key_reused", "Idempotency key already used",
-                $"Key '{insert.IdempotencyKey}' was used for job {result.Job.Id} with a different type or payload.",
-                new Dictionary<string, object?> { ["jobId"] = result.Job.Id });
+            return KeyReused(insert.IdempotencyKey!, result.Job.Id);
         }
 
         var job = result.Job;
+        var response = new SubmitJobResponse(job.Id, job.Status, JobResponse.LinksFor(job.Id), Replayed: !result.Created);
         if (!result.Created)
         {
-            services.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+            services.HttpContext.Response.Headers[IdempotentReplayedHeader] = "true";
+            return TypedResults.Ok(response);
         }
 
-        return TypedResults.Accepted($"/api/jobs/{job.Id}", new SubmitJobResponse(job.Id, job.Status, JobResponse.LinksFor(job.Id)));
+        return TypedResults.Accepted($"/api/jobs/{job.Id}", response);
     }
 
-    public static async Task<Results<Accepted<SubmitBatchResponse>, ValidationProblem, ProblemHttpResult>> SubmitBatch(
+    /// <summary>Keys work per item as in <see cref="SubmitJob"/>; a batch made only of replays answers 200.</summary>
+    public static async Task<Results<Accepted<SubmitBatchResponse>, Ok<SubmitBatchResponse>, ValidationProblem, ProblemHttpResult>> SubmitBatch(
         [FromBody] SubmitBatchRequest? request,
         [AsParameters] JobServices services,
         CancellationToken cancellationToken)
     {
         var workspace = await services.Limits.GetAsync(services.Caller.WorkspaceId, cancellationToken);
         var limit = workspace?.MaxBatchItems ?? DefaultMaxBatchItems;
+        var unknown = new Dictionary<string, string[]>();
+        if (!UnknownFields.Check(request?.Unknown, "", unknown))
+        {
+            return ApiProblems.Validation(unknown);
+        }
+
         if (request?.Jobs is not { Count: > 0 } jobs)
         {
             return ApiProblems.Validation("jobs", "must contain at least one job.");
@@ -144,8 +158,21 @@ public static class JobsApi
         }
 
         var results = outcome.Results!;
-        return TypedResults.Accepted("/api/jobs", new SubmitBatchResponse(
-            results.Select(r => new SubmitJobResponse(r.Job.Id, r.Job.Status, JobResponse.LinksFor(r.Job.Id))).ToList()));
+        var reused = results.Select((r, i) => (r, i)).FirstOrDefault(x => !x.r.SameRequest);
+        if (reused.r is { } conflict)
+        {
+            return KeyReused(inserts[reused.i].IdempotencyKey!, conflict.Job.Id, $"jobs[{reused.i}]");
+        }
+
+        var response = new SubmitBatchResponse(
+            results.Select(r => new SubmitJobResponse(r.Job.Id, r.Job.Status, JobResponse.LinksFor(r.Job.Id), Replayed: !r.Created)).ToList());
+        if (results.All(r => !r.Created))
+        {
+            services.HttpContext.Response.Headers[IdempotentReplayedHeader] = "true";
+            return TypedResults.Ok(response);
+        }
+
+        return TypedResults.Accepted("/api/jobs", response);
     }
 
     public static async Task<Results<Ok<JobListResponse>, ValidationProblem>> ListJobs(
@@ -193,7 +220,7 @@ public static class JobsApi
             return NotFound(id);
         }
 
-        var result = await services.Store.JobCancelAsync(services.Caller.WorkspaceId, jobId, cancellationToken);
+        var result = await services.Store.JobCancelAsync(services.Caller.WorkspaceId, jobId, services.Actor, cancellationToken);
         if (result.Job is not { } job)
         {
             return NotFound(id);
@@ -220,7 +247,7 @@ public static class JobsApi
             return NotFound(id);
         }
 
-        var result = await services.Store.JobRetryAsync(services.Caller.WorkspaceId, jobId, cancellationToken);
+        var result = await services.Store.JobRetryAsync(services.Caller.WorkspaceId, jobId, services.Actor, cancellationToken);
         if (result.Job is not { } job)
         {
             return NotFound(id);
@@ -246,7 +273,7 @@ public static class JobsApi
 
         var events = await services.Store.JobEventListAsync(services.Caller.WorkspaceId, jobId, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<JobEventResponse>>(
-            events.Select(e => new JobEventResponse(e.Id, e.Kind, e.Status, e.Stage, e.Attempt, e.Message, e.CreatedAt)).ToList());
+            events.Select(e => new JobEventResponse(e.Id, e.Kind, e.Status, e.Stage, e.Attempt, e.Message, e.CreatedAt, e.Actor)).ToList());
     }
 
     public static async Task<Ok<IReadOnlyList<JobTypeResponse>>> ListJobTypes(JobTypeCatalog catalog, CancellationToken cancellationToken)
@@ -258,4 +285,9 @@ public static class JobsApi
     }
 
     private static ProblemHttpResult NotFound(string id) => ApiProblems.JobNotFound(id);
+
+    private static ProblemHttpResult KeyReused(string key, Guid jobId, string? item = null) =>
+        ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "Idempotency key already used",
+            $"Key '{key}'{(item is null ? "" : $" of {item}")} was used for job {jobId} with a different request; nothing was submitted.",
+            new Dictionary<string, object?> { ["jobId"] = jobId });
 }

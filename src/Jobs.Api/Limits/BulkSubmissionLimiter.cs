@@ -8,7 +8,7 @@ namespace Jobs.Api.Limits;
 /// <summary>
 /// DESIGN §8's per-user submission limit: each user may submit the workspace's <c>bulk_jobs_per_hour</c> bulk jobs
 /// (<see cref="JobTypeDefinition.Bulk"/>) in any sliding hour, counted in Redis across every API instance. A batch
-/// counts each of its bulk jobs and is refused whole. A replay (an idempotency key the workspace already used) does
+/// counts each of its bulk jobs and is refused whole. A replay (an unexpired idempotency key the workspace used) does
 /// not count, nor does a submission that fails.
 /// </summary>
 public sealed class BulkSubmissionLimiter(RedisRateLimiter limiter, JobTypeCatalog catalog, WorkspaceLimitsCache limits, NpgsqlDataSource dataSource)
@@ -16,10 +16,11 @@ public sealed class BulkSubmissionLimiter(RedisRateLimiter limiter, JobTypeCatal
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);
 
     private const string UsedKeysSql = """
-        SELECT idempotency_key
-        FROM jobs
+        SELECT key
+        FROM idempotency_keys
         WHERE workspace_id = @workspace_id
-          AND idempotency_key = ANY(@keys)
+          AND key = ANY(@keys)
+          AND expires_at > now()
         """;
 
     /// <summary>Runs <paramref name="submit"/> when the caller's bulk jobs fit the limit; otherwise says how long to wait.</summary>

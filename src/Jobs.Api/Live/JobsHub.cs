@@ -13,23 +13,23 @@ namespace Jobs.Api.Live;
 /// and updates of one job may arrive out of order when different processes publish them.
 /// </summary>
 [Authorize]
-public sealed class JobsHub(IJobStore store) : Hub
+public sealed class JobsHub(IJobStore store, ILogger<JobsHub> logger) : Hub
 {
     public const string Path = "/hubs/jobs";
     public const string JobUpdatedMethod = "jobUpdated";
 
-    /// <summary>Hub errors are sent to the client as they are, so this one says no more than a 404 does.</summary>
-    public const string JobNotFoundMessage = "job not found";
 
     public static string JobGroup(Guid jobId) => $"job:{jobId}";
 
     public static string WorkspaceGroup(Guid workspaceId) => $"workspace:{workspaceId}";
 
     /// <summary>
-    /// Joins the job's group and returns the job as it is now. Another workspace's job fails exactly like a job that
-    /// does not exist.
+    /// Joins the job's group and returns the job as it is now. Another workspace's job is refused exactly like a job
+    /// that does not exist: null, and the connection joins nothing. A refusal is a return value, not a
+    /// <see cref="HubException"/>, because SignalR logs every exception out of a hub method as an error, and a client
+    /// naming a job it cannot see is not a fault of the server.
     /// </summary>
-    public async Task<JobUpdate> SubscribeJob(Guid jobId)
+    public async Task<JobUpdate?> SubscribeJob(Guid jobId)
     {
         var workspaceId = Context.User!.ToCaller().WorkspaceId;
         var cancellationToken = Context.ConnectionAborted;
@@ -37,13 +37,15 @@ public sealed class JobsHub(IJobStore store) : Hub
         // after joining, is the snapshot, so no update can fall between the snapshot and the subscription.
         if (await store.JobGetAsync(workspaceId, jobId, cancellationToken) is null)
         {
-            throw new HubException(JobNotFoundMessage);
+            logger.LogInformation("Refused SubscribeJob({JobId}) of connection {ConnectionId}: no such job in workspace {WorkspaceId}",
+                jobId, Context.ConnectionId, workspaceId);
+            return null;
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, JobGroup(jobId), cancellationToken);
-        var job = await store.JobGetAsync(workspaceId, jobId, cancellationToken)
-            ?? throw new HubException(JobNotFoundMessage);
-        return JobUpdate.From(job);
+        // Jobs are never moved between workspaces, so the row read above is still the caller's.
+        var job = await store.JobGetAsync(workspaceId, jobId, cancellationToken);
+        return job is null ? null : JobUpdate.From(job);
     }
 
     public Task UnsubscribeJob(Guid jobId) =>

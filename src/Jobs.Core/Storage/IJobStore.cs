@@ -18,11 +18,17 @@ public interface IJobStore
 
     Task<IReadOnlyList<JobEvent>> JobEventListAsync(Guid workspaceId, Guid jobId, CancellationToken cancellationToken);
 
-    /// <summary>Pending → cancelled at once; processing → cancel requested (the worker stops the handler).</summary>
-    Task<JobCommandResult> JobCancelAsync(Guid workspaceId, Guid jobId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Pending → cancelled at once; processing → cancel requested (the worker stops the handler). The event records
+    /// <paramref name="actor"/>.
+    /// </summary>
+    Task<JobCommandResult> JobCancelAsync(Guid workspaceId, Guid jobId, JobActor? actor, CancellationToken cancellationToken);
 
-    /// <summary>Failed or cancelled → pending, with a fresh attempt budget.</summary>
-    Task<JobCommandResult> JobRetryAsync(Guid workspaceId, Guid jobId, CancellationToken cancellationToken);
+    /// <summary>Failed or cancelled → pending, with a fresh attempt budget. The event records <paramref name="actor"/>.</summary>
+    Task<JobCommandResult> JobRetryAsync(Guid workspaceId, Guid jobId, JobActor? actor, CancellationToken cancellationToken);
+
+    /// <summary>Deletes up to <paramref name="limit"/> expired idempotency keys (maintenance); returns how many.</summary>
+    Task<int> IdempotencyKeyDeleteExpiredAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>Forgets that these jobs have a hint on the stream (the XADD failed), so maintenance enqueues them.</summary>
     Task JobMarkUnhintedAsync(IReadOnlyList<Guid> jobIds, CancellationToken cancellationToken);

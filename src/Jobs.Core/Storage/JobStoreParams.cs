@@ -14,13 +14,23 @@ public sealed record JobInsertParams(
     int TimeoutSeconds,
     string? IdempotencyKey);
 
-/// <summary>Jobs to insert for one workspace and user, in one transaction.</summary>
-public sealed record JobInsertManyParams(Guid WorkspaceId, Guid UserId, IReadOnlyList<JobInsertParams> Jobs);
+/// <summary>
+/// Jobs to insert for one workspace and user, in one transaction. <see cref="ApiKeyId"/> is the key or UI session the
+/// request came with (recorded on the <c>created</c> events); an idempotency key binds its job for
+/// <see cref="IdempotencyKeyLifetime"/>, after which the key makes a new job.
+/// </summary>
+public sealed record JobInsertManyParams(Guid WorkspaceId, Guid UserId, IReadOnlyList<JobInsertParams> Jobs)
+{
+    public Guid? ApiKeyId { get; init; }
+
+    public TimeSpan IdempotencyKeyLifetime { get; init; } = TimeSpan.FromHours(24);
+}
 
 /// <summary>
-/// What an insert did for one input: <see cref="Created"/> is false when an earlier job with the same idempotency
-/// key was returned instead, and <see cref="SameRequest"/> then says whether that job was asked for with the same
-/// type and payload.
+/// What an insert did for one input: <see cref="Created"/> is false when an earlier job with the same live
+/// idempotency key was returned instead, and <see cref="SameRequest"/> then says whether that job was asked for with
+/// the same request (type, payload, priority, run time, attempts, timeout). When any input of a call is not the same
+/// request, the whole call is rolled back: nothing is stored and no result has <see cref="Created"/> set.
 /// </summary>
 public sealed record JobInsertResult(Job Job, bool Created, bool SameRequest);
 

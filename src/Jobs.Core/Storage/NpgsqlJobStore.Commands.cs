@@ -1,3 +1,4 @@
+using Jobs.Core.Jobs;
 using Npgsql;
 
 namespace Jobs.Core.Storage;
@@ -19,7 +20,7 @@ public sealed partial class NpgsqlJobStore
               AND (j.status = 'pending' OR (j.status = 'processing' AND j.cancel_requested_at IS NULL))
             RETURNING {JobRows.Select("j")}
         ),
-        {EventFromChanged("CASE WHEN status = 'cancelled' THEN 'cancelled' ELSE 'cancel_requested' END", "'cancelled by user'")}
+        {EventFromChanged("CASE WHEN status = 'cancelled' THEN 'cancelled' ELSE 'cancel_requested' END", "'cancelled by user'", ActorSql)}
         SELECT {JobRows.Plain}
         FROM changed
         """;
@@ -49,23 +50,24 @@ public sealed partial class NpgsqlJobStore
               AND j.status IN ('failed', 'cancelled')
             RETURNING {JobRows.Select("j")}
         ),
-        {EventFromChanged("'retried'", "'retried by user'")}
+        {EventFromChanged("'retried'", "'retried by user'", ActorSql)}
         SELECT {JobRows.Plain}
         FROM changed
         """;
 
-    public Task<JobCommandResult> JobCancelAsync(Guid workspaceId, Guid jobId, CancellationToken cancellationToken) =>
-        RunCommandAsync(CancelSql, workspaceId, jobId, cancellationToken);
+    public Task<JobCommandResult> JobCancelAsync(Guid workspaceId, Guid jobId, JobActor? actor, CancellationToken cancellationToken) =>
+        RunCommandAsync(CancelSql, workspaceId, jobId, actor, cancellationToken);
 
-    public Task<JobCommandResult> JobRetryAsync(Guid workspaceId, Guid jobId, CancellationToken cancellationToken) =>
-        RunCommandAsync(RetrySql, workspaceId, jobId, cancellationToken);
+    public Task<JobCommandResult> JobRetryAsync(Guid workspaceId, Guid jobId, JobActor? actor, CancellationToken cancellationToken) =>
+        RunCommandAsync(RetrySql, workspaceId, jobId, actor, cancellationToken);
 
-    private async Task<JobCommandResult> RunCommandAsync(string sql, Guid workspaceId, Guid jobId, CancellationToken cancellationToken)
+    private async Task<JobCommandResult> RunCommandAsync(string sql, Guid workspaceId, Guid jobId, JobActor? actor, CancellationToken cancellationToken)
     {
         await using (var command = dataSource.CreateCommand(sql))
         {
             command.Parameters.AddWithValue("workspace_id", workspaceId);
             command.Parameters.AddWithValue("id", jobId);
+            AddActor(command, actor);
             if (await JobRows.ReadSingleAsync(command, cancellationToken) is { } changed)
             {
                 return new JobCommandResult(changed, Applied: true);

@@ -9,11 +9,26 @@ public sealed partial class NpgsqlJobStore
 {
     // One statement for one job or a thousand: the inputs travel as parallel arrays. No job is hinted here: the
     // caller then asks JobEnqueueDueAsync for the workspace's next jobs within its bound (NpgsqlJobStore.Hints.cs).
+    // An input with an idempotency key is inserted only when its key row is new or expired (taken over); racing
+    // submissions of one key wait on the key row's lock, and all but the first find it live and insert nothing.
     private static readonly string InsertManySql = $"""
         WITH input AS (
             SELECT *
-            FROM unnest(@ids, @types, @queues, @priorities, @payloads, @run_ats, @max_attempts, @timeouts, @keys)
-                AS t(id, type, queue, priority, payload, run_at, max_attempts, timeout_seconds, idempotency_key)
+            FROM unnest(@ids, @types, @queues, @priorities, @payloads, @run_ats, @max_attempts, @timeouts, @keys, @hashes)
+                AS t(id, type, queue, priority, payload, run_at, max_attempts, timeout_seconds, idempotency_key, request_hash)
+        ),
+        claimed AS (
+            INSERT INTO idempotency_keys AS k (workspace_id, key, job_id, request_hash, expires_at)
+            SELECT @workspace_id, i.idempotency_key, i.id, i.request_hash, now() + @key_lifetime
+            FROM input i
+            WHERE i.idempotency_key IS NOT NULL
+            ON CONFLICT (workspace_id, key) DO UPDATE
+            SET job_id = excluded.job_id,
+                request_hash = excluded.request_hash,
+                created_at = now(),
+                expires_at = excluded.expires_at
+            WHERE k.expires_at <= now()
+            RETURNING k.job_id
         ),
         changed AS (
             INSERT INTO jobs (id, workspace_id, user_id, type, queue, priority, status, payload, max_attempts,
@@ -21,31 +36,46 @@ public sealed partial class NpgsqlJobStore
             SELECT i.id, @workspace_id, @user_id, i.type, i.queue, i.priority, 'pending', i.payload, i.max_attempts,
                    i.max_attempts, coalesce(i.run_at, now()), i.timeout_seconds, i.idempotency_key
             FROM input i
-            ON CONFLICT (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            WHERE i.idempotency_key IS NULL
+               OR i.id IN (SELECT c.job_id FROM claimed c)
             RETURNING {JobRows.Select("jobs")}
         ),
-        {EventFromChanged("'created'")}
+        {EventFromChanged("'created'", actor: ActorSql)}
         SELECT {JobRows.Plain}
         FROM changed
         """;
 
     private static readonly string GetByIdempotencyKeySql = $"""
-        SELECT {JobRows.Select("j")}
-        FROM jobs j
-        WHERE j.workspace_id = @workspace_id
-          AND j.idempotency_key = @key
+        SELECT {JobRows.Select("j")}, k.request_hash
+        FROM idempotency_keys k
+        JOIN jobs j ON j.id = k.job_id
+        WHERE k.workspace_id = @workspace_id
+          AND k.key = @key
+        """;
+
+    // Expired keys are already taken over by the next submission; deleting them only keeps the table small.
+    private const string DeleteExpiredKeysSql = """
+        DELETE FROM idempotency_keys
+        WHERE ctid IN (
+            SELECT ctid
+            FROM idempotency_keys
+            WHERE expires_at <= now()
+            LIMIT @limit)
         """;
 
     public async Task<IReadOnlyList<JobInsertResult>> JobInsertManyAsync(JobInsertManyParams parameters, CancellationToken cancellationToken)
     {
         var inputs = parameters.Jobs;
         var ids = inputs.Select(_ => Guid.CreateVersion7()).ToArray();
+        var hashes = inputs.Select(j => j.IdempotencyKey is null ? null : JobRequestHash.Compute(j)).ToArray();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(InsertManySql, connection, transaction);
         command.Parameters.AddWithValue("workspace_id", parameters.WorkspaceId);
         command.Parameters.AddWithValue("user_id", parameters.UserId);
+        AddActor(command, new JobActor(parameters.UserId, parameters.ApiKeyId));
+        command.Parameters.AddWithValue("key_lifetime", parameters.IdempotencyKeyLifetime);
         command.Parameters.AddWithValue("ids", ids);
         command.Parameters.AddWithValue("types", inputs.Select(j => j.Type).ToArray());
         command.Parameters.AddWithValue("queues", inputs.Select(j => j.Queue).ToArray());
@@ -64,6 +94,7 @@ public sealed partial class NpgsqlJobStore
         {
             Value = inputs.Select(j => j.IdempotencyKey).ToArray(),
         });
+        command.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = hashes });
         var inserted = (await JobRows.ReadAllAsync(command, cancellationToken)).ToDictionary(j => j.Id);
 
         var results = new List<JobInsertResult>(inputs.Count);
@@ -75,19 +106,41 @@ public sealed partial class NpgsqlJobStore
                 continue;
             }
 
-            // Only a conflicting idempotency key makes the insert skip a row: return the job it names.
+            // Only a live idempotency key makes the insert skip a row: return the job it names.
             var key = inputs[i].IdempotencyKey ?? throw new InvalidOperationException("A job without an idempotency key was not inserted.");
             await using var get = new NpgsqlCommand(GetByIdempotencyKeySql, connection, transaction);
             get.Parameters.AddWithValue("workspace_id", parameters.WorkspaceId);
             get.Parameters.AddWithValue("key", key);
-            var existing = await JobRows.ReadSingleAsync(get, cancellationToken)
-                ?? throw new InvalidOperationException($"Idempotency key '{key}' conflicted but no job holds it.");
-            var same = existing.Type == inputs[i].Type && JsonElement.DeepEquals(existing.Payload, inputs[i].Payload);
+            await using var reader = await get.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"Idempotency key '{key}' conflicted but no job holds it.");
+            }
+
+            var existing = JobRows.Read(reader);
+            var hashOrdinal = reader.FieldCount - 1;
+            // Keys stored before request hashes existed are compared by type and payload.
+            var same = reader.IsDBNull(hashOrdinal)
+                ? existing.Type == inputs[i].Type && JsonElement.DeepEquals(existing.Payload, inputs[i].Payload)
+                : reader.GetFieldValue<byte[]>(hashOrdinal).AsSpan().SequenceEqual(hashes[i]!);
             results.Add(new JobInsertResult(existing, Created: false, SameRequest: same));
+        }
+
+        if (results.Any(r => !r.SameRequest))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return results.Select(r => r with { Created = false }).ToList();
         }
 
         await transaction.CommitAsync(cancellationToken);
         return results;
+    }
+
+    public async Task<int> IdempotencyKeyDeleteExpiredAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(DeleteExpiredKeysSql);
+        command.Parameters.AddWithValue("limit", limit);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private const string MarkUnhintedSql = """

@@ -12,12 +12,27 @@ namespace Jobs.Core.Storage;
 public sealed partial class NpgsqlJobStore(NpgsqlDataSource dataSource) : IJobStore
 {
     /// <summary>Appends one <c>job_events</c> row per row of the CTE <c>changed</c>.</summary>
-    private static string EventFromChanged(string kind, string message = "NULL") => $"""
+    private static string EventFromChanged(string kind, string message = "NULL", string actor = "NULL") => $"""
         event AS (
-            INSERT INTO job_events (job_id, workspace_id, kind, status, stage, attempt, message)
-            SELECT id, workspace_id, {kind}, status, stage, attempt, {message}
+            INSERT INTO job_events (job_id, workspace_id, kind, status, stage, attempt, message, actor)
+            SELECT id, workspace_id, {kind}, status, stage, attempt, {message}, {actor}
             FROM changed
         )
+        """;
+
+    // The audit snapshot of who asked (issue 6 §5), written by the statement that makes the transition: the user's
+    // email and the key's kind, name and prefix as they are now. NULL without an actor.
+    private const string ActorSql = """
+        (SELECT jsonb_strip_nulls(jsonb_build_object(
+                    'userId', u.id,
+                    'email', u.email,
+                    'apiKeyId', k.id,
+                    'apiKeyKind', k.kind,
+                    'apiKeyName', k.name,
+                    'apiKeyPrefix', k.prefix))
+         FROM users u
+         LEFT JOIN api_keys k ON k.id = @actor_key_id AND k.user_id = u.id
+         WHERE u.id = @actor_user_id)
         """;
 
     private static readonly string GetSql = $"""
@@ -39,7 +54,7 @@ public sealed partial class NpgsqlJobStore(NpgsqlDataSource dataSource) : IJobSt
         """;
 
     private const string EventListSql = """
-        SELECT e.id, e.job_id, e.kind, e.status, e.stage, e.attempt, e.message, e.created_at
+        SELECT e.id, e.job_id, e.kind, e.status, e.stage, e.attempt, e.message, e.created_at, e.actor
         FROM job_events e
         JOIN jobs j ON j.id = e.job_id
         WHERE j.workspace_id = @workspace_id
@@ -91,7 +106,8 @@ public sealed partial class NpgsqlJobStore(NpgsqlDataSource dataSource) : IJobSt
                 reader.IsDBNull(4) ? null : reader.GetString(4),
                 reader.GetInt32(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.GetFieldValue<DateTimeOffset>(7)));
+                reader.GetFieldValue<DateTimeOffset>(7),
+                reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<JobEventActor>(reader.GetString(8), JsonSerializerOptions.Web)));
         }
 
         return events;
@@ -102,6 +118,12 @@ public sealed partial class NpgsqlJobStore(NpgsqlDataSource dataSource) : IJobSt
 
     private static NpgsqlParameter NullableText(string name, string? value) =>
         new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+
+    private static void AddActor(NpgsqlCommand command, JobActor? actor)
+    {
+        command.Parameters.Add(new NpgsqlParameter("actor_user_id", NpgsqlDbType.Uuid) { Value = (object?)actor?.UserId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("actor_key_id", NpgsqlDbType.Uuid) { Value = (object?)actor?.ApiKeyId ?? DBNull.Value });
+    }
 
     private static void AddLease(NpgsqlCommand command, JobLease lease)
     {

@@ -1,4 +1,9 @@
+using Jobs.Core.Jobs;
+
 namespace Jobs.Web.Api;
 
-/// <summary>One entry of <c>GET /api/jobs/{id}/timeline</c>: a transition or a stage change.</summary>
-public sealed record TimelineEntry(long Id, string Kind, string Status, string? Stage, int Attempt, string? Message, DateTimeOffset At);
+/// <summary>
+/// One entry of <c>GET /api/jobs/{id}/timeline</c>: a transition or a stage change, and who asked for it when a
+/// person did (submit, cancel, retry).
+/// </summary>
+public sealed record TimelineEntry(long Id, string Kind, string Status, string? Stage, int Attempt, string? Message, DateTimeOffset At, JobEventActor? Actor = null);

@@ -11,7 +11,7 @@ namespace Jobs.Worker.Maintenance;
 /// <summary>
 /// DESIGN §5.5, run by one elected worker at a time: every tick the leader rescues expired leases, hints due pending
 /// jobs (delays, retry backoff, lost or deferred hints), and now and then takes over the stream entries of dead
-/// consumers. Each write carries the leader's term, so a deposed leader changes nothing.
+/// consumers and deletes expired idempotency keys. Each write carries the leader's term, so a deposed leader changes nothing.
 /// </summary>
 internal sealed class MaintenanceService(
     IJobStore store,
@@ -52,6 +52,8 @@ internal sealed class MaintenanceService(
                     {
                         lastSweep = time.GetUtcNow();
                         await TakeOverDeadConsumersAsync(stoppingToken);
+                        // Expired keys are already taken over by the next submission; this only keeps the table small.
+                        await store.IdempotencyKeyDeleteExpiredAsync(BatchSize, stoppingToken);
                     }
                 }
                 catch (Exception ex) when (ex is Npgsql.NpgsqlException or RedisException or TimeoutException)

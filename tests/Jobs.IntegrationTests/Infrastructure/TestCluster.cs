@@ -47,7 +47,8 @@ public sealed class TestCluster : IAsyncDisposable
         string? redisConnectionString = null,
         int maxConcurrentJobs = 5,
         IReadOnlyDictionary<string, string?>? overrides = null,
-        Action<IServiceCollection>? configureWorkers = null)
+        Action<IServiceCollection>? configureWorkers = null,
+        Action<IServiceCollection>? configureApi = null)
     {
         var id = Guid.NewGuid().ToString("N")[..12];
         var settings = new Dictionary<string, string?>
@@ -74,7 +75,7 @@ public sealed class TestCluster : IAsyncDisposable
         }
 
         var cluster = new TestCluster(settings, configureWorkers);
-        cluster.Api = ServiceFactory<ApiEntryPoint>.Start(settings);
+        cluster.Api = ServiceFactory<ApiEntryPoint>.Start(settings, configureApi);
         // Workers publish the types they run; publish them up front so that clusters without workers accept jobs.
         await cluster.Api.Services.GetRequiredService<IClusterStore>().JobTypeUpsertManyAsync(
             [new DemoJobHandler().Definition, LeadDiscoveryHandler.JobType, .. ContactsWorkerExtensions.JobTypes, .. JourneyWorkerExtensions.JobTypes, new TestHandlers.FailPermanently().Definition],

@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Jobs.IntegrationTests.Infrastructure;
+
+/// <summary>A logger provider that keeps every entry at or above <see cref="LogLevel.Information"/>, for asserting on levels.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    public sealed record Entry(string Category, LogLevel Level, string Message);
+
+    private readonly ConcurrentQueue<Entry> entries = new();
+
+    public IReadOnlyList<Entry> Entries => [.. entries];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<Entry> entries) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                entries.Enqueue(new Entry(category, logLevel, formatter(state, exception)));
+            }
+        }
+    }
+}
