@@ -56,6 +56,8 @@ public sealed class ApiKeysPageTests(Topology topology)
         await using var admin = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
         await admin.Page.GotoAsync("/settings/keys");
         await Expect(admin.Page.GetByTestId("key-create")).ToBeVisibleAsync();
+        // The list loads after the form shows; the workspace's seeded key is always in it, so wait for a row first.
+        await Expect(admin.Page.GetByTestId("key-row").First).ToBeVisibleAsync();
         var before = await admin.Page.GetByTestId("key-row").CountAsync();
 
         await admin.Page.GetByTestId("key-name").FillAsync("   ");

@@ -65,7 +65,7 @@ public sealed class CrossWorkspaceTests(Servers servers)
             {
                 if (response.StatusCode != HttpStatusCode.NotFound)
                 {
-                    failures.Add($"{name}: expected 404 for workspace B's ids");
+                    failures.Add($"{name}: expected 404 for workspace B's ids: {body} (sent {(request.Content is null ? "no body" : await request.Content.ReadAsStringAsync())})");
                 }
                 else if (response.Content.Headers.ContentType?.MediaType != "application/problem+json" || !body.Contains("\"code\"", StringComparison.Ordinal))
                 {
@@ -242,6 +242,16 @@ public sealed class CrossWorkspaceTests(Servers servers)
                 }
 
                 schema = target;
+            }
+
+            // A nullable body or property is documented as oneOf/anyOf [null, the type]: sample the type.
+            foreach (var combinator in new[] { "oneOf", "anyOf" })
+            {
+                if (schema.TryGetProperty(combinator, out var choices)
+                    && choices.EnumerateArray().FirstOrDefault(c => !(c.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "null")) is { ValueKind: JsonValueKind.Object } choice)
+                {
+                    return Sample(document, choice, name, depth);
+                }
             }
 
             switch (name?.ToLowerInvariant())

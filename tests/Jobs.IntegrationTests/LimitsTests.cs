@@ -69,12 +69,14 @@ public sealed class LimitsTests(Servers servers)
         var first = await cluster.Client.SubmitAsync(Export, idempotencyKey: "export-a");
         for (var i = 0; i < 3; i++)
         {
-            (await cluster.Client.SubmitAsync(Export, idempotencyKey: "export-a")).ShouldBe(first);
+            (await SubmitStatusAsync(cluster.Client, Export, "export-a")).ShouldBe(HttpStatusCode.OK, "a replay");
         }
 
         await cluster.Client.SubmitAsync(Export, idempotencyKey: "export-b");
         (await SubmitStatusAsync(cluster.Client, Export, "export-c")).ShouldBe(HttpStatusCode.TooManyRequests);
-        (await cluster.Client.SubmitAsync(Export, idempotencyKey: "export-a")).ShouldBe(first);
+        (await SubmitStatusAsync(cluster.Client, Export, "export-a")).ShouldBe(HttpStatusCode.OK, "a replay is answered at the limit");
+        (await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/jobs?limit=10")).GetProperty("items").GetArrayLength().ShouldBe(2);
+        first.ShouldNotBe(Guid.Empty);
     }
 
     [Fact]

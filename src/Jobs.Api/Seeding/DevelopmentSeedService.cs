@@ -18,8 +18,9 @@ public sealed class DevelopmentSeedService(
     ILogger<DevelopmentSeedService> logger) : IHostedService
 {
     /// <summary>
-    /// The demo workspace's limit of jobs processing at once (DESIGN §8 starts from 5). The benchmarks raise it
-    /// (<c>Jobs__Dev__MaxConcurrentJobs=250</c>) to have 200 jobs running at once; the seed applies it on every start.
+    /// When set, the demo workspace's limit of jobs processing at once (DESIGN §8 starts from 5). The benchmarks raise
+    /// it (<c>Jobs__Dev__MaxConcurrentJobs=250</c>) to have 200 jobs running at once; unset, the seed leaves the value
+    /// as it is, so an admin's change survives a restart.
     /// </summary>
     public const string MaxConcurrentJobsKey = "Jobs:Dev:MaxConcurrentJobs";
 
@@ -30,32 +31,40 @@ public sealed class DevelopmentSeedService(
     /// </summary>
     public const string RequestsPerMinuteKey = "Jobs:Dev:RequestsPerMinute";
 
-    private const string SetRequestsPerMinuteSql = "UPDATE workspaces SET requests_per_minute = @requests_per_minute WHERE id = @id";
+    /// <summary>When set, the demo workspace's bulk jobs per user per hour (default 10); the browser tests raise it.</summary>
+    public const string BulkJobsPerHourKey = "Jobs:Dev:BulkJobsPerHour";
+
+    // The benchmarks' and browser tests' overrides of demo's limits: configuration key, column, allowed range. Column names are constants.
+    private static readonly (string Key, string Column, int Min, int Max)[] LimitOverrides =
+    [
+        (MaxConcurrentJobsKey, "max_concurrent_jobs", 1, 1000),
+        (RequestsPerMinuteKey, "requests_per_minute", 1, 1_000_000),
+        (BulkJobsPerHourKey, "bulk_jobs_per_hour", 1, 100_000),
+    ];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var apiKey = configuration["JOBS_DEV_API_KEY"] is { Length: > 0 } key ? key : DevelopmentSeed.DefaultApiKey;
         var acmeApiKey = configuration["JOBS_DEV_API_KEY_2"] is { Length: > 0 } key2 ? key2 : DevelopmentSeed.DefaultAcmeApiKey;
         var password = configuration["JOBS_DEV_PASSWORD"] is { Length: > 0 } secret ? secret : DevelopmentSeed.DefaultPassword;
-        var maxConcurrentJobs = configuration.GetValue(MaxConcurrentJobsKey, 5);
-        if (maxConcurrentJobs < 1)
-        {
-            throw new InvalidOperationException($"{MaxConcurrentJobsKey} must be at least 1, is {maxConcurrentJobs}.");
-        }
-
         await SeedAsync(
-            new WorkspaceSeed(DevelopmentSeed.WorkspaceId, "demo", DevelopmentSeed.UserId, DevelopmentSeed.Email, "Demo user", apiKey, maxConcurrentJobs),
+            new WorkspaceSeed(DevelopmentSeed.WorkspaceId, "demo", DevelopmentSeed.UserId, DevelopmentSeed.Email, "Demo user", apiKey),
             password,
             cancellationToken);
-        if (configuration.GetValue<int?>(RequestsPerMinuteKey) is { } requestsPerMinute)
+        foreach (var (configKey, column, min, max) in LimitOverrides)
         {
-            if (requestsPerMinute is < 1 or > 1_000_000)
+            if (configuration.GetValue<int?>(configKey) is not { } value)
             {
-                throw new InvalidOperationException($"{RequestsPerMinuteKey} must be between 1 and 1000000, is {requestsPerMinute}.");
+                continue;
             }
 
-            await using var command = dataSource.CreateCommand(SetRequestsPerMinuteSql);
-            command.Parameters.AddWithValue("requests_per_minute", requestsPerMinute);
+            if (value < min || value > max)
+            {
+                throw new InvalidOperationException($"{configKey} must be between {min} and {max}, is {value}.");
+            }
+
+            await using var command = dataSource.CreateCommand($"UPDATE workspaces SET {column} = @value WHERE id = @id");
+            command.Parameters.AddWithValue("value", value);
             command.Parameters.AddWithValue("id", DevelopmentSeed.WorkspaceId);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -53,14 +53,12 @@ public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : 
         WHERE id = @id
         """;
 
-    // Limits are (re)applied on every start so that configuration changes take effect; keys are added, never replaced.
+    // Limits are set when the workspace is made and then belong to its admins; keys are added, never replaced.
     private const string WorkspaceEnsureSql = """
         INSERT INTO workspaces (id, name, max_concurrent_jobs, max_batch_items)
         VALUES (@workspace_id, @workspace_name, @max_concurrent_jobs, @max_batch_items)
         ON CONFLICT (id) DO UPDATE
-        SET name = excluded.name,
-            max_concurrent_jobs = excluded.max_concurrent_jobs,
-            max_batch_items = excluded.max_batch_items;
+        SET name = excluded.name;
 
         INSERT INTO users (id, workspace_id, email, display_name, role)
         VALUES (@user_id, @workspace_id, @email, @display_name, @role)

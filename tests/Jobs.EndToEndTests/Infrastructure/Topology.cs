@@ -63,6 +63,8 @@ public sealed class Topology : IAsyncLifetime
                 ["NO_COLOR"] = "1",
                 // Small pages, so that "Load more" is reached with a handful of jobs (the AppHost's children inherit it).
                 ["Jobs__Web__JobsPageSize"] = JobsPageSize.ToString(),
+                // Every browser test signs in as the same demo user; the default of 10 bulk jobs an hour is one test's worth.
+                ["Jobs__Dev__BulkJobsPerHour"] = "1000",
             },
             [],
             _hostLog.WriteLine);
