@@ -44,23 +44,7 @@ public sealed partial class JobsApiClient
     {
         using (request)
         {
-            var user = (await authentication.GetAuthenticationStateAsync()).User;
-            if (SessionClaims.ApiKeyOf(user) is not { } apiKey)
-            {
-                throw SessionExpired();
-            }
-
-            request.Headers.Add(ApiKeyHeader, apiKey);
-            using var response = await http.SendAsync(request, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.Unauthorized)
-            {
-                throw SessionExpired();
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
-            }
+            using var response = await SendCheckedAsync(request, cancellationToken);
         }
     }
 }

@@ -154,7 +154,8 @@ public sealed partial class JobsApiClient(HttpClient http, AuthenticationStatePr
         return await SendAsync<T>(request, cancellationToken);
     }
 
-    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Sends with the signed-in user's key; an expired session or an API problem is thrown.</summary>
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var user = (await authentication.GetAuthenticationStateAsync()).User;
         if (SessionClaims.ApiKeyOf(user) is not { } apiKey)
@@ -163,17 +164,27 @@ public sealed partial class JobsApiClient(HttpClient http, AuthenticationStatePr
         }
 
         request.Headers.Add(ApiKeyHeader, apiKey);
-        using var response = await http.SendAsync(request, cancellationToken);
+        var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
+            response.Dispose();
             throw SessionExpired();
         }
 
         if (!response.IsSuccessStatusCode)
         {
-            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+            using (response)
+            {
+                throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+            }
         }
 
+        return response;
+    }
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await SendCheckedAsync(request, cancellationToken);
         return await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, cancellationToken)
             ?? throw new ApiProblemException(new ApiProblem((int)response.StatusCode, "empty_body", "The API answered with an empty body", null, new Dictionary<string, string[]>()));
     }
