@@ -102,6 +102,9 @@ public sealed class ServiceProcess : IDisposable
         }
     }
 
+    /// <summary>kill(2) of any process, such as a server's pid.</summary>
+    public static bool Send(int pid, int signal) => NativeKill(pid, signal) == 0;
+
     /// <returns>Whether it exited within the timeout.</returns>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
