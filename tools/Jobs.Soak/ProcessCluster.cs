@@ -93,6 +93,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     {
         Api = ServiceProcess.Start("api", ApiDll, ServiceEnvironment("api", ApiUrl), ApiUrl);
         await WaitUntilHealthyAsync(Api);
+        Api.Ready = true;
         Log($"api started (pid {Api.Id})");
     }
 
@@ -118,6 +119,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
 
         await WaitUntilRegisteredAsync(worker);
+        worker.Ready = true;
         Log($"{name} started (pid {worker.Id})");
         return worker;
     }

@@ -38,6 +38,9 @@ public sealed class ServiceProcess : IDisposable
 
     public int? ExitCode => process.HasExited ? process.ExitCode : null;
 
+    /// <summary>Started and registered (a worker) or healthy (the API): a fault injected now hits a running service.</summary>
+    public bool Ready { get; set; }
+
     /// <summary>Set by whoever stops it on purpose, so a supervisor tells a deliberate stop from a crash.</summary>
     public bool StoppedOnPurpose { get; set; }
 

@@ -4,8 +4,9 @@ namespace Jobs.Soak;
 
 /// <summary>
 /// Checks the end state of a soak run from PostgreSQL and measures how long jobs waited: each job's first start, and
-/// each restart after a lost lease, against the moment it was due (submitted, or the fault that stopped it; after an
-/// outage of Redis or the API, the moment that part was back).
+/// each restart after a lost lease, against the moment it was due (submitted, or the fault that stopped its worker),
+/// or the end of the last fault injected while it waited, whichever is later: a second fault (the maintenance leader
+/// killed, Redis away) starts its recovery again, and during an outage of Redis or the API nothing of it can run.
 /// </summary>
 public static class SoakReport
 {
@@ -77,7 +78,8 @@ public static class SoakReport
                     restart = true;
                     break;
                 case "started" when waitingSince is { } since:
-                    var wait = at - Due(since, at, faults);
+                    var due = Due(since, at, faults);
+                    var wait = at - due;
                     maxWait = wait > maxWait ? wait : maxWait;
                     if (restart)
                     {
@@ -86,7 +88,7 @@ public static class SoakReport
 
                     if (wait > limit)
                     {
-                        violations.Add($"job {id} started {wait.TotalSeconds:0.00} s past due (limit {limit.TotalSeconds:0.00} s)");
+                        violations.Add($"job {id} started {wait.TotalSeconds:0.00} s past due (limit {limit.TotalSeconds:0.00} s): waiting since {since:HH:mm:ss.fff}, due {due:HH:mm:ss.fff}, started {at:HH:mm:ss.fff}{(restart ? " after a lost lease" : "")}");
                     }
 
                     (waitingSince, restart) = (null, false);
@@ -97,11 +99,10 @@ public static class SoakReport
         return (maxWait, maxRecovery);
     }
 
-    // An outage that overlapped the wait moves the due time to its end: nothing of that kind could run before.
     private static DateTimeOffset Due(DateTimeOffset since, DateTimeOffset started, IReadOnlyList<Fault> faults)
     {
         var due = since;
-        foreach (var fault in faults.Where(f => f.Outage && f.Start <= started && f.End >= due))
+        foreach (var fault in faults.Where(f => f.Start <= started && f.End >= due))
         {
             due = fault.End > due ? fault.End : due;
         }

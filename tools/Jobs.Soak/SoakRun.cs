@@ -46,7 +46,7 @@ public sealed class SoakRun(SoakOptions options, Action<string> log)
             log($"soak: {e.Message}{Environment.NewLine}{cluster.Tails()}");
         }
 
-        return await SoakReport.BuildAsync(cluster, options, [.. accepted.Values], [.. faults], submitRetries, clock.Elapsed);
+        return await SoakReport.BuildAsync(cluster, options, [.. accepted.Values], [.. faults.OrderBy(f => f.Start)], submitRetries, clock.Elapsed);
     }
 
     private async Task SubmitAllAsync(ProcessCluster cluster)
@@ -140,7 +140,7 @@ public sealed class SoakRun(SoakOptions options, Action<string> log)
 
                 var fault = await InjectOneAsync(cluster, roll);
                 faults.Add(fault);
-                log($"fault: {fault.Kind}, away {(fault.End - fault.Start).TotalSeconds:0.0} s");
+                log($"[{fault.Start:HH:mm:ss.fff}] fault: {fault.Kind}, away {(fault.End - fault.Start).TotalSeconds:0.0} s");
                 await Task.Delay(TimeSpan.FromMilliseconds(2000 + (roll * 2000)), ct);
             }
         }
@@ -152,7 +152,7 @@ public sealed class SoakRun(SoakOptions options, Action<string> log)
     private async Task<Fault> InjectOneAsync(ProcessCluster cluster, double roll)
     {
         var start = DateTimeOffset.UtcNow;
-        var workers = cluster.Workers.Where(w => !w.HasExited).ToList();
+        var workers = cluster.Workers.Where(w => w.Ready && !w.HasExited).ToList();
         var worker = workers.Count > 0 ? workers[(int)(roll * 1000) % workers.Count] : null;
         switch (roll)
         {
