@@ -12,19 +12,21 @@ public sealed record SoakOptions(int Jobs, TimeSpan Duration, int Workers, int S
 
     /// <summary>
     /// Lease and stale-hint times equal and at least the leader's term, so that whatever the fault (a crashed worker,
-    /// a dead leader, lost hints), a job is due to run again within lease + maintenance interval.
+    /// a dead leader, lost hints), a job is due to run again within lease + maintenance interval. Slots and the
+    /// workspace's limit are ample (demo jobs mostly wait), so that a wait measures recovery, not a queue for a slot
+    /// after a burst of jobs became due at once.
     /// </summary>
     public ClusterOptions Cluster(Action<string>? log) => new()
     {
         Workers = Workers,
-        Slots = 16,
+        Slots = 64,
         LeaseDuration = TimeSpan.FromSeconds(5),
         HeartbeatInterval = TimeSpan.FromSeconds(1),
         MaintenanceInterval = TimeSpan.FromMilliseconds(500),
         StaleHintAfter = TimeSpan.FromSeconds(5),
         DeadWorkerAfter = TimeSpan.FromSeconds(4),
         ShutdownGracePeriod = TimeSpan.FromSeconds(2),
-        MaxConcurrentJobs = 200,
+        MaxConcurrentJobs = 500,
         SuperviseWorkers = true,
         Log = log,
     };

@@ -141,7 +141,7 @@ public sealed class SoakRun(SoakOptions options, Action<string> log)
                 var fault = await InjectOneAsync(cluster, roll);
                 faults.Add(fault);
                 log($"[{fault.Start:HH:mm:ss.fff}] fault: {fault.Kind}, away {(fault.End - fault.Start).TotalSeconds:0.0} s");
-                await Task.Delay(TimeSpan.FromMilliseconds(2000 + (roll * 2000)), ct);
+                await Task.Delay(TimeSpan.FromMilliseconds(1000 + (roll * 1500)), ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
