@@ -19,6 +19,11 @@ public sealed partial class NpgsqlJobStore
     // twice. Locks are taken in workspace order, so concurrent claimers cannot deadlock.
     private const string LockWorkspaceSql = "SELECT pg_advisory_xact_lock(hashtextextended(@workspace_id::text, 7))";
 
+    // A claimer paused between these statements (a long GC, SIGSTOP, a partition) would hold its workspaces' locks,
+    // and so every other worker's claims for them, until it resumed: the server ends such a session instead, and the
+    // claim fails and is retried like any other database error (the chaos suite's soak run found this).
+    private const string ClaimIdleTimeoutSql = "SET LOCAL idle_in_transaction_session_timeout = '1s'";
+
     // DESIGN §5.3. Hints are bounded by the free slots (NpgsqlJobStore.Hints.cs), so a candidate beyond them is rare
     // (a duplicate or stale hint); it stays pending but loses its hint (enqueued_at NULL) and is hinted again, in
     // priority order, when a slot frees (worker) or by maintenance if that worker dies.
@@ -75,6 +80,10 @@ public sealed partial class NpgsqlJobStore
         var ids = parameters.Ids.Distinct().ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var timeout = new NpgsqlCommand(ClaimIdleTimeoutSql, connection, transaction))
+        {
+            await timeout.ExecuteNonQueryAsync(cancellationToken);
+        }
 
         var workspaces = new List<Guid>();
         await using (var command = new NpgsqlCommand(WorkspacesOfCandidatesSql, connection, transaction))

@@ -21,6 +21,7 @@ internal sealed class ConsumerService(
     WorkerIdentity identity,
     IOptions<WorkerOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<ConsumerService> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, (RunningJob Job, Task Task)> running = new();
@@ -45,11 +46,14 @@ internal sealed class ConsumerService(
         logger.LogInformation("Worker {WorkerId} serving {Queues} with {Slots} slots", identity.Id, string.Join(", ", queues), settings.Slots);
 
         var heartbeat = HeartbeatLoopAsync(queues, stoppingToken);
+        // No new claims from the moment shutdown begins (SIGTERM), not only once the host gets round to stopping this
+        // service after the others; heartbeats go on until then for the jobs that are draining.
+        using var fetching = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         try
         {
-            await FetchLoopAsync(queues, stoppingToken);
+            await FetchLoopAsync(queues, fetching.Token);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (fetching.IsCancellationRequested)
         {
         }
 

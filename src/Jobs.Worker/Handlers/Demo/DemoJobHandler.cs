@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jobs.Core.Catalog;
+using Jobs.Core.Jobs;
 using Jobs.Worker.Processing;
 
 namespace Jobs.Worker.Handlers.Demo;
@@ -9,9 +10,16 @@ namespace Jobs.Worker.Handlers.Demo;
 /// The engine's own test and benchmark workload: processes <c>items</c> items of <c>delayMs</c> each, reporting
 /// progress per item, and fails (retryably) its first <c>failAttempts</c> attempts. Result: <c>{items, attempt}</c>.
 /// </summary>
-public sealed class DemoJobHandler : IJobHandler
+/// <param name="configuration">
+/// Test support: <c>Demo:AllowProcessCrash</c> lets <c>crashAfterItems</c> end the worker process abruptly, which
+/// the chaos suite needs for a poison job; off by default, and a job asking for it elsewhere fails without retry.
+/// </param>
+public sealed class DemoJobHandler(IConfiguration? configuration = null) : IJobHandler
 {
     public const string TypeName = "demo";
+    public const string AllowProcessCrashKey = "Demo:AllowProcessCrash";
+
+    private readonly bool allowProcessCrash = configuration?.GetValue<bool>(AllowProcessCrashKey) ?? false;
 
     public JobTypeDefinition Definition { get; } = new(
         TypeName,
@@ -27,6 +35,7 @@ public sealed class DemoJobHandler : IJobHandler
                 ["items"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 100_000, ["description"] = "How many items to process." },
                 ["delayMs"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 60_000, ["default"] = 0, ["description"] = "Time spent on each item, in milliseconds." },
                 ["failAttempts"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 10, ["default"] = 0, ["description"] = "How many first attempts fail." },
+                ["crashAfterItems"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 100_000, ["description"] = "Test support: the worker process dies abruptly after this many items, on every attempt (a poison job). Only workers started with Demo__AllowProcessCrash=true do it; others fail the job." },
             },
         },
         MaxAttempts: 3,
@@ -41,8 +50,14 @@ public sealed class DemoJobHandler : IJobHandler
             throw new InvalidOperationException($"Demo failure on attempt {context.Attempt} (the first {payload.FailAttempts} attempts fail).");
         }
 
+        if (payload.CrashAfterItems is not null && !allowProcessCrash)
+        {
+            throw new NonRetryableJobException($"crashAfterItems needs a worker started with {AllowProcessCrashKey}=true.");
+        }
+
         for (var item = 1; item <= payload.Items; item++)
         {
+            CrashIfAsked(payload, item - 1);
             if (payload.DelayMs > 0)
             {
                 await Task.Delay(payload.DelayMs, cancellationToken);
@@ -52,6 +67,16 @@ public sealed class DemoJobHandler : IJobHandler
             await context.ReportAsync(percent: (int)(item * 100L / payload.Items), processedItems: item);
         }
 
+        CrashIfAsked(payload, payload.Items);
         return JsonSerializer.SerializeToElement(new { items = payload.Items, attempt = context.Attempt });
+    }
+
+    private static void CrashIfAsked(DemoPayload payload, int itemsDone)
+    {
+        if (payload.CrashAfterItems == itemsDone)
+        {
+            // As a native crash or the OOM killer would: no finally blocks, no shutdown, no outcome written.
+            Environment.FailFast($"Demo job asked the process to crash after {itemsDone} items (test support).");
+        }
     }
 }

@@ -1,0 +1,29 @@
+using Jobs.Soak;
+
+namespace Jobs.ChaosTests;
+
+/// <summary>Issue 7, the soak run in its quick form: 1,000 demo jobs under random faults, every invariant checked.</summary>
+public sealed class SoakTests
+{
+    [Fact]
+    public async Task QuickSoak_UnderRandomFaults_EveryJobFinishesWithOneOutcome_WithinTheWaitBound()
+    {
+        var output = TestContext.Current.TestOutputHelper;
+        var log = new List<string>();
+        var figures = await new SoakRun(SoakOptions.Quick, line =>
+        {
+            lock (log)
+            {
+                log.Add(line);
+            }
+        }).RunAsync();
+
+        output?.WriteLine(figures.ToString());
+        var report = $"{figures}{Environment.NewLine}{string.Join(Environment.NewLine, figures.Violations.Take(20))}{Environment.NewLine}{string.Join(Environment.NewLine, log.TakeLast(60))}";
+        figures.Violations.ShouldBeEmpty(report);
+        figures.DuplicatedOutcomes.ShouldBe(0, report);
+        figures.Jobs.ShouldBe(SoakOptions.Quick.Jobs, report);
+        (figures.Completed + figures.Failed).ShouldBe(figures.Jobs, report);
+        figures.FaultCount.ShouldBeGreaterThan(5, report);
+    }
+}

@@ -1,0 +1,101 @@
+using Jobs.Core.Queue;
+using Jobs.Soak;
+using StackExchange.Redis;
+
+namespace Jobs.ChaosTests;
+
+/// <summary>Issue 7, scenarios 7 and 8: duplicated hints, entries stolen by XAUTOCLAIM, a stream trimmed under its readers.</summary>
+[Collection(ChaosCollection.Name)]
+public sealed class StreamFaultTests(ChaosFixture fixture) : IAsyncLifetime
+{
+    private static readonly RedisKey Stream = new RedisKeys("").Stream("default");
+
+    private ProcessCluster Cluster => fixture.Cluster;
+
+    public async ValueTask InitializeAsync() => await fixture.EnsureHealthyAsync();
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    [Fact]
+    public async Task SameJobHintedThreeTimes_AndEntriesMovedByXAutoClaim_RunOnce()
+    {
+        await using var redis = await fixture.ConnectRedisAsync();
+        var db = redis.GetDatabase();
+        Guid raced, stolen;
+        PauseWorkers();
+        try
+        {
+            // stolen: all three hints read by a consumer that then dies, and moved by XAUTOCLAIM to another dead one.
+            stolen = await Cluster.SubmitDemoAsync(new { items = 1 });
+            await HintAgainAsync(db, stolen, 2);
+            (await db.StreamReadGroupAsync(Stream, RedisKeys.ConsumerGroup, "ghost-reader", ">", 3)).Length.ShouldBe(3);
+            var claimed = (RedisResult[])(await db.ExecuteAsync("XAUTOCLAIM", Stream, RedisKeys.ConsumerGroup, "ghost-claimer", 0, "0-0", "COUNT", 2))!;
+            ((RedisResult[])claimed[1]!).Length.ShouldBe(2);
+            // raced: three hints that the live workers read at once.
+            raced = await Cluster.SubmitDemoAsync(new { items = 1 });
+            await HintAgainAsync(db, raced, 2);
+        }
+        finally
+        {
+            ResumeWorkers();
+        }
+
+        await Cluster.WaitUntilFinishedAsync([raced, stolen]);
+
+        foreach (var job in await Cluster.AssertExactlyOnceAsync(raced, stolen))
+        {
+            (job.Status, job.Attempt, job.Executions).ShouldBe(("completed", 1, 1L));
+        }
+
+        // The dead consumers' entries were taken over and the consumers removed.
+        await ProcessCluster.WaitUntilAsync(async () => (await db.StreamConsumerInfoAsync(Stream, RedisKeys.ConsumerGroup))
+            .All(c => !c.Name.ToString().StartsWith("ghost-", StringComparison.Ordinal)), "the dead consumers to be taken over", TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task StreamTrimmedWhileItsEntriesArePending_JobsAreRecoveredFromPostgres()
+    {
+        await using var redis = await fixture.ConnectRedisAsync();
+        var db = redis.GetDatabase();
+        Guid[] ids;
+        PauseWorkers();
+        try
+        {
+            ids = await Cluster.SubmitManyAsync(10, new { items = 1 });
+            (await db.StreamReadGroupAsync(Stream, RedisKeys.ConsumerGroup, "ghost-trimmed", ">", 100)).Length.ShouldBe(10);
+            await db.StreamTrimAsync(Stream, 0);
+            (await db.StreamLengthAsync(Stream)).ShouldBe(0);
+        }
+        finally
+        {
+            ResumeWorkers();
+        }
+
+        await Cluster.WaitUntilFinishedAsync(ids);
+
+        foreach (var job in await Cluster.AssertExactlyOnceAsync(ids))
+        {
+            (job.Status, job.Attempt, job.Executions).ShouldBe(("completed", 1, 1L));
+        }
+    }
+
+    private static Task HintAgainAsync(IDatabase db, Guid id, int times) =>
+        Task.WhenAll(Enumerable.Range(0, times).Select(_ => db.StreamAddAsync(Stream, "job", id.ToString())));
+
+    // Briefly (well under a lease and the dead-worker age), so that only the hints are arranged, not an expiry.
+    private void PauseWorkers()
+    {
+        foreach (var worker in Cluster.Workers)
+        {
+            worker.Signal(ServiceProcess.SigStop);
+        }
+    }
+
+    private void ResumeWorkers()
+    {
+        foreach (var worker in Cluster.Workers)
+        {
+            worker.Signal(ServiceProcess.SigCont);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+using System.Globalization;
+using System.Reflection;
+using Jobs.Hosting.Local;
+using Npgsql;
+
+namespace Jobs.Soak;
+
+/// <summary>
+/// The whole system as real processes: PostgreSQL and Redis from the machine's binaries, the API and N workers as
+/// <c>dotnet &lt;dll&gt;</c> with the configuration contract of DESIGN §2, so that faults are real signals and restarts.
+/// The API runs in Development, which seeds the demo workspace with the key in <see cref="ApiKey"/>.
+/// </summary>
+public sealed partial class ProcessCluster : IAsyncDisposable
+{
+    public const string ApiKey = "chaos-key";
+    public const string Database = "jobsdb";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly List<ServiceProcess> workers = [];
+    private readonly Lock gate = new();
+    private readonly string root = Path.Combine(Path.GetTempPath(), $"jobs-chaos-{System.Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+    private readonly CancellationTokenSource stopping = new();
+    private PostgresServer? postgres;
+    private int postgresPort;
+    private Task supervisor = Task.CompletedTask;
+    private int workerCount;
+
+    private ProcessCluster(ClusterOptions options)
+    {
+        Options = options;
+        ApiUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        Client = new HttpClient { BaseAddress = new Uri(ApiUrl), Timeout = TimeSpan.FromSeconds(10) };
+        Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+    }
+
+    public static string ApiDll { get; } = Metadata("ApiPath");
+
+    public static string WorkerDll { get; } = Metadata("WorkerPath");
+
+    public ClusterOptions Options { get; }
+
+    public string ApiUrl { get; }
+
+    /// <summary>Calls the API as the demo workspace; its timeout is bounded so that a hang fails instead of waiting.</summary>
+    public HttpClient Client { get; }
+
+    public ServiceProcess Api { get; private set; } = null!;
+
+    public RedisServer Redis { get; private set; } = null!;
+
+    public string DatabaseConnectionString { get; private set; } = "";
+
+    public IReadOnlyList<ServiceProcess> Workers
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. workers];
+            }
+        }
+    }
+
+    /// <summary>Workers that exited without being stopped on purpose (crashes), counted by the supervisor.</summary>
+    public int WorkerCrashes { get; private set; }
+
+    public static async Task<ProcessCluster> StartAsync(ClusterOptions options)
+    {
+        var cluster = new ProcessCluster(options);
+        try
+        {
+            await cluster.StartServersAsync();
+            await cluster.StartApiAsync();
+            await Task.WhenAll(Enumerable.Range(0, options.Workers).Select(_ => cluster.StartWorkerAsync()));
+            if (options.SuperviseWorkers)
+            {
+                cluster.supervisor = cluster.SuperviseAsync(cluster.stopping.Token);
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task StartApiAsync()
+    {
+        Api = ServiceProcess.Start("api", ApiDll, ServiceEnvironment("api", ApiUrl), ApiUrl);
+        await WaitUntilHealthyAsync(Api);
+        Api.Ready = true;
+        Log($"api started (pid {Api.Id})");
+    }
+
+    /// <summary>kill -9 of the API, then a fresh one on the same address.</summary>
+    public async Task RestartApiAsync(int signal = ServiceProcess.SigKill)
+    {
+        Api.StoppedOnPurpose = true;
+        Api.Signal(signal);
+        await Api.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        Api.Dispose();
+        Log($"api stopped with signal {signal}");
+        await StartApiAsync();
+    }
+
+    public async Task<ServiceProcess> StartWorkerAsync()
+    {
+        var name = $"worker-{Interlocked.Increment(ref workerCount)}";
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var worker = ServiceProcess.Start(name, WorkerDll, ServiceEnvironment(name, url), url);
+        lock (gate)
+        {
+            workers.Add(worker);
+        }
+
+        await WaitUntilRegisteredAsync(worker);
+        worker.Ready = true;
+        Log($"{name} started (pid {worker.Id})");
+        return worker;
+    }
+
+    /// <summary>Sends a signal to a worker; SIGKILL and SIGTERM also take it out of <see cref="Workers"/>.</summary>
+    public void SignalWorker(ServiceProcess worker, int signal)
+    {
+        if (signal is ServiceProcess.SigKill or ServiceProcess.SigTerm)
+        {
+            worker.StoppedOnPurpose = true;
+            lock (gate)
+            {
+                workers.Remove(worker);
+            }
+        }
+
+        worker.Signal(signal);
+        Log($"{worker.Name} (pid {worker.Id}) got signal {signal}");
+    }
+
+    /// <summary>The worker process holding a job's lease, from the pid in its worker id (host-pid-nonce).</summary>
+    public async Task<ServiceProcess?> WorkerOwningAsync(Guid jobId)
+    {
+        var owner = await ScalarAsync<string>("SELECT lease_owner FROM jobs WHERE id = @id", ("id", jobId));
+        return owner is null ? null : WorkerById(owner);
+    }
+
+    public ServiceProcess? WorkerById(string workerId)
+    {
+        var parts = workerId.Split('-');
+        var pid = parts.Length >= 3 && int.TryParse(parts[^2], CultureInfo.InvariantCulture, out var p) ? p : -1;
+        return Workers.FirstOrDefault(w => w.Id == pid);
+    }
+
+    public async Task StopPostgresAsync()
+    {
+        await postgres!.StopAsync();
+        Log("postgres stopped");
+    }
+
+    /// <summary>Starts PostgreSQL again on the same port and data directory.</summary>
+    public async Task StartPostgresAsync()
+    {
+        await postgres!.DisposeAsync();
+        postgres = await PostgresServer.StartAsync(new PostgresServerOptions(Path.Combine(root, "postgres"), Port: postgresPort));
+        Log("postgres started");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        await supervisor;
+        foreach (var worker in Workers)
+        {
+            worker.Dispose();
+        }
+
+        Api?.Dispose();
+        Client.Dispose();
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
+
+        if (postgres is not null)
+        {
+            await postgres.DisposeAsync();
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the temp folder is cleaned by the OS otherwise.
+        }
+    }
+
+    private async Task StartServersAsync()
+    {
+        var startingRedis = RedisServer.StartAsync(new RedisServerOptions(Path.Combine(root, "redis")));
+        postgres = await PostgresServer.StartAsync(new PostgresServerOptions(Path.Combine(root, "postgres")));
+        postgresPort = postgres.Port;
+        await postgres.CreateDatabaseAsync(Database);
+        DatabaseConnectionString = postgres.ConnectionString(Database);
+        Redis = await startingRedis;
+    }
+
+    private Dictionary<string, string?> ServiceEnvironment(string name, string url)
+    {
+        var o = Options;
+        return new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = url,
+            ["HTTP_PORTS"] = null,
+            ["HTTPS_PORTS"] = null,
+            ["OTEL_SERVICE_NAME"] = name,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
+            ["ConnectionStrings__jobsdb"] = DatabaseConnectionString,
+            ["ConnectionStrings__redis"] = Redis.ConnectionString,
+            ["JOBS_DEV_API_KEY"] = ApiKey,
+            ["Jobs__Dev__MaxConcurrentJobs"] = o.MaxConcurrentJobs.ToString(CultureInfo.InvariantCulture),
+            ["Api__SubmitPermitsPerSecond"] = "10000",
+            ["Api__SubmitBurst"] = "10000",
+            ["Worker__Slots"] = o.Slots.ToString(CultureInfo.InvariantCulture),
+            ["Worker__LeaseDuration"] = o.LeaseDuration.ToString("c"),
+            ["Worker__HeartbeatInterval"] = o.HeartbeatInterval.ToString("c"),
+            ["Worker__MaintenanceInterval"] = o.MaintenanceInterval.ToString("c"),
+            ["Worker__StaleHintAfter"] = o.StaleHintAfter.ToString("c"),
+            ["Worker__DeadWorkerAfter"] = o.DeadWorkerAfter.ToString("c"),
+            ["Worker__ShutdownGracePeriod"] = o.ShutdownGracePeriod.ToString("c"),
+            ["Worker__RetryBaseDelay"] = o.RetryBaseDelay.ToString("c"),
+            ["Worker__RetryMaxDelay"] = (o.RetryBaseDelay * 5).ToString("c"),
+            ["Worker__PollInterval"] = "00:00:00.100",
+            // Test support in the demo handler: the poison-job scenario needs a job that kills its process.
+            ["Demo__AllowProcessCrash"] = "true",
+            ["DOTNET_DbgEnableMiniDump"] = "0",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+        };
+    }
+
+    // A process manager's restart policy: a worker that died on its own is replaced.
+    private async Task SuperviseAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            foreach (var crashed in Workers.Where(w => w.HasExited && !w.StoppedOnPurpose))
+            {
+                lock (gate)
+                {
+                    workers.Remove(crashed);
+                }
+
+                WorkerCrashes++;
+                Log($"{crashed.Name} (pid {crashed.Id}) crashed with exit code {crashed.ExitCode}; restarting");
+                crashed.Dispose();
+                try
+                {
+                    await StartWorkerAsync();
+                }
+                catch (Exception e) when (e is InvalidOperationException or TimeoutException or NpgsqlException)
+                {
+                    Log($"restart failed: {e.Message}");
+                }
+            }
+
+            try
+            {
+                await Task.Delay(200, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Log(string message) => Options.Log?.Invoke($"[{DateTime.UtcNow:HH:mm:ss.fff}] {message}");
+
+    private static string Metadata(string key) => typeof(ProcessCluster).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == key).Value!;
+}
