@@ -222,8 +222,8 @@ public sealed partial class ProcessCluster : IAsyncDisposable
             ["ConnectionStrings__redis"] = Redis.ConnectionString,
             ["JOBS_DEV_API_KEY"] = ApiKey,
             ["Jobs__Dev__MaxConcurrentJobs"] = o.MaxConcurrentJobs.ToString(CultureInfo.InvariantCulture),
-            ["Api__SubmitPermitsPerSecond"] = "10000",
-            ["Api__SubmitBurst"] = "10000",
+            // The soak submits thousands of jobs with one key: far beyond demo's default 600 requests a minute.
+            ["Jobs__Dev__RequestsPerMinute"] = "1000000",
             ["Worker__Slots"] = o.Slots.ToString(CultureInfo.InvariantCulture),
             ["Worker__LeaseDuration"] = o.LeaseDuration.ToString("c"),
             ["Worker__HeartbeatInterval"] = o.HeartbeatInterval.ToString("c"),
