@@ -20,6 +20,11 @@ public sealed class FencedTransaction : IAsyncDisposable
         FOR SHARE
         """;
 
+    // A worker paused or partitioned inside the transaction would keep the job row share-locked, and the reaper skips
+    // locked rows: the job would not be rescued until the worker resumed. The server ends such a session instead; the
+    // writes here are a few statements in a row, never a wait (the chaos suite noticed this).
+    private const string IdleTimeoutSql = "SET LOCAL idle_in_transaction_session_timeout = '10s'";
+
     private readonly NpgsqlConnection connection;
     private readonly NpgsqlTransaction transaction;
 
@@ -37,6 +42,11 @@ public sealed class FencedTransaction : IAsyncDisposable
         try
         {
             transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var timeout = new NpgsqlCommand(IdleTimeoutSql, connection, transaction))
+            {
+                await timeout.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             await using var command = new NpgsqlCommand(LockHeldJobSql, connection, transaction);
             command.Parameters.AddWithValue("job_id", lease.JobId);
             command.Parameters.AddWithValue("owner", lease.Owner);
