@@ -61,6 +61,35 @@ public sealed class TelemetryTests(Servers servers) : IDisposable
     }
 
     [Fact]
+    public async Task AHandlersHttpCalls_AreSpansWithinItsSpan()
+    {
+        ListenToActivities();
+        await using var stub = await StubServer.StartAsync(_ => new StubResponse(403,
+            """{"error":{"code":403,"message":"The provided API key is invalid.","status":"PERMISSION_DENIED"}}"""));
+        await using var cluster = await TestCluster.StartAsync(servers, overrides: new Dictionary<string, string?>
+        {
+            ["Integrations:Places:Provider"] = "google",
+            ["Integrations:Places:ApiKey"] = "wrong-key",
+            ["Integrations:Places:BaseUrl"] = stub.BaseUrl.ToString(),
+        });
+
+        var id = await cluster.Client.SubmitLeadsAsync("plumbers", "Austin, TX", maxResults: 5, minConfidenceScore: 0, maxAttempts: 1);
+        await cluster.Client.WaitForStatusAsync(id, "failed", TimeSpan.FromSeconds(60));
+
+        Activity? run = null;
+        await Eventually.TrueAsync(() => Task.FromResult(
+            (run = _activities.FirstOrDefault(a => a.Source.Name == JobsTelemetry.Name && Equals(a.GetTagItem("job.id"), id))) is not null),
+            "the worker's handler span");
+        // The test's own POST is in the trace too, as its root; the handler's calls are those to the stub.
+        var stubAuthority = stub.BaseUrl.GetLeftPart(UriPartial.Authority);
+        var calls = _activities.Where(a => a.Source.Name == "System.Net.Http" && a.TraceId == run!.TraceId
+            && (a.GetTagItem("url.full") as string ?? "").StartsWith(stubAuthority, StringComparison.Ordinal)).ToList();
+        calls.ShouldNotBeEmpty("the handler's call to the Places stub left no span in the job's trace");
+        calls.ShouldAllBe(call => Ancestors(call).Contains(run!));
+        ParentOf(run!).ShouldNotBeNull().DisplayName.ShouldBe("submit jobs");
+    }
+
+    [Fact]
     public async Task JobsMeter_PublishesEveryInstrument_AndCountsAJobsWayThrough()
     {
         ListenToMeasurements();
@@ -93,11 +122,19 @@ public sealed class TelemetryTests(Servers servers) : IDisposable
     private Activity? ParentOf(Activity child) =>
         _activities.FirstOrDefault(a => a.TraceId == child.TraceId && a.SpanId == child.ParentSpanId);
 
+    private IEnumerable<Activity> Ancestors(Activity activity)
+    {
+        for (var parent = ParentOf(activity); parent is not null; parent = ParentOf(parent))
+        {
+            yield return parent;
+        }
+    }
+
     private void ListenToActivities()
     {
         _activityListener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is JobsTelemetry.Name or "Microsoft.AspNetCore" or "Npgsql",
+            ShouldListenTo = source => source.Name is JobsTelemetry.Name or "Microsoft.AspNetCore" or "Npgsql" or "System.Net.Http",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = _activities.Add,
         };
