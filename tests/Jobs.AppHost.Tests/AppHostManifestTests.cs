@@ -1,12 +1,14 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Jobs.Testing;
 
 namespace Jobs.AppHost.Tests;
 
 /// <summary>The real Program.cs, published as the Aspire manifest by the built AppHost.</summary>
-public sealed class AppHostManifestTests : IAsyncLifetime
+public sealed partial class AppHostManifestTests : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"jobs-manifest-{Guid.NewGuid():N}");
+    private JsonElement _manifest;
     private JsonElement _resources;
 
     public async ValueTask InitializeAsync()
@@ -21,7 +23,8 @@ public sealed class AppHostManifestTests : IAsyncLifetime
 
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(manifest));
         document.RootElement.GetProperty("$schema").GetString().ShouldBe("https://json.schemastore.org/aspire-8.0.json");
-        _resources = document.RootElement.GetProperty("resources").Clone();
+        _manifest = document.RootElement.Clone();
+        _resources = _manifest.GetProperty("resources");
     }
 
     public ValueTask DisposeAsync()
@@ -92,11 +95,46 @@ public sealed class AppHostManifestTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Worker_HasTwoReplicas_AndTheOthersOne()
+    public void Manifest_IsValidAgainstAspiresSchema()
     {
-        _resources.GetProperty("worker").GetProperty("replicas").GetInt32().ShouldBe(2);
-        _resources.GetProperty("api").TryGetProperty("replicas", out _).ShouldBeFalse();
-        _resources.GetProperty("web").TryGetProperty("replicas", out _).ShouldBeFalse();
+        var errors = Schema().Validate(_manifest);
+        errors.ShouldBeEmpty(string.Join(Environment.NewLine, errors));
+    }
+
+    [Fact]
+    public void Schema_RefusesWhatAspireDoesNotWrite()
+    {
+        // The validator is what makes the test above able to fail: a replica count on project.v0 (Aspire's
+        // publisher has none) and a project without its path are both outside the schema.
+        using var replicas = JsonDocument.Parse("""{"resources":{"w":{"type":"project.v0","path":"a.csproj","replicas":2}}}""");
+        using var pathless = JsonDocument.Parse("""{"resources":{"w":{"type":"project.v0"}}}""");
+        Schema().Validate(replicas.RootElement).ShouldNotBeEmpty();
+        Schema().Validate(pathless.RootElement).ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public void EveryExpression_ResolvesToAResourceProperty()
+    {
+        var expressions = 0;
+        foreach (var text in Strings(_resources))
+        {
+            foreach (Match match in Expression().Matches(text))
+            {
+                expressions++;
+                Resolves(match.Groups[1].Value).ShouldBeTrue($"{match.Value} in \"{text}\" names nothing in the manifest");
+            }
+        }
+
+        expressions.ShouldBeGreaterThan(10);
+    }
+
+    [Fact]
+    public void NoProjectCarriesAReplicaCount_AspiresSchemaHasNone()
+    {
+        foreach (var name in new[] { "api", "worker", "web" })
+        {
+            _resources.GetProperty(name).TryGetProperty("replicas", out _).ShouldBeFalse();
+        }
     }
 
     [Theory]
@@ -122,6 +160,47 @@ public sealed class AppHostManifestTests : IAsyncLifetime
         path.ShouldEndWith($"{project}/{project}.csproj");
         File.Exists(Path.Combine(_directory, path)).ShouldBeTrue();
     }
+
+    internal static JsonSchemaSubset Schema()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Schemas", "aspire-8.0.json");
+        return new JsonSchemaSubset(JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone());
+    }
+
+    /// <summary>
+    /// What a deployment tool can substitute: a connection string, a parameter's value or input, a binding's
+    /// parts (Aspire's manifest format).
+    /// </summary>
+    private bool Resolves(string expression)
+    {
+        var parts = expression.Split('.');
+        if (!_resources.TryGetProperty(parts[0], out var resource))
+        {
+            return false;
+        }
+
+        return parts[1..] switch
+        {
+            ["connectionString"] => resource.TryGetProperty("connectionString", out _),
+            ["value"] => resource.TryGetProperty("value", out _),
+            ["inputs", var input] => resource.TryGetProperty("inputs", out var inputs) && inputs.TryGetProperty(input, out _),
+            ["bindings", var binding, var part] => resource.TryGetProperty("bindings", out var bindings)
+                && bindings.TryGetProperty(binding, out _)
+                && part is "url" or "host" or "port" or "targetPort" or "scheme",
+            _ => false,
+        };
+    }
+
+    private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => [element.GetString()!],
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Strings(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(Strings),
+        _ => [],
+    };
+
+    [GeneratedRegex(@"\{([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+)\}")]
+    private static partial Regex Expression();
 
     private string? Type(string resource) => _resources.GetProperty(resource).GetProperty("type").GetString();
 }

@@ -17,7 +17,7 @@ public sealed class AppModelTests : IDisposable
     }
 
     [Fact]
-    public void Publish_WritesReplicasAndReferences_InTheOrderOfTheCalls()
+    public void Publish_WritesReferences_InTheOrderOfTheCalls_ButNoReplicaCount()
     {
         var builder = DistributedApplication.CreateBuilder(PublishArguments());
         var redis = builder.AddRedis("cache");
@@ -30,7 +30,8 @@ public sealed class AppModelTests : IDisposable
         builder.Build().Run();
 
         var svc = Manifest().GetProperty("resources").GetProperty("svc");
-        svc.GetProperty("replicas").GetInt32().ShouldBe(3);
+        // As Aspire's publisher: its schema closes project.v0, so the count lives in deploy/, not in the manifest.
+        svc.TryGetProperty("replicas", out _).ShouldBeFalse();
         svc.GetProperty("env").EnumerateObject().Select(p => p.Name).Where(n => n.StartsWith("ConnectionStrings__", StringComparison.Ordinal))
             .ShouldBe(["ConnectionStrings__cache", "ConnectionStrings__db"]);
     }

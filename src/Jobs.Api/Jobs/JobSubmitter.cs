@@ -32,6 +32,11 @@ public sealed class JobSubmitter(IJobStore store, JobQueue queue, JobEventBus bu
             IdempotencyKeyLifetime = options.Value.IdempotencyKeyLifetime,
         }, cancellationToken);
         var created = results.Where(r => r.Created).Select(r => r.Job).ToList();
+        foreach (var job in created)
+        {
+            JobsMetrics.Submitted.Add(1, JobsMetrics.Type(job.Type));
+        }
+
         if (created.Any(j => j.RunAt <= time.GetUtcNow()))
         {
             await HintNextAsync(caller.WorkspaceId);

@@ -88,6 +88,24 @@ public sealed class JobQueue(IConnectionMultiplexer redis, RedisKeys keys)
         await Task.WhenAll(ack, delete);
     }
 
+    /// <summary>
+    /// Entries the group has not delivered yet: Redis' own lag when it knows it, else the stream's length less the
+    /// delivered-but-unacknowledged entries (acknowledged entries are deleted, so the rest are waiting).
+    /// </summary>
+    public async Task<long> DepthAsync(string queue)
+    {
+        var key = keys.Stream(queue);
+        try
+        {
+            var group = (await Db.StreamGroupInfoAsync(key)).FirstOrDefault(g => g.Name == RedisKeys.ConsumerGroup);
+            return group.Lag ?? Math.Max(0, await Db.StreamLengthAsync(key) - group.PendingMessageCount);
+        }
+        catch (RedisServerException ex) when (ex.Message.Contains("no such key", StringComparison.OrdinalIgnoreCase))
+        {
+            return 0;
+        }
+    }
+
     /// <summary>The consumers of a queue's group and how many entries each holds unacknowledged.</summary>
     public async Task<IReadOnlyList<(string Name, long Pending)>> ConsumersAsync(string queue)
     {

@@ -124,11 +124,9 @@ internal static class ManifestWriter
         json.WriteString("type", "project.v0");
         // Relative to the manifest, with forward slashes, as Aspire writes it.
         json.WriteString("path", Path.GetRelativePath(manifestDirectory, project.Metadata.ProjectPath).Replace('\\', '/'));
-        if (project.Replicas > 1)
-        {
-            json.WriteNumber("replicas", project.Replicas);
-        }
-
+        // No "replicas": Aspire's schema closes project.v0 (additionalProperties: false) and Aspire's own publisher
+        // leaves WithReplicas out of the manifest too; deploy/ carries the count (compose deploy.replicas, the
+        // scalers' minimum), and AppHostDeploymentFilesTests holds them to Program.cs.
         json.WriteStartObject("env");
         json.WriteString("OTEL_DOTNET_EXPERIMENTAL_OTLP_EMIT_EXCEPTION_LOG_ATTRIBUTES", "true");
         json.WriteString("OTEL_DOTNET_EXPERIMENTAL_OTLP_EMIT_EVENT_LOG_ATTRIBUTES", "true");

@@ -1,5 +1,6 @@
 using Jobs.Core.Catalog;
 using Jobs.Core.Events;
+using Jobs.Core.Hosting;
 using Jobs.Core.Queue;
 using Jobs.Core.Storage;
 using Jobs.Worker.Processing;
@@ -48,6 +49,7 @@ internal sealed class MaintenanceService(
 
                     await RescueExpiredAsync(term, stoppingToken);
                     await EnqueueDueAsync(term, stoppingToken);
+                    await ObserveQueueDepthAsync(stoppingToken);
                     if (time.GetUtcNow() - lastSweep > settings.DeadWorkerAfter / 3)
                     {
                         lastSweep = time.GetUtcNow();
@@ -74,6 +76,7 @@ internal sealed class MaintenanceService(
         foreach (var job in await store.JobRescueExpiredAsync(term, BatchSize, cancellationToken))
         {
             logger.LogWarning("Job {JobId}: {Error}; now {Status}", job.Id, job.Error, job.Status);
+            JobsMetrics.LeaseReaps.Add(1, JobsMetrics.Type(job.Type));
             await bus.PublishAsync(job, job.Error);
         }
     }
@@ -95,6 +98,15 @@ internal sealed class MaintenanceService(
         {
             await store.JobMarkUnhintedAsync(hints.Select(h => h.JobId).ToList(), CancellationToken.None);
             throw;
+        }
+    }
+
+    // The leader alone reports the depth, so a dashboard sees one series per queue however many workers run.
+    private async Task ObserveQueueDepthAsync(CancellationToken cancellationToken)
+    {
+        foreach (var queueName in (await catalog.ListAsync(cancellationToken)).Select(d => d.Queue).Distinct(StringComparer.Ordinal))
+        {
+            JobsMetrics.QueueDepth.Record(await queue.DepthAsync(queueName), new KeyValuePair<string, object?>(JobsMetrics.QueueTag, queueName));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Jobs.Core.Events;
+using Jobs.Core.Hosting;
 using Jobs.Core.Queue;
 using Jobs.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -131,6 +132,8 @@ internal sealed class ConsumerService(
 
         foreach (var job in claimed)
         {
+            JobsMetrics.Claimed.Add(1, JobsMetrics.Type(job.Type));
+            JobsMetrics.QueueWait.Record(Math.Max(0, (now - (job.RunAt > job.CreatedAt ? job.RunAt : job.CreatedAt)).TotalSeconds), JobsMetrics.Type(job.Type));
             var entries = hints.Where(h => h.JobId == job.Id).ToList();
             var attempt = new RunningJob(job, entries.Select(e => e.EntryId).ToList(), now);
             // Registered before it starts, so that its own clean-up always finds it.

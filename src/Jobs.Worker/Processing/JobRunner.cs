@@ -30,6 +30,7 @@ internal sealed class JobRunner(
     {
         var job = running.Job;
         using var activity = StartActivity(job, hint);
+        var started = Stopwatch.GetTimestamp();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(job.TimeoutSeconds));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(running.Token, timeout.Token);
         await bus.PublishAsync(job, $"attempt {job.Attempt} of {job.MaxAttempts} started");
@@ -79,6 +80,7 @@ internal sealed class JobRunner(
         else
         {
             activity?.SetTag("job.status", outcome.Status);
+            JobsMetrics.RecordOutcome(outcome, Stopwatch.GetElapsedTime(started), handedBack: running.Reason == StopReason.Shutdown);
             await bus.PublishAsync(outcome, outcome.Error);
             if (outcome.Status == JobStatus.Pending && running.Reason == StopReason.Shutdown)
             {
