@@ -94,6 +94,7 @@ public static class ApiExtensions
         services.AddSingleton<JobUpdateDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<JobUpdateDispatcher>());
 
+        services.AddHostedService<FirstAdminService>();
         if (builder.Environment.IsDevelopment())
         {
             services.AddHostedService<DevelopmentSeedService>();
