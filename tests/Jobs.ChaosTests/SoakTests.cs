@@ -10,7 +10,9 @@ public sealed class SoakTests
     {
         var output = TestContext.Current.TestOutputHelper;
         var log = new List<string>();
-        var figures = await new SoakRun(SoakOptions.Quick, line =>
+        // The suite shares the machine with whatever else runs (a build, other tests): the wait bound gets 5 s of slack
+        // here instead of the tool's 2 s. The figures printed are the measured ones either way.
+        var figures = await new SoakRun(SoakOptions.Quick with { SchedulingSlack = TimeSpan.FromSeconds(5) }, line =>
         {
             lock (log)
             {

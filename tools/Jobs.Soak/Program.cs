@@ -1,7 +1,7 @@
 using Jobs.Soak;
 
 // The soak run of DESIGN §5: the real processes, thousands of demo jobs, random faults, invariants checked at the end.
-// Usage: dotnet run --project tools/Jobs.Soak -- [--quick] [--jobs N] [--seconds S] [--workers N] [--seed N]
+// Usage: dotnet run --project tools/Jobs.Soak -- [--quick] [--jobs N] [--seconds S] [--workers N] [--seed N] [--slack SECONDS]
 // Exit code 0 when every invariant held, 1 otherwise.
 var options = args.Contains("--quick") ? SoakOptions.Quick : SoakOptions.Default;
 for (var i = 0; i + 1 < args.Length; i++)
@@ -12,6 +12,7 @@ for (var i = 0; i + 1 < args.Length; i++)
         "--seconds" => options with { Duration = TimeSpan.FromSeconds(int.Parse(args[i + 1])) },
         "--workers" => options with { Workers = int.Parse(args[i + 1]) },
         "--seed" => options with { Seed = int.Parse(args[i + 1]) },
+        "--slack" => options with { SchedulingSlack = TimeSpan.FromSeconds(double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture)) },
         _ => options,
     };
 }

@@ -10,9 +10,6 @@ namespace Jobs.Soak;
 /// </summary>
 public static class SoakReport
 {
-    // On a shared two-core machine a process restart or a GC can delay a claim by a moment; more is a finding.
-    private static readonly TimeSpan SchedulingSlack = TimeSpan.FromSeconds(2);
-
     public static async Task<SoakFigures> BuildAsync(
         ProcessCluster cluster, SoakOptions options, IReadOnlyCollection<Guid> accepted, IReadOnlyList<Fault> faults, int submitRetries, TimeSpan elapsed)
     {
@@ -25,7 +22,7 @@ public static class SoakReport
         }
 
         var bound = cluster.Options.LeaseDuration + cluster.Options.MaintenanceInterval;
-        var (maxWait, maxRecovery) = await MeasureWaitsAsync(cluster.DatabaseConnectionString, faults, bound + SchedulingSlack, violations);
+        var (maxWait, maxRecovery) = await MeasureWaitsAsync(cluster.DatabaseConnectionString, faults, bound + options.SchedulingSlack, violations);
         return new SoakFigures(
             accepted.Count,
             outcomes.Count(o => o.Status == "completed"),
