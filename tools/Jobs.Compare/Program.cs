@@ -73,6 +73,7 @@ if (run["jobs"] is not null)
 {
     var table = Report.Markdown(run);
     await File.WriteAllTextAsync(Path.Combine(results, "latest.md"), table);
+    await File.WriteAllTextAsync(Path.Combine(results, $"latest-{(quick ? "quick" : "full")}.md"), table);
     Console.WriteLine();
     Console.WriteLine(table);
 }
