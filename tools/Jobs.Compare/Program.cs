@@ -4,6 +4,14 @@ using System.Text.Json.Nodes;
 using Jobs.Compare;
 using Jobs.Soak;
 
+// --chart <result.json>: only renders that file's chart next to it (latest.svg), no run.
+if (args is ["--chart", var resultFile])
+{
+    var saved = JsonNode.Parse(await File.ReadAllTextAsync(resultFile))!.AsObject();
+    await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultFile))!, "latest.svg"), Chart.Svg(saved));
+    return;
+}
+
 // Usage: Jobs.Compare [--quick] [--results <dir>] [--peers <dir>] [--only jobs|bullmq,hangfire,...]
 var quick = args.Contains("--quick");
 string Option(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
@@ -74,6 +82,7 @@ if (run["jobs"] is not null)
     var table = Report.Markdown(run);
     await File.WriteAllTextAsync(Path.Combine(results, "latest.md"), table);
     await File.WriteAllTextAsync(Path.Combine(results, $"latest-{(quick ? "quick" : "full")}.md"), table);
+    await File.WriteAllTextAsync(Path.Combine(results, "latest.svg"), Chart.Svg(run));
     Console.WriteLine();
     Console.WriteLine(table);
 }
