@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-quick=""; limit=1500; rest=()
+quick=""; limit=1200; rest=()
 for a in "$@"; do
   if [[ $a == --quick ]]; then quick="--quick"; limit=300; else rest+=("$a"); fi
 done

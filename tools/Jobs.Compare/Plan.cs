@@ -20,7 +20,7 @@ public sealed record Plan(
             new Dictionary<int, int> { [1] = 5, [16] = 15 }, 30, 400, 16, TimeSpan.FromSeconds(20))
         : new Plan(false, 2, 50, [1, 16, 64],
             new Dictionary<int, int> { [1] = 300, [16] = 2000, [64] = 2000 }, 100,
-            new Dictionary<int, int> { [1] = 20, [16] = 60, [64] = 96 }, 200, 2000, 16, TimeSpan.FromSeconds(120));
+            new Dictionary<int, int> { [1] = 20, [16] = 60, [64] = 96 }, 200, 2000, 16, TimeSpan.FromSeconds(180));
 
     /// <summary>Every submitted job stays pending until the workers start: the throughput backlog is their sum.</summary>
     public int BacklogJobs => SingleSubmits.Values.Sum() + BatchRequests.Values.Sum() * BatchSize;

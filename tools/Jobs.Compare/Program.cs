@@ -83,6 +83,7 @@ if (run["jobs"] is not null)
     await File.WriteAllTextAsync(Path.Combine(results, "latest.md"), table);
     await File.WriteAllTextAsync(Path.Combine(results, $"latest-{(quick ? "quick" : "full")}.md"), table);
     await File.WriteAllTextAsync(Path.Combine(results, "latest.svg"), Chart.Svg(run));
+    await File.WriteAllTextAsync(Path.Combine(results, $"latest-{(quick ? "quick" : "full")}.svg"), Chart.Svg(run));
     Console.WriteLine();
     Console.WriteLine(table);
 }
