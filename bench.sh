@@ -19,7 +19,10 @@ cleanup() {
     kill -KILL -- "-$runner_pid" 2>/dev/null || true
   fi
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# A signal ends the script (running the EXIT trap) instead of resuming it after the handler.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 echo "== build (Release)"
 dotnet build -c Release tools/Jobs.Compare -v quiet -nologo -clp:ErrorsOnly
