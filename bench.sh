@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Issue 8's comparison in one command: Jobs and its peers (BullMQ, graphile-worker, pg-boss, Hangfire) on the same
+# throwaway PostgreSQL and Redis, same job count and concurrency. Prints a table and writes bench/results/*.json.
+#   ./bench.sh [--quick] [--only jobs,bullmq,graphile-worker,pg-boss,hangfire]
+set -euo pipefail
+cd "$(dirname "$0")"
+
+quick=""; limit=1200; rest=()
+for a in "$@"; do
+  if [[ $a == --quick ]]; then quick="--quick"; limit=300; else rest+=("$a"); fi
+done
+
+runner_pid=""
+cleanup() {
+  # The runner stops what it started; if it is interrupted, its process group (servers included) goes with it.
+  if [[ -n "$runner_pid" ]] && kill -0 "$runner_pid" 2>/dev/null; then
+    kill -TERM "$runner_pid" 2>/dev/null || true
+    sleep 3
+    kill -KILL -- "-$runner_pid" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+# A signal ends the script (running the EXIT trap) instead of resuming it after the handler.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+echo "== build (Release)"
+dotnet build -c Release tools/Jobs.Compare -v quiet -nologo -clp:ErrorsOnly
+dotnet build -c Release bench/peers/hangfire -v quiet -nologo -clp:ErrorsOnly
+for peer in bullmq graphile-worker pg-boss; do
+  if [[ ! -d bench/peers/$peer/node_modules ]]; then
+    (cd bench/peers/$peer && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
+
+echo "== run ($([[ -n $quick ]] && echo quick || echo full), bounded at ${limit} s)"
+# Its own process group, so that the trap can end everything under it.
+set -m
+timeout --signal=TERM --kill-after=20 "$limit" \
+  dotnet tools/Jobs.Compare/bin/Release/net10.0/Jobs.Compare.dll $quick "${rest[@]}" \
+  --results bench/results --peers bench/peers &
+runner_pid=$!
+set +m
+wait "$runner_pid"

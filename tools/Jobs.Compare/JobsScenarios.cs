@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Jobs.Soak;
+using StackExchange.Redis;
+
+namespace Jobs.Compare;
+
+/// <summary>Jobs through its real API and worker processes: submit, throughput of a backlog, pickup, cost, memory.</summary>
+public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<string> progress)
+{
+    private static readonly object NoOp = new { type = "demo", payload = new { items = 0 } };
+
+    public async Task<JsonObject> RunAsync()
+    {
+        var result = new JsonObject();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 })
+        {
+            BaseAddress = new Uri(cluster.ApiUrl),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        http.DefaultRequestHeaders.Add("X-Api-Key", ProcessCluster.ApiKey);
+
+        // The API accepts only types that workers have published (job_types): workers start once, then stop, so
+        // that every submitted job waits as backlog for the throughput scenario.
+        progress("jobs: registering job types (workers start once and stop)");
+        foreach (var worker in await Task.WhenAll(Enumerable.Range(0, plan.Workers).Select(_ => cluster.StartWorkerAsync())))
+        {
+            cluster.SignalWorker(worker, ServiceProcess.SigTerm);
+            await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            worker.Dispose();
+        }
+
+        // Warm-up (JIT, pools), not measured: its jobs join the backlog like the others.
+        await SubmitAsync(http, "/api/jobs", NoOp, 20, 4);
+        var submit = new JsonObject();
+        foreach (var clients in plan.ClientCounts)
+        {
+            progress($"jobs: POST /api/jobs × {plan.SingleSubmits[clients]} from {clients} clients");
+            submit[$"single_{clients}"] = Json(await SubmitAsync(http, "/api/jobs", NoOp, plan.SingleSubmits[clients], clients));
+        }
+
+        var batch = new { jobs = Enumerable.Repeat(NoOp, plan.BatchSize).ToArray() };
+        foreach (var clients in plan.ClientCounts)
+        {
+            progress($"jobs: POST /api/jobs/batch × {plan.BatchRequests[clients]} of {plan.BatchSize} from {clients} clients");
+            var latency = await SubmitAsync(http, "/api/jobs/batch", batch, plan.BatchRequests[clients], clients);
+            submit[$"batch_{clients}"] = Json(latency with { Jobs = latency.Jobs * plan.BatchSize, JobsPerSecond = latency.JobsPerSecond * plan.BatchSize });
+        }
+
+        result["submit"] = submit;
+        result["throughput"] = await ThroughputAsync();
+        result["pickup"] = await PickupAsync(http);
+        result["rss_mib"] = new JsonObject
+        {
+            ["api"] = RssMiB(cluster.Api.Id),
+            ["workers"] = new JsonArray([.. cluster.Workers.Select(w => (JsonNode?)RssMiB(w.Id))]),
+        };
+        return result;
+    }
+
+    private async Task<JsonObject> ThroughputAsync()
+    {
+        var backlog = await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE started_at IS NULL");
+        progress($"jobs: {backlog} pending; starting {plan.Workers} workers × {plan.Slots} slots");
+        var commits = await CommitsAsync();
+        var redis = await RedisCallsAsync();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, plan.Workers).Select(_ => cluster.StartWorkerAsync()));
+        var started = clock.Elapsed.TotalSeconds;
+        long done;
+        while ((done = await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE completed_at IS NOT NULL")) < backlog
+               && clock.Elapsed < plan.WorkDownDeadline + TimeSpan.FromSeconds(started))
+        {
+            await Task.Delay(50);
+        }
+
+        var wall = clock.Elapsed.TotalSeconds - started;
+        var commitsDelta = await CommitsAsync() - commits;
+        var redisDelta = await RedisCallsAsync() - redis;
+        // The span the database saw, from the first claim to the last completion: worker start-up is excluded.
+        var span = await cluster.ScalarAsync<double>(
+            "SELECT coalesce(extract(epoch FROM max(completed_at) - min(started_at))::float8, 0) FROM jobs WHERE completed_at IS NOT NULL");
+        progress($"jobs: {done}/{backlog} done in {span:F2} s ({done / Math.Max(span, 1e-9):F0} jobs/s)");
+        return new JsonObject
+        {
+            ["jobs"] = backlog,
+            ["completed"] = done,
+            ["seconds"] = span,
+            ["jobsPerSecond"] = done / Math.Max(span, 1e-9),
+            ["wallSecondsAfterWorkersRegistered"] = wall,
+            ["timedOut"] = done < backlog,
+            ["commitsPerJob"] = done > 0 ? commitsDelta / (double)done : null,
+            ["redisCommandsPerJob"] = done > 0 ? redisDelta / (double)done : null,
+        };
+    }
+
+    private async Task<JsonObject> PickupAsync(HttpClient http)
+    {
+        // Idle means no backlog: a work-down that hit its deadline gets a bounded while to finish first.
+        var drain = Stopwatch.StartNew();
+        long left;
+        while ((left = await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE completed_at IS NULL")) > 0 && drain.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(200);
+        }
+
+        progress($"jobs: pickup latency, {plan.PickupSamples} jobs one at a time on an idle system{(left > 0 ? $" (not idle: {left} still pending)" : "")}");
+        await Task.Delay(500);
+        var samples = new List<double>();
+        for (var i = 0; i < plan.PickupSamples; i++)
+        {
+            var before = DateTimeOffset.UtcNow;
+            using var response = await http.PostAsJsonAsync("/api/jobs", NoOp);
+            var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["jobId"]!.GetValue<Guid>();
+            var deadline = Stopwatch.StartNew();
+            DateTime? startedAt = null;
+            while (deadline.Elapsed < TimeSpan.FromSeconds(10)
+                   && (startedAt = await cluster.ScalarAsync<DateTime?>("SELECT started_at FROM jobs WHERE id = @id", ("id", id))) is null)
+            {
+                await Task.Delay(2);
+            }
+
+            if (startedAt is { } s)
+            {
+                samples.Add((new DateTimeOffset(DateTime.SpecifyKind(s, DateTimeKind.Utc)) - before).TotalMilliseconds);
+            }
+
+            await Task.Delay(50);
+        }
+
+        var latency = Latency.From(samples, samples.Count, 1, 1);
+        return new JsonObject { ["backlogLeft"] = left, ["samples"] = samples.Count, ["p50"] = latency.P50, ["p95"] = latency.P95, ["p99"] = latency.P99 };
+    }
+
+    private static async Task<Latency> SubmitAsync(HttpClient http, string path, object body, int requests, int clients)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var next = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) <= requests)
+            {
+                var t = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsJsonAsync(path, body);
+                if ((int)response.StatusCode is not (200 or 202))
+                {
+                    throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+
+                latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+        }));
+        return Latency.From(latencies, requests, clients, clock.Elapsed.TotalSeconds);
+    }
+
+    private Task<long> CommitsAsync() => cluster.ScalarAsync<long>(
+        "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+
+    private async Task<long> RedisCallsAsync()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis.ConnectionString + ",allowAdmin=true");
+        return CommandCalls(await redis.GetServers()[0].InfoAsync("commandstats"));
+    }
+
+    public static long CommandCalls(IGrouping<string, KeyValuePair<string, string>>[] info) => info
+        .SelectMany(g => g)
+        .Select(kv => kv.Value.Split(',').FirstOrDefault(p => p.StartsWith("calls=", StringComparison.Ordinal)))
+        .Sum(p => p is null ? 0 : long.Parse(p["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture));
+
+    public static double? RssMiB(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    public static JsonObject Json(Latency l) => new()
+    {
+        ["jobs"] = l.Jobs,
+        ["clients"] = l.Clients,
+        ["seconds"] = l.Seconds,
+        ["jobsPerSecond"] = l.JobsPerSecond,
+        ["p50"] = l.P50,
+        ["p95"] = l.P95,
+        ["p99"] = l.P99,
+    };
+}
