@@ -19,15 +19,7 @@ public sealed partial class AppHostDeploymentFilesTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var manifest = Path.Combine(_directory, "aspire-manifest.json");
-        await using var host = AppHostProcess.Start(
-            new Dictionary<string, string> { ["JOBS_DATA_DIR"] = Path.Combine(_directory, "data") },
-            ["--publisher", "manifest", "--output-path", manifest],
-            onLine: null);
-        (await host.WaitForExitAsync(TimeSpan.FromSeconds(60))).ShouldBeTrue(host.Tail);
-        host.ExitCode.ShouldBe(0, host.Tail);
-        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(manifest));
-        _resources = document.RootElement.GetProperty("resources").Clone();
+        _resources = (await PublishedManifest.GenerateAsync(_directory)).GetProperty("resources");
     }
 
     public ValueTask DisposeAsync()

@@ -13,17 +13,8 @@ public sealed partial class AppHostManifestTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var manifest = Path.Combine(_directory, "aspire-manifest.json");
-        await using var host = AppHostProcess.Start(
-            new Dictionary<string, string> { ["JOBS_DATA_DIR"] = Path.Combine(_directory, "data") },
-            ["--publisher", "manifest", "--output-path", manifest],
-            onLine: null);
-        (await host.WaitForExitAsync(TimeSpan.FromSeconds(60))).ShouldBeTrue(host.Tail);
-        host.ExitCode.ShouldBe(0, host.Tail);
-
-        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(manifest));
-        document.RootElement.GetProperty("$schema").GetString().ShouldBe("https://json.schemastore.org/aspire-8.0.json");
-        _manifest = document.RootElement.Clone();
+        _manifest = await PublishedManifest.GenerateAsync(_directory);
+        _manifest.GetProperty("$schema").GetString().ShouldBe("https://json.schemastore.org/aspire-8.0.json");
         _resources = _manifest.GetProperty("resources");
     }
 
