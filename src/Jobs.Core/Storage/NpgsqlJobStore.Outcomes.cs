@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Jobs.Core.Jobs;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Jobs.Core.Storage;
+
+// The ends of an attempt (completed, failed or retried, cancelled, handed back), each fenced on the attempt's lease
+// like every other write of an attempt (NpgsqlJobStore.Attempts.cs).
+public sealed partial class NpgsqlJobStore
+{
+    private static readonly string CompleteSql = $"""
+        WITH changed AS (
+            UPDATE jobs j
+            SET status = 'completed',
+                result = @result,
+                progress = 100,
+                stage = @stage,
+                processed_items = @processed_items,
+                total_items = @total_items,
+                metrics = @metrics,
+                error = NULL,
+                lease_owner = NULL,
+                lease_expires_at = NULL,
+                completed_at = now(),
+                version = j.version + 1,
+                updated_at = now()
+            WHERE {HeldByAttempt}
+            RETURNING {JobRows.Select("j")}
+        ),
+        {EventFromChanged("'completed'")}
+        SELECT {JobRows.Plain}
+        FROM changed
+        """;
+
+    public async Task<Job?> JobCompleteIfRunningAsync(JobSetProgressParams final, JsonElement result, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(CompleteSql);
+        AddProgress(command, final);
+        command.Parameters.Add(Jsonb("result", result));
+        return await JobRows.ReadSingleAsync(command, cancellationToken);
+    }
+
+    // A retry puts the job back to pending without a hint: maintenance enqueues it once run_at has come.
+    private static readonly string FailSql = $"""
+        WITH changed AS (
+            UPDATE jobs j
+            SET status = CASE WHEN @retry_after::interval IS NULL THEN 'failed' ELSE 'pending' END,
+                run_at = CASE WHEN @retry_after::interval IS NULL THEN j.run_at ELSE now() + @retry_after END,
+                completed_at = CASE WHEN @retry_after::interval IS NULL THEN now() END,
+                error = @error,
+                enqueued_at = NULL,
+                lease_owner = NULL,
+                lease_expires_at = NULL,
+                version = j.version + 1,
+                updated_at = now()
+            WHERE {HeldByAttempt}
+            RETURNING {JobRows.Select("j")}
+        ),
+        {EventFromChanged("CASE WHEN @retry_after::interval IS NULL THEN 'failed' ELSE 'retry_scheduled' END", "@error")}
+        SELECT {JobRows.Plain}
+        FROM changed
+        """;
+
+    public async Task<Job?> JobFailIfRunningAsync(JobLease lease, string error, TimeSpan? retryAfter, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(FailSql);
+        AddLease(command, lease);
+        command.Parameters.AddWithValue("error", error);
+        command.Parameters.Add(new NpgsqlParameter("retry_after", NpgsqlDbType.Interval) { Value = (object?)retryAfter ?? DBNull.Value });
+        return await JobRows.ReadSingleAsync(command, cancellationToken);
+    }
+
+    private static readonly string CancelIfRunningSql = $"""
+        WITH changed AS (
+            UPDATE jobs j
+            SET status = 'cancelled',
+                completed_at = now(),
+                lease_owner = NULL,
+                lease_expires_at = NULL,
+                version = j.version + 1,
+                updated_at = now()
+            WHERE {HeldByAttempt}
+            RETURNING {JobRows.Select("j")}
+        ),
+        {EventFromChanged("'cancelled'")}
+        SELECT {JobRows.Plain}
+        FROM changed
+        """;
+
+    public async Task<Job?> JobCancelIfRunningAsync(JobLease lease, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(CancelIfRunningSql);
+        AddLease(command, lease);
+        return await JobRows.ReadSingleAsync(command, cancellationToken);
+    }
+
+    // The caller XADDs a fresh hint right after, hence enqueued_at = now().
+    private static readonly string HandBackSql = $"""
+        WITH changed AS (
+            UPDATE jobs j
+            SET status = 'pending',
+                run_at = now(),
+                enqueued_at = now(),
+                lease_owner = NULL,
+                lease_expires_at = NULL,
+                version = j.version + 1,
+                updated_at = now()
+            WHERE {HeldByAttempt}
+            RETURNING {JobRows.Select("j")}
+        ),
+        {EventFromChanged("'handed_back'", "'worker shutting down'")}
+        SELECT {JobRows.Plain}
+        FROM changed
+        """;
+
+    public async Task<Job?> JobHandBackIfRunningAsync(JobLease lease, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(HandBackSql);
+        AddLease(command, lease);
+        return await JobRows.ReadSingleAsync(command, cancellationToken);
+    }
+}
