@@ -35,6 +35,13 @@ if [ -z "$total" ]; then
   [ "$status" -ne 0 ] || status=1
 fi
 
+# Repeat each failure (name, message and the top of its stack) just above the closing line, so a log that keeps
+# only its tail still says which test failed and why.
+if [ "${failed:-0}" -gt 0 ]; then
+  echo "Failed tests:"
+  awk '/^failed /{keep=1; n=0} keep && /^[^ ]/ && !/^failed /{keep=0} keep && n++ < 14' "$log"
+fi
+
 summary="$passed passed, $failed failed"
 if [ "${skipped:-0}" -gt 0 ]; then summary+=", $skipped skipped"; fi
 echo "$summary"
