@@ -29,7 +29,9 @@ dotnet build -c Release tools/Jobs.Compare -v quiet -nologo -clp:ErrorsOnly
 dotnet build -c Release bench/peers/hangfire -v quiet -nologo -clp:ErrorsOnly
 for peer in bullmq graphile-worker pg-boss; do
   if [[ ! -d bench/peers/$peer/node_modules ]]; then
-    (cd bench/peers/$peer && npm ci --no-audit --no-fund --loglevel=error)
+    # The lock pins every version; `npm ci` refuses a lock that lists optional platform packages (msgpackr-extract's
+    # for other OSes) the registry here does not serve, so `npm install` (which keeps the lock's versions) follows.
+    (cd bench/peers/$peer && { npm ci --no-audit --no-fund --loglevel=silent 2>/dev/null || npm install --no-audit --no-fund --loglevel=error; })
   fi
 done
 
