@@ -20,7 +20,16 @@ public static class NpgsqlExtensions
                 $"ConnectionStrings:{connectionName} is missing. Set ConnectionStrings__{connectionName} (the AppHost does this).");
         }
 
-        builder.Services.AddNpgsqlDataSource(connectionString, dataSource => dataSource.EnableDynamicJson());
+        // The hot statements (claim, progress, outcomes, hints) are long CTEs run thousands of times a second: prepared
+        // once per connection they skip parse and plan. A connection string that sets it itself keeps its own value.
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!settings.ContainsKey("Max Auto Prepare"))
+        {
+            settings.MaxAutoPrepare = 64;
+            settings.AutoPrepareMinUsages = 2;
+        }
+
+        builder.Services.AddNpgsqlDataSource(settings.ConnectionString, dataSource => dataSource.EnableDynamicJson());
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             $"postgres-{connectionName}",
             sp => new NpgsqlHealthCheck(sp.GetRequiredService<NpgsqlDataSource>()),

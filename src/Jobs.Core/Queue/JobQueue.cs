@@ -38,8 +38,24 @@ public sealed class JobQueue(IConnectionMultiplexer redis, RedisKeys keys)
         var adds = hints
             .Select(h => batch.StreamAddAsync(keys.Stream(h.Queue), [new NameValueEntry(JobField, h.JobId.ToString()), .. fields]))
             .ToList();
+        // Best effort, in the same round trip: a worker that misses it still reads the entry at its next poll.
+        var wakes = hints
+            .Select(h => h.Queue)
+            .Distinct(StringComparer.Ordinal)
+            .Select(q => batch.PublishAsync(RedisChannel.Literal(keys.WakeChannel(q)), hints.Count))
+            .ToList();
         batch.Execute();
         await Task.WhenAll(adds);
+        await Task.WhenAll(wakes);
+    }
+
+    /// <summary>Calls <paramref name="onWake"/> whenever jobs are added to one of <paramref name="queues"/>.</summary>
+    public async Task SubscribeWakeAsync(IEnumerable<string> queues, Action onWake)
+    {
+        foreach (var queue in queues)
+        {
+            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.WakeChannel(queue)), (_, _) => onWake());
+        }
     }
 
     /// <summary>Reads up to <paramref name="count"/> new entries for this consumer; recreates the group if Redis lost it.</summary>

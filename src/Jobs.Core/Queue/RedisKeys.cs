@@ -19,6 +19,9 @@ public sealed class RedisKeys(string prefix)
     /// <summary>Cancel requests: every worker hears them and stops the handler if the job runs there.</summary>
     public string CancelChannel => $"{Prefix}jobs:cancel";
 
+    /// <summary>Published with every XADD of a queue, so that idle workers read at once instead of at their next poll.</summary>
+    public string WakeChannel(string queue) => $"{Prefix}jobs:wake:{queue}";
+
     /// <summary>A rate limit's counter, shared by every API instance (<c>requests:{key id}</c>, <c>bulk:{workspace}:{user}</c>).</summary>
     public string RateLimit(string name) => $"{Prefix}jobs:limits:{name}";
 

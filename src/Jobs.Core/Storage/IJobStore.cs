@@ -43,6 +43,9 @@ public interface IJobStore
 
     Task<Job?> JobCompleteIfRunningAsync(JobSetProgressParams final, JsonElement result, CancellationToken cancellationToken);
 
+    /// <summary>Group commit: many attempts' progress writes and completions, fenced row by row, in one transaction.</summary>
+    Task<JobWriteManyResult> JobWriteManyAsync(JobWriteManyParams parameters, CancellationToken cancellationToken);
+
     /// <summary>With <paramref name="retryAfter"/> the job goes back to pending, due then; without, it fails for good.</summary>
     Task<Job?> JobFailIfRunningAsync(JobLease lease, string error, TimeSpan? retryAfter, CancellationToken cancellationToken);
 

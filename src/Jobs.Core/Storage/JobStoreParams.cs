@@ -78,3 +78,19 @@ public sealed record JobEnqueueDueParams(Guid? WorkspaceId, TimeSpan? StaleAfter
 
 /// <summary>A hint to put on a queue's stream.</summary>
 public sealed record JobHint(Guid JobId, Guid WorkspaceId, string Queue);
+
+/// <summary>
+/// A successful end of an attempt, with its final progress. <see cref="WorkspaceId"/>, when given, is the workspace
+/// whose freed slot the same transaction hints (see <see cref="JobWriteManyParams.HintLimit"/>).
+/// </summary>
+public sealed record JobCompletion(JobSetProgressParams Final, JsonElement Result, Guid? WorkspaceId);
+
+/// <summary>
+/// Progress writes and completions of many attempts, each fenced on its own lease, written as one transaction (group
+/// commit). With a positive <see cref="HintLimit"/> the same transaction hints, within their bounds, the next jobs of
+/// the completions' workspaces, at most that many for each.
+/// </summary>
+public sealed record JobWriteManyParams(IReadOnlyList<JobSetProgressParams> Progress, IReadOnlyList<JobCompletion> Completions, int HintLimit);
+
+/// <summary>The attempts still held (the others were fenced out) and the hints to put on the streams.</summary>
+public sealed record JobWriteManyResult(IReadOnlyList<Job> Progressed, IReadOnlyList<Job> Completed, IReadOnlyList<JobHint> Hints);

@@ -7,22 +7,28 @@ namespace Jobs.Core.Storage;
 
 public sealed partial class NpgsqlJobStore
 {
-    private const string WorkspacesOfCandidatesSql = """
-        SELECT DISTINCT workspace_id
-        FROM jobs
-        WHERE id = ANY(@ids)
-          AND status = 'pending'
-        ORDER BY workspace_id
-        """;
-
     // Serialises claims per workspace so that two workers cannot both see "4 processing" and take the fifth slot
     // twice. Locks are taken in workspace order, so concurrent claimers cannot deadlock.
-    private const string LockWorkspaceSql = "SELECT pg_advisory_xact_lock(hashtextextended(@workspace_id::text, 7))";
+    private const string LockWorkspacesSql = """
+        SELECT pg_advisory_xact_lock(hashtextextended(w.id::text, 7))
+        FROM (
+            SELECT DISTINCT id
+            FROM unnest(@workspace_ids) AS t(id)
+            ORDER BY id
+        ) w
+        """;
 
-    // A claimer paused between these statements (a long GC, SIGSTOP, a partition) would hold its workspaces' locks,
-    // and so every other worker's claims for them, until it resumed: the server ends such a session instead, and the
-    // claim fails and is retried like any other database error (the chaos suite's soak run found this).
-    private const string ClaimIdleTimeoutSql = "SET LOCAL idle_in_transaction_session_timeout = '1s'";
+    // The same locks for the workspaces of a claim's candidates, in one statement, in workspace order.
+    private const string LockCandidateWorkspacesSql = """
+        SELECT pg_advisory_xact_lock(hashtextextended(w.workspace_id::text, 7))
+        FROM (
+            SELECT DISTINCT workspace_id
+            FROM jobs
+            WHERE id = ANY(@ids)
+              AND status = 'pending'
+            ORDER BY workspace_id
+        ) w
+        """;
 
     // DESIGN §5.3. Hints are bounded by the free slots (NpgsqlJobStore.Hints.cs), so a candidate beyond them is rare
     // (a duplicate or stale hint); it stays pending but loses its hint (enqueued_at NULL) and is hinted again, in
@@ -75,50 +81,27 @@ public sealed partial class NpgsqlJobStore
         FROM changed
         """;
 
+    /// <remarks>
+    /// Locks and claim travel as one batch: one round trip and one implicit transaction, so the locks are held only
+    /// while the server runs the two statements, never while a paused claimer (a long GC, SIGSTOP) sits between them.
+    /// The claim statement's snapshot is taken after the locks, so it sees what the previous holder committed.
+    /// </remarks>
     public async Task<IReadOnlyList<Job>> JobClaimManyAsync(JobClaimManyParams parameters, CancellationToken cancellationToken)
     {
         var ids = parameters.Ids.Distinct().ToArray();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var timeout = new NpgsqlCommand(ClaimIdleTimeoutSql, connection, transaction))
-        {
-            await timeout.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await using var batch = dataSource.CreateBatch();
+        var locks = new NpgsqlBatchCommand(LockCandidateWorkspacesSql);
+        locks.Parameters.AddWithValue("ids", ids);
+        batch.BatchCommands.Add(locks);
+        var claim = new NpgsqlBatchCommand(ClaimSql);
+        claim.Parameters.AddWithValue("ids", ids);
+        claim.Parameters.AddWithValue("owner", parameters.Owner);
+        claim.Parameters.AddWithValue("lease", parameters.LeaseDuration);
+        batch.BatchCommands.Add(claim);
 
-        var workspaces = new List<Guid>();
-        await using (var command = new NpgsqlCommand(WorkspacesOfCandidatesSql, connection, transaction))
-        {
-            command.Parameters.AddWithValue("ids", ids);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                workspaces.Add(reader.GetGuid(0));
-            }
-        }
-
-        if (workspaces.Count == 0)
-        {
-            return [];
-        }
-
-        foreach (var workspaceId in workspaces)
-        {
-            await using var command = new NpgsqlCommand(LockWorkspaceSql, connection, transaction);
-            command.Parameters.AddWithValue("workspace_id", workspaceId);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        List<Job> claimed;
-        await using (var command = new NpgsqlCommand(ClaimSql, connection, transaction))
-        {
-            command.Parameters.AddWithValue("ids", ids);
-            command.Parameters.AddWithValue("owner", parameters.Owner);
-            command.Parameters.AddWithValue("lease", parameters.LeaseDuration);
-            claimed = await JobRows.ReadAllAsync(command, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return claimed;
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        return await ReadJobsAsync(reader, cancellationToken);
     }
 
     private const string HeartbeatSql = """
@@ -162,45 +145,6 @@ public sealed partial class NpgsqlJobStore
           AND j.attempt = @attempt
         """;
 
-    private static readonly string SetProgressSql = $"""
-        WITH changed AS (
-            UPDATE jobs j
-            SET progress = @progress,
-                stage = @stage,
-                processed_items = @processed_items,
-                total_items = @total_items,
-                metrics = @metrics,
-                version = j.version + 1,
-                updated_at = now()
-            WHERE {HeldByAttempt}
-            RETURNING {JobRows.Select("j")}
-        ),
-        event AS (
-            INSERT INTO job_events (job_id, workspace_id, kind, status, stage, attempt, message)
-            SELECT id, workspace_id, 'stage', status, stage, attempt, @message
-            FROM changed
-            WHERE @stage_changed
-        )
-        SELECT {JobRows.Plain}
-        FROM changed
-        """;
-
-    public async Task<Job?> JobSetProgressIfRunningAsync(JobSetProgressParams parameters, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(SetProgressSql);
-        AddProgress(command, parameters);
-        command.Parameters.Add(NullableText("message", parameters.Message));
-        command.Parameters.AddWithValue("stage_changed", parameters.StageChanged);
-        return await JobRows.ReadSingleAsync(command, cancellationToken);
-    }
-
-    private static void AddProgress(NpgsqlCommand command, JobSetProgressParams parameters)
-    {
-        AddLease(command, parameters.Lease);
-        command.Parameters.AddWithValue("progress", parameters.Progress);
-        command.Parameters.Add(NullableText("stage", parameters.Stage));
-        command.Parameters.Add(new NpgsqlParameter("processed_items", NpgsqlDbType.Bigint) { Value = (object?)parameters.ProcessedItems ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("total_items", NpgsqlDbType.Bigint) { Value = (object?)parameters.TotalItems ?? DBNull.Value });
-        command.Parameters.Add(Jsonb("metrics", parameters.Metrics));
-    }
+    public async Task<Job?> JobSetProgressIfRunningAsync(JobSetProgressParams parameters, CancellationToken cancellationToken) =>
+        (await JobWriteManyAsync(new JobWriteManyParams([parameters], [], HintLimit: 0), cancellationToken)).Progressed.SingleOrDefault();
 }

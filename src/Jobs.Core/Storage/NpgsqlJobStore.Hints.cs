@@ -45,7 +45,7 @@ public sealed partial class NpgsqlJobStore
                             AND h.status = 'pending'
                             AND h.enqueued_at IS NOT NULL), @limit), 0) AS free
             FROM workspaces w
-            WHERE w.id = @workspace_id
+            WHERE w.id = ANY(@workspace_ids)
         ),
         next AS (
             SELECT n.id
@@ -150,27 +150,28 @@ public sealed partial class NpgsqlJobStore
         return hints;
     }
 
+    // Lock and hint travel as one batch (one round trip, one implicit transaction); the hint statement's snapshot is
+    // taken after the lock, so it sees what the previous holder committed.
     private static async Task<IReadOnlyList<JobHint>> HintNextAsync(NpgsqlConnection connection, Guid workspaceId, int limit, LeaderTerm? leader, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand(LockWorkspaceSql, connection, transaction))
-        {
-            lockCommand.Parameters.AddWithValue("workspace_id", workspaceId);
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await using var batch = new NpgsqlBatch(connection);
+        AddHintNext(batch, [workspaceId], limit, leader);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        return await ReadHintsAsync(reader, cancellationToken);
+    }
 
-        // A statement of its own after the lock, so that its snapshot sees what the previous holder committed.
-        IReadOnlyList<JobHint> hints;
-        await using (var command = new NpgsqlCommand(HintNextSql, connection, transaction))
-        {
-            command.Parameters.AddWithValue("workspace_id", workspaceId);
-            command.Parameters.AddWithValue("limit", limit);
-            AddLeader(command, leader);
-            hints = await ReadHintsAsync(command, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return hints;
+    /// <summary>Adds the two commands (lock, hint) that hint the next jobs of <paramref name="workspaceIds"/>.</summary>
+    private static void AddHintNext(NpgsqlBatch batch, Guid[] workspaceIds, int limit, LeaderTerm? leader)
+    {
+        var lockCommand = new NpgsqlBatchCommand(LockWorkspacesSql);
+        lockCommand.Parameters.AddWithValue("workspace_ids", workspaceIds);
+        batch.BatchCommands.Add(lockCommand);
+        var hint = new NpgsqlBatchCommand(HintNextSql);
+        hint.Parameters.AddWithValue("workspace_ids", workspaceIds);
+        hint.Parameters.AddWithValue("limit", limit);
+        AddLeader(hint.Parameters, leader);
+        batch.BatchCommands.Add(hint);
     }
 
     private static async Task<List<Guid>> WorkspacesToHintAsync(NpgsqlConnection connection, int limit, CancellationToken cancellationToken)
@@ -189,8 +190,13 @@ public sealed partial class NpgsqlJobStore
 
     private static async Task<IReadOnlyList<JobHint>> ReadHintsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        var hints = new List<JobHint>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadHintsAsync(reader, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<JobHint>> ReadHintsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var hints = new List<JobHint>();
         while (await reader.ReadAsync(cancellationToken))
         {
             hints.Add(new JobHint(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2)));

@@ -9,37 +9,9 @@ namespace Jobs.Core.Storage;
 // like every other write of an attempt (NpgsqlJobStore.Attempts.cs).
 public sealed partial class NpgsqlJobStore
 {
-    private static readonly string CompleteSql = $"""
-        WITH changed AS (
-            UPDATE jobs j
-            SET status = 'completed',
-                result = @result,
-                progress = 100,
-                stage = @stage,
-                processed_items = @processed_items,
-                total_items = @total_items,
-                metrics = @metrics,
-                error = NULL,
-                lease_owner = NULL,
-                lease_expires_at = NULL,
-                completed_at = now(),
-                version = j.version + 1,
-                updated_at = now()
-            WHERE {HeldByAttempt}
-            RETURNING {JobRows.Select("j")}
-        ),
-        {EventFromChanged("'completed'")}
-        SELECT {JobRows.Plain}
-        FROM changed
-        """;
-
-    public async Task<Job?> JobCompleteIfRunningAsync(JobSetProgressParams final, JsonElement result, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(CompleteSql);
-        AddProgress(command, final);
-        command.Parameters.Add(Jsonb("result", result));
-        return await JobRows.ReadSingleAsync(command, cancellationToken);
-    }
+    /// <remarks>A completion alone: the worker itself groups them (JobWriteManyAsync) and hints the freed slots.</remarks>
+    public async Task<Job?> JobCompleteIfRunningAsync(JobSetProgressParams final, JsonElement result, CancellationToken cancellationToken) =>
+        (await JobWriteManyAsync(new JobWriteManyParams([], [new JobCompletion(final, result, WorkspaceId: null)], HintLimit: 0), cancellationToken)).Completed.SingleOrDefault();
 
     // A retry puts the job back to pending without a hint: maintenance enqueues it once run_at has come.
     private static readonly string FailSql = $"""

@@ -132,11 +132,13 @@ public sealed partial class NpgsqlJobStore(NpgsqlDataSource dataSource) : IJobSt
         command.Parameters.AddWithValue("attempt", lease.Attempt);
     }
 
-    private static void AddLeader(NpgsqlCommand command, LeaderTerm? leader)
+    private static void AddLeader(NpgsqlCommand command, LeaderTerm? leader) => AddLeader(command.Parameters, leader);
+
+    private static void AddLeader(NpgsqlParameterCollection parameters, LeaderTerm? leader)
     {
-        command.Parameters.Add(NullableText("leader_name", leader?.Name));
-        command.Parameters.Add(NullableText("leader_id", leader?.LeaderId));
-        command.Parameters.Add(new NpgsqlParameter("leader_term", NpgsqlDbType.Bigint) { Value = (object?)leader?.Term ?? DBNull.Value });
+        parameters.Add(NullableText("leader_name", leader?.Name));
+        parameters.Add(NullableText("leader_id", leader?.LeaderId));
+        parameters.Add(new NpgsqlParameter("leader_term", NpgsqlDbType.Bigint) { Value = (object?)leader?.Term ?? DBNull.Value });
     }
 
     /// <summary>True when no leader is given, or when the given one still holds its term.</summary>

@@ -27,8 +27,10 @@ internal sealed class ConsumerService(
 {
     private readonly ConcurrentDictionary<Guid, (RunningJob Job, Task Task)> running = new();
     private readonly SemaphoreSlim slotFreed = new(0);
+    // Set by a wake message (JobQueue.EnqueueAsync): an idle fetch loop reads at once instead of at its next poll.
+    private readonly SemaphoreSlim wake = new(0, 1);
     private readonly WorkerOptions settings = options.Value;
-    private volatile bool cancelSubscribed;
+    private volatile bool subscribed;
 
     /// <summary>
     /// Fault injection for tests: while set, this worker neither extends its leases nor takes new work, as in a long
@@ -43,7 +45,7 @@ internal sealed class ConsumerService(
         var queues = runner.Queues.ToArray();
         await cluster.JobTypeUpsertManyAsync(runner.Handlers.Select(h => h.Definition).ToList(), stoppingToken);
         await RegisterAsync(queues, stoppingToken);
-        await SubscribeCancelAsync();
+        await SubscribeAsync(queues);
         logger.LogInformation("Worker {WorkerId} serving {Queues} with {Slots} slots", identity.Id, string.Join(", ", queues), settings.Slots);
 
         var heartbeat = HeartbeatLoopAsync(queues, stoppingToken);
@@ -95,7 +97,7 @@ internal sealed class ConsumerService(
 
             if (hints.Count == 0)
             {
-                await Task.Delay(settings.PollInterval, time, stoppingToken);
+                await wake.WaitAsync(settings.PollInterval, stoppingToken);
                 continue;
             }
 
@@ -123,6 +125,8 @@ internal sealed class ConsumerService(
 
         var now = time.GetUtcNow();
         var won = claimed.ToDictionary(j => j.Id);
+        // Before the handlers start, so that no progress update of theirs overtakes it; all in one pipelined go.
+        await Task.WhenAll(claimed.Select(j => bus.PublishAsync(j, $"attempt {j.Attempt} of {j.MaxAttempts} started")));
         foreach (var group in hints.GroupBy(h => h.Queue))
         {
             // Losers (already claimed elsewhere, cancelled, over their workspace's limit, unknown) are dropped.
@@ -184,9 +188,9 @@ internal sealed class ConsumerService(
         try
         {
             await RegisterAsync(queues, cancellationToken);
-            if (!cancelSubscribed)
+            if (!subscribed)
             {
-                await SubscribeCancelAsync();
+                await SubscribeAsync(queues);
             }
 
             if (HeartbeatsPaused || attempts.Count == 0)
@@ -228,12 +232,14 @@ internal sealed class ConsumerService(
     private Task RegisterAsync(string[] queues, CancellationToken cancellationToken) =>
         cluster.WorkerHeartbeatAsync(new WorkerInfo(identity.Id, Environment.MachineName, queues, settings.Slots, identity.StartedAt, time.GetUtcNow()), cancellationToken);
 
-    private async Task SubscribeCancelAsync()
+    private async Task SubscribeAsync(string[] queues)
     {
-        // Cancel requests arrive by pub/sub within milliseconds; the heartbeat reading cancel_requested_at is the
-        // fallback when Redis is down, so failing to subscribe now is not fatal: the next heartbeat tries again.
+        // Cancel requests and wake-ups arrive by pub/sub within milliseconds; the heartbeat reading cancel_requested_at
+        // and the poll are the fallbacks when Redis is down, so failing to subscribe now is not fatal: the next
+        // heartbeat tries again.
         try
         {
+            await queue.SubscribeWakeAsync(queues, Wake);
             await bus.SubscribeCancelAsync(jobId =>
             {
                 if (running.TryGetValue(jobId, out var attempt))
@@ -241,11 +247,26 @@ internal sealed class ConsumerService(
                     attempt.Job.Stop(StopReason.CancelRequested);
                 }
             });
-            cancelSubscribed = true;
+            subscribed = true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning("Cannot subscribe to cancel requests yet ({Message}); heartbeats will carry them", ex.Message);
+        }
+    }
+
+    private void Wake()
+    {
+        if (wake.CurrentCount == 0)
+        {
+            try
+            {
+                wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another wake-up got there first.
+            }
         }
     }
 

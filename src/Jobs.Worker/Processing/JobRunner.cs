@@ -14,6 +14,7 @@ namespace Jobs.Worker.Processing;
 internal sealed class JobRunner(
     IEnumerable<IJobHandler> handlers,
     IJobStore store,
+    AttemptWriter writer,
     JobEventBus bus,
     JobQueue queue,
     IOptions<WorkerOptions> options,
@@ -33,10 +34,11 @@ internal sealed class JobRunner(
         var started = Stopwatch.GetTimestamp();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(job.TimeoutSeconds));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(running.Token, timeout.Token);
-        await bus.PublishAsync(job, $"attempt {job.Attempt} of {job.MaxAttempts} started");
 
         Job? outcome;
-        var reporter = new ProgressReporter(job, store, bus, options.Value.ProgressInterval, () => running.Stop(StopReason.LeaseLost));
+        // A completion is acknowledged and its workspace hinted by the writer, with the other completions of its batch.
+        var completed = false;
+        var reporter = new ProgressReporter(job, writer, bus, options.Value.ProgressInterval, () => running.Stop(StopReason.LeaseLost));
         try
         {
             if (!handlersByType.TryGetValue(job.Type, out var handler))
@@ -47,7 +49,8 @@ internal sealed class JobRunner(
             var result = await handler.HandleAsync(new JobContext(job, reporter), linked.Token);
             await reporter.DisposeAsync();
             // Checkpoint: a crash before this write runs the job again elsewhere once the lease expires.
-            outcome = await store.JobCompleteIfRunningAsync(reporter.Snapshot(), result, CancellationToken.None);
+            outcome = await writer.CompleteAsync(running, reporter.Snapshot(), result, hint.Queue);
+            completed = true;
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
@@ -88,10 +91,13 @@ internal sealed class JobRunner(
             }
         }
 
-        // DESIGN §5.6: the entry is acknowledged only now, after the attempt's outcome is recorded.
-        await AckAsync(hint.Queue, running.EntryIds);
-        // A slot of this workspace freed up: wake the pending jobs its concurrency limit held back.
-        await HintWorkspaceAsync(job.WorkspaceId);
+        if (!completed)
+        {
+            // DESIGN §5.6: the entry is acknowledged only now, after the attempt's outcome is recorded.
+            await AckAsync(hint.Queue, running.EntryIds);
+            // A slot of this workspace freed up: wake the pending jobs its concurrency limit held back.
+            await HintWorkspaceAsync(job.WorkspaceId);
+        }
     }
 
     private async Task<Job?> FailAsync(Job job, string error, bool retryable)

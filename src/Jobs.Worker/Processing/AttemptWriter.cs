@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.Channels;
+using Jobs.Core.Hosting;
+using Jobs.Core.Jobs;
+using Jobs.Core.Queue;
+using Jobs.Core.Storage;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Jobs.Worker.Processing;
+
+/// <summary>
+/// Group commit for the worker's slots (issue 8): progress writes and completions queue here, and one loop writes all
+/// that is queued in one transaction (<see cref="IJobStore.JobWriteManyAsync"/>), hints the freed slots' next jobs in
+/// that same transaction, then acknowledges the completed attempts' stream entries in one pipelined call. No timer:
+/// whatever arrives while a write is in flight goes in the next, so an idle worker writes at once and a busy one in
+/// batches. Each caller still gets its own fenced answer (null when its lease was lost), as from a single write.
+/// </summary>
+internal sealed class AttemptWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 500;
+
+    // A workspace's bound is its concurrency limit; this caps one batch's hints should a limit be set very high.
+    private const int MaxHintsPerWorkspace = 100;
+
+    private readonly IJobStore store;
+    private readonly JobQueue queue;
+    private readonly ILogger<AttemptWriter> logger;
+    private readonly Channel<Pending> pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task loop;
+
+    public AttemptWriter(IJobStore store, JobQueue queue, ILogger<AttemptWriter> logger)
+    {
+        this.store = store;
+        this.queue = queue;
+        this.logger = logger;
+        loop = Task.Run(LoopAsync);
+    }
+
+    public Task<Job?> SetProgressAsync(JobSetProgressParams write) => Enqueue(new Pending(write, null, null));
+
+    /// <summary>
+    /// Completes the attempt; once that is committed its stream entries are acknowledged (DESIGN §5.6) and its
+    /// workspace's next jobs hinted.
+    /// </summary>
+    public Task<Job?> CompleteAsync(RunningJob attempt, JobSetProgressParams final, JsonElement result, string streamQueue) =>
+        Enqueue(new Pending(final, new JobCompletion(final, result, attempt.Job.WorkspaceId), (streamQueue, attempt.EntryIds)));
+
+    private Task<Job?> Enqueue(Pending write)
+    {
+        if (!pending.Writer.TryWrite(write))
+        {
+            throw new ObjectDisposedException(nameof(AttemptWriter));
+        }
+
+        return write.Done.Task;
+    }
+
+    private async Task LoopAsync()
+    {
+        // A group write belongs to no one request or job: its span links to the runs it carries instead.
+        Activity.Current = null;
+        var reader = pending.Reader;
+        var batch = new List<Pending>();
+        while (await reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            try
+            {
+                await FlushAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                // Never leave a caller waiting, and keep the loop alive for the next batch.
+                logger.LogError(ex, "Group write of {Count} attempts failed", batch.Count);
+                foreach (var write in batch)
+                {
+                    write.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private async Task FlushAsync(List<Pending> batch)
+    {
+        using var activity = JobsTelemetry.ActivitySource.StartActivity(
+            "write attempts",
+            ActivityKind.Internal,
+            parentContext: default,
+            tags: [new("jobs.count", batch.Count)],
+            links: batch.Where(p => p.Trace != default).Select(p => new ActivityLink(p.Trace)).DistinctBy(l => l.Context.SpanId));
+        var progress = batch.Where(p => p.Completion is null).ToList();
+        var completions = batch.Where(p => p.Completion is not null).ToList();
+        JobWriteManyResult written;
+        try
+        {
+            written = await WriteAsync(new JobWriteManyParams(
+                progress.Select(p => p.Write).ToList(),
+                completions.Select(p => p.Completion!).ToList(),
+                MaxHintsPerWorkspace));
+        }
+        catch (Exception ex)
+        {
+            // Each caller handles the failure as it would its own write's: progress is kept for the next one, a
+            // completion is left to the lease (the job runs again elsewhere once it expires).
+            foreach (var write in batch)
+            {
+                write.Done.TrySetException(ex);
+            }
+
+            return;
+        }
+
+        var held = written.Progressed.Concat(written.Completed).ToDictionary(j => j.Id);
+        foreach (var write in batch)
+        {
+            write.Done.TrySetResult(held.GetValueOrDefault(write.Write.Lease.JobId));
+        }
+
+        await Task.WhenAll(AckAsync(completions), HintAsync(written.Hints));
+    }
+
+    private async Task<JobWriteManyResult> WriteAsync(JobWriteManyParams parameters)
+    {
+        try
+        {
+            return await store.JobWriteManyAsync(parameters, CancellationToken.None);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+        {
+            // The whole batch rolled back: nothing of it was written, so once more is safe.
+            logger.LogWarning("Group write of {Count} attempts hit {SqlState}; writing it again", parameters.Progress.Count + parameters.Completions.Count, ex.SqlState);
+            return await store.JobWriteManyAsync(parameters, CancellationToken.None);
+        }
+    }
+
+    // DESIGN §5.6: acknowledged only now, after the outcomes are recorded (or fenced out: then the job is someone
+    // else's, and this entry is spent either way).
+    private async Task AckAsync(List<Pending> completions)
+    {
+        foreach (var group in completions.GroupBy(c => c.Entries!.Value.Queue))
+        {
+            var entries = group.SelectMany(c => c.Entries!.Value.Ids).ToList();
+            try
+            {
+                await queue.AckAsync(group.Key, entries);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogWarning(ex, "Could not acknowledge {Count} entries on {Queue}", entries.Count, group.Key);
+            }
+        }
+    }
+
+    private async Task HintAsync(IReadOnlyList<JobHint> hints)
+    {
+        try
+        {
+            await queue.EnqueueAsync(hints);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not hint {Count} jobs; maintenance will", hints.Count);
+            try
+            {
+                await store.JobMarkUnhintedAsync(hints.Select(h => h.JobId).ToList(), CancellationToken.None);
+            }
+            catch (Exception inner) when (inner is NpgsqlException or TimeoutException)
+            {
+                // They stay marked as hinted; maintenance re-hints stale hints after StaleHintAfter.
+                logger.LogWarning("Could not mark {Count} jobs un-hinted ({Message})", hints.Count, inner.Message);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        pending.Writer.TryComplete();
+        await loop;
+    }
+
+    private sealed record Pending(JobSetProgressParams Write, JobCompletion? Completion, (string Queue, IReadOnlyList<string> Ids)? Entries)
+    {
+        /// <summary>The caller's span (the job's run), linked from the group write's.</summary>
+        public ActivityContext Trace { get; } = Activity.Current?.Context ?? default;
+
+        public TaskCompletionSource<Job?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
