@@ -5,9 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-quick=""; limit=1200; rest=()
+quick=""; limit=1200; rest=(); only="jobs,bullmq,graphile-worker,pg-boss,hangfire"; prev=""
 for a in "$@"; do
   if [[ $a == --quick ]]; then quick="--quick"; limit=300; else rest+=("$a"); fi
+  if [[ $prev == --only ]]; then only="$a"; fi
+  prev="$a"
 done
 
 runner_pid=""
@@ -28,7 +30,8 @@ echo "== build (Release)"
 dotnet build -c Release tools/Jobs.Compare -v quiet -nologo -clp:ErrorsOnly
 dotnet build -c Release bench/peers/hangfire -v quiet -nologo -clp:ErrorsOnly
 for peer in bullmq graphile-worker pg-boss; do
-  if [[ ! -d bench/peers/$peer/node_modules ]]; then
+  # Only the peers this run will start need their packages.
+  if [[ ",$only," == *",$peer,"* && ! -d bench/peers/$peer/node_modules ]]; then
     # The lock pins every version; `npm ci` refuses a lock that lists optional platform packages (msgpackr-extract's
     # for other OSes) the registry here does not serve, so `npm install` (which keeps the lock's versions) follows.
     (cd bench/peers/$peer && { npm ci --no-audit --no-fund --loglevel=silent 2>/dev/null || npm install --no-audit --no-fund --loglevel=error; })

@@ -46,7 +46,8 @@ public sealed class PostgresServer : IAsyncDisposable
         // 200 ran out under 200 running jobs, and a refused connection fails writes that a wait would have saved.
         var process = StartAsServiceUser(
             Path.Combine(bin, "postgres"),
-            ["-D", dataDirectory, "-p", port.ToString(), "-k", "", "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=500"],
+            ["-D", dataDirectory, "-p", port.ToString(), "-k", "", "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=500",
+                .. options.Settings.SelectMany(setting => new[] { "-c", setting })],
             options.Output,
             options.NewSession);
         var server = new PostgresServer(options, dataDirectory, port, process);

@@ -18,4 +18,10 @@ public sealed record PostgresServerOptions(
     /// server after the services using it. Leave off in tests: there Ctrl-C reaching the server is the better net.
     /// </summary>
     public bool NewSession { get; init; }
+
+    /// <summary>
+    /// Extra server settings as <c>name=value</c>, each passed as <c>-c</c> after the fixed ones (so one may override
+    /// them); none by default. The benchmark loads pg_stat_statements this way.
+    /// </summary>
+    public IReadOnlyList<string> Settings { get; init; } = [];
 }

@@ -33,6 +33,22 @@ public sealed class LocalServersTests : IDisposable
     }
 
     [Fact]
+    public async Task PostgresServer_PassesExtraSettings_OverridingTheFixedOnes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var options = new PostgresServerOptions(Path.Combine(_directory, "pg"), DeleteDataOnDispose: true)
+        {
+            Settings = ["work_mem=7MB", "max_connections=123"],
+        };
+        await using var server = await PostgresServer.StartAsync(options, ct);
+
+        await using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT current_setting('work_mem') || ' ' || current_setting('max_connections')", connection);
+        (await command.ExecuteScalarAsync(ct)).ShouldBe("7MB 123");
+    }
+
+    [Fact]
     public async Task PostgresServer_RejectsAWrongPassword()
     {
         var ct = TestContext.Current.CancellationToken;

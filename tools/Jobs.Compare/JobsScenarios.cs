@@ -7,7 +7,10 @@ using StackExchange.Redis;
 
 namespace Jobs.Compare;
 
-/// <summary>Jobs through its real API and worker processes: submit, throughput of a backlog, pickup, cost, memory.</summary>
+/// <summary>
+/// Jobs through its real API and worker processes: submit, throughput of a backlog with its cost per job, pickup,
+/// event latency, continuous mode, a large backlog (full plan), and memory at the end of each.
+/// </summary>
 public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<string> progress)
 {
     private static readonly object NoOp = new { type = "demo", payload = new { items = 0 } };
@@ -49,15 +52,53 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
             submit[$"batch_{clients}"] = Json(latency with { Jobs = latency.Jobs * plan.BatchSize, JobsPerSecond = latency.JobsPerSecond * plan.BatchSize });
         }
 
+        var rss = new JsonObject { ["submit"] = Rss(cluster) };
         result["submit"] = submit;
         result["throughput"] = await ThroughputAsync();
+        rss["throughput"] = Rss(cluster);
         result["pickup"] = await PickupAsync(http);
-        result["rss_mib"] = new JsonObject
+        rss["pickup"] = Rss(cluster);
+        // Workers keep running from the work-down on: the scenarios below need them.
+        result["events"] = await GuardedAsync("events", () => new EventLatency(cluster, plan, progress).RunAsync(http));
+        rss["events"] = Rss(cluster);
+        result["continuous"] = await GuardedAsync("continuous", () => new ContinuousMode(cluster, plan, progress).RunAsync(http));
+        rss["continuous"] = Rss(cluster);
+        if (plan.BacklogRows > 0)
         {
-            ["api"] = RssMiB(cluster.Api.Id),
-            ["workers"] = new JsonArray([.. cluster.Workers.Select(w => (JsonNode?)RssMiB(w.Id))]),
-        };
+            result["backlog"] = await GuardedAsync("backlog", () => new BacklogScenario(cluster, plan, progress).RunAsync(http));
+            rss["backlog"] = Rss(cluster);
+        }
+        else
+        {
+            result["backlog"] = new JsonObject { ["skipped"] = "the quick plan skips it; the full plan inserts 1,000,000 pending jobs" };
+        }
+
+        // Memory at the end of each scenario, in MiB; rss_mib is the last of them, as before.
+        result["rss_mib_by_scenario"] = rss;
+        result["rss_mib"] = Rss(cluster);
         return result;
+    }
+
+    /// <summary>API and worker RSS now, in MiB; the scenarios record it when they end.</summary>
+    public static JsonObject Rss(ProcessCluster cluster) => new()
+    {
+        ["api"] = RssMiB(cluster.Api.Id),
+        ["workers"] = new JsonArray([.. cluster.Workers.Select(w => (JsonNode?)RssMiB(w.Id))]),
+    };
+
+    // A scenario that fails is reported as failed; the ones after it and the peers still run.
+    private async Task<JsonObject> GuardedAsync(string name, Func<Task<JsonObject>> scenario)
+    {
+        try
+        {
+            return await scenario();
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or IOException
+                                      or Npgsql.NpgsqlException or Microsoft.AspNetCore.SignalR.HubException or TaskCanceledException)
+        {
+            progress($"jobs: {name} failed: {e.Message}");
+            return new JsonObject { ["error"] = e.Message };
+        }
     }
 
     private async Task<JsonObject> ThroughputAsync()
@@ -66,6 +107,7 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
         progress($"jobs: {backlog} pending; starting {plan.Workers} workers × {plan.Slots} slots");
         var commits = await CommitsAsync();
         var redis = await RedisCallsAsync();
+        await StatementCost.ResetAsync(cluster);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, plan.Workers).Select(_ => cluster.StartWorkerAsync()));
         var started = clock.Elapsed.TotalSeconds;
@@ -79,6 +121,7 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
         var wall = clock.Elapsed.TotalSeconds - started;
         var commitsDelta = await CommitsAsync() - commits;
         var redisDelta = await RedisCallsAsync() - redis;
+        var statements = await StatementCost.ReadAsync(cluster, done);
         // The span the database saw, from the first claim to the last completion: worker start-up is excluded.
         var span = await cluster.ScalarAsync<double>(
             "SELECT coalesce(extract(epoch FROM max(completed_at) - min(started_at))::float8, 0) FROM jobs WHERE completed_at IS NOT NULL");
@@ -93,6 +136,7 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
             ["timedOut"] = done < backlog,
             ["commitsPerJob"] = done > 0 ? commitsDelta / (double)done : null,
             ["redisCommandsPerJob"] = done > 0 ? redisDelta / (double)done : null,
+            ["sqlStatements"] = statements,
         };
     }
 
@@ -134,7 +178,7 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
         return new JsonObject { ["backlogLeft"] = left, ["samples"] = samples.Count, ["p50"] = latency.P50, ["p95"] = latency.P95, ["p99"] = latency.P99 };
     }
 
-    private static async Task<Latency> SubmitAsync(HttpClient http, string path, object body, int requests, int clients)
+    internal static async Task<Latency> SubmitAsync(HttpClient http, string path, object body, int requests, int clients)
     {
         var latencies = new ConcurrentBag<double>();
         var next = 0;

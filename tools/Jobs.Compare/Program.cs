@@ -12,13 +12,24 @@ if (args is ["--chart", var resultFile])
     return;
 }
 
-// Usage: Jobs.Compare [--quick] [--results <dir>] [--peers <dir>] [--only jobs|bullmq,hangfire,...]
+// Usage: Jobs.Compare [--quick] [--results <dir>] [--peers <dir>] [--only jobs|bullmq,hangfire,...] [--backlog <rows>]
 var quick = args.Contains("--quick");
 string Option(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
 var results = Path.GetFullPath(Option("--results", "bench/results"));
 var peersDirectory = Path.GetFullPath(Option("--peers", "bench/peers"));
 var only = Option("--only", "jobs," + string.Join(',', Peers.Names)).Split(',');
 var plan = Plan.For(quick);
+// --backlog <rows>: the backlog scenario with that many rows, in the quick plan too (with a smaller fresh set there).
+if (int.TryParse(Option("--backlog", ""), System.Globalization.CultureInfo.InvariantCulture, out var backlogRows))
+{
+    plan = plan with
+    {
+        BacklogRows = backlogRows,
+        BacklogSingles = plan.BacklogSingles > 0 ? plan.BacklogSingles : 200,
+        BacklogBatches = plan.BacklogBatches > 0 ? plan.BacklogBatches : 5,
+    };
+}
+
 var clock = Stopwatch.StartNew();
 void Progress(string message) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {message}");
 
@@ -36,6 +47,15 @@ var run = new JsonObject
         pickupSamples = plan.PickupSamples,
         peerLatencyJobs = plan.PeerLatencyJobs,
         workDownDeadlineSeconds = plan.WorkDownDeadline.TotalSeconds,
+        eventJobs = plan.EventJobs,
+        eventItems = plan.EventItems,
+        eventDelayMs = plan.EventDelayMs,
+        continuousRate = plan.ContinuousRate,
+        continuousSeconds = plan.ContinuousDuration.TotalSeconds,
+        continuousDrainSeconds = plan.ContinuousDrain.TotalSeconds,
+        backlogRows = plan.BacklogRows,
+        backlogSingles = plan.BacklogSingles,
+        backlogBatches = plan.BacklogBatches,
     }),
 };
 
@@ -52,8 +72,12 @@ await using (var cluster = await ProcessCluster.StartAsync(new ClusterOptions
     StaleHintAfter = TimeSpan.FromSeconds(30),
     DeadWorkerAfter = TimeSpan.FromSeconds(60),
     ShutdownGracePeriod = TimeSpan.FromSeconds(5),
+    // Cost per job reads pg_stat_statements; the harness's own queries run as another user so they are not counted.
+    PostgresSettings = [StatementCost.Setting],
+    HarnessDatabaseUser = StatementCost.HarnessUser,
 }))
 {
+    await StatementCost.InstallAsync(cluster);
     run["machine"] = await Machine.DescribeAsync(cluster);
     if (only.Contains("jobs"))
     {
@@ -79,7 +103,8 @@ await File.WriteAllTextAsync(Path.Combine(results, $"{stamp}{(quick ? "-quick" :
 await File.WriteAllTextAsync(Path.Combine(results, "latest.json"), text);
 if (run["jobs"] is not null)
 {
-    var table = Report.Markdown(run);
+    // From the saved text, as --chart reads it: numbers then convert freely (an in-memory int node is not a double).
+    var table = Report.Markdown(JsonNode.Parse(text)!.AsObject());
     await File.WriteAllTextAsync(Path.Combine(results, "latest.md"), table);
     await File.WriteAllTextAsync(Path.Combine(results, $"latest-{(quick ? "quick" : "full")}.md"), table);
     await File.WriteAllTextAsync(Path.Combine(results, "latest.svg"), Chart.Svg(run));

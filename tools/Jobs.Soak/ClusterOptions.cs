@@ -30,6 +30,15 @@ public sealed record ClusterOptions
     /// <summary>Restart a worker that exited without being stopped on purpose, as a process manager would.</summary>
     public bool SuperviseWorkers { get; init; }
 
+    /// <summary>Extra PostgreSQL settings (<c>name=value</c>), passed to <see cref="Jobs.Hosting.Local.PostgresServerOptions.Settings"/>.</summary>
+    public IReadOnlyList<string> PostgresSettings { get; init; } = [];
+
+    /// <summary>
+    /// When set, the cluster's own queries (<see cref="ProcessCluster.ScalarAsync{T}"/>, waiting for workers to register)
+    /// run as this superuser instead of the services' user, so per-user statistics (pg_stat_statements) tell them apart.
+    /// </summary>
+    public string? HarnessDatabaseUser { get; init; }
+
     /// <summary>Receives the cluster's own narration (what was started, killed, restarted).</summary>
     public Action<string>? Log { get; init; }
 

@@ -10,7 +10,7 @@ public sealed partial class ProcessCluster
 {
     public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
+        await using var connection = new NpgsqlConnection(HarnessConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters)
@@ -20,6 +20,24 @@ public sealed partial class ProcessCluster
 
         var result = await command.ExecuteScalarAsync();
         return result is DBNull or null ? default : (T)result;
+    }
+
+    /// <summary>A superuser (it may read and reset every statistic) with the services' password, for the harness's queries.</summary>
+    private async Task<string> CreateHarnessUserAsync(string user)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseConnectionString);
+        await using (var connection = new NpgsqlConnection(DatabaseConnectionString))
+        {
+            await connection.OpenAsync();
+            // CREATE ROLE takes no parameters: the name is quoted as an identifier, the password as a literal.
+            var name = "\"" + user.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            var password = "'" + builder.Password!.Replace("'", "''", StringComparison.Ordinal) + "'";
+            await using var create = new NpgsqlCommand($"CREATE ROLE {name} LOGIN SUPERUSER PASSWORD {password}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        builder.Username = user;
+        return builder.ConnectionString;
     }
 
     /// <summary>Submits a demo job and returns its id; any answer but 202 (or 200 for a replay) throws with the body.</summary>

@@ -50,6 +50,9 @@ public sealed partial class ProcessCluster : IAsyncDisposable
 
     public string DatabaseConnectionString { get; private set; } = "";
 
+    /// <summary>The cluster's own queries: the services' connection string unless <see cref="ClusterOptions.HarnessDatabaseUser"/> is set.</summary>
+    public string HarnessConnectionString { get; private set; } = "";
+
     public IReadOnlyList<ServiceProcess> Workers
     {
         get
@@ -161,7 +164,10 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     public async Task StartPostgresAsync()
     {
         await postgres!.DisposeAsync();
-        postgres = await PostgresServer.StartAsync(new PostgresServerOptions(Path.Combine(root, "postgres"), Port: postgresPort));
+        postgres = await PostgresServer.StartAsync(new PostgresServerOptions(Path.Combine(root, "postgres"), Port: postgresPort)
+        {
+            Settings = Options.PostgresSettings,
+        });
         Log("postgres started");
     }
 
@@ -200,10 +206,16 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     private async Task StartServersAsync()
     {
         var startingRedis = RedisServer.StartAsync(new RedisServerOptions(Path.Combine(root, "redis")));
-        postgres = await PostgresServer.StartAsync(new PostgresServerOptions(Path.Combine(root, "postgres")));
+        postgres = await PostgresServer.StartAsync(new PostgresServerOptions(Path.Combine(root, "postgres"))
+        {
+            Settings = Options.PostgresSettings,
+        });
         postgresPort = postgres.Port;
         await postgres.CreateDatabaseAsync(Database);
         DatabaseConnectionString = postgres.ConnectionString(Database);
+        HarnessConnectionString = Options.HarnessDatabaseUser is { } user
+            ? await CreateHarnessUserAsync(user)
+            : DatabaseConnectionString;
         Redis = await startingRedis;
     }
 
