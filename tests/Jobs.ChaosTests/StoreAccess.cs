@@ -27,7 +27,7 @@ public sealed class StoreAccess(string connectionString) : IAsyncDisposable
         var payload = JsonDocument.Parse("""{"items":1}""").RootElement;
         var inserted = await Jobs.JobInsertManyAsync(new JobInsertManyParams(workspace, user,
             [.. Enumerable.Range(0, count).Select(_ => new JobInsertParams("demo", "chaos-unserved", 0, payload, null, 3, 60, null))]), CancellationToken.None);
-        return [.. inserted.Select(i => i.Job.Id)];
+        return [.. inserted.Results.Select(i => i.Job.Id)];
     }
 
     public static async Task DeleteAsync(ProcessCluster cluster, IReadOnlyCollection<Guid> ids) =>

@@ -16,7 +16,7 @@ namespace Jobs.Api.Jobs;
 /// maintenance hint the rest as slots free up. When Redis is unreachable the jobs are still accepted; they are marked
 /// un-hinted so that the maintenance leader enqueues them as soon as it can.
 /// </summary>
-public sealed class JobSubmitter(IJobStore store, JobQueue queue, JobEventBus bus, TimeProvider time, IOptions<ApiOptions> options, ILogger<JobSubmitter> logger)
+public sealed class JobSubmitter(IJobStore store, HintSender hints, JobEventBus bus, IOptions<ApiOptions> options, ILogger<JobSubmitter> logger)
 {
     // A workspace's bound is its concurrency limit; this only caps one call's work should a limit be set very high.
     private const int MaxHintsPerSubmit = 1000;
@@ -26,44 +26,38 @@ public sealed class JobSubmitter(IJobStore store, JobQueue queue, JobEventBus bu
         using var activity = JobsTelemetry.ActivitySource.StartActivity("submit jobs", ActivityKind.Producer);
         activity?.SetTag("jobs.count", jobs.Count);
 
-        var results = await store.JobInsertManyAsync(new JobInsertManyParams(caller.WorkspaceId, caller.UserId, jobs)
+        // Insert and the hints within the workspace's bound in one transaction; its commit is the 202's promise.
+        var submitted = await store.JobInsertManyAsync(new JobInsertManyParams(caller.WorkspaceId, caller.UserId, jobs)
         {
             ApiKeyId = caller.ApiKeyId,
             IdempotencyKeyLifetime = options.Value.IdempotencyKeyLifetime,
+            HintLimit = MaxHintsPerSubmit,
         }, cancellationToken);
-        var created = results.Where(r => r.Created).Select(r => r.Job).ToList();
+        var created = submitted.Results.Where(r => r.Created).Select(r => r.Job).ToList();
         foreach (var job in created)
         {
             JobsMetrics.Submitted.Add(1, JobsMetrics.Type(job.Type));
         }
 
-        if (created.Any(j => j.RunAt <= time.GetUtcNow()))
-        {
-            await HintNextAsync(caller.WorkspaceId);
-        }
-
-        await Task.WhenAll(created.Select(j => bus.PublishAsync(j, "submitted")));
-        return results;
+        // The hints' XADDs and the live updates go out together, in one pipelined round trip.
+        await Task.WhenAll(created.Select(j => bus.PublishAsync(j, "submitted")).Append(hints.SendAsync(submitted.Hints)));
+        return submitted.Results;
     }
 
     /// <summary>Hints the workspace's next pending jobs within its free slots; never throws for Redis or PostgreSQL.</summary>
     public async Task HintNextAsync(Guid workspaceId)
     {
-        IReadOnlyList<JobHint> due = [];
+        IReadOnlyList<JobHint> due;
         try
         {
-            // The jobs are committed: a failure from here on delays them until maintenance hints them, nothing more.
             due = await store.JobEnqueueDueAsync(new JobEnqueueDueParams(workspaceId, StaleAfter: null, Limit: MaxHintsPerSubmit, Leader: null), CancellationToken.None);
-            await queue.EnqueueAsync(due);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            logger.LogWarning("Redis unreachable ({Message}); the jobs are pending, maintenance will enqueue them", ex.Message);
-            await store.JobMarkUnhintedAsync(due.Select(h => h.JobId).ToList(), CancellationToken.None);
         }
         catch (NpgsqlException ex)
         {
             logger.LogWarning("Could not hint the workspace's next jobs ({Message}); maintenance will", ex.Message);
+            return;
         }
+
+        await hints.SendAsync(due);
     }
 }

@@ -28,6 +28,7 @@ public static class JobsCoreExtensions
         services.AddSingleton<IWorkspaceStore, NpgsqlWorkspaceStore>();
         services.AddSingleton<IFileStore, NpgsqlFileStore>();
         services.AddSingleton<JobQueue>();
+        services.AddSingleton<HintSender>();
         services.AddSingleton<JobTypeCatalog>();
         services.AddSingleton<Migrator>();
         return builder;

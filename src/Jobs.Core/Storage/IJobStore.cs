@@ -10,7 +10,7 @@ namespace Jobs.Core.Storage;
 /// </summary>
 public interface IJobStore
 {
-    Task<IReadOnlyList<JobInsertResult>> JobInsertManyAsync(JobInsertManyParams parameters, CancellationToken cancellationToken);
+    Task<JobInsertManyResult> JobInsertManyAsync(JobInsertManyParams parameters, CancellationToken cancellationToken);
 
     Task<Job?> JobGetAsync(Guid workspaceId, Guid jobId, CancellationToken cancellationToken);
 

@@ -55,8 +55,14 @@ internal static class JobRows
 
     public static async Task<List<Job>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        var jobs = new List<Job>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadAllAsync(reader, cancellationToken);
+    }
+
+    /// <summary>The rows of the reader's current result (one command of a batch).</summary>
+    public static async Task<List<Job>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var jobs = new List<Job>();
         while (await reader.ReadAsync(cancellationToken))
         {
             jobs.Add(Read(reader));

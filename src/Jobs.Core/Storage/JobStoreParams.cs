@@ -24,7 +24,16 @@ public sealed record JobInsertManyParams(Guid WorkspaceId, Guid UserId, IReadOnl
     public Guid? ApiKeyId { get; init; }
 
     public TimeSpan IdempotencyKeyLifetime { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// When positive and a job is due now, the same transaction hints the workspace's next jobs within its bound, at
+    /// most this many (NpgsqlJobStore.Hints.cs); the caller puts them on the streams.
+    /// </summary>
+    public int HintLimit { get; init; }
 }
+
+/// <summary>An insert's results and the hints its transaction took.</summary>
+public sealed record JobInsertManyResult(IReadOnlyList<JobInsertResult> Results, IReadOnlyList<JobHint> Hints);
 
 /// <summary>
 /// What an insert did for one input: <see cref="Created"/> is false when an earlier job with the same live

@@ -101,7 +101,7 @@ public sealed partial class NpgsqlJobStore
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
-        return await ReadJobsAsync(reader, cancellationToken);
+        return await JobRows.ReadAllAsync(reader, cancellationToken);
     }
 
     private const string HeartbeatSql = """

@@ -118,20 +118,17 @@ public sealed partial class NpgsqlJobStore
         }
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        var progressed = parameters.Progress.Count > 0 ? await ReadJobsAsync(reader, cancellationToken) : [];
+        var progressed = parameters.Progress.Count > 0 ? await JobRows.ReadAllAsync(reader, cancellationToken) : [];
         if (parameters.Progress.Count > 0)
         {
             await reader.NextResultAsync(cancellationToken);
         }
 
-        var completed = parameters.Completions.Count > 0 ? await ReadJobsAsync(reader, cancellationToken) : [];
+        var completed = parameters.Completions.Count > 0 ? await JobRows.ReadAllAsync(reader, cancellationToken) : [];
         IReadOnlyList<JobHint> hints = [];
         if (hinting)
         {
-            // Past the completions' result and the lock's.
-            await reader.NextResultAsync(cancellationToken);
-            await reader.NextResultAsync(cancellationToken);
-            hints = await ReadHintsAsync(reader, cancellationToken);
+            hints = await ReadHintsAfterLockAsync(reader, cancellationToken);
         }
 
         return new JobWriteManyResult(progressed, completed, hints);
@@ -151,16 +148,5 @@ public sealed partial class NpgsqlJobStore
         command.Parameters.Add(new NpgsqlParameter("messages", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Message).ToArray() });
         command.Parameters.AddWithValue("stage_changed", rows.Select(r => r.StageChanged).ToArray());
         return command;
-    }
-
-    private static async Task<List<Job>> ReadJobsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        var jobs = new List<Job>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            jobs.Add(JobRows.Read(reader));
-        }
-
-        return jobs;
     }
 }

@@ -161,6 +161,14 @@ public sealed partial class NpgsqlJobStore
         return await ReadHintsAsync(reader, cancellationToken);
     }
 
+    /// <summary>Reads the hints of <see cref="AddHintNext"/>'s commands, the reader being on the result of the command before them.</summary>
+    private static async Task<IReadOnlyList<JobHint>> ReadHintsAfterLockAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        await reader.NextResultAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        return await ReadHintsAsync(reader, cancellationToken);
+    }
+
     /// <summary>Adds the two commands (lock, hint) that hint the next jobs of <paramref name="workspaceIds"/>.</summary>
     private static void AddHintNext(NpgsqlBatch batch, Guid[] workspaceIds, int limit, LeaderTerm? leader)
     {

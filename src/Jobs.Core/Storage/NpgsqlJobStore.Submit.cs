@@ -63,18 +63,70 @@ public sealed partial class NpgsqlJobStore
             LIMIT @limit)
         """;
 
-    public async Task<IReadOnlyList<JobInsertResult>> JobInsertManyAsync(JobInsertManyParams parameters, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Without idempotency keys, insert and hint travel as one batch: one round trip, one commit. With keys, a
+    /// conflicting input needs the job its key names before the transaction can decide to commit or roll back.
+    /// </remarks>
+    public async Task<JobInsertManyResult> JobInsertManyAsync(JobInsertManyParams parameters, CancellationToken cancellationToken)
     {
         var inputs = parameters.Jobs;
         var ids = inputs.Select(_ => Guid.CreateVersion7()).ToArray();
         var hashes = inputs.Select(j => j.IdempotencyKey is null ? null : JobRequestHash.Compute(j)).ToArray();
+        var insert = InsertCommand(parameters, ids, hashes);
+        // A delayed job is hinted by maintenance once due; a job due now may be hinted at once.
+        var hinting = parameters.HintLimit > 0 && inputs.Any(j => j.RunAt is null || j.RunAt <= DateTimeOffset.UtcNow);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (inputs.All(j => j.IdempotencyKey is null))
+        {
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(insert);
+            if (hinting)
+            {
+                AddHintNext(batch, [parameters.WorkspaceId], parameters.HintLimit, leader: null);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            var created = (await JobRows.ReadAllAsync(reader, cancellationToken)).Select(j => new JobInsertResult(j, Created: true, SameRequest: true)).ToList();
+            return new JobInsertManyResult(created, hinting ? await ReadHintsAfterLockAsync(reader, cancellationToken) : []);
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(InsertManySql, connection, transaction);
+        List<Job> inserted;
+        await using (var keyed = new NpgsqlBatch(connection, transaction))
+        {
+            keyed.BatchCommands.Add(insert);
+            await using var reader = await keyed.ExecuteReaderAsync(cancellationToken);
+            inserted = await JobRows.ReadAllAsync(reader, cancellationToken);
+        }
+
+        var results = await ResolveKeysAsync(connection, transaction, parameters, ids, hashes, inserted.ToDictionary(j => j.Id), cancellationToken);
+        if (results.Any(r => !r.SameRequest))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new JobInsertManyResult(results.Select(r => r with { Created = false }).ToList(), []);
+        }
+
+        IReadOnlyList<JobHint> hints = [];
+        if (hinting && results.Any(r => r.Created))
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            AddHintNext(batch, [parameters.WorkspaceId], parameters.HintLimit, leader: null);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            hints = await ReadHintsAfterLockAsync(reader, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new JobInsertManyResult(results, hints);
+    }
+
+    private static NpgsqlBatchCommand InsertCommand(JobInsertManyParams parameters, Guid[] ids, byte[]?[] hashes)
+    {
+        var inputs = parameters.Jobs;
+        var command = new NpgsqlBatchCommand(InsertManySql);
         command.Parameters.AddWithValue("workspace_id", parameters.WorkspaceId);
         command.Parameters.AddWithValue("user_id", parameters.UserId);
-        AddActor(command, new JobActor(parameters.UserId, parameters.ApiKeyId));
+        AddActor(command.Parameters, new JobActor(parameters.UserId, parameters.ApiKeyId));
         command.Parameters.AddWithValue("key_lifetime", parameters.IdempotencyKeyLifetime);
         command.Parameters.AddWithValue("ids", ids);
         command.Parameters.AddWithValue("types", inputs.Select(j => j.Type).ToArray());
@@ -95,8 +147,15 @@ public sealed partial class NpgsqlJobStore
             Value = inputs.Select(j => j.IdempotencyKey).ToArray(),
         });
         command.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = hashes });
-        var inserted = (await JobRows.ReadAllAsync(command, cancellationToken)).ToDictionary(j => j.Id);
+        return command;
+    }
 
+    /// <summary>Each input's result: its new job, or the job its live idempotency key already names.</summary>
+    private static async Task<List<JobInsertResult>> ResolveKeysAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, JobInsertManyParams parameters, Guid[] ids, byte[]?[] hashes,
+        Dictionary<Guid, Job> inserted, CancellationToken cancellationToken)
+    {
+        var inputs = parameters.Jobs;
         var results = new List<JobInsertResult>(inputs.Count);
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -126,13 +185,6 @@ public sealed partial class NpgsqlJobStore
             results.Add(new JobInsertResult(existing, Created: false, SameRequest: same));
         }
 
-        if (results.Any(r => !r.SameRequest))
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return results.Select(r => r with { Created = false }).ToList();
-        }
-
-        await transaction.CommitAsync(cancellationToken);
         return results;
     }
 

@@ -119,10 +119,12 @@ public sealed partial class NpgsqlJobStore(NpgsqlDataSource dataSource) : IJobSt
     private static NpgsqlParameter NullableText(string name, string? value) =>
         new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
-    private static void AddActor(NpgsqlCommand command, JobActor? actor)
+    private static void AddActor(NpgsqlCommand command, JobActor? actor) => AddActor(command.Parameters, actor);
+
+    private static void AddActor(NpgsqlParameterCollection parameters, JobActor? actor)
     {
-        command.Parameters.Add(new NpgsqlParameter("actor_user_id", NpgsqlDbType.Uuid) { Value = (object?)actor?.UserId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("actor_key_id", NpgsqlDbType.Uuid) { Value = (object?)actor?.ApiKeyId ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter("actor_user_id", NpgsqlDbType.Uuid) { Value = (object?)actor?.UserId ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter("actor_key_id", NpgsqlDbType.Uuid) { Value = (object?)actor?.ApiKeyId ?? DBNull.Value });
     }
 
     private static void AddLease(NpgsqlCommand command, JobLease lease)

@@ -26,14 +26,16 @@ internal sealed class AttemptWriter : IAsyncDisposable
 
     private readonly IJobStore store;
     private readonly JobQueue queue;
+    private readonly HintSender hints;
     private readonly ILogger<AttemptWriter> logger;
     private readonly Channel<Pending> pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task loop;
 
-    public AttemptWriter(IJobStore store, JobQueue queue, ILogger<AttemptWriter> logger)
+    public AttemptWriter(IJobStore store, JobQueue queue, HintSender hints, ILogger<AttemptWriter> logger)
     {
         this.store = store;
         this.queue = queue;
+        this.hints = hints;
         this.logger = logger;
         loop = Task.Run(LoopAsync);
     }
@@ -123,7 +125,7 @@ internal sealed class AttemptWriter : IAsyncDisposable
             write.Done.TrySetResult(held.GetValueOrDefault(write.Write.Lease.JobId));
         }
 
-        await Task.WhenAll(AckAsync(completions), HintAsync(written.Hints));
+        await Task.WhenAll(AckAsync(completions), hints.SendAsync(written.Hints));
     }
 
     private async Task<JobWriteManyResult> WriteAsync(JobWriteManyParams parameters)
@@ -154,27 +156,6 @@ internal sealed class AttemptWriter : IAsyncDisposable
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 logger.LogWarning(ex, "Could not acknowledge {Count} entries on {Queue}", entries.Count, group.Key);
-            }
-        }
-    }
-
-    private async Task HintAsync(IReadOnlyList<JobHint> hints)
-    {
-        try
-        {
-            await queue.EnqueueAsync(hints);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            logger.LogWarning(ex, "Could not hint {Count} jobs; maintenance will", hints.Count);
-            try
-            {
-                await store.JobMarkUnhintedAsync(hints.Select(h => h.JobId).ToList(), CancellationToken.None);
-            }
-            catch (Exception inner) when (inner is NpgsqlException or TimeoutException)
-            {
-                // They stay marked as hinted; maintenance re-hints stale hints after StaleHintAfter.
-                logger.LogWarning("Could not mark {Count} jobs un-hinted ({Message})", hints.Count, inner.Message);
             }
         }
     }

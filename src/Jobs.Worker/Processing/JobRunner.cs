@@ -17,6 +17,7 @@ internal sealed class JobRunner(
     AttemptWriter writer,
     JobEventBus bus,
     JobQueue queue,
+    HintSender hints,
     IOptions<WorkerOptions> options,
     ILogger<JobRunner> logger)
 {
@@ -87,7 +88,7 @@ internal sealed class JobRunner(
             await bus.PublishAsync(outcome, outcome.Error);
             if (outcome.Status == JobStatus.Pending && running.Reason == StopReason.Shutdown)
             {
-                await HintAsync([new JobHint(job.Id, job.WorkspaceId, job.Queue)]);
+                await hints.SendAsync([new JobHint(job.Id, job.WorkspaceId, job.Queue)]);
             }
         }
 
@@ -125,10 +126,10 @@ internal sealed class JobRunner(
     // is what keeps its backlog moving; if it fails, the next maintenance tick does the same within the same bound.
     private async Task HintWorkspaceAsync(Guid workspaceId)
     {
-        IReadOnlyList<JobHint> hints;
+        IReadOnlyList<JobHint> next;
         try
         {
-            hints = await store.JobEnqueueDueAsync(
+            next = await store.JobEnqueueDueAsync(
                 new JobEnqueueDueParams(workspaceId, StaleAfter: null, Limit: 100, Leader: null), CancellationToken.None);
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
@@ -137,20 +138,7 @@ internal sealed class JobRunner(
             return;
         }
 
-        await HintAsync(hints);
-    }
-
-    private async Task HintAsync(IReadOnlyList<JobHint> hints)
-    {
-        try
-        {
-            await queue.EnqueueAsync(hints);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            logger.LogWarning(ex, "Could not hint {Count} jobs; maintenance will", hints.Count);
-            await store.JobMarkUnhintedAsync(hints.Select(h => h.JobId).ToList(), CancellationToken.None);
-        }
+        await hints.SendAsync(next);
     }
 
     private static Activity? StartActivity(Job job, StreamHint hint)
