@@ -29,8 +29,10 @@ namespace Jobs.Core.Storage;
 /// </summary>
 public sealed partial class NpgsqlJobStore
 {
-    // Both counts use partial indexes of migration 0009, the next-jobs range the unhinted one of 0003. The ids go
-    // through ARRAY(...) so that the update looks them up by key instead of joining the whole un-hinted backlog.
+    // Both counts use partial indexes of migration 0009, the next-jobs range the unhinted one of 0003. The update
+    // finds the chosen rows by key and checks that they are unchanged by their version (every transition bumps it)
+    // rather than by status: a status test there let the planner scan the whole un-hinted backlog through its partial
+    // index instead (see LockCandidateWorkspacesSql).
     private static readonly string HintNextSql = $"""
         WITH budget AS (
             SELECT w.id AS workspace_id,
@@ -48,10 +50,10 @@ public sealed partial class NpgsqlJobStore
             WHERE w.id = ANY(@workspace_ids)
         ),
         next AS (
-            SELECT n.id
+            SELECT n.id, n.version
             FROM budget b
             CROSS JOIN LATERAL (
-                SELECT p.id
+                SELECT p.id, p.version
                 FROM jobs p
                 WHERE p.workspace_id = b.workspace_id
                   AND p.status = 'pending'
@@ -64,8 +66,9 @@ public sealed partial class NpgsqlJobStore
         )
         UPDATE jobs j
         SET enqueued_at = now()
-        WHERE j.id = ANY(ARRAY(SELECT id FROM next))
-          AND j.status = 'pending'
+        FROM next n
+        WHERE j.id = n.id
+          AND j.version = n.version
           AND j.enqueued_at IS NULL
           AND {LeaderHoldsTerm}
         RETURNING j.id, j.workspace_id, j.queue
@@ -104,7 +107,7 @@ public sealed partial class NpgsqlJobStore
     // hinted), so hinting it again adds nothing to the workspace's share of the stream.
     private static readonly string RehintStaleSql = $"""
         WITH stale AS (
-            SELECT id
+            SELECT id, version
             FROM jobs
             WHERE status = 'pending'
               AND enqueued_at IS NOT NULL
@@ -116,8 +119,9 @@ public sealed partial class NpgsqlJobStore
         )
         UPDATE jobs j
         SET enqueued_at = now()
-        WHERE j.id = ANY(ARRAY(SELECT id FROM stale))
-          AND j.status = 'pending'
+        FROM stale s
+        WHERE j.id = s.id
+          AND j.version = s.version
           AND j.enqueued_at IS NOT NULL
           AND {LeaderHoldsTerm}
         RETURNING j.id, j.workspace_id, j.queue
