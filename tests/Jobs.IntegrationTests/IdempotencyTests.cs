@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Jobs.Core.Queue;
 using Jobs.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.IntegrationTests;
 
@@ -26,6 +28,22 @@ public sealed class IdempotencyTests(Servers servers)
         first.Body.GetProperty("replayed").GetBoolean().ShouldBeFalse();
         await cluster.Client.WaitForStatusAsync(first.JobId!.Value, "completed");
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task AJobSubmittedWithAKey_IsHintedByItsSubmit_LikeOneWithout()
+    {
+        // No workers, so no maintenance either: only the submits themselves can hint these jobs.
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var queue = cluster.Api.Services.GetRequiredService<JobQueue>();
+
+        var keyed = await SendAsync(cluster.Client, new { type = "demo", payload = new { items = 1 } }, "hinted-at-once");
+        var plain = await cluster.Client.SubmitDemoAsync(items: 1);
+
+        keyed.Status.ShouldBe(HttpStatusCode.Accepted);
+        (await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE id = ANY(@ids) AND enqueued_at IS NOT NULL", ("ids", new[] { keyed.JobId!.Value, plain })))
+            .ShouldBe(2);
+        (await queue.LengthAsync("default")).ShouldBe(2);
     }
 
     [Fact]

@@ -56,8 +56,9 @@ public sealed class TelemetryTests(Servers servers) : IDisposable
         request.GetTagItem("url.path").ShouldBe("/api/jobs");
         request.TraceId.ShouldBe(run.TraceId);
 
-        // The outcome and progress writes are grouped across the worker's jobs (AttemptWriter): each group write is a
-        // span linked to the runs it carries, and Npgsql's spans are its children.
+        // The progress writes run inside the handler span; completions are grouped across the worker's jobs
+        // (AttemptWriter): each group write is a span linked to the runs it carries, with Npgsql's spans beneath it.
+        _activities.Where(a => a.Source.Name == "Npgsql" && a.ParentSpanId == run.SpanId).ShouldNotBeEmpty();
         var writes = _activities
             .Where(a => a.Source.Name == JobsTelemetry.Name && a.DisplayName == "write attempts" && a.Links.Any(l => l.Context.SpanId == run.SpanId))
             .ToList();

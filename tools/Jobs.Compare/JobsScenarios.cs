@@ -35,10 +35,9 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
             worker.Dispose();
         }
 
-        // Warm-up, not measured: the API's tiered JIT recompiles hot methods after 30 calls and some delay, so a few
-        // hundred requests of each kind come first. Their jobs join the backlog like the others.
-        await SubmitAsync(http, "/api/jobs", NoOp, 300, 4);
-        await SubmitAsync(http, "/api/jobs/batch", new { jobs = Enumerable.Repeat(NoOp, plan.BatchSize).ToArray() }, 5, 1);
+        // Warm-up, not measured (Plan.WarmupSingles). Its jobs join the backlog like the others.
+        await SubmitAsync(http, "/api/jobs", NoOp, plan.WarmupSingles, 4);
+        await SubmitAsync(http, "/api/jobs/batch", new { jobs = Enumerable.Repeat(NoOp, plan.BatchSize).ToArray() }, plan.WarmupBatches, 1);
         var submit = new JsonObject();
         foreach (var clients in plan.ClientCounts)
         {

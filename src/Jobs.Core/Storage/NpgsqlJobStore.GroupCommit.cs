@@ -128,6 +128,7 @@ public sealed partial class NpgsqlJobStore
         IReadOnlyList<JobHint> hints = [];
         if (hinting)
         {
+            await reader.NextResultAsync(cancellationToken);
             hints = await ReadHintsAfterLockAsync(reader, cancellationToken);
         }
 

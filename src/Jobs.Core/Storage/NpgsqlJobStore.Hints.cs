@@ -161,14 +161,12 @@ public sealed partial class NpgsqlJobStore
         await using var batch = new NpgsqlBatch(connection);
         AddHintNext(batch, [workspaceId], limit, leader);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        return await ReadHintsAsync(reader, cancellationToken);
+        return await ReadHintsAfterLockAsync(reader, cancellationToken);
     }
 
-    /// <summary>Reads the hints of <see cref="AddHintNext"/>'s commands, the reader being on the result of the command before them.</summary>
+    /// <summary>Reads the hints of <see cref="AddHintNext"/>'s commands, the reader being on the lock command's result.</summary>
     private static async Task<IReadOnlyList<JobHint>> ReadHintsAfterLockAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
-        await reader.NextResultAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         return await ReadHintsAsync(reader, cancellationToken);
     }

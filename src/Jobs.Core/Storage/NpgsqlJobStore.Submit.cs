@@ -88,7 +88,13 @@ public sealed partial class NpgsqlJobStore
 
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             var created = (await JobRows.ReadAllAsync(reader, cancellationToken)).Select(j => new JobInsertResult(j, Created: true, SameRequest: true)).ToList();
-            return new JobInsertManyResult(created, hinting ? await ReadHintsAfterLockAsync(reader, cancellationToken) : []);
+            if (!hinting)
+            {
+                return new JobInsertManyResult(created, []);
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            return new JobInsertManyResult(created, await ReadHintsAfterLockAsync(reader, cancellationToken));
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

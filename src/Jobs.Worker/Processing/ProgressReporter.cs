@@ -13,7 +13,7 @@ namespace Jobs.Worker.Processing;
 /// </summary>
 internal sealed class ProgressReporter : IAsyncDisposable
 {
-    private readonly AttemptWriter writer;
+    private readonly IJobStore store;
     private readonly JobEventBus bus;
     private readonly JobLease lease;
     private readonly Action onLeaseLost;
@@ -34,9 +34,9 @@ internal sealed class ProgressReporter : IAsyncDisposable
     private bool stageEventPending;
     private int disposed;
 
-    public ProgressReporter(Job job, AttemptWriter writer, JobEventBus bus, TimeSpan interval, Action onLeaseLost)
+    public ProgressReporter(Job job, IJobStore store, JobEventBus bus, TimeSpan interval, Action onLeaseLost)
     {
-        this.writer = writer;
+        this.store = store;
         this.bus = bus;
         this.onLeaseLost = onLeaseLost;
         lease = job.Lease;
@@ -132,7 +132,7 @@ internal sealed class ProgressReporter : IAsyncDisposable
             Job? job;
             try
             {
-                job = await writer.SetProgressAsync(parameters).WaitAsync(cancellationToken);
+                job = await store.JobSetProgressIfRunningAsync(parameters, cancellationToken);
             }
             catch (Exception ex) when ((ex is Npgsql.NpgsqlException or TimeoutException) && !stageChanged)
             {
