@@ -20,6 +20,9 @@ public sealed class LimitsPageTests(Topology topology)
         await Expect(concurrency).ToHaveValueAsync(before.GetProperty("maxConcurrentJobs").GetInt32().ToString());
 
         await concurrency.FillAsync("0");
+        // The numeric field takes its value on change (blur): leave it first, so that a busy server cannot see the
+        // click before the new value (a loaded CI run did).
+        await concurrency.PressAsync("Tab");
         await page.GetByTestId("limits-save").ClickAsync();
 
         await Expect(FieldOf(page, "limit-maxConcurrentJobs")).ToContainTextAsync("between 1 and 1000");
@@ -30,6 +33,7 @@ public sealed class LimitsPageTests(Topology topology)
         var pause = before.GetProperty("subscribeBatchPauseMs").GetInt32() + 1;
         await concurrency.FillAsync(before.GetProperty("maxConcurrentJobs").GetInt32().ToString());
         await page.GetByTestId("limit-subscribeBatchPauseMs").FillAsync(pause.ToString());
+        await page.GetByTestId("limit-subscribeBatchPauseMs").PressAsync("Tab");
         try
         {
             await page.GetByTestId("limits-save").ClickAsync();
