@@ -11,14 +11,15 @@ using StackExchange.Redis;
 namespace Jobs.Worker.Processing;
 
 /// <summary>
-/// Group commit of the worker's completions (issue 8): slots queue their successful outcomes here, and one loop writes
-/// all that is queued in one transaction (<see cref="IJobStore.JobWriteManyAsync"/>), hints the freed slots' next jobs
-/// in that same transaction, then acknowledges the completed attempts' stream entries in one pipelined call. No timer:
+/// Group commit for the worker's slots (issue 8): progress writes and completions queue here, and one loop writes all
+/// that is queued in one transaction (<see cref="IJobStore.JobWriteManyAsync"/>), hints the freed slots' next jobs in
+/// that same transaction, then acknowledges the completed attempts' stream entries in one pipelined call. No timer:
 /// whatever arrives while a write is in flight goes in the next, so an idle worker writes at once and a busy one in
 /// batches. Each caller still gets its own fenced answer (null when its lease was lost), as from a single write.
 /// <para>
-/// Progress writes stay out of it on purpose: a handler's <see cref="FencedTransaction"/> share-locks its job row, and
-/// a progress write of that job queued here would hold every other job's outcome behind that lock.
+/// A job whose handler has a <see cref="FencedTransaction"/> open writes its progress directly instead
+/// (ProgressReporter): that transaction share-locks the job's row, and a write of it queued here would hold every other
+/// job's write back until the handler commits.
 /// </para>
 /// </summary>
 internal sealed class AttemptWriter : IAsyncDisposable
@@ -44,12 +45,14 @@ internal sealed class AttemptWriter : IAsyncDisposable
         loop = Task.Run(LoopAsync);
     }
 
+    public Task<Job?> SetProgressAsync(JobSetProgressParams write) => Enqueue(new Pending(write, null, "", []));
+
     /// <summary>
     /// Completes the attempt; once that is committed its stream entries are acknowledged (DESIGN §5.6) and its
     /// workspace's next jobs hinted.
     /// </summary>
     public Task<Job?> CompleteAsync(RunningJob attempt, JobSetProgressParams final, JsonElement result, string streamQueue) =>
-        Enqueue(new Pending(new JobCompletion(final, result, attempt.Job.WorkspaceId), streamQueue, attempt.EntryIds));
+        Enqueue(new Pending(final, new JobCompletion(final, result, attempt.Job.WorkspaceId), streamQueue, attempt.EntryIds));
 
     private Task<Job?> Enqueue(Pending write)
     {
@@ -82,7 +85,7 @@ internal sealed class AttemptWriter : IAsyncDisposable
             catch (Exception ex)
             {
                 // Never leave a caller waiting, and keep the loop alive for the next batch.
-                logger.LogError(ex, "Group write of {Count} completions failed", batch.Count);
+                logger.LogError(ex, "Group write of {Count} attempts failed", batch.Count);
                 foreach (var write in batch)
                 {
                     write.Done.TrySetException(ex);
@@ -99,15 +102,19 @@ internal sealed class AttemptWriter : IAsyncDisposable
             parentContext: default,
             tags: [new("jobs.count", batch.Count)],
             links: batch.Where(p => p.Trace != default).Select(p => new ActivityLink(p.Trace)).DistinctBy(l => l.Context.SpanId));
+        var completions = batch.Where(p => p.Completion is not null).ToList();
         JobWriteManyResult written;
         try
         {
-            written = await WriteAsync(new JobWriteManyParams([], batch.Select(p => p.Completion).ToList(), MaxHintsPerWorkspace));
+            written = await WriteAsync(new JobWriteManyParams(
+                batch.Where(p => p.Completion is null).Select(p => p.Write).ToList(),
+                completions.Select(p => p.Completion!).ToList(),
+                MaxHintsPerWorkspace));
         }
         catch (Exception ex)
         {
-            // Each caller handles the failure as it would its own write's (JobRunner records a retryable failure, or
-            // leaves the job to its lease).
+            // Each caller handles the failure as it would its own write's: progress is kept for the next one, a failed
+            // completion is recorded as a retryable failure or left to the lease (JobRunner).
             foreach (var write in batch)
             {
                 write.Done.TrySetException(ex);
@@ -116,13 +123,13 @@ internal sealed class AttemptWriter : IAsyncDisposable
             return;
         }
 
-        var held = written.Completed.ToDictionary(j => j.Id);
+        var held = written.Progressed.Concat(written.Completed).ToDictionary(j => j.Id);
         foreach (var write in batch)
         {
-            write.Done.TrySetResult(held.GetValueOrDefault(write.Completion.Final.Lease.JobId));
+            write.Done.TrySetResult(held.GetValueOrDefault(write.Write.Lease.JobId));
         }
 
-        await Task.WhenAll(AckAsync(batch), hints.SendAsync(written.Hints));
+        await Task.WhenAll(AckAsync(completions), hints.SendAsync(written.Hints));
     }
 
     private async Task<JobWriteManyResult> WriteAsync(JobWriteManyParams parameters)
@@ -134,7 +141,7 @@ internal sealed class AttemptWriter : IAsyncDisposable
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
         {
             // The whole batch rolled back: nothing of it was written, so once more is safe.
-            logger.LogWarning("Group write of {Count} completions hit {SqlState}; writing it again", parameters.Completions.Count, ex.SqlState);
+            logger.LogWarning("Group write of {Count} attempts hit {SqlState}; writing it again", parameters.Progress.Count + parameters.Completions.Count, ex.SqlState);
             return await store.JobWriteManyAsync(parameters, CancellationToken.None);
         }
     }
@@ -163,7 +170,7 @@ internal sealed class AttemptWriter : IAsyncDisposable
         await loop;
     }
 
-    private sealed record Pending(JobCompletion Completion, string Queue, IReadOnlyList<string> EntryIds)
+    private sealed record Pending(JobSetProgressParams Write, JobCompletion? Completion, string Queue, IReadOnlyList<string> EntryIds)
     {
         /// <summary>The caller's span (the job's run), linked from the group write's.</summary>
         public ActivityContext Trace { get; } = Activity.Current?.Context ?? default;

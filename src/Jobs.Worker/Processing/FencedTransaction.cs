@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Jobs.Core.Jobs;
 using Npgsql;
 
@@ -25,14 +26,24 @@ public sealed class FencedTransaction : IAsyncDisposable
     // writes here are a few statements in a row, never a wait (the chaos suite noticed this).
     private const string IdleTimeoutSql = "SET LOCAL idle_in_transaction_session_timeout = '10s'";
 
+    // Jobs with a fenced transaction open in this process, and how many: their progress writes stay out of the group
+    // commit (ProgressReporter), where waiting on this row lock would hold every other job's write back.
+    private static readonly ConcurrentDictionary<Guid, int> Open = new();
+
     private readonly NpgsqlConnection connection;
     private readonly NpgsqlTransaction transaction;
+    private readonly Guid jobId;
 
-    private FencedTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    private FencedTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId)
     {
         this.connection = connection;
         this.transaction = transaction;
+        this.jobId = jobId;
+        Open.AddOrUpdate(jobId, 1, (_, count) => count + 1);
     }
+
+    /// <summary>Whether a handler of this job has a fenced transaction (and so a lock on the job's row) open now.</summary>
+    public static bool IsOpenFor(Guid jobId) => Open.ContainsKey(jobId);
 
     /// <returns>The transaction, or null when the attempt no longer holds its lease.</returns>
     public static async Task<FencedTransaction?> BeginAsync(NpgsqlDataSource dataSource, JobLease lease, CancellationToken cancellationToken)
@@ -58,7 +69,7 @@ public sealed class FencedTransaction : IAsyncDisposable
                 return null;
             }
 
-            return new FencedTransaction(connection, transaction);
+            return new FencedTransaction(connection, transaction, lease.JobId);
         }
         catch
         {
@@ -86,5 +97,9 @@ public sealed class FencedTransaction : IAsyncDisposable
     {
         await transaction.DisposeAsync();
         await connection.DisposeAsync();
+        if (Open.AddOrUpdate(jobId, 0, (_, count) => count - 1) <= 0)
+        {
+            Open.TryRemove(new KeyValuePair<Guid, int>(jobId, 0));
+        }
     }
 }

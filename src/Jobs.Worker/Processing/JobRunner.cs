@@ -39,7 +39,7 @@ internal sealed class JobRunner(
         Job? outcome;
         // A completion is acknowledged and its workspace hinted by the writer, with the other completions of its batch.
         var completed = false;
-        var reporter = new ProgressReporter(job, store, bus, options.Value.ProgressInterval, () => running.Stop(StopReason.LeaseLost));
+        var reporter = new ProgressReporter(job, store, writer, bus, options.Value.ProgressInterval, () => running.Stop(StopReason.LeaseLost));
         try
         {
             if (!handlersByType.TryGetValue(job.Type, out var handler))

@@ -14,6 +14,7 @@ namespace Jobs.Worker.Processing;
 internal sealed class ProgressReporter : IAsyncDisposable
 {
     private readonly IJobStore store;
+    private readonly AttemptWriter writer;
     private readonly JobEventBus bus;
     private readonly JobLease lease;
     private readonly Action onLeaseLost;
@@ -34,9 +35,10 @@ internal sealed class ProgressReporter : IAsyncDisposable
     private bool stageEventPending;
     private int disposed;
 
-    public ProgressReporter(Job job, IJobStore store, JobEventBus bus, TimeSpan interval, Action onLeaseLost)
+    public ProgressReporter(Job job, IJobStore store, AttemptWriter writer, JobEventBus bus, TimeSpan interval, Action onLeaseLost)
     {
         this.store = store;
+        this.writer = writer;
         this.bus = bus;
         this.onLeaseLost = onLeaseLost;
         lease = job.Lease;
@@ -132,7 +134,10 @@ internal sealed class ProgressReporter : IAsyncDisposable
             Job? job;
             try
             {
-                job = await store.JobSetProgressIfRunningAsync(parameters, cancellationToken);
+                // Grouped with the other slots' writes (AttemptWriter), unless the handler holds its row locked now.
+                job = FencedTransaction.IsOpenFor(lease.JobId)
+                    ? await store.JobSetProgressIfRunningAsync(parameters, cancellationToken)
+                    : await writer.SetProgressAsync(parameters).WaitAsync(cancellationToken);
             }
             catch (Exception ex) when ((ex is Npgsql.NpgsqlException or TimeoutException) && !stageChanged)
             {
