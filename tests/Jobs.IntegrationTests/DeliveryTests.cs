@@ -98,6 +98,29 @@ public sealed class DeliveryTests(Servers servers)
     }
 
     [Fact]
+    public async Task GroupCommit_WritesAJobsProgressWritesAndItsCompletion_QueuedTogether_InOrder()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var services = cluster.Api.Services;
+        var store = services.GetRequiredService<IJobStore>();
+        var id = await cluster.Client.SubmitDemoAsync(items: 1);
+        var job = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Single();
+        await using var writer = new Jobs.Worker.Processing.AttemptWriter(store, services.GetRequiredService<JobQueue>(), services.GetRequiredService<HintSender>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Jobs.Worker.Processing.AttemptWriter>.Instance);
+        var metrics = JsonDocument.Parse("{}").RootElement;
+        JobSetProgressParams Progress(short percent, string stage) => new(job.Lease, percent, stage, percent, 100, metrics, null, StageChanged: true);
+
+        // Queued back to back, so that batches hold two writes of one job (a progress write and the completion, or two
+        // progress writes, which must not share a batch).
+        var writes = new[] { writer.SetProgressAsync(Progress(10, "a")), writer.SetProgressAsync(Progress(20, "b")), writer.SetProgressAsync(Progress(30, "c")) };
+        var completion = writer.CompleteAsync(new Jobs.Worker.Processing.RunningJob(job, [], DateTimeOffset.UtcNow), Progress(90, "d"), JsonDocument.Parse("{\"ok\":true}").RootElement, "default");
+
+        (await Task.WhenAll(writes)).Select(j => j!.Progress).ShouldBe([(short)10, (short)20, (short)30]);
+        (await completion)!.Status.ShouldBe("completed");
+        (await cluster.Client.GetTimelineAsync(id)).Kinds().ShouldBe(["created", "started", "stage", "stage", "stage", "completed"]);
+    }
+
+    [Fact]
     public async Task Rescue_LeavesAJobThatCompletedMeanwhileCompleted_AndADeposedLeaderChangesNothing()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);

@@ -70,12 +70,24 @@ internal sealed class AttemptWriter : IAsyncDisposable
         Activity.Current = null;
         var reader = pending.Reader;
         var batch = new List<Pending>();
-        while (await reader.WaitToReadAsync())
+        var progressOf = new HashSet<Guid>();
+        Pending? carried = null;
+        while (carried is not null || await reader.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var write))
+            progressOf.Clear();
+            // At most one progress write per job in a batch (one statement cannot apply two rows to one job in order):
+            // a second one waits for the next batch, keeping the order. A job's progress write and its completion may
+            // share a batch: the progress statement runs first.
+            while (batch.Count < MaxBatch && (carried is not null || reader.TryRead(out carried)))
             {
-                batch.Add(write);
+                if (carried.Completion is null && !progressOf.Add(carried.Write.Lease.JobId))
+                {
+                    break;
+                }
+
+                batch.Add(carried);
+                carried = null;
             }
 
             try
@@ -123,10 +135,11 @@ internal sealed class AttemptWriter : IAsyncDisposable
             return;
         }
 
-        var held = written.Progressed.Concat(written.Completed).ToDictionary(j => j.Id);
+        var progressed = written.Progressed.ToDictionary(j => j.Id);
+        var completed = written.Completed.ToDictionary(j => j.Id);
         foreach (var write in batch)
         {
-            write.Done.TrySetResult(held.GetValueOrDefault(write.Write.Lease.JobId));
+            write.Done.TrySetResult((write.Completion is null ? progressed : completed).GetValueOrDefault(write.Write.Lease.JobId));
         }
 
         await Task.WhenAll(AckAsync(completions), hints.SendAsync(written.Hints));
