@@ -39,7 +39,7 @@ fi
 # only its tail still says which test failed and why.
 if [ "${failed:-0}" -gt 0 ]; then
   echo "Failed tests:"
-  awk '/^failed /{keep=1; n=0} keep && /^[^ ]/ && !/^failed /{keep=0} keep && n++ < 14' "$log"
+  awk '/^failed /{keep=1; n=0} keep && /^[^ ]/ && !/^failed /{keep=0} keep && n++ < 40' "$log"
 fi
 
 summary="$passed passed, $failed failed"

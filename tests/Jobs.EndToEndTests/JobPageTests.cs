@@ -145,6 +145,12 @@ public sealed class JobPageTests(Topology topology)
         await Expect(second.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 30_000 });
         await Expect(first.Page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed");
         await Expect(second.GetByTestId("job-processed")).ToHaveTextAsync("60 / 60");
+        // The status is drawn from the live update at once; the timeline is re-read after it, so wait for its entry.
+        foreach (var page in new[] { first.Page, second })
+        {
+            await Expect(page.GetByTestId("job-timeline").Locator("[data-kind=completed]")).ToHaveCountAsync(1);
+        }
+
         (await second.GetByTestId("job-timeline").InnerTextAsync()).ShouldBe(await first.Page.GetByTestId("job-timeline").InnerTextAsync());
     }
 
