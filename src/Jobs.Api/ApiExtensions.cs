@@ -56,6 +56,7 @@ public static class ApiExtensions
         services.AddSingleton<ApiKeyCache>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyCache>());
         services.AddSingleton<ApiKeyUsageRecorder>();
+        services.AddSingleton<ApiKeyConnections>();
         services.AddSingleton<ApiKeyHubFilter>();
         services.Configure<HubOptions>(o => o.AddFilter<ApiKeyHubFilter>());
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

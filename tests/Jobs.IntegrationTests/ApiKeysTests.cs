@@ -140,6 +140,39 @@ public sealed class ApiKeysTests(Servers servers)
     }
 
     [Fact]
+    public async Task RevokingAKey_EndsItsOpenEventStreams_OnEveryInstance_AndItCannotReopenThem()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var second = cluster.StartApi();
+        await WaitTrustedAsync(cluster.Api.Services.GetRequiredService<ApiKeyCache>(), second.Services.GetRequiredService<ApiKeyCache>());
+        var (id, apiKey) = await cluster.Client.CreateKeyAsync("revoked");
+        var (_, keptKey) = await cluster.Client.CreateKeyAsync("kept");
+        // A pending job with no worker: its stream would stay open (heartbeats only) until the job ends.
+        var jobId = await cluster.Client.SubmitDemoAsync(items: 1);
+        using var revokedClient = second.ClientWithKey(apiKey);
+        using var keptClient = second.ClientWithKey(keptKey);
+        using var revokedResponse = await EventStreamReader.OpenAsync(revokedClient, jobId);
+        using var keptResponse = await EventStreamReader.OpenAsync(keptClient, jobId);
+        using var revokedStream = new EventStreamReader(await revokedResponse.Content.ReadAsStreamAsync());
+        using var keptStream = new EventStreamReader(await keptResponse.Content.ReadAsStreamAsync());
+        (await revokedStream.ReadAsync(TimeSpan.FromSeconds(10)))!.Json.GetProperty("status").GetString().ShouldBe("pending");
+        (await keptStream.ReadAsync(TimeSpan.FromSeconds(10)))!.Json.GetProperty("status").GetString().ShouldBe("pending");
+
+        using (var revoke = await cluster.Client.DeleteAsync($"/api/keys/{id}"))
+        {
+            revoke.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        // The revoked key's stream closes (the reader sees its end); the other key's stays open and hears the cancel.
+        (await revokedStream.ReadEventsToEndAsync(TimeSpan.FromSeconds(10))).ShouldBeEmpty();
+        (await cluster.Client.PostAsync($"/api/jobs/{jobId}/cancel")).Status.ShouldBe(HttpStatusCode.OK);
+        var rest = await keptStream.ReadEventsToEndAsync(TimeSpan.FromSeconds(10));
+        rest.ShouldHaveSingleItem().Json.GetProperty("status").GetString().ShouldBe("cancelled");
+        using var reopened = await EventStreamReader.OpenAsync(revokedClient, jobId);
+        reopened.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task KeyRevokedWhileRedisIsDown_Answers401_OnAnInstanceThatHadItCached_AndStaysRevokedWhenRedisIsBack()
     {
         await using var redis = await servers.StartPrivateRedisAsync();

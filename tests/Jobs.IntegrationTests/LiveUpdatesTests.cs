@@ -39,7 +39,7 @@ public sealed class LiveUpdatesTests(Servers servers)
         await using var cluster = await TestCluster.StartAsync(servers, workers: 1);
         var id = await cluster.Client.SubmitDemoAsync(items: 20, delayMs: 50);
 
-        using var response = await OpenEventStreamAsync(cluster.Client, id);
+        using var response = await EventStreamReader.OpenAsync(cluster.Client, id);
         using var stream = new EventStreamReader(await response.Content.ReadAsStreamAsync());
         var events = await stream.ReadEventsToEndAsync(Patience);
 
@@ -67,7 +67,7 @@ public sealed class LiveUpdatesTests(Servers servers)
         await using var cluster = await TestCluster.StartAsync(servers, workers: 1);
         var id = await cluster.Client.SubmitDemoAsync(items: 20, delayMs: 50);
         long seen;
-        using (var first = await OpenEventStreamAsync(cluster.Client, id))
+        using (var first = await EventStreamReader.OpenAsync(cluster.Client, id))
         using (var stream = new EventStreamReader(await first.Content.ReadAsStreamAsync()))
         {
             var events = new List<EventStreamReader.Item>();
@@ -79,7 +79,7 @@ public sealed class LiveUpdatesTests(Servers servers)
             seen = events[^1].Id!.Value;
         }
 
-        using var resumed = await OpenEventStreamAsync(cluster.Client, id, lastEventId: seen);
+        using var resumed = await EventStreamReader.OpenAsync(cluster.Client, id, lastEventId: seen);
         using var resumedStream = new EventStreamReader(await resumed.Content.ReadAsStreamAsync());
         var rest = await resumedStream.ReadEventsToEndAsync(Patience);
 
@@ -91,13 +91,13 @@ public sealed class LiveUpdatesTests(Servers servers)
         var final = ids[^1];
 
         // Resuming after the final event: nothing to send, and 204 stops a browser's EventSource from reconnecting.
-        using (var done = await OpenEventStreamAsync(cluster.Client, id, lastEventId: final))
+        using (var done = await EventStreamReader.OpenAsync(cluster.Client, id, lastEventId: final))
         {
             done.StatusCode.ShouldBe(HttpStatusCode.NoContent);
         }
 
         // Resuming just before it: the final row alone, then the server closes.
-        using var last = await OpenEventStreamAsync(cluster.Client, id, lastEventId: final - 1);
+        using var last = await EventStreamReader.OpenAsync(cluster.Client, id, lastEventId: final - 1);
         using var lastStream = new EventStreamReader(await last.Content.ReadAsStreamAsync());
         (await lastStream.ReadEventsToEndAsync(Patience)).Select(e => e.Id).ShouldBe([final]);
     }
@@ -109,7 +109,7 @@ public sealed class LiveUpdatesTests(Servers servers)
         var id = await cluster.Client.SubmitDemoAsync(items: 1);
         var pending = (await cluster.Client.GetJobAsync(id)).GetProperty("sequence").GetInt64();
 
-        using var response = await OpenEventStreamAsync(cluster.Client, id, lastEventId: pending);
+        using var response = await EventStreamReader.OpenAsync(cluster.Client, id, lastEventId: pending);
         using var stream = new EventStreamReader(await response.Content.ReadAsStreamAsync());
         (await cluster.Client.PostAsync($"/api/jobs/{id}/cancel")).Status.ShouldBe(HttpStatusCode.OK);
         var events = await stream.ReadEventsToEndAsync(Patience);
@@ -144,7 +144,7 @@ public sealed class LiveUpdatesTests(Servers servers)
             overrides: new Dictionary<string, string?> { ["Api:SseHeartbeatInterval"] = "00:00:00.200" });
         var id = await cluster.Client.SubmitDemoAsync(items: 1);
 
-        using var response = await OpenEventStreamAsync(cluster.Client, id);
+        using var response = await EventStreamReader.OpenAsync(cluster.Client, id);
         using var stream = new EventStreamReader(await response.Content.ReadAsStreamAsync());
         var row = await stream.ReadAsync(Patience);
         var heartbeats = new[] { await stream.ReadAsync(TimeSpan.FromSeconds(5)), await stream.ReadAsync(TimeSpan.FromSeconds(5)) };
@@ -305,25 +305,13 @@ public sealed class LiveUpdatesTests(Servers servers)
         await redis.RestartAsync();
         await Eventually.TrueAsync(() => Task.FromResult(dispatcher.IsSubscribed), "the dispatcher to subscribe", TimeSpan.FromSeconds(60));
         var id = await cluster.Client.SubmitDemoAsync(items: 10, delayMs: 50);
-        using var response = await OpenEventStreamAsync(cluster.Client, id);
+        using var response = await EventStreamReader.OpenAsync(cluster.Client, id);
         using var stream = new EventStreamReader(await response.Content.ReadAsStreamAsync());
         await cluster.StartWorkerAsync();
         var events = await stream.ReadEventsToEndAsync(TimeSpan.FromSeconds(60));
 
         events.Count.ShouldBeGreaterThanOrEqualTo(3);
         events[^1].Json.GetProperty("status").GetString().ShouldBe("completed");
-    }
-
-    private static async Task<HttpResponseMessage> OpenEventStreamAsync(HttpClient client, Guid id, long? lastEventId = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/jobs/{id}/events");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        if (lastEventId is { } seen)
-        {
-            request.Headers.Add("Last-Event-ID", seen.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 
     private static string ApiKeyOf(HttpClient client) => client.DefaultRequestHeaders.GetValues(ApiKeyAuthenticationHandler.HeaderName).Single();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Jobs.Api.Problems;
@@ -38,6 +39,8 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
+        // Taken before the lookup, which may race with the key's revocation (ApiKeyConnections).
+        var checkedAt = Stopwatch.GetTimestamp();
         var caller = await keys.FindCallerAsync(key, Context.RequestAborted);
         if (caller is null)
         {
@@ -50,7 +53,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var identity = new ClaimsIdentity(CallerClaims.Of(caller), SchemeName);
-        identity.AddClaim(new Claim(ApiKeyHubFilter.KeyHashClaim, ApiKeyCache.HashOf(key)));
+        identity.AddClaims(ApiKeyConnections.ClaimsOf(key, checkedAt));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

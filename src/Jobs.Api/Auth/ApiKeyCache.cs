@@ -36,7 +36,7 @@ public sealed class ApiKeyCache(
 
     /// <summary>
     /// Raised with a key's hash (hex) whenever its lookup is evicted here, from this instance or another: long-lived
-    /// connections made with the key (<see cref="ApiKeyHubFilter"/>) end, so that they authenticate again.
+    /// connections made with the key (<see cref="ApiKeyConnections"/>) end, so that they authenticate again.
     /// Handlers must be quick and must not throw: they run on Redis's message loop.
     /// </summary>
     public event Action<string>? Evicted;

@@ -13,9 +13,16 @@ namespace Jobs.Api.Live;
 /// The Server-Sent Events stream of one job: the row first (unless the client's <c>Last-Event-ID</c> already covers
 /// it), then every update with a higher sequence, each as <c>event: job</c> with <c>id:</c> its sequence; a
 /// <c>: heartbeat</c> comment at a fixed interval keeps proxies from closing an idle stream. The stream ends after a
-/// final status, when the client goes away, or when the host stops (the client reconnects with Last-Event-ID).
+/// final status, when the client goes away, when <paramref name="ended"/> fires (the caller's key was revoked), or when
+/// the host stops (the client reconnects with Last-Event-ID).
 /// </summary>
-public sealed class JobEventStreamResult(Job job, JobUpdateListener listener, long? lastEventId, TimeSpan heartbeatInterval, TimeProvider time)
+public sealed class JobEventStreamResult(
+    Job job,
+    JobUpdateListener listener,
+    long? lastEventId,
+    TimeSpan heartbeatInterval,
+    TimeProvider time,
+    CancellationToken ended)
     : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
 {
     public const string ContentType = "text/event-stream";
@@ -28,7 +35,8 @@ public sealed class JobEventStreamResult(Job job, JobUpdateListener listener, lo
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
-        var cancellationToken = httpContext.RequestAborted;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, ended);
+        var cancellationToken = stop.Token;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = ContentType;
         response.Headers.CacheControl = "no-cache";
@@ -56,7 +64,7 @@ public sealed class JobEventStreamResult(Job job, JobUpdateListener listener, lo
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The client went away; nothing to finish.
+            // The client went away, or its key was revoked: nothing to finish.
         }
         finally
         {

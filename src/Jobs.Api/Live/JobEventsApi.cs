@@ -1,4 +1,5 @@
 using System.Globalization;
+using Jobs.Api.Auth;
 using Jobs.Api.Jobs;
 using Jobs.Api.Problems;
 using Jobs.Core.Jobs;
@@ -27,6 +28,7 @@ public static class JobEventsApi
         [FromHeader(Name = LastEventIdHeader)] string? lastEventId,
         [AsParameters] JobServices services,
         JobUpdateDispatcher dispatcher,
+        ApiKeyConnections connections,
         IOptions<ApiOptions> options,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -55,6 +57,14 @@ public static class JobEventsApi
             return TypedResults.NoContent();
         }
 
-        return new JobEventStreamResult(job, listener, seen, options.Value.SseHeartbeatInterval, time);
+        // The stream ends (and the client's reconnection gets 401) as soon as the key it opened with is revoked.
+        var revoked = new CancellationTokenSource();
+        services.HttpContext.Response.RegisterForDispose(revoked);
+        if (connections.Track(services.HttpContext.User, revoked.Cancel) is { } tracked)
+        {
+            services.HttpContext.Response.RegisterForDispose(tracked);
+        }
+
+        return new JobEventStreamResult(job, listener, seen, options.Value.SseHeartbeatInterval, time, revoked.Token);
     }
 }

@@ -17,6 +17,19 @@ public sealed class EventStreamReader(Stream body) : IDisposable
         public JsonElement Json => JsonDocument.Parse(Data!).RootElement;
     }
 
+    /// <summary>Opens a job's event stream (<c>GET /api/jobs/{id}/events</c>), answered as soon as its headers arrive.</summary>
+    public static async Task<HttpResponseMessage> OpenAsync(HttpClient client, Guid jobId, long? lastEventId = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/jobs/{jobId}/events");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (lastEventId is { } seen)
+        {
+            request.Headers.Add("Last-Event-ID", seen.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+
     /// <summary>The next event or comment; null when the server has closed the stream.</summary>
     public async Task<Item?> ReadAsync(TimeSpan timeout)
     {
