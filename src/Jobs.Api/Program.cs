@@ -15,4 +15,4 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapJobsApi();
 
-app.Run();
+app.RunUntilStopped();

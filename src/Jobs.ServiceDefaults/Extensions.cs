@@ -49,4 +49,23 @@ public static class Extensions
         }).AllowAnonymous();
         return app;
     }
+
+    /// <summary>
+    /// <see cref="HostingAbstractionsHostExtensions.Run"/>, except that a stop asked for while the host is still
+    /// starting (SIGTERM while migrations wait for PostgreSQL, say) is a clean exit (0), not an unhandled
+    /// cancellation that aborts the process: a container platform stops pods that are still starting all the time.
+    /// </summary>
+    public static void RunUntilStopped(this IHost app)
+    {
+        // Read before running: Run disposes the host (and its services) on the way out.
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        try
+        {
+            app.Run();
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Stopped before it had started: nothing ran, so nothing is left to finish.
+        }
+    }
 }

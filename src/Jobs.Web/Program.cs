@@ -14,4 +14,4 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapJobsWeb();
 
-app.Run();
+app.RunUntilStopped();

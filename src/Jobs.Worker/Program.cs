@@ -14,4 +14,4 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-app.Run();
+app.RunUntilStopped();

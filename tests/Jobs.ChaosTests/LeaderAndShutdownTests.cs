@@ -1,10 +1,14 @@
 using System.Diagnostics;
 using Jobs.Core.Storage;
+using Jobs.Hosting.Local;
 using Jobs.Soak;
 
 namespace Jobs.ChaosTests;
 
-/// <summary>Issue 7, scenarios 9 and 11: a paused maintenance leader replaced, and a worker stopped with jobs in flight.</summary>
+/// <summary>
+/// Issue 7, scenarios 9 and 11: a paused maintenance leader replaced, and a worker stopped with jobs in flight (or while
+/// it is still starting).
+/// </summary>
 [Collection(ChaosCollection.Name)]
 public sealed class LeaderAndShutdownTests(ChaosFixture fixture) : IAsyncLifetime
 {
@@ -64,6 +68,29 @@ public sealed class LeaderAndShutdownTests(ChaosFixture fixture) : IAsyncLifetim
             now.Term.ShouldBeGreaterThanOrEqualTo(current.Term);
             await Task.Delay(100);
         }
+    }
+
+    [Fact]
+    public async Task WorkerGivenSigtermWhileItsStartWaitsForPostgres_ExitsCleanly()
+    {
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        using var worker = ServiceProcess.Start("worker-starting", ProcessCluster.WorkerDll, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = url,
+            ["HTTP_PORTS"] = null,
+            ["HTTPS_PORTS"] = null,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
+            // Nothing listens on this port: the worker's migrations retry until it is stopped.
+            ["ConnectionStrings__jobsdb"] = $"Host=127.0.0.1;Port={FreePort.Next()};Username=jobs;Password=jobs;Database=jobs",
+            ["ConnectionStrings__redis"] = Cluster.Redis.ConnectionString,
+        }, url);
+        await ProcessCluster.WaitUntilAsync(() => Task.FromResult(worker.Tail.Contains("PostgreSQL is not reachable yet", StringComparison.Ordinal)),
+            "the worker to wait for PostgreSQL", TimeSpan.FromSeconds(30));
+
+        worker.Signal(ServiceProcess.SigTerm);
+
+        (await worker.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBeTrue(worker.Tail);
+        worker.ExitCode.ShouldBe(0, worker.Tail);
     }
 
     [Fact]
