@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using System.Runtime.InteropServices;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -59,6 +61,10 @@ public static class Extensions
     {
         // Read before running: Run disposes the host (and its services) on the way out.
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jobs.Lifetime");
+        // Says which signal stopped the process ("Application is shutting down" does not); the host still handles it.
+        PosixSignalRegistration[] signals = [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT }.Select(signal =>
+            PosixSignalRegistration.Create(signal, context => logger.LogInformation("Received {Signal}; stopping", context.Signal)))];
         try
         {
             app.Run();
@@ -66,6 +72,13 @@ public static class Extensions
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // Stopped before it had started: nothing ran, so nothing is left to finish.
+        }
+        finally
+        {
+            foreach (var registration in signals)
+            {
+                registration.Dispose();
+            }
         }
     }
 }

@@ -91,6 +91,7 @@ public sealed class LeaderAndShutdownTests(ChaosFixture fixture) : IAsyncLifetim
 
         (await worker.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBeTrue(worker.Tail);
         worker.ExitCode.ShouldBe(0, worker.Tail);
+        worker.Tail.ShouldContain("Received SIGTERM; stopping");
     }
 
     [Fact]
