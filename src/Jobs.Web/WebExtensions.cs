@@ -3,6 +3,7 @@ using Jobs.Web.Auth;
 using Jobs.Web.Components;
 using Jobs.Web.Live;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using MudBlazor;
@@ -41,7 +42,10 @@ public static class WebExtensions
                 // The cookie lives exactly as long as the API key inside it (set at sign-in); sliding it would
                 // outlive the key and only trade a sign-in page for a 401.
                 cookie.SlidingExpiration = false;
+                cookie.Events.OnValidatePrincipal = SessionValidator.ValidateAsync;
             });
+        services.AddMemoryCache();
+        services.AddScoped<SessionValidator>();
         services.AddAuthorization();
         // Every form of the web carries the token (<AntiforgeryToken />, checked by UseAntiforgery). What a signed-in
         // user does on an interactive page (create or revoke a key, invite, change limits) travels over the
@@ -53,6 +57,7 @@ public static class WebExtensions
             antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SessionStateProvider>();
 
         // Unsafe methods are not retried: a retried POST /api/jobs could submit twice, a retried cancel answers 409.
         services.ConfigureAll<HttpStandardResilienceOptions>(o => o.Retry.DisableForUnsafeHttpMethods());

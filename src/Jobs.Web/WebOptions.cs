@@ -41,4 +41,12 @@ public sealed class WebOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// A signed-in browser's session is checked against the API (<c>GET /api/me</c>) on a page load at most this
+    /// often: a role an admin changed shows on the user's next page load after that, and a session revoked elsewhere
+    /// signs the browser out. Zero checks every request.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan SessionRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

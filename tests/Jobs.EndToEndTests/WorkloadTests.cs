@@ -255,6 +255,9 @@ public sealed class WorkloadTests(Topology topology)
             // MudFileUpload hides the used input after each pick and adds a fresh one.
             var picker = field.Locator("input[type=file]:not(.d-none)");
             (await picker.GetAttributeAsync("accept")).ShouldBe("image/png,image/jpeg");
+            // The inline base64 property is for API clients; the form offers the picker only.
+            await Expect(page.GetByTestId("field-imageBase64")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("field-prompt")).ToBeVisibleAsync();
 
             // A text file is refused before it is uploaded, with the reason on the field.
             await picker.SetInputFilesAsync(textPath);

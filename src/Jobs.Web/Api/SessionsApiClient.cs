@@ -42,6 +42,26 @@ public sealed class SessionsApiClient(HttpClient http, ILogger<SessionsApiClient
             ?? throw new ApiProblemException(new ApiProblem((int)response.StatusCode, "empty_body", "The API answered with an empty body", null, new Dictionary<string, string[]>()));
     }
 
+    /// <returns>Who the session key belongs to now, or null when the API no longer accepts it (revoked or expired).</returns>
+    /// <exception cref="ApiProblemException">Any other answer than 200 or 401.</exception>
+    public async Task<MeView?> MeAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        request.Headers.Add(JobsApiClient.ApiKeyHeader, apiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+        }
+
+        return await response.Content.ReadFromJsonAsync<MeView>(JsonSerializerOptions.Web, cancellationToken);
+    }
+
     /// <summary>Revokes the key. Best effort: the user is signed out of the web either way, and the key expires.</summary>
     public async Task SignOutAsync(string apiKey, CancellationToken cancellationToken)
     {

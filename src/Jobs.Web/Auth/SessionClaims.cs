@@ -13,23 +13,41 @@ public static class SessionClaims
     public const string ApiKey = "jobs:api_key";
     public const string WorkspaceId = "jobs:workspace_id";
     public const string WorkspaceName = "jobs:workspace_name";
+    private const string SessionEnded = "jobs:session_ended";
 
     /// <summary>The role value of an admin (<c>GET /api/me</c>'s <c>role</c>); pages use it with <c>[Authorize(Roles = …)]</c>.</summary>
     public const string AdminRole = "admin";
 
-    public static ClaimsPrincipal ToPrincipal(SessionView session) => new(new ClaimsIdentity(
+    public static ClaimsPrincipal ToPrincipal(SessionView session) => ToPrincipal(session.ApiKey, session.Me);
+
+    public static ClaimsPrincipal ToPrincipal(string apiKey, MeView me) => new(new ClaimsIdentity(
         [
-            new Claim(ClaimTypes.NameIdentifier, session.Me.UserId.ToString()),
-            new Claim(ClaimTypes.Name, session.Me.DisplayName),
-            new Claim(ClaimTypes.Email, session.Me.Email),
-            new Claim(WorkspaceId, session.Me.WorkspaceId.ToString()),
-            new Claim(WorkspaceName, session.Me.WorkspaceName),
-            new Claim(ApiKey, session.ApiKey),
-            // The role as of sign-in decides what the UI offers; the API checks the key's own role on every call, so
-            // a user demoted meanwhile sees "admins only" instead of being able to act.
-            new Claim(ClaimTypes.Role, session.Me.Role),
+            new Claim(ClaimTypes.NameIdentifier, me.UserId.ToString()),
+            new Claim(ClaimTypes.Name, me.DisplayName),
+            new Claim(ClaimTypes.Email, me.Email),
+            new Claim(WorkspaceId, me.WorkspaceId.ToString()),
+            new Claim(WorkspaceName, me.WorkspaceName),
+            new Claim(ApiKey, apiKey),
+            // The role as of sign-in, refreshed by SessionValidator, decides what the UI offers; the API checks the
+            // key's own role on every call, so a user demoted meanwhile sees "admins only" instead of being able to act.
+            new Claim(ClaimTypes.Role, me.Role),
         ],
         CookieAuthenticationDefaults.AuthenticationScheme));
+
+    /// <summary>Whether the claims still say what <paramref name="me"/> says (role, names, workspace).</summary>
+    public static bool Matches(ClaimsPrincipal user, MeView me) =>
+        user.FindFirst(ClaimTypes.Role)?.Value == me.Role
+        && user.FindFirst(ClaimTypes.Name)?.Value == me.DisplayName
+        && user.FindFirst(WorkspaceName)?.Value == me.WorkspaceName
+        && WorkspaceIdOf(user) == me.WorkspaceId;
+
+    /// <summary>
+    /// The signed-out user of a page whose session the API stopped accepting while it was open: unauthenticated, with
+    /// a marker so that the sign-in page it is sent to says the session has ended.
+    /// </summary>
+    public static ClaimsPrincipal Ended() => new(new ClaimsIdentity([new Claim(SessionEnded, "true")]));
+
+    public static bool HasEnded(ClaimsPrincipal user) => user.Identity?.IsAuthenticated != true && user.HasClaim(SessionEnded, "true");
 
     public static string? ApiKeyOf(ClaimsPrincipal user) => user.FindFirst(ApiKey)?.Value;
 

@@ -63,6 +63,8 @@ public sealed class Topology : IAsyncLifetime
                 ["NO_COLOR"] = "1",
                 // Small pages, so that "Load more" is reached with a handful of jobs (the AppHost's children inherit it).
                 ["Jobs__Web__JobsPageSize"] = JobsPageSize.ToString(),
+                // A role changed by an admin shows on the user's next page load after this (30 s by default).
+                ["Jobs__Web__SessionRecheckInterval"] = "00:00:02",
                 // Every browser test signs in as the same demo user; the default of 10 bulk jobs an hour is one test's worth.
                 ["Jobs__Dev__BulkJobsPerHour"] = "1000",
             },

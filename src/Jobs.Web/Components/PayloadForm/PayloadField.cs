@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Jobs.Core.Catalog;
 using Jobs.Web.Api;
 
 namespace Jobs.Web.Components.PayloadForm;
@@ -27,18 +28,12 @@ public sealed class PayloadField
             ? choices.EnumerateArray().ToDictionary(c => c.ValueKind == JsonValueKind.String ? c.GetString()! : c.GetRawText(), c => c.Clone(), StringComparer.Ordinal)
             : [];
         Default = schema.TryGetProperty("default", out var value) ? value.Clone() : null;
-        Accept = StringOf(schema, AcceptKeyword);
+        Accept = StringOf(schema, SchemaKeywords.Accept);
         Reset();
     }
 
     /// <summary>The property every upload-taking job type names its upload by (contacts.import, journey.from-diagram).</summary>
     public const string UploadIdName = "uploadId";
-
-    /// <summary>
-    /// What an upload field's picker accepts, as an HTML <c>accept</c> list ("image/png,image/jpeg"): a vendor keyword,
-    /// which the catalog's validator ignores as JSON Schema does any keyword it does not know.
-    /// </summary>
-    public const string AcceptKeyword = "x-accept";
 
     public string Name { get; }
 
@@ -112,7 +107,10 @@ public sealed class PayloadField
         }
     }
 
-    /// <summary>The fields of an object schema, required ones first, each in the order the schema lists them.</summary>
+    /// <summary>
+    /// The fields of an object schema, required ones first, each in the order the schema lists them; properties marked
+    /// <see cref="SchemaKeywords.FormHidden"/> are left out.
+    /// </summary>
     public static IReadOnlyList<PayloadField> FromSchema(JsonElement schema)
     {
         if (schema.ValueKind != JsonValueKind.Object || !schema.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
@@ -124,6 +122,7 @@ public sealed class PayloadField
             ? names.EnumerateArray().Select(n => n.GetString()).OfType<string>().ToHashSet(StringComparer.Ordinal)
             : [];
         return [.. properties.EnumerateObject()
+            .Where(p => !(p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty(SchemaKeywords.FormHidden, out var hidden) && hidden.ValueKind == JsonValueKind.True))
             .Select(p => new PayloadField(p.Name, KindOf(p.Name, p.Value), required.Contains(p.Name), p.Value))
             .OrderBy(f => f.Required ? 0 : 1)];
     }

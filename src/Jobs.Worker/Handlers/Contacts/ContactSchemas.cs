@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Jobs.Core.Catalog;
 
 namespace Jobs.Worker.Handlers.Contacts;
 
@@ -22,7 +23,7 @@ public static class ContactSchemas
     public static JsonObject Upload(string description, string accept)
     {
         var schema = Uuid(description);
-        schema["x-accept"] = accept;
+        schema[SchemaKeywords.Accept] = accept;
         return schema;
     }
 

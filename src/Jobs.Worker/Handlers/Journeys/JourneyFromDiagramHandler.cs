@@ -39,6 +39,8 @@ public sealed class JourneyFromDiagramHandler(JourneyGenerator generator, IFileS
                 {
                     ["type"] = "string", ["minLength"] = 1, ["maxLength"] = MaxImageBase64Length,
                     ["description"] = "The PNG or JPEG image, base64-encoded (a data: URL is accepted too). Exactly one of imageBase64 and uploadId.",
+                    // The UI's form has the uploadId picker for the same image; nobody types base64 into a text box.
+                    [SchemaKeywords.FormHidden] = true,
                 },
                 ["uploadId"] = ContactSchemas.Upload("An image uploaded with POST /api/uploads. Exactly one of imageBase64 and uploadId.", "image/png,image/jpeg"),
                 ["prompt"] = JourneyFromTranscriptHandler.Prompt(),
