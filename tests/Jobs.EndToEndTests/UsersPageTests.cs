@@ -102,6 +102,34 @@ public sealed class UsersPageTests(Topology topology)
         await Expect(second.Page).ToHaveURLAsync(new Regex("/signin"));
     }
 
+    [Fact]
+    public async Task NewLink_ForAPendingInvitee_ReplacesTheOldLink()
+    {
+        var email = $"again-{Guid.NewGuid():N}"[..19] + "@jobs.local";
+        await using var admin = await BrowserSession.SignedInAsync(topology, Topology.AcmeEmail);
+        await admin.Page.GotoAsync("/settings/users");
+        await admin.Page.GetByTestId("invite-email").FillAsync(email);
+        await admin.Page.GetByTestId("invite-create").ClickAsync();
+        var oldLink = await admin.Page.GetByTestId("invite-link").InputValueAsync();
+
+        // The invitee lost the link: the admin makes a new one from their row.
+        var row = admin.Page.Locator($"[data-testid=user-row][data-email='{email}']");
+        await row.GetByTestId("user-invite-again").ClickAsync();
+        await Expect(admin.Page.GetByTestId("invite-link")).Not.ToHaveValueAsync(oldLink);
+        await Expect(admin.Page.GetByTestId("invite-created")).ToContainTextAsync($"Send this link to {email}");
+        var newLink = await admin.Page.GetByTestId("invite-link").InputValueAsync();
+        await Expect(admin.Page.Locator("[data-testid=user-row]").Filter(new() { HasText = email })).ToHaveCountAsync(1);
+
+        await using var invitee = await BrowserSession.OpenAsync(topology);
+        await AcceptAsync(invitee.Page, oldLink);
+        await Expect(invitee.Page.GetByTestId("invite-error")).ToContainTextAsync("not valid");
+        await AcceptAsync(invitee.Page, newLink);
+        await Expect(invitee.Page).ToHaveURLAsync(new Regex("/jobs$"));
+        await admin.Page.ReloadAsync();
+        await Expect(row.GetByTestId("user-status")).ToContainTextAsync("active");
+        await Expect(row.GetByTestId("user-invite-again")).ToHaveCountAsync(0);
+    }
+
     private static async Task AcceptAsync(IPage page, string link)
     {
         await page.GotoAsync(link);

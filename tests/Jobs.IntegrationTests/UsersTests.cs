@@ -94,6 +94,59 @@ public sealed class UsersTests(Servers servers)
     }
 
     [Fact]
+    public async Task InvitingAPendingInviteeAgain_GivesANewLink_RetiresTheOldOne_AndAppliesTheNewRole()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var email = $"{Guid.NewGuid():N}@test.local";
+        var first = await cluster.Client.InviteAsync(email, "member");
+        // The first link expired unused: the admin sends a new one.
+        await cluster.ScalarAsync<int>("UPDATE invitations SET expires_at = now() - interval '1 second'");
+
+        var second = await cluster.Client.InviteAsync(email.ToUpperInvariant(), "admin");
+
+        second.GetProperty("userId").GetGuid().ShouldBe(first.GetProperty("userId").GetGuid());
+        second.GetProperty("email").GetString().ShouldBe(email);
+        second.GetProperty("role").GetString().ShouldBe("admin");
+        var secondToken = second.GetProperty("invitationToken").GetString()!;
+        secondToken.ShouldNotBe(first.GetProperty("invitationToken").GetString());
+        var listed = (await cluster.Client.ItemsAsync("/api/users")).Where(u => u.GetProperty("email").GetString() == email).ToList();
+        listed.ShouldHaveSingleItem().GetProperty("role").GetString().ShouldBe("admin");
+
+        // A third invitation retires the second link, although it had not expired.
+        var third = await cluster.Client.InviteAsync(email, "member");
+        using var anonymous = cluster.Api.CreateClient();
+        var (old, oldProblem) = await anonymous.PostAsync("/api/invitations/accept", new { token = secondToken, displayName = "Old Link", password = IdentityClient.Password });
+        (old, oldProblem.GetProperty("code").GetString()).ShouldBe((HttpStatusCode.BadRequest, "invitation_invalid"));
+        var (status, session) = await anonymous.PostAsync("/api/invitations/accept",
+            new { token = third.GetProperty("invitationToken").GetString(), displayName = "New Link", password = IdentityClient.Password });
+        status.ShouldBe(HttpStatusCode.Created, session.ToString());
+        session.GetProperty("me").GetProperty("role").GetString().ShouldBe("member");
+
+        // Once accepted, the address is taken like any user's.
+        var (taken, takenProblem) = await cluster.Client.PostAsync("/api/users/invitations", new { email, role = "member" });
+        (taken, takenProblem.GetProperty("code").GetString()).ShouldBe((HttpStatusCode.Conflict, "email_taken"));
+    }
+
+    [Fact]
+    public async Task AnotherWorkspacesPendingInvitee_CannotBeInvitedAgain_AndTheirLinkStillWorks()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var (other, _) = await cluster.CreateWorkspaceClientAsync();
+        using var _ = other;
+        var email = $"{Guid.NewGuid():N}@test.local";
+        var theirs = await other.InviteAsync(email, "member");
+
+        var (taken, problem) = await cluster.Client.PostAsync("/api/users/invitations", new { email, role = "admin" });
+
+        (taken, problem.GetProperty("code").GetString()).ShouldBe((HttpStatusCode.Conflict, "email_taken"));
+        (await cluster.ScalarAsync<string>("SELECT role FROM users WHERE email = @email", ("email", email))).ShouldBe("member");
+        using var anonymous = cluster.Api.CreateClient();
+        var (status, session) = await anonymous.PostAsync("/api/invitations/accept",
+            new { token = theirs.GetProperty("invitationToken").GetString(), displayName = "Theirs", password = IdentityClient.Password });
+        status.ShouldBe(HttpStatusCode.Created, session.ToString());
+    }
+
+    [Fact]
     public async Task Invite_RejectsATakenEmail_ABadRole_AndABadAddress()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);

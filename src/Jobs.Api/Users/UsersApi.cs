@@ -33,7 +33,7 @@ public static class UsersApi
             .WithSummary("The workspace's users with their roles and pending invitations (admin)");
         admin.MapPost("/invitations", InviteUser)
             .WithName("InviteUser")
-            .WithSummary("Invite a user by email with a role; the invitation token is in this response only (admin)");
+            .WithSummary("Invite a user by email with a role (again for a pending invitee: a new link, the old one retired); the invitation token is in this response only (admin)");
         admin.MapPatch("/{id}", SetUserRole)
             .WithName("SetUserRole")
             .WithSummary("Change a user's role; the last admin cannot be demoted (admin)");

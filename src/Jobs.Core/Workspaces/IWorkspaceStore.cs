@@ -42,7 +42,10 @@ public interface IWorkspaceStore
     /// <summary>Sets a user's role unless that leaves the workspace without an admin.</summary>
     Task<UserRoleSetResult> UserRoleSetAsync(Guid workspaceId, Guid userId, string role, CancellationToken cancellationToken);
 
-    /// <summary>Creates the invited user (no password yet) and the invitation; null when the email is taken.</summary>
+    /// <summary>
+    /// Creates the invited user (no password yet) and the invitation; invites this workspace's pending invitee again
+    /// (their earlier links stop working, the new role applies); null when the email is anyone else's.
+    /// </summary>
     Task<WorkspaceUser?> InvitationCreateAsync(InvitationCreateParams invitation, CancellationToken cancellationToken);
 
     /// <summary>Whether an unused, unexpired invitation has this token; a cheap check before hashing a password for it.</summary>

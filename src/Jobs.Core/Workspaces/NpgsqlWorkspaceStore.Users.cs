@@ -55,8 +55,27 @@ public sealed partial class NpgsqlWorkspaceStore
           AND (expires_at IS NULL OR expires_at > now())
         """;
 
-    private const string EmailTakenSql = """
-        SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower(@email))
+    // The user row an invitation's email already has, if any; locked, so that two invitations of one pending invitee
+    // take turns.
+    private const string UserByEmailSql = """
+        SELECT id, workspace_id, password_hash IS NULL, created_at, email
+        FROM users
+        WHERE lower(email) = lower(@email)
+        FOR UPDATE
+        """;
+
+    // Inviting a pending invitee again: the links sent before stop working, and the new invitation's role applies.
+    private const string InvitationsSupersedeSql = """
+        UPDATE invitations
+        SET expires_at = least(expires_at, now())
+        WHERE user_id = @user_id
+          AND used_at IS NULL
+        """;
+
+    private const string InvitedUserRoleSetSql = """
+        UPDATE users
+        SET role = @role
+        WHERE id = @user_id
         """;
 
     // ON CONFLICT covers the race with another invitation of the same address; the check above covers its other cases.
@@ -156,19 +175,31 @@ public sealed partial class NpgsqlWorkspaceStore
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var taken = new NpgsqlCommand(EmailTakenSql, connection, transaction))
+        Guid? invitee = null;
+        var createdAt = default(DateTimeOffset);
+        var email = invitation.Email;
+        await using (var existing = new NpgsqlCommand(UserByEmailSql, connection, transaction))
         {
-            taken.Parameters.AddWithValue("email", invitation.Email);
-            if ((bool)(await taken.ExecuteScalarAsync(cancellationToken))!)
+            existing.Parameters.AddWithValue("email", invitation.Email);
+            await using var reader = await existing.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
             {
-                return null;
+                // Only this workspace's invitee who has not accepted yet may be invited again; anyone else is taken.
+                if (reader.GetGuid(1) != invitation.WorkspaceId || !reader.GetBoolean(2))
+                {
+                    return null;
+                }
+
+                invitee = reader.GetGuid(0);
+                createdAt = new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero);
+                email = reader.GetString(4);
             }
         }
 
-        var userId = Guid.CreateVersion7();
-        DateTimeOffset createdAt;
-        await using (var insert = new NpgsqlCommand(InvitedUserInsertSql, connection, transaction))
+        var userId = invitee ?? Guid.CreateVersion7();
+        if (invitee is null)
         {
+            await using var insert = new NpgsqlCommand(InvitedUserInsertSql, connection, transaction);
             insert.Parameters.AddWithValue("id", userId);
             insert.Parameters.AddWithValue("workspace_id", invitation.WorkspaceId);
             insert.Parameters.AddWithValue("email", invitation.Email);
@@ -180,6 +211,11 @@ public sealed partial class NpgsqlWorkspaceStore
 
             createdAt = new DateTimeOffset(created, TimeSpan.Zero);
         }
+        else
+        {
+            await ExecuteAsync(connection, transaction, InvitationsSupersedeSql, cancellationToken, ("user_id", userId));
+            await ExecuteAsync(connection, transaction, InvitedUserRoleSetSql, cancellationToken, ("user_id", userId), ("role", invitation.Role));
+        }
 
         await ExecuteAsync(connection, transaction, InvitationInsertSql, cancellationToken,
             ("id", Guid.CreateVersion7()),
@@ -189,7 +225,7 @@ public sealed partial class NpgsqlWorkspaceStore
             ("token_hash", invitation.TokenHash),
             ("expires_at", invitation.ExpiresAt));
         await transaction.CommitAsync(cancellationToken);
-        return new WorkspaceUser(userId, invitation.Email, invitation.Email, invitation.Role, createdAt, InvitationPending: true);
+        return new WorkspaceUser(userId, email, email, invitation.Role, createdAt, InvitationPending: true);
     }
 
     public async Task<bool> InvitationIsUsableAsync(byte[] tokenHash, CancellationToken cancellationToken)
