@@ -27,4 +27,10 @@ public interface IFileStore
 
     /// <summary>The job's file and a stream of its content, or null. Dispose the stream: it holds a database connection.</summary>
     Task<(JobFile File, Stream Content)?> JobFileOpenReadAsync(Guid workspaceId, Guid jobId, string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Retention (maintenance): deletes up to <paramref name="limit"/> uploads older than <paramref name="olderThan"/>
+    /// that no pending or running job names as its <c>uploadId</c>; returns how many.
+    /// </summary>
+    Task<int> UploadDeleteExpiredAsync(TimeSpan olderThan, int limit, CancellationToken cancellationToken);
 }

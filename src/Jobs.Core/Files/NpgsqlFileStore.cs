@@ -43,6 +43,24 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
         RETURNING created_at
         """;
 
+    // uploads' id is a UUIDv7, so its order is its age. A job still waiting for its upload keeps it; the job's own
+    // retention covers it once it has ended. The content is unlinked by the row's trigger.
+    private const string UploadDeleteExpiredSql = """
+        DELETE FROM uploads
+        WHERE id IN (
+            SELECT u.id
+            FROM uploads u
+            WHERE u.created_at < now() - @older_than
+              AND NOT EXISTS (
+                  SELECT 1
+                  FROM jobs j
+                  WHERE j.workspace_id = u.workspace_id
+                    AND j.status IN ('pending', 'processing')
+                    AND j.payload ->> 'uploadId' = u.id::text)
+            ORDER BY u.id
+            LIMIT @limit)
+        """;
+
     private const string UploadGetSql = """
         SELECT u.id, u.workspace_id, u.user_id, u.name, u.content_type, u.size, u.created_at, u.content_oid
         FROM uploads u
@@ -219,4 +237,12 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
     private static DateTimeOffset CreatedAt(object? value) => new((DateTime)value!, TimeSpan.Zero);
 
     private static NpgsqlParameter<uint> Oid(string name, uint value) => new(name, NpgsqlDbType.Oid) { TypedValue = value };
+
+    public async Task<int> UploadDeleteExpiredAsync(TimeSpan olderThan, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(UploadDeleteExpiredSql);
+        command.Parameters.AddWithValue("older_than", olderThan);
+        command.Parameters.AddWithValue("limit", limit);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -30,6 +30,13 @@ public interface IJobStore
     /// <summary>Deletes up to <paramref name="limit"/> expired idempotency keys (maintenance); returns how many.</summary>
     Task<int> IdempotencyKeyDeleteExpiredAsync(int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Retention (maintenance): deletes up to <paramref name="limit"/> jobs that ended longer ago than their status's
+    /// retention allows, with their events, files and deletion journal; returns how many. A zero retention keeps
+    /// that status's jobs forever. A job retried meanwhile (no longer ended) is never deleted.
+    /// </summary>
+    Task<int> JobDeleteEndedAsync(JobRetention retention, int limit, CancellationToken cancellationToken);
+
     /// <summary>Forgets that these jobs have a hint on the stream (the XADD failed), so maintenance enqueues them.</summary>
     Task JobMarkUnhintedAsync(IReadOnlyList<Guid> jobIds, CancellationToken cancellationToken);
 

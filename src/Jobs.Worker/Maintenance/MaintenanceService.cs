@@ -1,5 +1,6 @@
 using Jobs.Core.Catalog;
 using Jobs.Core.Events;
+using Jobs.Core.Files;
 using Jobs.Core.Hosting;
 using Jobs.Core.Queue;
 using Jobs.Core.Storage;
@@ -12,11 +13,13 @@ namespace Jobs.Worker.Maintenance;
 /// <summary>
 /// DESIGN §5.5, run by one elected worker at a time: every tick the leader rescues expired leases, hints due pending
 /// jobs (delays, retry backoff, lost or deferred hints), and now and then takes over the stream entries of dead
-/// consumers and deletes expired idempotency keys. Each write carries the leader's term, so a deposed leader changes nothing.
+/// consumers, deletes expired idempotency keys and applies retention (ended jobs, unused uploads). Each write to a
+/// running or pending job carries the leader's term, so a deposed leader changes nothing there.
 /// </summary>
 internal sealed class MaintenanceService(
     IJobStore store,
     IClusterStore cluster,
+    IFileStore files,
     JobQueue queue,
     JobEventBus bus,
     JobTypeCatalog catalog,
@@ -56,6 +59,7 @@ internal sealed class MaintenanceService(
                         await TakeOverDeadConsumersAsync(stoppingToken);
                         // Expired keys are already taken over by the next submission; this only keeps the table small.
                         await store.IdempotencyKeyDeleteExpiredAsync(BatchSize, stoppingToken);
+                        await ApplyRetentionAsync(stoppingToken);
                     }
                 }
                 catch (Exception ex) when (ex is Npgsql.NpgsqlException or RedisException or TimeoutException)
@@ -69,6 +73,18 @@ internal sealed class MaintenanceService(
         }
 
         await cluster.LeaderResignAsync(LeaderName, identity.Id, CancellationToken.None);
+    }
+
+    // A batch per sweep (every DeadWorkerAfter / 3): up to 120,000 deletions an hour with the defaults, far more than
+    // this machine completes; a backlog of old jobs after retention is first lowered shrinks over a few sweeps.
+    private async Task ApplyRetentionAsync(CancellationToken cancellationToken)
+    {
+        var jobs = await store.JobDeleteEndedAsync(new JobRetention(settings.CompletedJobRetention, settings.FailedJobRetention), BatchSize, cancellationToken);
+        var uploads = settings.UploadRetention > TimeSpan.Zero ? await files.UploadDeleteExpiredAsync(settings.UploadRetention, BatchSize, cancellationToken) : 0;
+        if (jobs + uploads > 0)
+        {
+            logger.LogInformation("Retention deleted {Jobs} ended jobs and {Uploads} uploads", jobs, uploads);
+        }
     }
 
     private async Task RescueExpiredAsync(LeaderTerm term, CancellationToken cancellationToken)

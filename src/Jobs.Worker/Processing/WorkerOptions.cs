@@ -39,6 +39,15 @@ public sealed class WorkerOptions : IValidatableObject
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Completed and cancelled jobs are deleted (with their events and files) this long after they ended; zero keeps them.</summary>
+    public TimeSpan CompletedJobRetention { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Failed jobs are kept longer, for investigation; zero keeps them.</summary>
+    public TimeSpan FailedJobRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Uploads no waiting job refers to are deleted this long after they were uploaded; zero keeps them.</summary>
+    public TimeSpan UploadRetention { get; set; } = TimeSpan.FromDays(7);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (LeaseDuration <= TimeSpan.Zero || HeartbeatInterval <= TimeSpan.Zero || HeartbeatInterval * 2 > LeaseDuration)
@@ -56,6 +65,18 @@ public sealed class WorkerOptions : IValidatableObject
             if (value <= TimeSpan.Zero)
             {
                 yield return new ValidationResult($"{name} must be positive.", [name]);
+            }
+        }
+
+        foreach (var (name, value) in new[]
+        {
+            (nameof(CompletedJobRetention), CompletedJobRetention), (nameof(FailedJobRetention), FailedJobRetention),
+            (nameof(UploadRetention), UploadRetention),
+        })
+        {
+            if (value < TimeSpan.Zero)
+            {
+                yield return new ValidationResult($"{name} must be zero (keep forever) or positive.", [name]);
             }
         }
 
