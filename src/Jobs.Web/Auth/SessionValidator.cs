@@ -71,8 +71,11 @@ public sealed class SessionValidator(
 
         if (!SessionClaims.Matches(user, me))
         {
-            context.ReplacePrincipal(SessionClaims.ToPrincipal(apiKey, me));
-            context.ShouldRenew = true;
+            // A new cookie with the same properties, so that it still expires with the key inside it (ShouldRenew
+            // would move its expiry on by the time since sign-in).
+            var refreshed = SessionClaims.ToPrincipal(apiKey, me);
+            context.ReplacePrincipal(refreshed);
+            await context.HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, refreshed, context.Properties);
         }
     }
 }
