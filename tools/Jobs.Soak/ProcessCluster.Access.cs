@@ -40,8 +40,11 @@ public sealed partial class ProcessCluster
         return builder.ConnectionString;
     }
 
-    /// <summary>Submits a demo job and returns its id; any answer but 202 (or 200 for a replay) throws with the body.</summary>
-    public async Task<Guid> SubmitDemoAsync(object payload, int? maxAttempts = null, string? idempotencyKey = null)
+    /// <summary>
+    /// Submits a demo job (as the demo workspace unless <paramref name="client"/> says otherwise) and returns its id;
+    /// any answer but 202 (or 200 for a replay) throws with the body.
+    /// </summary>
+    public async Task<Guid> SubmitDemoAsync(object payload, int? maxAttempts = null, string? idempotencyKey = null, HttpClient? client = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs")
         {
@@ -52,7 +55,7 @@ public sealed partial class ProcessCluster
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        using var response = await Client.SendAsync(request);
+        using var response = await (client ?? Client).SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         if ((int)response.StatusCode is not (200 or 202))
         {
@@ -135,5 +138,12 @@ public sealed partial class ProcessCluster
 
             await Task.Delay(100);
         }
+    }
+
+    private HttpClient ClientWithKey(string apiKey)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(ApiUrl), Timeout = TimeSpan.FromSeconds(10) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
     }
 }

@@ -13,6 +13,9 @@ namespace Jobs.Soak;
 public sealed partial class ProcessCluster : IAsyncDisposable
 {
     public const string ApiKey = "chaos-key";
+
+    /// <summary>The key of Development's second workspace, acme (limits at their defaults: 5 jobs at once).</summary>
+    public const string AcmeApiKey = "chaos-key-acme";
     public const string Database = "jobsdb";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
@@ -29,8 +32,8 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     {
         Options = options;
         ApiUrl = $"http://127.0.0.1:{FreePort.Next()}";
-        Client = new HttpClient { BaseAddress = new Uri(ApiUrl), Timeout = TimeSpan.FromSeconds(10) };
-        Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        Client = ClientWithKey(ApiKey);
+        AcmeClient = ClientWithKey(AcmeApiKey);
     }
 
     public static string ApiDll { get; } = Metadata("ApiPath");
@@ -43,6 +46,9 @@ public sealed partial class ProcessCluster : IAsyncDisposable
 
     /// <summary>Calls the API as the demo workspace; its timeout is bounded so that a hang fails instead of waiting.</summary>
     public HttpClient Client { get; }
+
+    /// <summary><see cref="Client"/> for the acme workspace.</summary>
+    public HttpClient AcmeClient { get; }
 
     public ServiceProcess Api { get; private set; } = null!;
 
@@ -154,23 +160,6 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         return Workers.FirstOrDefault(w => w.Id == pid);
     }
 
-    public async Task StopPostgresAsync()
-    {
-        await postgres!.StopAsync();
-        Log("postgres stopped");
-    }
-
-    /// <summary>Starts PostgreSQL again on the same port and data directory.</summary>
-    public async Task StartPostgresAsync()
-    {
-        await postgres!.DisposeAsync();
-        postgres = await PostgresServer.StartAsync(new PostgresServerOptions(Path.Combine(root, "postgres"), Port: postgresPort)
-        {
-            Settings = Options.PostgresSettings,
-        });
-        Log("postgres started");
-    }
-
     public async ValueTask DisposeAsync()
     {
         await stopping.CancelAsync();
@@ -182,6 +171,7 @@ public sealed partial class ProcessCluster : IAsyncDisposable
 
         Api?.Dispose();
         Client.Dispose();
+        AcmeClient.Dispose();
         if (Redis is not null)
         {
             await Redis.DisposeAsync();
@@ -203,22 +193,6 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         }
     }
 
-    private async Task StartServersAsync()
-    {
-        var startingRedis = RedisServer.StartAsync(new RedisServerOptions(Path.Combine(root, "redis")));
-        postgres = await PostgresServer.StartAsync(new PostgresServerOptions(Path.Combine(root, "postgres"))
-        {
-            Settings = Options.PostgresSettings,
-        });
-        postgresPort = postgres.Port;
-        await postgres.CreateDatabaseAsync(Database);
-        DatabaseConnectionString = postgres.ConnectionString(Database);
-        HarnessConnectionString = Options.HarnessDatabaseUser is { } user
-            ? await CreateHarnessUserAsync(user)
-            : DatabaseConnectionString;
-        Redis = await startingRedis;
-    }
-
     private Dictionary<string, string?> ServiceEnvironment(string name, string url)
     {
         var o = Options;
@@ -233,6 +207,7 @@ public sealed partial class ProcessCluster : IAsyncDisposable
             ["ConnectionStrings__jobsdb"] = DatabaseConnectionString,
             ["ConnectionStrings__redis"] = Redis.ConnectionString,
             ["JOBS_DEV_API_KEY"] = ApiKey,
+            ["JOBS_DEV_API_KEY_2"] = AcmeApiKey,
             ["Jobs__Dev__MaxConcurrentJobs"] = o.MaxConcurrentJobs.ToString(CultureInfo.InvariantCulture),
             // The soak submits thousands of jobs with one key: far beyond demo's default 600 requests a minute.
             ["Jobs__Dev__RequestsPerMinute"] = "1000000",
