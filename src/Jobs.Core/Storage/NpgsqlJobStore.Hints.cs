@@ -154,11 +154,12 @@ public sealed partial class NpgsqlJobStore
         return hints;
     }
 
-    // Lock and hint travel as one batch (one round trip, one implicit transaction); the hint statement's snapshot is
-    // taken after the lock, so it sees what the previous holder committed.
-    private static async Task<IReadOnlyList<JobHint>> HintNextAsync(NpgsqlConnection connection, Guid workspaceId, int limit, LeaderTerm? leader, CancellationToken cancellationToken)
+    // Lock and hint travel as one batch (one round trip; one implicit transaction unless the caller's is given); the
+    // hint statement's snapshot is taken after the lock, so it sees what the previous holder committed.
+    private static async Task<IReadOnlyList<JobHint>> HintNextAsync(
+        NpgsqlConnection connection, Guid workspaceId, int limit, LeaderTerm? leader, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
     {
-        await using var batch = new NpgsqlBatch(connection);
+        await using var batch = new NpgsqlBatch(connection, transaction);
         AddHintNext(batch, [workspaceId], limit, leader);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         return await ReadHintsAfterLockAsync(reader, cancellationToken);

@@ -113,14 +113,9 @@ public sealed partial class NpgsqlJobStore
             return new JobInsertManyResult(results.Select(r => r with { Created = false }).ToList(), []);
         }
 
-        IReadOnlyList<JobHint> hints = [];
-        if (hinting && results.Any(r => r.Created))
-        {
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            AddHintNext(batch, [parameters.WorkspaceId], parameters.HintLimit, leader: null);
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            hints = await ReadHintsAfterLockAsync(reader, cancellationToken);
-        }
+        var hints = hinting && results.Any(r => r.Created)
+            ? await HintNextAsync(connection, parameters.WorkspaceId, parameters.HintLimit, leader: null, cancellationToken, transaction)
+            : [];
 
         await transaction.CommitAsync(cancellationToken);
         return new JobInsertManyResult(results, hints);
