@@ -21,6 +21,7 @@ internal sealed class MaintenanceService(
     IClusterStore cluster,
     IFileStore files,
     JobQueue queue,
+    HintSender hintSender,
     JobEventBus bus,
     JobTypeCatalog catalog,
     WorkerIdentity identity,
@@ -100,20 +101,10 @@ internal sealed class MaintenanceService(
     private async Task EnqueueDueAsync(LeaderTerm term, CancellationToken cancellationToken)
     {
         var hints = await store.JobEnqueueDueAsync(new JobEnqueueDueParams(null, settings.StaleHintAfter, BatchSize, term), cancellationToken);
-        if (hints.Count == 0)
+        if (hints.Count > 0)
         {
-            return;
-        }
-
-        try
-        {
-            await queue.EnqueueAsync(hints);
-            logger.LogDebug("Hinted {Count} due jobs", hints.Count);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            await store.JobMarkUnhintedAsync(hints.Select(h => h.JobId).ToList(), CancellationToken.None);
-            throw;
+            // Hints that cannot be sent are marked un-hinted again, for the next tick.
+            await hintSender.SendAsync(hints);
         }
     }
 

@@ -96,8 +96,10 @@ internal sealed class AttemptWriter : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                // Never leave a caller waiting, and keep the loop alive for the next batch.
-                logger.LogError(ex, "Group write of {Count} attempts failed", batch.Count);
+                // Never leave a caller waiting, and keep the loop alive for the next batch. Each caller handles the
+                // failure as it would its own write's: progress is kept for the next one, a failed completion is
+                // recorded as a retryable failure or left to the lease (JobRunner).
+                logger.LogWarning("Group write of {Count} attempts failed: {Message}", batch.Count, ex.Message);
                 foreach (var write in batch)
                 {
                     write.Done.TrySetException(ex);
@@ -115,25 +117,10 @@ internal sealed class AttemptWriter : IAsyncDisposable
             tags: [new("jobs.count", batch.Count)],
             links: batch.Where(p => p.Trace != default).Select(p => new ActivityLink(p.Trace)).DistinctBy(l => l.Context.SpanId));
         var completions = batch.Where(p => p.Completion is not null).ToList();
-        JobWriteManyResult written;
-        try
-        {
-            written = await WriteAsync(new JobWriteManyParams(
-                batch.Where(p => p.Completion is null).Select(p => p.Write).ToList(),
-                completions.Select(p => p.Completion!).ToList(),
-                MaxHintsPerWorkspace));
-        }
-        catch (Exception ex)
-        {
-            // Each caller handles the failure as it would its own write's: progress is kept for the next one, a failed
-            // completion is recorded as a retryable failure or left to the lease (JobRunner).
-            foreach (var write in batch)
-            {
-                write.Done.TrySetException(ex);
-            }
-
-            return;
-        }
+        var written = await WriteAsync(new JobWriteManyParams(
+            batch.Where(p => p.Completion is null).Select(p => p.Write).ToList(),
+            completions.Select(p => p.Completion!).ToList(),
+            MaxHintsPerWorkspace));
 
         var progressed = written.Progressed.ToDictionary(j => j.Id);
         var completed = written.Completed.ToDictionary(j => j.Id);
