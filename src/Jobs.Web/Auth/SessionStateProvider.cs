@@ -2,7 +2,6 @@ using Jobs.Web.Api;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 
 namespace Jobs.Web.Auth;
 
@@ -53,29 +52,19 @@ public sealed class SessionStateProvider : ServerAuthenticationStateProvider, ID
     private async Task RecheckOnceAsync(CancellationToken cancellationToken)
     {
         var user = (await GetAuthenticationStateAsync()).User;
-        if (SessionClaims.ApiKeyOf(user) is not { } apiKey)
+        if (SessionClaims.ApiKeyOf(user) is null)
         {
-            return;
+            return; // Signed out already, or never signed in: nothing to check.
         }
 
-        MeView? me;
-        try
-        {
-            me = await sessions.MeAsync(apiKey, cancellationToken);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or ApiProblemException)
-        {
-            logger.LogDebug("Could not re-check an open page's session ({Message}); trying again later", ex.Message);
-            return;
-        }
-
-        if (me is null)
+        var (state, refreshed) = await SessionCheck.RunAsync(sessions, user, logger, cancellationToken);
+        if (state == SessionState.Ended)
         {
             SetAuthenticationState(Task.FromResult(new AuthenticationState(SessionClaims.Ended())));
         }
-        else if (!SessionClaims.Matches(user, me))
+        else if (state == SessionState.Changed)
         {
-            SetAuthenticationState(Task.FromResult(new AuthenticationState(SessionClaims.ToPrincipal(apiKey, me))));
+            SetAuthenticationState(Task.FromResult(new AuthenticationState(refreshed!)));
         }
     }
 }

@@ -1,9 +1,9 @@
+using System.Security.Claims;
 using Jobs.Web.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 
 namespace Jobs.Web.Auth;
 
@@ -42,40 +42,33 @@ public sealed class SessionValidator(
             return;
         }
 
-        MeView? me;
+        (SessionState state, ClaimsPrincipal? refreshed) check;
         try
         {
-            me = await sessions.MeAsync(apiKey, context.HttpContext.RequestAborted);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or ApiProblemException)
-        {
-            logger.LogWarning("Could not check a session with the API ({Message}); keeping it until the next check", ex.Message);
-            return;
+            check = await SessionCheck.RunAsync(sessions, user, logger, context.HttpContext.RequestAborted);
         }
         catch (OperationCanceledException) when (context.HttpContext.RequestAborted.IsCancellationRequested)
         {
             return;
         }
 
-        if (me is null)
+        switch (check.state)
         {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return;
+            case SessionState.Ended:
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                return;
+            case SessionState.Changed:
+                // A new cookie with the same properties, so that it still expires with the key inside it (ShouldRenew
+                // would move its expiry on by the time since sign-in).
+                context.ReplacePrincipal(check.refreshed!);
+                await context.HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, check.refreshed!, context.Properties);
+                break;
         }
 
-        if (interval > TimeSpan.Zero)
+        if (check.state != SessionState.Unknown && interval > TimeSpan.Zero)
         {
             checkedRecently.Set(cacheKey, true, interval);
-        }
-
-        if (!SessionClaims.Matches(user, me))
-        {
-            // A new cookie with the same properties, so that it still expires with the key inside it (ShouldRenew
-            // would move its expiry on by the time since sign-in).
-            var refreshed = SessionClaims.ToPrincipal(apiKey, me);
-            context.ReplacePrincipal(refreshed);
-            await context.HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, refreshed, context.Properties);
         }
     }
 }
