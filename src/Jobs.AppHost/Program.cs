@@ -1,39 +1,63 @@
-// The app model of DESIGN §2 in Aspire's own API. It builds unchanged against Aspire.AppHost.Sdk
-// (-p:UseAspire=true) and, by default, against the local subset in src/Jobs.Hosting.AppModel.
+using Jobs.AppHost.Development;
+
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Fixed ports only while running: developers and the end-to-end tests reach the API and the UI at known
-// addresses; a deployment's ingress chooses its own.
 var isRunMode = builder.ExecutionContext.IsRunMode;
 
-// Data lives under .jobs/ in local mode; a named volume under Aspire.
-var postgres = builder.AddPostgres("postgres", port: isRunMode ? IntFromEnvironment("JOBS_POSTGRES_PORT") : null)
-    .WithDataVolume();
-var jobsdb = postgres.AddDatabase("jobsdb");
-var redis = builder.AddRedis("redis");
+// PostgreSQL and Redis under the same names either way. Running: this machine's binaries as executables, because
+// there is no container engine here; data under .jobs/ (or JOBS_DATA_DIR), so it survives restarts. Publishing (the
+// manifest, azd): Aspire's own containers.
+IResourceBuilder<IResourceWithConnectionString> jobsdb, redis;
+if (isRunMode)
+{
+    var data = builder.Configuration["JOBS_DATA_DIR"] is { Length: > 0 } dir ? dir : Path.Combine(builder.AppHostDirectory, "..", "..", ".jobs");
+    jobsdb = builder.AddLocalPostgres("postgres", Path.Combine(data, "postgres"), Setting("JOBS_POSTGRES_PORT")).AddDatabase("jobsdb");
+    redis = builder.AddLocalRedis("redis", Path.Combine(data, "redis"), Setting("JOBS_REDIS_PORT"));
+}
+else
+{
+    jobsdb = builder.AddPostgres("postgres").WithDataVolume().AddDatabase("jobsdb");
+    redis = builder.AddRedis("redis");
+}
 
-// No launch profiles (launchProfileName: null): every endpoint is declared here, so both modes expose the same ones.
+// The API and the UI on fixed addresses while running, so developers keep their bookmarks (tests randomise them);
+// a deployment's ingress chooses its own.
+// No launch profiles (launchProfileName: null): every endpoint is declared here, the same in both modes.
 var api = builder.AddProject<Projects.Jobs_Api>("api", launchProfileName: null)
-    .WithHttpEndpoint(port: isRunMode ? IntFromEnvironment("JOBS_API_PORT") ?? 5080 : null)
+    .WithJobsServiceDefaults()
+    .WithHttpEndpoint(port: isRunMode ? Setting("JOBS_API_PORT") ?? 5080 : null)
     .WithExternalHttpEndpoints()
     .WithReference(jobsdb).WaitFor(jobsdb)
     .WithReference(redis).WaitFor(redis)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Jobs_Worker>("worker", launchProfileName: null)
+    .WithJobsServiceDefaults()
     .WithHttpEndpoint()
     .WithReference(jobsdb).WithReference(redis)
     // The API applies the migrations and seeds the dev workspace; no worker claims a job before that.
     .WaitFor(api)
-    .WithReplicas(IntFromEnvironment("JOBS_WORKER_REPLICAS") ?? 2)
+    .WithReplicas(Setting("JOBS_WORKER_REPLICAS") ?? 2)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Jobs_Web>("web", launchProfileName: null)
-    .WithHttpEndpoint(port: isRunMode ? IntFromEnvironment("JOBS_WEB_PORT") ?? 5000 : null)
+var web = builder.AddProject<Projects.Jobs_Web>("web", launchProfileName: null)
+    .WithJobsServiceDefaults()
+    .WithHttpEndpoint(port: isRunMode ? Setting("JOBS_WEB_PORT") ?? 5000 : null)
     .WithExternalHttpEndpoints()
-    .WithReference(api).WithReference(redis).WaitFor(api)
+    .WithReference(api).WaitFor(api)
+    .WithReference(redis)
     .WithHttpHealthCheck("/health");
+
+// A developer's conveniences: the demo account the API seeds, dashboard buttons that submit demo jobs and sign a
+// browser in, and the addresses printed once everything is healthy.
+if (isRunMode)
+{
+    var demo = DemoAccount.FromConfiguration(builder.Configuration);
+    api.WithDemoAccount(demo).WithSubmitDemoJobsCommand(demo);
+    web.WithSignInLinkCommand(demo);
+    builder.PrintWhenReady(web, api, demo);
+}
 
 builder.Build().Run();
 
-static int? IntFromEnvironment(string name) => int.TryParse(Environment.GetEnvironmentVariable(name), out var value) ? value : null;
+int? Setting(string key) => int.TryParse(builder.Configuration[key], out var value) ? value : null;

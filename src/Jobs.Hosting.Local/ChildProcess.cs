@@ -33,33 +33,23 @@ internal sealed class ChildProcess : IDisposable
 
     public IReadOnlyList<string> RecentOutput => _tail.Snapshot();
 
-    /// <param name="newSession">
-    /// Run under <c>setsid</c>, so a terminal's Ctrl-C reaches only the owner, which then stops children in order.
-    /// </param>
     public static ChildProcess Start(
         string fileName,
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string?>? environment = null,
         string? workingDirectory = null,
         Action<string>? output = null,
-        bool newSession = false,
         int tailLines = 50)
     {
         var info = new ProcessStartInfo
         {
-            FileName = newSession ? "setsid" : fileName,
+            FileName = fileName,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
-        if (newSession)
-        {
-            // setsid execs in place (the child is not a group leader), so the pid we hold is the real process.
-            info.ArgumentList.Add(fileName);
-        }
-
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

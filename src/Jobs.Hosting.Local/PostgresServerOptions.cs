@@ -14,12 +14,6 @@ public sealed record PostgresServerOptions(
     public Action<string>? Output { get; init; }
 
     /// <summary>
-    /// Start the server in its own session so a terminal's Ctrl-C reaches only the owner, which can then stop the
-    /// server after the services using it. Leave off in tests: there Ctrl-C reaching the server is the better net.
-    /// </summary>
-    public bool NewSession { get; init; }
-
-    /// <summary>
     /// Extra server settings as <c>name=value</c>, each passed as <c>-c</c> after the fixed ones (so one may override
     /// them); none by default. The benchmark loads pg_stat_statements this way.
     /// </summary>

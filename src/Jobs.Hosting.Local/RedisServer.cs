@@ -44,6 +44,18 @@ public sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// redis-server on 127.0.0.1 in the foreground, its working files in <paramref name="dataDirectory"/>. Without
+    /// <paramref name="persist"/> it keeps nothing across restarts: Jobs keeps only wake-up hints and live events there.
+    /// </summary>
+    public static ProcessCommand ServerCommand(string dataDirectory, int port, bool persist)
+    {
+        string[] persistence = persist ? ["--appendonly", "yes"] : ["--save", "", "--appendonly", "no"];
+        return new ProcessCommand(
+            Executables.Find("redis-server", "/usr/bin", "/usr/local/bin"),
+            ["--port", port.ToString(), "--bind", "127.0.0.1", "--dir", dataDirectory, "--daemonize", "no", .. persistence]);
+    }
+
     /// <summary>Starts the server again on the same port and data directory (a no-op while it runs).</summary>
     public async Task RestartAsync(CancellationToken ct = default)
     {
@@ -53,12 +65,8 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         _process?.Dispose();
-        string[] persistence = _options.Persist ? ["--appendonly", "yes"] : ["--save", "", "--appendonly", "no"];
-        _process = ChildProcess.Start(
-            Executables.Find("redis-server", "/usr/bin", "/usr/local/bin"),
-            ["--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _dataDirectory, "--daemonize", "no", .. persistence],
-            output: _options.Output,
-            newSession: _options.NewSession);
+        var command = ServerCommand(_dataDirectory, Port, _options.Persist);
+        _process = ChildProcess.Start(command.FileName, command.Arguments, output: _options.Output);
         try
         {
             await WaitUntilReadyAsync(_process, ct);

@@ -12,7 +12,4 @@ public sealed record RedisServerOptions(
 {
     /// <summary>Receives each line the server writes.</summary>
     public Action<string>? Output { get; init; }
-
-    /// <summary>As <see cref="PostgresServerOptions.NewSession"/>.</summary>
-    public bool NewSession { get; init; }
 }

@@ -4,6 +4,7 @@ using Jobs.Web.Components;
 using Jobs.Web.Live;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using MudBlazor;
@@ -44,6 +45,7 @@ public static class WebExtensions
                 cookie.SlidingExpiration = false;
                 cookie.Events.OnValidatePrincipal = SessionValidator.ValidateAsync;
             });
+        services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();
         services.AddScoped<SessionValidator>();
         services.AddAuthorization();
@@ -85,6 +87,7 @@ public static class WebExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapSignInLinks();
         app.MapDownloadEndpoints();
         return app;
     }

@@ -49,4 +49,11 @@ public sealed class WebOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SessionRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Turns on one-time sign-in links (<see cref="Auth.SignInLinkEndpoints"/>) in Development: the secret a caller must
+    /// show to mint one. The AppHost sets a random one on every run for its "Sign in as demo" dashboard command; a
+    /// deployment leaves it unset.
+    /// </summary>
+    public string? SignInLinkSecret { get; set; }
 }

@@ -4,8 +4,8 @@ using Jobs.Worker.Processing;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource("jobsdb");
-builder.AddRedisClient("redis");
+builder.AddNpgsqlDataSource("jobsdb", ClientSettings.Npgsql, ClientSettings.NpgsqlDataSource);
+builder.AddRedisClient("redis", configureOptions: ClientSettings.Redis);
 builder.AddJobsCore();
 builder.AddJobsMigrations();
 builder.AddJobsWorker();

@@ -40,6 +40,18 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The lines kept so far (the last 2,000), oldest first.</summary>
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
     /// <summary>The last lines, for failure messages.</summary>
     public string Tail
     {

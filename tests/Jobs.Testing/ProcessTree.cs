@@ -32,6 +32,18 @@ public static class ProcessTree
         return found;
     }
 
+    /// <summary>
+    /// Every live process whose environment holds <c>name=value</c>. Children inherit their parent's environment, so a
+    /// variable only one run sets finds all that run started, whoever their parent is now (DCP detaches itself).
+    /// </summary>
+    public static IReadOnlyList<int> WithEnvironmentVariable(string name, string value)
+    {
+        var entry = $"{name}={value}";
+        return [.. Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && pid != Environment.ProcessId && IsAlive(pid) && Environ(pid).Contains(entry))];
+    }
+
     /// <summary>A zombie has finished; only its parent's bookkeeping is left.</summary>
     public static bool IsAlive(int pid) => Stat(pid) is { State: not ('Z' or 'X') };
 
@@ -45,6 +57,19 @@ public static class ProcessTree
         {
             // The process ended while we looked: nothing to match against.
             return "";
+        }
+    }
+
+    private static string[] Environ(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/environ").Split('\0');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Ended while we looked, or another user's process.
+            return [];
         }
     }
 

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using Jobs.Hosting.Local;
-using Jobs.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
 [assembly: AssemblyFixture(typeof(Jobs.EndToEndTests.Infrastructure.Topology))]
@@ -9,8 +12,9 @@ using Microsoft.Playwright;
 namespace Jobs.EndToEndTests.Infrastructure;
 
 /// <summary>
-/// Once per test run: the whole topology from the built AppHost (PostgreSQL, Redis, the API, two workers and the web,
-/// in a throwaway data directory, on free ports) and one headless Chromium. Tests open their own browser contexts.
+/// Once per test run: the whole topology from the AppHost through Aspire.Hosting.Testing (PostgreSQL, Redis, the API,
+/// two workers and the web, data in a throwaway directory, every port chosen afresh so nothing clashes with a running
+/// ./run.sh or another test run) and one headless Chromium. Tests open their own browser contexts.
 /// </summary>
 public sealed class Topology : IAsyncLifetime
 {
@@ -22,8 +26,8 @@ public sealed class Topology : IAsyncLifetime
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"jobs-e2e-ui-{Guid.NewGuid():N}");
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _signedInStates = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<JobsApi>>> _apis = new();
-    private AppHostProcess? _host;
-    private StreamWriter? _hostLog;
+    private DistributedApplication? _app;
+    private TopologyLog? _log;
     private IPlaywright? _playwright;
 
     /// <summary>The seeded users' password for this run (the API seeds it from <c>JOBS_DEV_PASSWORD</c>).</summary>
@@ -42,44 +46,33 @@ public sealed class Topology : IAsyncLifetime
         ? dir
         : Path.Combine(RepositoryRoot, ".jobs", "test-results");
 
+    /// <summary>The running app model, for tests of the AppHost itself (its resources, their commands).</summary>
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The topology has not started.");
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(ResultsDirectory);
-        var apiPort = FreePort.Next();
-        var webPort = FreePort.Next();
-        ApiUrl = new Uri($"http://127.0.0.1:{apiPort}");
-        WebUrl = new Uri($"http://127.0.0.1:{webPort}");
-        // The AppHost's whole output, beside the screenshots: the tail in failure messages is rarely all one needs.
-        _hostLog = new StreamWriter(Path.Combine(ResultsDirectory, "end-to-end-apphost.log")) { AutoFlush = true };
-        _host = AppHostProcess.Start(
-            new Dictionary<string, string>
-            {
-                ["JOBS_DATA_DIR"] = _dataDirectory,
-                ["JOBS_API_PORT"] = apiPort.ToString(),
-                ["JOBS_WEB_PORT"] = webPort.ToString(),
-                ["JOBS_WORKER_REPLICAS"] = "2",
-                ["JOBS_DEV_PASSWORD"] = Password,
-                ["JOBS_DEV_API_KEY"] = $"e2e-{Guid.NewGuid():N}",
-                ["NO_COLOR"] = "1",
-                // Small pages, so that "Load more" is reached with a handful of jobs (the AppHost's children inherit it).
-                ["Jobs__Web__JobsPageSize"] = JobsPageSize.ToString(),
-                // A role changed by an admin shows on the user's next page load after this (30 s by default).
-                ["Jobs__Web__SessionRecheckInterval"] = "00:00:02",
-                // Every browser test signs in as the same demo user; the default of 10 bulk jobs an hour is one test's worth.
-                ["Jobs__Dev__BulkJobsPerHour"] = "1000",
-            },
-            [],
-            _hostLog.WriteLine);
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        // Read by Program.cs from the AppHost's configuration, as ./run.sh's environment would set them.
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Jobs_AppHost>(
+            [$"JOBS_DATA_DIR={_dataDirectory}", $"JOBS_DEV_PASSWORD={Password}", $"JOBS_DEV_API_KEY=e2e-{Guid.NewGuid():N}"],
+            timeout.Token);
+        _log = new TopologyLog(Path.Combine(ResultsDirectory, "end-to-end-apphost.log"));
+        builder.Services.AddLogging(logging => logging.ClearProviders().AddProvider(_log));
+        // Small pages, so that "Load more" is reached with a handful of jobs; a role changed by an admin shows on the
+        // user's next page load after 2 s (30 s by default).
+        Service(builder, "web")
+            .WithEnvironment("Jobs__Web__JobsPageSize", JobsPageSize.ToString())
+            .WithEnvironment("Jobs__Web__SessionRecheckInterval", "00:00:02");
+        // Every browser test signs in as the same demo user; the default of 10 bulk jobs an hour is one test's worth.
+        Service(builder, "api").WithEnvironment("Jobs__Dev__BulkJobsPerHour", "1000");
 
-        await _host.WaitForLineAsync(l => l.StartsWith("[apphost] ready", StringComparison.Ordinal), StartTimeout, CancellationToken.None);
-        using (var http = new HttpClient { BaseAddress = WebUrl })
-        {
-            var health = await http.GetAsync("/health");
-            if (!health.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"The web is not healthy ({(int)health.StatusCode}):{Environment.NewLine}{_host.Tail}");
-            }
-        }
+        _app = await builder.BuildAsync(timeout.Token);
+        await _app.StartAsync(timeout.Token);
+        var notifications = _app.Services.GetRequiredService<ResourceNotificationService>();
+        await Task.WhenAll(new[] { "api", "worker", "web" }.Select(name => notifications.WaitForResourceHealthyAsync(name, timeout.Token)));
+        ApiUrl = _app.GetEndpoint("api", "http");
+        WebUrl = _app.GetEndpoint("web", "http");
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -107,9 +100,6 @@ public sealed class Topology : IAsyncLifetime
     public Task<JobsApi> ApiAsync(string email) =>
         _apis.GetOrAdd(email, _ => new Lazy<Task<JobsApi>>(() => JobsApi.SignInAsync(this, email))).Value;
 
-    /// <summary>For failure messages: what the services said last.</summary>
-    public string Tail => _host?.Tail ?? "";
-
     public async ValueTask DisposeAsync()
     {
         if (Browser is not null)
@@ -123,22 +113,23 @@ public sealed class Topology : IAsyncLifetime
             api.Value.Result.Dispose();
         }
 
-        if (_host is not null)
+        if (_app is not null)
         {
-            await _host.DisposeAsync();
+            // Stops every resource and waits for DCP to clean up (DcpPublisher:WaitForResourceCleanup in testing).
+            await _app.DisposeAsync();
         }
 
-        // After the AppHost: it writes to the log until it is disposed.
-        if (_hostLog is not null)
-        {
-            await _hostLog.DisposeAsync();
-        }
+        // After the app: it logs until it is disposed.
+        _log?.Dispose();
 
         if (Directory.Exists(_dataDirectory))
         {
             Directory.Delete(_dataDirectory, recursive: true);
         }
     }
+
+    private static IResourceBuilder<ProjectResource> Service(IDistributedApplicationTestingBuilder builder, string name) =>
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == name));
 
     private static string Metadata(string key) => typeof(Topology).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()

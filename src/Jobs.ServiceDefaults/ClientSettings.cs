@@ -1,0 +1,44 @@
+using Aspire.Npgsql;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What the Jobs services ask of Aspire's client integrations beyond their defaults, passed to them as callbacks:
+/// <code>
+/// builder.AddNpgsqlDataSource("jobsdb", ClientSettings.Npgsql, ClientSettings.NpgsqlDataSource);
+/// builder.AddRedisClient("redis", configureOptions: ClientSettings.Redis);
+/// </code>
+/// Aspire.Npgsql and Aspire.StackExchange.Redis bring the rest: the connection from <c>ConnectionStrings:{name}</c>,
+/// readiness checks, traces and metrics.
+/// </summary>
+public static class ClientSettings
+{
+    /// <summary>
+    /// Auto-prepare: the hot statements (claim, progress, outcomes, hints) are long CTEs run thousands of times a second;
+    /// prepared once per connection they skip parse and plan. A connection string that sets it itself keeps its value.
+    /// </summary>
+    public static void Npgsql(NpgsqlSettings settings)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
+        if (!connection.ContainsKey("Max Auto Prepare"))
+        {
+            connection.MaxAutoPrepare = 64;
+            connection.AutoPrepareMinUsages = 2;
+            settings.ConnectionString = connection.ConnectionString;
+        }
+    }
+
+    /// <summary>Payloads, results and metrics are jsonb of any shape.</summary>
+    public static void NpgsqlDataSource(NpgsqlDataSourceBuilder dataSource) => dataSource.EnableDynamicJson();
+
+    public static void Redis(ConfigurationOptions options)
+    {
+        // Services must start (and accept jobs) while Redis is down: the multiplexer keeps reconnecting.
+        options.AbortOnConnectFail = false;
+        // Fail at once while disconnected instead of queueing for seconds: Jobs treats Redis as best effort and
+        // falls back to PostgreSQL (a submit still answers 202 at once; maintenance hints later).
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+    }
+}
