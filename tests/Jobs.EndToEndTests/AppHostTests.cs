@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Aspire.Hosting.ApplicationModel;
@@ -84,6 +86,11 @@ public sealed partial class AppHostTests(Topology topology)
         await using var second = await BrowserSession.OpenAsync(topology);
         await second.Page.GotoAsync(link);
         await Expect(second.Page.GetByTestId("signin-error")).ToContainTextAsync("already used or has expired");
+
+        // Without the AppHost's secret the endpoint is not there, even with the right password.
+        using var http = new HttpClient { BaseAddress = topology.WebUrl };
+        using var refused = await http.PostAsJsonAsync("/signin/link", new { email = Topology.DemoEmail, password = topology.Password });
+        refused.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     private Task<ExecuteCommandResult> ExecuteAsync(string resource, string command)

@@ -44,7 +44,8 @@ public static class ReadyBanner
             return;
         }
 
-        var startedAt = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+        using var self = Process.GetCurrentProcess();
+        var startedAt = self.StartTime.ToUniversalTime();
         var webUrl = web.GetEndpoint("http").Url;
         var apiUrl = api.GetEndpoint("http").Url;
         Console.WriteLine($"""

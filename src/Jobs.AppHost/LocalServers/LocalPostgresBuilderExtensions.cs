@@ -44,16 +44,7 @@ public static class LocalPostgresBuilderExtensions
         builder.Services.AddHealthChecks().AddNpgSql(postgres.LocalConnectionString("postgres"), name: healthCheckKey);
 
         return builder.AddResource(postgres)
-            .WithEndpoint(LocalPostgresResource.PrimaryEndpointName, endpoint =>
-            {
-                // Not proxied: every query of every service crosses this endpoint, and DCP's proxy would add a hop to
-                // each. A proxy-less endpoint needs its port known up front, which is also the port in the arguments.
-                endpoint.Port = listenPort;
-                endpoint.TargetPort = listenPort;
-                endpoint.TargetHost = "127.0.0.1";
-                endpoint.IsProxied = false;
-                endpoint.UriScheme = "tcp";
-            })
+            .WithLoopbackEndpoint(LocalPostgresResource.PrimaryEndpointName, listenPort)
             .WithArgs([.. command.Arguments])
             .WithIconName("DatabaseMultiple")
             .WithHealthCheck(healthCheckKey);

@@ -31,15 +31,7 @@ public static class LocalRedisBuilderExtensions
         builder.Services.AddHealthChecks().AddRedis($"127.0.0.1:{listenPort}", name: healthCheckKey);
 
         return builder.AddResource(redis)
-            .WithEndpoint(LocalRedisResource.PrimaryEndpointName, endpoint =>
-            {
-                // Not proxied, as LocalPostgres: every stream read, publish and hint crosses it.
-                endpoint.Port = listenPort;
-                endpoint.TargetPort = listenPort;
-                endpoint.TargetHost = "127.0.0.1";
-                endpoint.IsProxied = false;
-                endpoint.UriScheme = "tcp";
-            })
+            .WithLoopbackEndpoint(LocalRedisResource.PrimaryEndpointName, listenPort)
             .WithArgs([.. command.Arguments])
             .WithIconName("Memory")
             .WithHealthCheck(healthCheckKey);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Jobs.Web.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -32,8 +33,11 @@ public static class SignInLinkEndpoints
             return app;
         }
 
-        // Not a form of ours: the secret header is the check that antiforgery would otherwise be.
-        app.MapPost(Path, Create).AllowAnonymous().DisableAntiforgery().WithName("CreateSignInLink");
+        // Not a form of ours: the secret header is the check that antiforgery would otherwise be. A JSON endpoint for
+        // the AppHost, so its 404 and 401 go back as they are, not re-executed as the UI's not-found page.
+        app.MapPost(Path, Create).AllowAnonymous().DisableAntiforgery()
+            .WithMetadata(new SkipStatusCodePagesAttribute())
+            .WithName("CreateSignInLink");
         app.MapGet(Path, Redeem).AllowAnonymous().WithName("RedeemSignInLink");
         return app;
     }
