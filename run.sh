@@ -4,6 +4,7 @@
 # moves it, with its telemetry and resource-service ports just above). Arguments go to the AppHost, e.g.
 # `./run.sh --publisher manifest --output-path aspire-manifest.json`. Ctrl-C or SIGTERM stops everything.
 set -euo pipefail
+caller="$PWD"
 cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/prerequisites.sh
 
@@ -18,5 +19,13 @@ export ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL="http://127.0.0.1:$((dashboard_po
 export ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$((dashboard_port + 2))"
 export ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
 
+# Aspire resolves a relative --output-path against the AppHost's folder; the caller means their own.
+args=()
+for arg in "$@"; do
+  if [ "${previous:-}" = "--output-path" ] && [[ "$arg" != /* ]]; then arg="$caller/$arg"; fi
+  args+=("$arg")
+  previous="$arg"
+done
+
 # exec: signals reach `dotnet run`, which passes them to the AppHost; the AppHost has DCP stop every resource.
-exec dotnet run --project src/Jobs.AppHost --no-launch-profile -- "$@"
+exec dotnet run --project src/Jobs.AppHost --no-launch-profile -- ${args[@]+"${args[@]}"}
