@@ -30,6 +30,7 @@ public static class ApiExtensions
         var services = builder.Services;
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LimitCeilingsOptions>().BindConfiguration(LimitCeilingsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
@@ -95,6 +96,8 @@ public static class ApiExtensions
         services.AddSingleton<JobUpdateDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<JobUpdateDispatcher>());
 
+        // After the migrations (registered before this), before anything seeds or serves.
+        services.AddHostedService<LimitCeilingsService>();
         services.AddHostedService<FirstAdminService>();
         if (builder.Environment.IsDevelopment())
         {

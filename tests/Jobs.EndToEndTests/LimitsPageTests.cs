@@ -25,7 +25,7 @@ public sealed class LimitsPageTests(Topology topology)
         await concurrency.PressAsync("Tab");
         await page.GetByTestId("limits-save").ClickAsync();
 
-        await Expect(FieldOf(page, "limit-maxConcurrentJobs")).ToContainTextAsync("between 1 and 1000");
+        await Expect(FieldOf(page, "limit-maxConcurrentJobs")).ToContainTextAsync("between 1 and 16: 16 is the most the platform's operator allows");
         await Expect(FieldOf(page, "limit-maxBatchItems")).Not.ToContainTextAsync("between");
         await admin.ScreenshotAsync("limits-field-error");
         Assert.Equal(before.GetRawText(), (await api.GetJsonAsync("/api/workspace")).GetProperty("limits").GetRawText());

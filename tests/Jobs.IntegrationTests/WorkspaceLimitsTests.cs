@@ -178,11 +178,74 @@ public sealed class WorkspaceLimitsTests(Servers servers)
         return (job.GetProperty("result").GetProperty("batchSize").GetInt32(), job.GetProperty("metrics").GetProperty("batches").GetInt32(), steps.Distinct().ToList());
     }
 
+    // The limits that guard shared capacity go up to the operator's default ceilings (Api:LimitCeilings), the others
+    // (and the batch size, whose ceiling is its hard maximum) to their hard range.
     private static string ShouldMentionRange(string field) => field switch
     {
-        "maxConcurrentJobs" or "maxBatchItems" or "subscribeBatchSize" => "must be between 1 and 1000.",
-        "bulkJobsPerHour" => "must be between 1 and 100000.",
-        "requestsPerMinute" => "must be between 1 and 1000000.",
+        "maxConcurrentJobs" => "must be between 1 and 16: 16 is the most the platform's operator allows.",
+        "bulkJobsPerHour" => "must be between 1 and 100: 100 is the most the platform's operator allows.",
+        "requestsPerMinute" => "must be between 1 and 6000: 6000 is the most the platform's operator allows.",
+        "maxBatchItems" or "subscribeBatchSize" => "must be between 1 and 1000.",
         _ => "must be between 0 and 600000.",
     };
+
+    [Fact]
+    public async Task PutLimits_AboveTheOperatorsCeiling_IsRefusedByField_AndTheCeilingItselfIsAllowed()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0, overrides: new Dictionary<string, string?>
+        {
+            ["Api:LimitCeilings:MaxConcurrentJobs"] = "8",
+            ["Api:LimitCeilings:RequestsPerMinute"] = "1000",
+        });
+        var greedy = new { maxConcurrentJobs = 1000, maxBatchItems = 500, bulkJobsPerHour = 42, requestsPerMinute = 1_000_000, subscribeBatchSize = 25, subscribeBatchPauseMs = 0 };
+
+        var (refused, problem) = await cluster.Client.SendJsonAsync(HttpMethod.Put, "/api/workspace/limits", greedy);
+
+        refused.ShouldBe(HttpStatusCode.BadRequest, problem.ToString());
+        var errors = problem.GetProperty("errors");
+        errors.GetProperty("maxConcurrentJobs")[0].GetString().ShouldBe("must be between 1 and 8: 8 is the most the platform's operator allows.");
+        errors.GetProperty("requestsPerMinute")[0].GetString().ShouldBe("must be between 1 and 1000: 1000 is the most the platform's operator allows.");
+        errors.EnumerateObject().Count().ShouldBe(2);
+        (await cluster.ScalarAsync<int>("SELECT max_concurrent_jobs FROM workspaces WHERE id = @id", ("id", cluster.Caller.WorkspaceId))).ShouldBe(5);
+
+        var (accepted, body) = await cluster.Client.SendJsonAsync(HttpMethod.Put, "/api/workspace/limits", greedy with { maxConcurrentJobs = 8, requestsPerMinute = 1000 });
+        accepted.ShouldBe(HttpStatusCode.OK, body.ToString());
+        body.GetProperty("limits").GetProperty("maxConcurrentJobs").GetInt32().ShouldBe(8);
+        var ceilings = body.GetProperty("ceilings");
+        (ceilings.GetProperty("maxConcurrentJobs").GetInt32(), ceilings.GetProperty("requestsPerMinute").GetInt32()).ShouldBe((8, 1000));
+    }
+
+    [Fact]
+    public async Task LimitsAboveACeilingLoweredSinceTheyWereSet_AreBroughtDownWhenTheApiStarts()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0, overrides: new Dictionary<string, string?>
+        {
+            ["Api:LimitCeilings:MaxConcurrentJobs"] = "8",
+            ["Api:LimitCeilings:BulkJobsPerHour"] = "50",
+        });
+        // Set before the ceilings existed, or under a higher one.
+        await cluster.ScalarAsync<object>(
+            "UPDATE workspaces SET max_concurrent_jobs = 500, bulk_jobs_per_hour = 20 WHERE id = @id", ("id", cluster.Caller.WorkspaceId));
+
+        await using var restarted = cluster.StartApi();
+
+        (await cluster.ScalarAsync<string>(
+            "SELECT concat_ws(',', max_concurrent_jobs, bulk_jobs_per_hour) FROM workspaces WHERE id = @id", ("id", cluster.Caller.WorkspaceId)))
+            .ShouldBe("8,20");
+    }
+
+    [Fact]
+    public async Task PutLimits_WithAFieldItDoesNotDefine_IsRefusedNamingIt()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+
+        var (status, problem) = await cluster.Client.SendJsonAsync(HttpMethod.Put, "/api/workspace/limits", new
+        {
+            maxConcurrentJobs = 7, maxBatchItems = 500, bulkJobsPerHour = 42, requestsPerMinute = 1200, subscribeBatchSize = 25,
+            subscribeBatchPauseMs = 0, storageQuotaBytes = 1,
+        });
+
+        status.ShouldBe(HttpStatusCode.BadRequest, problem.ToString());
+        problem.GetProperty("errors").GetProperty("storageQuotaBytes")[0].GetString().ShouldBe("is not a known field of this request.");
+    }
 }

@@ -20,7 +20,8 @@ namespace Jobs.Bench;
 ///   --spread 5 (submit one by one over 5 s, so that the jobs' progress flushes do not all fall on the same instant;
 ///   0 = one batch, all at once) --warm-up 10 (seconds of live updates before the window, not measured) --window 30
 ///   --start-timeout 60 --chromium /usr/bin/chromium --web-pid PID (else: whoever listens on the web's port)
-/// The system must let 200 jobs run at once: Jobs__Dev__MaxConcurrentJobs ≥ 200 (the demo workspace's limit), with
+/// The system must let 200 jobs run at once: Jobs__Dev__MaxConcurrentJobs ≥ 200 (the demo workspace's limit, under an
+/// Api__LimitCeilings__MaxConcurrentJobs at least as high), with
 /// Jobs__Dev__RequestsPerMinute=1000000 so that its key is not rate limited, and
 /// worker slots (Worker__Slots × JOBS_WORKER_REPLICAS) ≥ 200; and the list should show them all, so
 /// Jobs__Web__JobsPageSize=200 (otherwise "Load more" is clicked until they are).
@@ -114,7 +115,7 @@ internal static class DomLatencyCommand
                 $"{jobCount} demo jobs of {items} items × {delayMs} ms; {processing.Count} processing after {clock.Elapsed.TotalSeconds:F1} s"));
             if (processing.Count < jobCount)
             {
-                Say("not all jobs run at once: raise Jobs__Dev__MaxConcurrentJobs (the demo workspace's limit) and the worker slots");
+                Say("not all jobs run at once: raise Jobs__Dev__MaxConcurrentJobs (the demo workspace's limit, and Api__LimitCeilings__MaxConcurrentJobs with it) and the worker slots");
             }
 
             var visible = await OpenListAsync(page, ours);

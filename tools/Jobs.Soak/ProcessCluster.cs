@@ -208,8 +208,11 @@ public sealed partial class ProcessCluster : IAsyncDisposable
             ["ConnectionStrings__redis"] = Redis.ConnectionString,
             ["JOBS_DEV_API_KEY"] = ApiKey,
             ["JOBS_DEV_API_KEY_2"] = AcmeApiKey,
+            // The operator's ceilings go up with the demo workspace's limits: the overrides must fit under them.
+            ["Api__LimitCeilings__MaxConcurrentJobs"] = o.MaxConcurrentJobs.ToString(CultureInfo.InvariantCulture),
             ["Jobs__Dev__MaxConcurrentJobs"] = o.MaxConcurrentJobs.ToString(CultureInfo.InvariantCulture),
             // The soak submits thousands of jobs with one key: far beyond demo's default 600 requests a minute.
+            ["Api__LimitCeilings__RequestsPerMinute"] = "1000000",
             ["Jobs__Dev__RequestsPerMinute"] = "1000000",
             ["Worker__Slots"] = o.Slots.ToString(CultureInfo.InvariantCulture),
             ["Worker__LeaseDuration"] = o.LeaseDuration.ToString("c"),

@@ -1,6 +1,8 @@
 using Jobs.Api.Contacts;
+using Jobs.Api.Workspaces;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Jobs.Api.Seeding;
@@ -15,6 +17,7 @@ public sealed class DevelopmentSeedService(
     IWorkspaceStore workspaces,
     NpgsqlDataSource dataSource,
     IConfiguration configuration,
+    IOptions<LimitCeilingsOptions> ceilings,
     ILogger<DevelopmentSeedService> logger) : IHostedService
 {
     /// <summary>
@@ -34,12 +37,13 @@ public sealed class DevelopmentSeedService(
     /// <summary>When set, the demo workspace's bulk jobs per user per hour (default 10); the browser tests raise it.</summary>
     public const string BulkJobsPerHourKey = "Jobs:Dev:BulkJobsPerHour";
 
-    // The benchmarks' and browser tests' overrides of demo's limits: configuration key, column, allowed range. Column names are constants.
-    private static readonly (string Key, string Column, int Min, int Max)[] LimitOverrides =
+    // The benchmarks' and browser tests' overrides of demo's limits: configuration key, column, allowed range. Column
+    // names are constants. Like an admin's value, an override stays within the operator's ceiling.
+    private IEnumerable<(string Key, string Column, int Min, int Max)> LimitOverrides() =>
     [
-        (MaxConcurrentJobsKey, "max_concurrent_jobs", 1, 1000),
-        (RequestsPerMinuteKey, "requests_per_minute", 1, 1_000_000),
-        (BulkJobsPerHourKey, "bulk_jobs_per_hour", 1, 100_000),
+        (MaxConcurrentJobsKey, "max_concurrent_jobs", 1, ceilings.Value.MaxConcurrentJobs),
+        (RequestsPerMinuteKey, "requests_per_minute", 1, ceilings.Value.RequestsPerMinute),
+        (BulkJobsPerHourKey, "bulk_jobs_per_hour", 1, ceilings.Value.BulkJobsPerHour),
     ];
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -51,7 +55,7 @@ public sealed class DevelopmentSeedService(
             new WorkspaceSeed(DevelopmentSeed.WorkspaceId, "demo", DevelopmentSeed.UserId, DevelopmentSeed.Email, "Demo user", apiKey),
             password,
             cancellationToken);
-        foreach (var (configKey, column, min, max) in LimitOverrides)
+        foreach (var (configKey, column, min, max) in LimitOverrides())
         {
             if (configuration.GetValue<int?>(configKey) is not { } value)
             {
@@ -60,7 +64,8 @@ public sealed class DevelopmentSeedService(
 
             if (value < min || value > max)
             {
-                throw new InvalidOperationException($"{configKey} must be between {min} and {max}, is {value}.");
+                throw new InvalidOperationException(
+                    $"{configKey} must be between {min} and {max} (the ceiling, {LimitCeilingsOptions.Section}), is {value}.");
             }
 
             await using var command = dataSource.CreateCommand($"UPDATE workspaces SET {column} = @value WHERE id = @id");

@@ -2,12 +2,14 @@ using Jobs.Api.Auth;
 using Jobs.Api.Problems;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Jobs.Api.Workspaces;
 
 /// <summary>
-/// The caller's workspace and its limits (DESIGN §8). Anyone in the workspace reads them; its admins change them, and a
-/// change applies to the next claim, submission or job, since those read the limits from the row each time.
+/// The caller's workspace and its limits (DESIGN §8). Anyone in the workspace reads them; its admins change them within
+/// the operator's ceilings, and a change applies to the next claim, submission or job, since those read the limits
+/// from the row each time.
 /// </summary>
 public static class WorkspaceApi
 {
@@ -26,8 +28,9 @@ public static class WorkspaceApi
         return app;
     }
 
-    public static async Task<Results<Ok<WorkspaceResponse>, ProblemHttpResult>> GetWorkspace(HttpContext httpContext, IWorkspaceStore workspaces, CancellationToken cancellationToken) =>
-        await ReadAsync(httpContext.User.ToCaller(), workspaces, cancellationToken) is { } workspace
+    public static async Task<Results<Ok<WorkspaceResponse>, ProblemHttpResult>> GetWorkspace(
+        HttpContext httpContext, IWorkspaceStore workspaces, IOptions<LimitCeilingsOptions> ceilings, CancellationToken cancellationToken) =>
+        await ReadAsync(httpContext.User.ToCaller(), workspaces, ceilings.Value.ToCeilings(), cancellationToken) is { } workspace
             ? TypedResults.Ok(workspace)
             : WorkspaceNotFound();
 
@@ -35,16 +38,19 @@ public static class WorkspaceApi
         SetLimitsRequest? request,
         HttpContext httpContext,
         IWorkspaceStore workspaces,
+        IOptions<LimitCeilingsOptions> options,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
+        UnknownFields.Check(request?.Unknown, "", errors);
+        var ceilings = options.Value.ToCeilings();
         var limits = new WorkspaceLimits(
-            Check(errors, "maxConcurrentJobs", request?.MaxConcurrentJobs, WorkspaceLimits.MaxConcurrentJobsRange),
-            Check(errors, "maxBatchItems", request?.MaxBatchItems, WorkspaceLimits.MaxBatchItemsRange),
-            Check(errors, "bulkJobsPerHour", request?.BulkJobsPerHour, WorkspaceLimits.BulkJobsPerHourRange),
-            Check(errors, "requestsPerMinute", request?.RequestsPerMinute, WorkspaceLimits.RequestsPerMinuteRange),
-            Check(errors, "subscribeBatchSize", request?.SubscribeBatchSize, WorkspaceLimits.SubscribeBatchSizeRange),
-            Check(errors, "subscribeBatchPauseMs", request?.SubscribeBatchPauseMs, WorkspaceLimits.SubscribeBatchPauseMsRange));
+            Check(errors, "maxConcurrentJobs", request?.MaxConcurrentJobs, WorkspaceLimits.MaxConcurrentJobsRange, ceilings.MaxConcurrentJobs),
+            Check(errors, "maxBatchItems", request?.MaxBatchItems, WorkspaceLimits.MaxBatchItemsRange, ceilings.MaxBatchItems),
+            Check(errors, "bulkJobsPerHour", request?.BulkJobsPerHour, WorkspaceLimits.BulkJobsPerHourRange, ceilings.BulkJobsPerHour),
+            Check(errors, "requestsPerMinute", request?.RequestsPerMinute, WorkspaceLimits.RequestsPerMinuteRange, ceilings.RequestsPerMinute),
+            Check(errors, "subscribeBatchSize", request?.SubscribeBatchSize, WorkspaceLimits.SubscribeBatchSizeRange, ceiling: null),
+            Check(errors, "subscribeBatchPauseMs", request?.SubscribeBatchPauseMs, WorkspaceLimits.SubscribeBatchPauseMsRange, ceiling: null));
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);
@@ -52,7 +58,7 @@ public static class WorkspaceApi
 
         var caller = httpContext.User.ToCaller();
         if (!await workspaces.WorkspaceLimitsSetAsync(caller.WorkspaceId, limits, cancellationToken)
-            || await ReadAsync(caller, workspaces, cancellationToken) is not { } workspace)
+            || await ReadAsync(caller, workspaces, ceilings, cancellationToken) is not { } workspace)
         {
             return WorkspaceNotFound();
         }
@@ -60,7 +66,8 @@ public static class WorkspaceApi
         return TypedResults.Ok(workspace);
     }
 
-    private static int Check(Dictionary<string, string[]> errors, string field, int? value, (int Min, int Max) range)
+    /// <summary>Within the limit's range and, where the operator set one, at most its ceiling.</summary>
+    private static int Check(Dictionary<string, string[]> errors, string field, int? value, (int Min, int Max) range, int? ceiling)
     {
         if (value is not { } given)
         {
@@ -68,15 +75,19 @@ public static class WorkspaceApi
             return 0;
         }
 
-        if (given < range.Min || given > range.Max)
+        var max = Math.Min(range.Max, ceiling ?? range.Max);
+        if (given < range.Min || given > max)
         {
-            errors[field] = [$"must be between {range.Min} and {range.Max}."];
+            errors[field] = [max < range.Max
+                ? $"must be between {range.Min} and {max}: {max} is the most the platform's operator allows."
+                : $"must be between {range.Min} and {max}."];
         }
 
         return given;
     }
 
-    private static async Task<WorkspaceResponse?> ReadAsync(Caller caller, IWorkspaceStore workspaces, CancellationToken cancellationToken)
+    private static async Task<WorkspaceResponse?> ReadAsync(
+        Caller caller, IWorkspaceStore workspaces, WorkspaceLimitCeilings ceilings, CancellationToken cancellationToken)
     {
         if (await workspaces.WorkspaceGetAsync(caller.WorkspaceId, cancellationToken) is not { } workspace)
         {
@@ -84,7 +95,7 @@ public static class WorkspaceApi
         }
 
         var usage = await workspaces.WorkspaceUsageGetAsync(caller.WorkspaceId, cancellationToken);
-        return new WorkspaceResponse(workspace.Id, workspace.Name, caller.Role, WorkspaceLimits.Of(workspace), usage);
+        return new WorkspaceResponse(workspace.Id, workspace.Name, caller.Role, WorkspaceLimits.Of(workspace), ceilings, usage);
     }
 
     // Only reachable if the workspace was deleted under a live key: say so rather than answer 500.

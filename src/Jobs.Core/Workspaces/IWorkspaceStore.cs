@@ -60,5 +60,8 @@ public interface IWorkspaceStore
     /// <summary>Replaces the workspace's limits; false when there is no such workspace.</summary>
     Task<bool> WorkspaceLimitsSetAsync(Guid workspaceId, WorkspaceLimits limits, CancellationToken cancellationToken);
 
+    /// <summary>Brings every workspace's limits down to <paramref name="ceilings"/> where they are above; returns how many workspaces changed.</summary>
+    Task<int> WorkspaceLimitsCapAsync(WorkspaceLimitCeilings ceilings, CancellationToken cancellationToken);
+
     Task<WorkspaceUsage> WorkspaceUsageGetAsync(Guid workspaceId, CancellationToken cancellationToken);
 }

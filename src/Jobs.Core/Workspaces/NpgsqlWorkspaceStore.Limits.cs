@@ -16,6 +16,18 @@ public sealed partial class NpgsqlWorkspaceStore
         WHERE id = @id
         """;
 
+    private const string WorkspaceLimitsCapSql = """
+        UPDATE workspaces
+        SET max_concurrent_jobs = LEAST(max_concurrent_jobs, @max_concurrent_jobs),
+            max_batch_items = LEAST(max_batch_items, @max_batch_items),
+            bulk_jobs_per_hour = LEAST(bulk_jobs_per_hour, @bulk_jobs_per_hour),
+            requests_per_minute = LEAST(requests_per_minute, @requests_per_minute)
+        WHERE max_concurrent_jobs > @max_concurrent_jobs
+           OR max_batch_items > @max_batch_items
+           OR bulk_jobs_per_hour > @bulk_jobs_per_hour
+           OR requests_per_minute > @requests_per_minute
+        """;
+
     private const string WorkspaceUsageGetSql = """
         SELECT count(*) FILTER (WHERE status = 'processing'),
                count(*) FILTER (WHERE status = 'pending')
@@ -35,6 +47,16 @@ public sealed partial class NpgsqlWorkspaceStore
         command.Parameters.AddWithValue("subscribe_batch_size", limits.SubscribeBatchSize);
         command.Parameters.AddWithValue("subscribe_batch_pause_ms", limits.SubscribeBatchPauseMs);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<int> WorkspaceLimitsCapAsync(WorkspaceLimitCeilings ceilings, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkspaceLimitsCapSql);
+        command.Parameters.AddWithValue("max_concurrent_jobs", ceilings.MaxConcurrentJobs);
+        command.Parameters.AddWithValue("max_batch_items", ceilings.MaxBatchItems);
+        command.Parameters.AddWithValue("bulk_jobs_per_hour", ceilings.BulkJobsPerHour);
+        command.Parameters.AddWithValue("requests_per_minute", ceilings.RequestsPerMinute);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<WorkspaceUsage> WorkspaceUsageGetAsync(Guid workspaceId, CancellationToken cancellationToken)

@@ -64,8 +64,11 @@ public sealed class Topology : IAsyncLifetime
         Service(builder, "web")
             .WithEnvironment("Jobs__Web__JobsPageSize", JobsPageSize.ToString())
             .WithEnvironment("Jobs__Web__SessionRecheckInterval", "00:00:02");
-        // Every browser test signs in as the same demo user; the default of 10 bulk jobs an hour is one test's worth.
-        Service(builder, "api").WithEnvironment("Jobs__Dev__BulkJobsPerHour", "1000");
+        // Every browser test signs in as the same demo user; the default of 10 bulk jobs an hour is one test's worth
+        // (the operator's ceiling goes up with it).
+        Service(builder, "api")
+            .WithEnvironment("Api__LimitCeilings__BulkJobsPerHour", "1000")
+            .WithEnvironment("Jobs__Dev__BulkJobsPerHour", "1000");
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
