@@ -112,6 +112,7 @@ public static class ApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<JsonBodyGuardMiddleware>();
+        app.UseMiddleware<QueryTextGuardMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<RequestRateLimitMiddleware>();
         app.UseAuthorization();

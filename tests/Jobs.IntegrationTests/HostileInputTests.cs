@@ -188,4 +188,23 @@ public sealed class HostileInputTests(Servers servers)
     }
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    [Theory]
+    [InlineData("/api/jobs?type=demo%00x", "type")]
+    [InlineData("/api/jobs?status=pending%00", "status")]
+    [InlineData("/api/jobs?cursor=%00", "cursor")]
+    [InlineData("/api/contacts?search=ann%00", "search")]
+    [InlineData("/api/contacts?tag=vip%00", "tag")]
+    [InlineData("/api/contacts?cursor=%00abc", "cursor")]
+    [InlineData("/api/campaigns?cursor=%00", "cursor")]
+    public async Task ANulCharacter_InAQueryParameter_Is400NamingIt(string path, string field)
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+
+        var (status, problem) = await cluster.Client.SendRawAsync(HttpMethod.Get, path, content: null);
+
+        status.ShouldBe(HttpStatusCode.BadRequest, problem.ToString());
+        problem.GetProperty("code").GetString().ShouldBe("validation_failed");
+        problem.GetProperty("errors").GetProperty(field)[0].GetString().ShouldBe("must not contain a NUL character.");
+    }
 }
