@@ -61,6 +61,25 @@ public sealed class LimitsTests(Servers servers)
     }
 
     [Fact]
+    public async Task RetryingABulkJob_CountsAgainstTheHourlyLimit_AndARetryThatDoesNotApplyGivesItsPlaceBack()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        await cluster.SetLimitsAsync(cluster.Caller.WorkspaceId, bulkJobsPerHour: 2);
+        var job = await cluster.Client.SubmitAsync(Export);
+        (await cluster.Client.PostAsync($"/api/jobs/{job}/cancel")).Status.ShouldBe(HttpStatusCode.OK);
+
+        (await cluster.Client.PostAsync($"/api/jobs/{job}/retry")).Status.ShouldBe(HttpStatusCode.OK, "the second bulk job of the hour");
+        (await cluster.Client.PostAsync($"/api/jobs/{job}/retry")).Status.ShouldBe(HttpStatusCode.Conflict, "pending: nothing to retry, nothing counted");
+        (await cluster.Client.PostAsync($"/api/jobs/{job}/cancel")).Status.ShouldBe(HttpStatusCode.OK);
+        var (status, problem) = await cluster.Client.PostAsync($"/api/jobs/{job}/retry");
+
+        status.ShouldBe(HttpStatusCode.TooManyRequests, problem.ToString());
+        problem.GetProperty("code").GetString().ShouldBe("bulk_rate_limited");
+        problem.GetProperty("limit").GetInt32().ShouldBe(2);
+        (await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{job}")).GetProperty("status").GetString().ShouldBe("cancelled");
+    }
+
+    [Fact]
     public async Task IdempotentReplays_DoNotCount_AndAreAnsweredEvenAtTheLimit()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);

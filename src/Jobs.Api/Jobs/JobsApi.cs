@@ -247,8 +247,26 @@ public static class JobsApi
             return NotFound(id);
         }
 
-        var result = await services.Store.JobRetryAsync(services.Caller.WorkspaceId, jobId, services.Actor, cancellationToken);
-        if (result.Job is not { } job)
+        if (await services.Store.JobGetAsync(services.Caller.WorkspaceId, jobId, cancellationToken) is not { } current)
+        {
+            return NotFound(id);
+        }
+
+        // Answered before the bulk limit is asked: a retry that cannot apply must not be told to wait. The store's
+        // conditional update still decides when two requests race.
+        if (current.Status is not (JobStatus.Failed or JobStatus.Cancelled))
+        {
+            return ApiProblems.InvalidTransition(jobId, current.Status, "retry");
+        }
+
+        var (result, denied, limit) = await services.BulkLimiter.RetryAsync(services.Caller, current.Type,
+            () => services.Store.JobRetryAsync(services.Caller.WorkspaceId, jobId, services.Actor, cancellationToken), cancellationToken);
+        if (denied is not null)
+        {
+            return LimitProblems.BulkRateLimited(services.HttpContext, denied, limit, requested: 1);
+        }
+
+        if (result?.Job is not { } job)
         {
             return NotFound(id);
         }

@@ -9,7 +9,8 @@ namespace Jobs.Api.Limits;
 /// DESIGN §8's per-user submission limit: each user may submit the workspace's <c>bulk_jobs_per_hour</c> bulk jobs
 /// (<see cref="JobTypeDefinition.Bulk"/>) in any sliding hour, counted in Redis across every API instance. A batch
 /// counts each of its bulk jobs and is refused whole. A replay (an unexpired idempotency key the workspace used) does
-/// not count, nor does a submission that fails.
+/// not count, nor does a submission that fails. A manual retry of a bulk job runs its whole operation again, so it
+/// counts too.
 /// </summary>
 public sealed class BulkSubmissionLimiter(RedisRateLimiter limiter, JobTypeCatalog catalog, WorkspaceLimitsCache limits, NpgsqlDataSource dataSource)
 {
@@ -37,7 +38,7 @@ public sealed class BulkSubmissionLimiter(RedisRateLimiter limiter, JobTypeCatal
         }
 
         var limit = (await limits.GetAsync(caller.WorkspaceId, cancellationToken))?.BulkJobsPerHour ?? 10;
-        var (decision, reservation) = await limiter.TryReserveAsync($"bulk:{caller.WorkspaceId}:{caller.UserId}", limit, Window, counted.Count);
+        var (decision, reservation) = await limiter.TryReserveAsync(Key(caller), limit, Window, counted.Count);
         if (!decision.Allowed)
         {
             return new BulkSubmitOutcome(null, decision, limit, counted.Count);
@@ -62,6 +63,47 @@ public sealed class BulkSubmissionLimiter(RedisRateLimiter limiter, JobTypeCatal
 
         return new BulkSubmitOutcome(results, null, limit, counted.Count);
     }
+
+    /// <summary>
+    /// Runs <paramref name="retry"/> for a job of <paramref name="type"/> when the caller may: a bulk job counts as one
+    /// against the caller's bulk jobs per hour, given back when the retry does not apply (the job was not failed or
+    /// cancelled). Otherwise says how long to wait, with the limit it was held to.
+    /// </summary>
+    public async Task<(JobCommandResult? Result, RateDecision? Denied, int Limit)> RetryAsync(
+        Caller caller, string type, Func<Task<JobCommandResult>> retry, CancellationToken cancellationToken)
+    {
+        if ((await catalog.FindAsync(type, cancellationToken))?.Bulk != true)
+        {
+            return (await retry(), null, 0);
+        }
+
+        var limit = (await limits.GetAsync(caller.WorkspaceId, cancellationToken))?.BulkJobsPerHour ?? 10;
+        var (decision, reservation) = await limiter.TryReserveAsync(Key(caller), limit, Window, 1);
+        if (!decision.Allowed)
+        {
+            return (null, decision, limit);
+        }
+
+        JobCommandResult result;
+        try
+        {
+            result = await retry();
+        }
+        catch when (reservation is not null)
+        {
+            await limiter.ReleaseAsync(reservation, 1);
+            throw;
+        }
+
+        if (!result.Applied && reservation is not null)
+        {
+            await limiter.ReleaseAsync(reservation, 1);
+        }
+
+        return (result, null, limit);
+    }
+
+    private static string Key(Caller caller) => $"bulk:{caller.WorkspaceId}:{caller.UserId}";
 
     /// <summary>The indexes of the bulk jobs that would be new: not of a replayed idempotency key.</summary>
     private async Task<List<int>> CountedAsync(Caller caller, IReadOnlyList<JobInsertParams> jobs, CancellationToken cancellationToken)
