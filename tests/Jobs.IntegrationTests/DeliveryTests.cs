@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json;
 using Jobs.Core.Queue;
@@ -214,19 +215,29 @@ public sealed class DeliveryTests(Servers servers)
     }
 
     [Fact]
-    public async Task Stats_CountJobsByStatus_AndShowLiveWorkers()
+    public async Task Stats_CountTheWorkspacesJobs_AndShowOnlyTheWorkersRunningThemNow_NothingOfAnotherWorkspace()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 1);
-        var id = await cluster.Client.SubmitDemoAsync(items: 1);
-        await cluster.Client.WaitForStatusAsync(id, "completed");
+        var done = await cluster.Client.SubmitDemoAsync(items: 1);
+        await cluster.Client.WaitForStatusAsync(done, "completed");
+        var running = await cluster.Client.SubmitDemoAsync(items: 100, delayMs: 100);
+        await cluster.Client.WaitForStatusAsync(running, "processing");
+        var (other, _) = await cluster.CreateWorkspaceClientAsync();
+        using var _ = other;
 
-        using var response = await cluster.Client.GetAsync("/api/stats");
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var stats = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var stats = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/stats");
+        var theirs = await other.GetFromJsonAsync<JsonElement>("/api/stats");
+
         stats.GetProperty("counts").GetProperty("completed").GetInt64().ShouldBe(1);
-        stats.GetProperty("workers").GetArrayLength().ShouldBe(1);
         stats.GetProperty("throughputPerMinute").EnumerateArray().Sum(p => p.GetProperty("completed").GetInt64()).ShouldBe(1);
         stats.GetProperty("durationSeconds").GetProperty("count").GetInt64().ShouldBe(1);
         stats.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("queue").GetString() == "default").GetProperty("pendingInWorkspace").GetInt64().ShouldBe(0);
+        var worker = stats.GetProperty("workers").EnumerateArray().Single();
+        worker.GetProperty("runningJobs").GetInt64().ShouldBe(1);
+        worker.EnumerateObject().Select(p => p.Name).Order().ShouldBe(["heartbeatAt", "id", "runningJobs"]);
+        // The other workspace runs nothing: no worker, no host, no stream length, no count of this workspace's jobs.
+        theirs.GetProperty("workers").GetArrayLength().ShouldBe(0);
+        theirs.GetProperty("counts").EnumerateObject().Sum(p => p.Value.GetInt64()).ShouldBe(0);
+        theirs.GetProperty("queues").EnumerateArray().ShouldAllBe(q => q.EnumerateObject().Select(p => p.Name).SequenceEqual(new[] { "queue", "pendingInWorkspace" }));
     }
 }

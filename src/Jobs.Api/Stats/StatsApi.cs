@@ -1,20 +1,24 @@
 using Jobs.Api.Auth;
 using Jobs.Core.Catalog;
-using Jobs.Core.Queue;
 using Jobs.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using StackExchange.Redis;
 
 namespace Jobs.Api.Stats;
 
+/// <summary>
+/// The dashboard's figures for the caller's workspace only. Platform-wide figures (every worker host, the streams'
+/// length across workspaces) would tell one tenant about the others' load; operators read them from telemetry
+/// (<c>jobs.queue.depth</c>, the workers' own metrics) instead.
+/// </summary>
 public static class StatsApi
 {
     /// <summary>Workers whose heartbeat is younger than this are shown as live.</summary>
     private static readonly TimeSpan LiveWithin = TimeSpan.FromSeconds(45);
 
-    public sealed record QueueDepth(string Queue, long PendingInWorkspace, long? StreamLength);
+    public sealed record QueueDepth(string Queue, long PendingInWorkspace);
 
-    public sealed record WorkerResponse(string Id, string Host, string[] Queues, int Slots, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt);
+    /// <summary>A live worker that runs some of the workspace's jobs now, and how many.</summary>
+    public sealed record WorkerResponse(string Id, long RunningJobs, DateTimeOffset HeartbeatAt);
 
     public sealed record StatsResponse(
         IReadOnlyDictionary<string, long> Counts,
@@ -29,7 +33,7 @@ public static class StatsApi
             .RequireAuthorization()
             .WithTags("Stats")
             .WithName("GetStats")
-            .WithSummary("Counts by status, throughput per minute, duration percentiles, queue depth and live workers");
+            .WithSummary("The workspace's counts by status, throughput per minute, duration percentiles, pending jobs per queue, and the workers running its jobs");
         return app;
     }
 
@@ -38,35 +42,25 @@ public static class StatsApi
         IJobStore store,
         IClusterStore cluster,
         JobTypeCatalog catalog,
-        JobQueue queue,
         CancellationToken cancellationToken)
     {
         var caller = httpContext.User.ToCaller();
         var stats = await store.JobStatsGetAsync(caller.WorkspaceId, cancellationToken);
-        var workers = await cluster.WorkerListLiveAsync(LiveWithin, cancellationToken);
-        var queueNames = (await catalog.ListAsync(cancellationToken)).Select(t => t.Queue).Concat(stats.PendingByQueue.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-
-        var depths = new List<QueueDepth>();
-        foreach (var name in queueNames)
-        {
-            long? length;
-            try
-            {
-                length = await queue.LengthAsync(name);
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                length = null; // Redis down: the database's count is still true.
-            }
-
-            depths.Add(new QueueDepth(name, stats.PendingByQueue.GetValueOrDefault(name), length));
-        }
+        var queueNames = (await catalog.ListAsync(cancellationToken)).Select(t => t.Queue).Concat(stats.PendingByQueue.Keys)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        // Only the live workers that hold one of the workspace's jobs; a dead one's jobs are about to be rescued.
+        var workers = stats.RunningByWorker.Count == 0
+            ? []
+            : (await cluster.WorkerListLiveAsync(LiveWithin, cancellationToken))
+                .Where(w => stats.RunningByWorker.ContainsKey(w.Id))
+                .Select(w => new WorkerResponse(w.Id, stats.RunningByWorker[w.Id], w.HeartbeatAt))
+                .ToList();
 
         return TypedResults.Ok(new StatsResponse(
             stats.CountsByStatus,
             stats.ThroughputPerMinute,
             stats.Durations,
-            depths,
-            workers.Select(w => new WorkerResponse(w.Id, w.Host, w.Queues, w.Slots, w.StartedAt, w.HeartbeatAt)).ToList()));
+            [.. queueNames.Select(name => new QueueDepth(name, stats.PendingByQueue.GetValueOrDefault(name)))],
+            workers));
     }
 }

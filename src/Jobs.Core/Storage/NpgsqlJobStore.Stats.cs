@@ -42,6 +42,14 @@ public sealed partial class NpgsqlJobStore
         GROUP BY queue
         """;
 
+    private const string RunningByWorkerSql = """
+        SELECT lease_owner, count(*)
+        FROM jobs
+        WHERE workspace_id = @workspace_id
+          AND status = 'processing'
+        GROUP BY lease_owner
+        """;
+
     public async Task<JobStats> JobStatsGetAsync(Guid workspaceId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -63,7 +71,10 @@ public sealed partial class NpgsqlJobStore
         var pendingByQueue = new Dictionary<string, long>();
         await ReadRowsAsync(connection, PendingByQueueSql, workspaceId, r => pendingByQueue[r.GetString(0)] = r.GetInt64(1), cancellationToken);
 
-        return new JobStats(counts, throughput, durations, pendingByQueue);
+        var runningByWorker = new Dictionary<string, long>();
+        await ReadRowsAsync(connection, RunningByWorkerSql, workspaceId, r => runningByWorker[r.GetString(0)] = r.GetInt64(1), cancellationToken);
+
+        return new JobStats(counts, throughput, durations, pendingByQueue, runningByWorker);
     }
 
     private static async Task ReadRowsAsync(NpgsqlConnection connection, string sql, Guid workspaceId, Action<NpgsqlDataReader> read, CancellationToken cancellationToken)

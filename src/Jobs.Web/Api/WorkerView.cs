@@ -1,4 +1,4 @@
 namespace Jobs.Web.Api;
 
-/// <summary>A worker whose heartbeat is recent.</summary>
-public sealed record WorkerView(string Id, string Host, IReadOnlyList<string> Queues, int Slots, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt);
+/// <summary>A live worker that runs some of the workspace's jobs now, and how many.</summary>
+public sealed record WorkerView(string Id, long RunningJobs, DateTimeOffset HeartbeatAt);
