@@ -17,6 +17,7 @@ using Jobs.Api.Users;
 using Jobs.Api.Workspaces;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,17 @@ public static class ApiExtensions
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LimitCeilingsOptions>().BindConfiguration(LimitCeilingsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ApiCorsOptions>().BindConfiguration(ApiCorsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<ApiCorsOptions>>((cors, browser) => cors.AddPolicy(ApiCorsOptions.PolicyName, policy => policy
+            .WithOrigins(browser.Value.AllowedOrigins)
+            .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
+            // What the API reads from a request, SignalR's client included.
+            .WithHeaders("Content-Type", "X-Api-Key", "Idempotency-Key", "Last-Event-ID", "Authorization", "X-Requested-With", "X-SignalR-User-Agent")
+            // What a client needs to read from an answer: where a new job is, when to come back, whether it was a replay,
+            // a download's file name, and how much of the rate limit is left.
+            .WithExposedHeaders("Location", "Retry-After", "Idempotent-Replayed", "Content-Disposition", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
+            .SetPreflightMaxAge(browser.Value.PreflightMaxAge)));
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
@@ -111,6 +123,8 @@ public static class ApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Before authentication and the rate limits: a preflight carries no key and must not count.
+        app.UseCors(ApiCorsOptions.PolicyName);
         app.UseMiddleware<JsonBodyGuardMiddleware>();
         app.UseMiddleware<QueryTextGuardMiddleware>();
         app.UseAuthentication();
