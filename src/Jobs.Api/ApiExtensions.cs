@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Jobs.Api.Auth;
 using Jobs.Api.Campaigns;
@@ -63,7 +64,13 @@ public static class ApiExtensions
         // Unreadable bodies throw, so that ProblemExceptionHandler can say what was wrong (the default is a bare 400).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         // A JSON object naming a property twice is ambiguous (which one did the client mean?): refused, not last-wins.
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowDuplicateProperties = false);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.AllowDuplicateProperties = false;
+            // A number is a JSON number: "5" for a priority is refused, not read (the web defaults read it), so that the
+            // OpenAPI document can say "integer" and mean it.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
 
         services.AddMemoryCache();
         services.AddSingleton<ApiKeyCache>();

@@ -24,6 +24,8 @@ public sealed class BadInputTests(Servers servers)
     [InlineData("{\"type\":\"demo\",\"payload\":{\"items\":1},\"priority\":1000}", "validation_failed")]
     [InlineData("{\"type\":\"demo\",\"payload\":{\"items\":1},\"runAt\":\"2999-01-01T00:00:00Z\"}", "validation_failed")]
     [InlineData("{\"type\":\"demo\",\"payload\":{\"items\":1},\"runAt\":\"yesterday\"}", "malformed_json")]
+    [InlineData("{\"type\":\"demo\",\"payload\":{\"items\":1},\"priority\":\"5\"}", "malformed_json")]
+    [InlineData("{\"type\":\"demo\",\"payload\":{\"items\":1},\"maxAttempts\":\"3\"}", "malformed_json")]
     public async Task BadSubmissions_AnswerBadRequestProblems(string body, string code)
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
