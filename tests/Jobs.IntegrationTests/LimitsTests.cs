@@ -129,6 +129,27 @@ public sealed class LimitsTests(Servers servers)
     }
 
     [Fact]
+    public async Task EveryAnswerToAKey_SaysHowMuchOfItsLimitIsLeft_DownToThe429()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        await cluster.SetLimitsAsync(cluster.Caller.WorkspaceId, requestsPerMinute: 3);
+
+        var remaining = new List<string>();
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i < 4; i++)
+        {
+            var response = await cluster.Client.GetAsync("/api/jobs");
+            response.Headers.GetValues("RateLimit-Limit").Single().ShouldBe("3");
+            int.Parse(response.Headers.GetValues("RateLimit-Reset").Single()).ShouldBeInRange(1, 60);
+            remaining.Add(response.Headers.GetValues("RateLimit-Remaining").Single());
+            refused = response;
+        }
+
+        remaining.ShouldBe(["2", "1", "0", "0"]);
+        refused!.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
     public async Task Limits_AreSharedByEveryApiInstance()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
