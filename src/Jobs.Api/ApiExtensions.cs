@@ -10,6 +10,7 @@ using Jobs.Api.Jobs;
 using Jobs.Api.Limits;
 using Jobs.Api.Keys;
 using Jobs.Api.Live;
+using Jobs.Api.OpenApi;
 using Jobs.Api.Problems;
 using Jobs.Api.Seeding;
 using Jobs.Api.Sessions;
@@ -108,7 +109,7 @@ public static class ApiExtensions
         services.AddSingleton<JobRequestValidator>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<SignInThrottle>();
-        services.AddOpenApi();
+        services.AddJobsOpenApi();
 
         // Live updates (DESIGN §6): one Redis subscription per instance feeds the hub's groups and the SSE streams.
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);

@@ -8,13 +8,17 @@ namespace Jobs.Api.Jobs;
 /// The body of <c>POST /api/jobs</c>, and one item of a batch. Any other member lands in <see cref="Unknown"/> and is
 /// refused (issue 6 §2): a client never sets a job's workspace, status, attempt or owner.
 /// </summary>
+/// <remarks>
+/// <see cref="Type"/> and <see cref="Payload"/> are required (nullable here only so that a missing one is a field error,
+/// not a body the API cannot read); the others are optional, with the job type's defaults.
+/// </remarks>
 public sealed record SubmitJobRequest(
     string? Type,
     JsonElement? Payload,
-    int? Priority,
-    DateTimeOffset? RunAt,
-    int? MaxAttempts,
-    int? TimeoutSeconds,
+    int? Priority = null,
+    DateTimeOffset? RunAt = null,
+    int? MaxAttempts = null,
+    int? TimeoutSeconds = null,
     string? IdempotencyKey = null)
 {
     [JsonExtensionData]

@@ -35,10 +35,12 @@ public static class JobsApi
         api.MapPost("/jobs", SubmitJob)
             .WithName("SubmitJob")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Submit a job; answers 202 with its id once it is stored");
+            .AddOpenApiOperationTransformer(SubmitHeaders.Describe)
+            .WithSummary("Submit a job; answers 202 with its id once it is stored, 200 for a replay of its Idempotency-Key");
         api.MapPost("/jobs/batch", SubmitBatch)
             .WithName("SubmitBatch")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .AddOpenApiOperationTransformer(SubmitHeaders.Describe)
             .WithSummary("Submit up to the workspace's batch limit of jobs in one transaction");
         api.MapGet("/jobs", ListJobs)
             .WithName("ListJobs")
@@ -48,9 +50,11 @@ public static class JobsApi
             .WithSummary("One job");
         api.MapPost("/jobs/{id}/cancel", CancelJob)
             .WithName("CancelJob")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Cancel a pending job, or ask a processing one to stop");
         api.MapPost("/jobs/{id}/retry", RetryJob)
             .WithName("RetryJob")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Run a failed or cancelled job again, with a fresh attempt budget");
         api.MapGet("/jobs/{id}/timeline", GetTimeline)
             .WithName("GetJobTimeline")

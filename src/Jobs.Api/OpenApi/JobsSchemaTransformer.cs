@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jobs.Core.Jobs;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Jobs.Api.OpenApi;
+
+/// <summary>
+/// Types as a client should see them: a payload, result or metrics member takes any JSON (not a .NET
+/// <c>JsonElement</c> object), a job's status is one of the five statuses, and a member a request body must have is
+/// not nullable (the records say <c>string?</c> only so that a missing member is a field error the API can name).
+/// </summary>
+public sealed class JobsSchemaTransformer : IOpenApiSchemaTransformer
+{
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+        if (type == typeof(JsonElement))
+        {
+            // Any JSON value: no type, no properties.
+            schema.Type = null;
+            schema.Properties?.Clear();
+            schema.Description ??= "Any JSON value.";
+        }
+
+        if (context.JsonPropertyInfo is { Name: "status", PropertyType: var propertyType } && propertyType == typeof(string)
+            && context.JsonPropertyInfo.DeclaringType.Namespace?.StartsWith("Jobs.Api.Jobs", StringComparison.Ordinal) == true)
+        {
+            schema.Enum = [.. JobStatus.All.Select(s => (JsonNode)JsonValue.Create(s))];
+        }
+
+        if (type.Name.EndsWith("Request", StringComparison.Ordinal) && schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
+        {
+            foreach (var name in required)
+            {
+                if (properties.TryGetValue(name, out var property) && property is OpenApiSchema member)
+                {
+                    NotNull(member);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static void NotNull(OpenApiSchema member)
+    {
+        if (member.Type is { } given && given.HasFlag(JsonSchemaType.Null))
+        {
+            member.Type = given & ~JsonSchemaType.Null;
+        }
+
+        if (member.OneOf is { Count: > 0 } choices)
+        {
+            var nullChoice = choices.OfType<OpenApiSchema>().FirstOrDefault(c => c.Type == JsonSchemaType.Null);
+            if (nullChoice is not null)
+            {
+                choices.Remove(nullChoice);
+            }
+        }
+    }
+}
