@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using System.Reflection;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Jobs.IntegrationTests.Infrastructure;
 
@@ -23,6 +25,26 @@ public sealed class OpenApiDocumentTests(Servers servers) : IAsyncLifetime
     }
 
     public async ValueTask DisposeAsync() => await cluster.DisposeAsync();
+
+    /// <summary>
+    /// docs/openapi/v1.json is what the API serves: teams generate clients from it (this project does, with Kiota), so it
+    /// must change with the API. <c>JOBS_UPDATE_OPENAPI=1</c> writes the served document there instead of comparing.
+    /// </summary>
+    [Fact]
+    public async Task TheCommittedDocument_IsTheOneTheApiServes()
+    {
+        var path = typeof(OpenApiDocumentTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "OpenApiDocument").Value!;
+        // Readable as committed: no \u escapes for the document's own text.
+        var served = JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        if (Environment.GetEnvironmentVariable("JOBS_UPDATE_OPENAPI") == "1")
+        {
+            await File.WriteAllTextAsync(path, served);
+        }
+
+        (await File.ReadAllTextAsync(path)).ShouldBe(served,
+            "docs/openapi/v1.json is not what the API serves. Update it with JOBS_UPDATE_OPENAPI=1 dotnet test --project " +
+            "tests/Jobs.IntegrationTests --filter-method '*TheCommittedDocument*', then build again: the generated client follows.");
+    }
 
     [Fact]
     public void EveryOperationThatTakesAKey_SaysSo_AndAnswers401_And429WithRetryAfter_AndItsRateLimitHeaders()

@@ -19,6 +19,8 @@ public sealed class JobsDocumentTransformer : IOpenApiDocumentTransformer
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
+        // The servers would name whichever host asked for the document; a client sets its own base address.
+        document.Servers?.Clear();
         document.Info.Title = "Jobs API";
         document.Info.Description = "Submit background jobs, follow their progress, cancel and retry them. Every error is " +
             "application/problem+json with a stable `code`; validation errors name the failing fields in `errors`.";
