@@ -11,7 +11,8 @@ namespace Jobs.Api.Files;
 /// <summary>
 /// Files in and out of jobs: <c>POST /api/uploads</c> stores a file for a job to consume by id (contacts.import), and
 /// <c>GET /api/jobs/{id}/files/{name}</c> downloads a file a job produced (contacts.export). Both stream: an upload is
-/// copied into storage chunk by chunk as it arrives, a download is read from storage as it is sent. Scoped to the
+/// copied into storage chunk by chunk as it arrives, a download is read from storage as it is sent, a chunk at a time,
+/// each chunk a statement of its own, so that a slow client holds no database connection. Scoped to the
 /// caller's workspace: another workspace's job or file answers exactly like one that does not exist (DESIGN §7).
 /// </summary>
 public static class FilesApi
@@ -150,10 +151,12 @@ public static class FilesApi
                 $"Job '{Shorten(id)}' of your workspace has no file '{Shorten(name)}'.");
         }
 
+        // The stream reads from storage a chunk at a time as the response is written, holding no connection between
+        // chunks; it is seekable, so a Range request reads only its range. A rerun replaces the file with a new
+        // created_at, so the tag changes with the content and If-Range never resumes across two versions.
         var (file, content) = found;
-        // The stream is read from storage as the response is written, and disposed (its connection released) after.
-        services.HttpContext.Response.ContentLength = file.Size;
-        return TypedResults.Stream(content, file.ContentType, file.Name);
+        var etag = new EntityTagHeaderValue($"\"{file.CreatedAt.UtcTicks:x}-{file.Size:x}\"");
+        return TypedResults.Stream(content, file.ContentType, file.Name, file.CreatedAt, etag, enableRangeProcessing: true);
     }
 
     private static ProblemHttpResult TooLarge(long limit) =>

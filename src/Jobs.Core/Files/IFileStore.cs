@@ -3,7 +3,7 @@ namespace Jobs.Core.Files;
 /// <summary>
 /// Files that jobs consume (uploads) and produce (job files), for any job type. Content is written and read in chunks,
 /// never held whole in memory: start with <see cref="ContentCreateAsync"/>, write to the returned stream, then commit
-/// it as an upload or as a job's file; reads return a stream over one consistent snapshot of the file.
+/// it as an upload or as a job's file; reads return a stream that holds no database connection between its chunks.
 /// </summary>
 public interface IFileStore
 {
@@ -22,10 +22,17 @@ public interface IFileStore
     /// <summary>The upload, or null when the workspace has none with that id (another workspace's included).</summary>
     Task<Upload?> UploadGetAsync(Guid workspaceId, Guid uploadId, CancellationToken cancellationToken);
 
-    /// <summary>The upload and a stream of its content, or null. Dispose the stream: it holds a database connection.</summary>
+    /// <summary>
+    /// The upload and a stream of its content, or null. The stream reads a chunk at a time, each on a pooled connection
+    /// taken for that read only; it is seekable, and fails with an <see cref="IOException"/> if the file is deleted
+    /// while it is read.
+    /// </summary>
     Task<(Upload Upload, Stream Content)?> UploadOpenReadAsync(Guid workspaceId, Guid uploadId, CancellationToken cancellationToken);
 
-    /// <summary>The job's file and a stream of its content, or null. Dispose the stream: it holds a database connection.</summary>
+    /// <summary>
+    /// The job's file and a stream of its content, or null; the stream reads as <see cref="UploadOpenReadAsync"/>'s does,
+    /// and fails with an <see cref="IOException"/> if a rerun replaces the file while it is read.
+    /// </summary>
     Task<(JobFile File, Stream Content)?> JobFileOpenReadAsync(Guid workspaceId, Guid jobId, string name, CancellationToken cancellationToken);
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -59,6 +58,22 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
                     AND j.payload ->> 'uploadId' = u.id::text)
             ORDER BY u.id
             LIMIT @limit)
+        """;
+
+    // One chunk of a file's content, read only while its row still names that large object (LargeObjectReadStream).
+    private const string UploadChunkGetSql = """
+        SELECT lo_get(u.content_oid, @offset, @length)
+        FROM uploads u
+        WHERE u.id = @id
+          AND u.content_oid = @oid
+        """;
+
+    private const string JobFileChunkGetSql = """
+        SELECT lo_get(f.content_oid, @offset, @length)
+        FROM job_files f
+        WHERE f.job_id = @job_id
+          AND f.name = @name
+          AND f.content_oid = @oid
         """;
 
     private const string UploadGetSql = """
@@ -163,7 +178,7 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
         {
             command.Parameters.AddWithValue("workspace_id", workspaceId);
             command.Parameters.AddWithValue("id", uploadId);
-        }, ReadUpload, u => u.Size, cancellationToken);
+        }, ReadUpload, u => u.Size, UploadChunkGetSql, command => command.Parameters.AddWithValue("id", uploadId), cancellationToken);
 
     public async Task<(JobFile File, Stream Content)?> JobFileOpenReadAsync(Guid workspaceId, Guid jobId, string name, CancellationToken cancellationToken) =>
         await OpenReadAsync(JobFileGetSql, command =>
@@ -171,49 +186,31 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
             command.Parameters.AddWithValue("workspace_id", workspaceId);
             command.Parameters.AddWithValue("job_id", jobId);
             command.Parameters.AddWithValue("name", name);
-        }, ReadJobFile, f => f.Size, cancellationToken);
+        }, ReadJobFile, f => f.Size, JobFileChunkGetSql, command =>
+        {
+            command.Parameters.AddWithValue("job_id", jobId);
+            command.Parameters.AddWithValue("name", name);
+        }, cancellationToken);
 
     /// <summary>
-    /// Finds the row and opens its content in one repeatable-read transaction, which the returned stream keeps until it
-    /// is disposed: the content read is the one the row describes, even if the file is replaced meanwhile.
+    /// Finds the row, then returns a stream that reads its content chunk by chunk, each chunk with a statement of its
+    /// own (<see cref="LargeObjectReadStream"/>): no connection or transaction is held while the reader is slow.
     /// </summary>
     private async Task<(T File, Stream Content)?> OpenReadAsync<T>(
-        string sql, Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, T> read, Func<T, long> size, CancellationToken cancellationToken)
+        string sql, Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, T> read, Func<T, long> size,
+        string chunkSql, Action<NpgsqlCommand> bindChunk, CancellationToken cancellationToken)
     {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        NpgsqlTransaction? transaction = null;
-        try
+        await using var command = dataSource.CreateCommand(sql);
+        bind(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
         {
-            transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            T file;
-            uint oid;
-            await using (var command = new NpgsqlCommand(sql, connection, transaction))
-            {
-                bind(command);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                if (!await reader.ReadAsync(cancellationToken))
-                {
-                    await transaction.DisposeAsync();
-                    await connection.DisposeAsync();
-                    return null;
-                }
-
-                file = read(reader);
-                oid = reader.GetFieldValue<uint>(reader.FieldCount - 1);
-            }
-
-            return (file, new LargeObjectReadStream(connection, transaction, oid, size(file)));
+            return null;
         }
-        catch
-        {
-            if (transaction is not null)
-            {
-                await transaction.DisposeAsync();
-            }
 
-            await connection.DisposeAsync();
-            throw;
-        }
+        var file = read(reader);
+        var oid = reader.GetFieldValue<uint>(reader.FieldCount - 1);
+        return (file, new LargeObjectReadStream(dataSource, chunkSql, bindChunk, oid, size(file)));
     }
 
     private static Upload ReadUpload(NpgsqlDataReader reader) => new(
