@@ -2,16 +2,20 @@ namespace Jobs.Core.Files;
 
 /// <summary>
 /// Files that jobs consume (uploads) and produce (job files), for any job type. Content is written and read in chunks,
-/// never held whole in memory: start with <see cref="ContentCreateAsync"/>, write to the returned stream, then commit
-/// it as an upload or as a job's file; reads return a stream that holds no database connection between its chunks.
+/// never held whole in memory. A job's file is written as it is produced: start with <see cref="ContentCreateAsync"/>,
+/// write to the returned stream, then commit it; an upload arrives whole (received beforehand) and is stored in one
+/// short transaction. Reads return a stream that holds no database connection between its chunks.
 /// </summary>
 public interface IFileStore
 {
     /// <summary>New, empty content. Disposing it without committing it discards it.</summary>
     Task<FileContentWriter> ContentCreateAsync(CancellationToken cancellationToken);
 
-    /// <summary>Commits <paramref name="content"/> as an upload of the caller's workspace.</summary>
-    Task<Upload> UploadInsertAsync(FileContentWriter content, UploadInsertParams parameters, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores <paramref name="content"/>, read from its position to its end, as an upload of the caller's workspace, in
+    /// one transaction: give it content already received (a spooled request body), never a slow client's stream.
+    /// </summary>
+    Task<Upload> UploadInsertAsync(Stream content, UploadInsertParams parameters, CancellationToken cancellationToken);
 
     /// <summary>
     /// Commits <paramref name="content"/> as a job's file, replacing a file of the same name (an earlier attempt's).

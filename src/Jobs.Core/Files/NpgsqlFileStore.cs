@@ -97,9 +97,7 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(ContentCreateSql, connection, transaction);
-            var oid = (uint)(await command.ExecuteScalarAsync(cancellationToken))!;
-            return new FileContentWriter(connection, transaction, oid);
+            return await ContentCreateAsync(connection, transaction, cancellationToken);
         }
         catch
         {
@@ -108,22 +106,48 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
         }
     }
 
-    public async Task<Upload> UploadInsertAsync(FileContentWriter content, UploadInsertParams parameters, CancellationToken cancellationToken)
+    private static async Task<FileContentWriter> ContentCreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        await content.FlushAsync(cancellationToken);
-        var id = Guid.CreateVersion7();
-        await using var command = new NpgsqlCommand(UploadInsertSql, content.Connection, content.Transaction);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("workspace_id", parameters.WorkspaceId);
-        command.Parameters.AddWithValue("user_id", parameters.UserId);
-        command.Parameters.AddWithValue("name", parameters.Name);
-        command.Parameters.AddWithValue("content_type", parameters.ContentType);
-        command.Parameters.AddWithValue("size", content.Size);
-        command.Parameters.Add(Oid("content_oid", content.Oid));
-        var createdAt = CreatedAt(await command.ExecuteScalarAsync(cancellationToken));
-        await content.Transaction.CommitAsync(cancellationToken);
-        content.MarkCommitted();
-        return new Upload(id, parameters.WorkspaceId, parameters.UserId, parameters.Name, parameters.ContentType, content.Size, createdAt);
+        await using var command = new NpgsqlCommand(ContentCreateSql, connection, transaction);
+        var oid = (uint)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return new FileContentWriter(connection, transaction, oid);
+    }
+
+    public async Task<Upload> UploadInsertAsync(Stream content, UploadInsertParams parameters, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        FileContentWriter writer;
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            writer = await ContentCreateAsync(connection, transaction, cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        // Disposing the writer uncommitted (an error, a cancellation) rolls the large object back.
+        await using (writer)
+        {
+            await content.CopyToAsync(writer, FileContentWriter.ChunkSize, cancellationToken);
+            await writer.FlushAsync(cancellationToken);
+
+            var id = Guid.CreateVersion7();
+            await using var command = new NpgsqlCommand(UploadInsertSql, writer.Connection, writer.Transaction);
+            command.Parameters.AddWithValue("id", id);
+            command.Parameters.AddWithValue("workspace_id", parameters.WorkspaceId);
+            command.Parameters.AddWithValue("user_id", parameters.UserId);
+            command.Parameters.AddWithValue("name", parameters.Name);
+            command.Parameters.AddWithValue("content_type", parameters.ContentType);
+            command.Parameters.AddWithValue("size", writer.Size);
+            command.Parameters.Add(Oid("content_oid", writer.Oid));
+            var createdAt = CreatedAt(await command.ExecuteScalarAsync(cancellationToken));
+            await writer.Transaction.CommitAsync(cancellationToken);
+            writer.MarkCommitted();
+            return new Upload(id, parameters.WorkspaceId, parameters.UserId, parameters.Name, parameters.ContentType, writer.Size, createdAt);
+        }
     }
 
     public async Task<JobFile?> JobFileUpsertIfRunningAsync(FileContentWriter content, JobFileUpsertParams parameters, CancellationToken cancellationToken)
