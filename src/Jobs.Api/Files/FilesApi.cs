@@ -78,6 +78,14 @@ public static class FilesApi
             return TooManyUploads(services.HttpContext, slot);
         }
 
+        // A body that says it cannot fit is refused before it is received; the store checks again, exactly, at the end.
+        // After the slot, so that a burst of uploads reads the database no more often than the caps let uploads run.
+        if (request.ContentLength is { } declared && (multipart ? declared - MultipartOverhead : declared) is var least and > 0
+            && await services.Files.StorageUsageGetAsync(caller.WorkspaceId, cancellationToken) is { } usage && !usage.Fits(least))
+        {
+            return QuotaExceeded(usage, least);
+        }
+
         // The API's body limit (Api:MaxRequestBodyBytes) is for JSON; an upload has its own, enforced while receiving.
         if (services.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
         {
@@ -167,8 +175,16 @@ public static class FilesApi
 
         spool.Seek(0, SeekOrigin.Begin);
         var caller = services.Caller;
-        var upload = await services.Files.UploadInsertAsync(spool, new UploadInsertParams(
-            caller.WorkspaceId, caller.UserId, CleanName(fileName), Truncate(contentType, 200)), cancellationToken);
+        Upload upload;
+        try
+        {
+            upload = await services.Files.UploadInsertAsync(spool, new UploadInsertParams(
+                caller.WorkspaceId, caller.UserId, CleanName(fileName), Truncate(contentType, 200)), cancellationToken);
+        }
+        catch (StorageQuotaExceededException e)
+        {
+            return QuotaExceeded(e.Usage, e.FileBytes);
+        }
 
         return TypedResults.Created((string?)null, new UploadResponse(upload.Id, upload.Name, upload.Size, upload.ContentType, upload.CreatedAt));
     }
@@ -200,6 +216,12 @@ public static class FilesApi
         ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The file is too large",
             $"Uploads are limited to {limit} bytes ({limit / (1024.0 * 1024.0):0.#} MB).",
             new Dictionary<string, object?> { ["maxBytes"] = limit });
+
+    private static ProblemHttpResult QuotaExceeded(StorageUsage usage, long fileBytes) =>
+        ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "storage_quota_exceeded", "The workspace's storage is full",
+            $"This file ({fileBytes} bytes) does not fit: the workspace stores {usage.UsedBytes} of its {usage.QuotaBytes} bytes. "
+            + "Delete uploads or jobs with files you no longer need, or ask the operator for more.",
+            new Dictionary<string, object?> { ["usedBytes"] = usage.UsedBytes, ["quotaBytes"] = usage.QuotaBytes, ["fileBytes"] = fileBytes });
 
     private static ProblemHttpResult TooManyUploads(HttpContext context, UploadSlot refused)
     {

@@ -1,5 +1,6 @@
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
+using Jobs.Core.Files;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,8 +27,9 @@ public static class WorkspaceApi
         return app;
     }
 
-    public static async Task<Results<Ok<WorkspaceResponse>, ProblemHttpResult>> GetWorkspace(HttpContext httpContext, IWorkspaceStore workspaces, CancellationToken cancellationToken) =>
-        await ReadAsync(httpContext.User.ToCaller(), workspaces, cancellationToken) is { } workspace
+    public static async Task<Results<Ok<WorkspaceResponse>, ProblemHttpResult>> GetWorkspace(
+        HttpContext httpContext, IWorkspaceStore workspaces, IFileStore files, CancellationToken cancellationToken) =>
+        await ReadAsync(httpContext.User.ToCaller(), workspaces, files, cancellationToken) is { } workspace
             ? TypedResults.Ok(workspace)
             : WorkspaceNotFound();
 
@@ -35,9 +37,11 @@ public static class WorkspaceApi
         SetLimitsRequest? request,
         HttpContext httpContext,
         IWorkspaceStore workspaces,
+        IFileStore files,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
+        UnknownFields.Check(request?.Unknown, "", errors);
         var limits = new WorkspaceLimits(
             Check(errors, "maxConcurrentJobs", request?.MaxConcurrentJobs, WorkspaceLimits.MaxConcurrentJobsRange),
             Check(errors, "maxBatchItems", request?.MaxBatchItems, WorkspaceLimits.MaxBatchItemsRange),
@@ -52,7 +56,7 @@ public static class WorkspaceApi
 
         var caller = httpContext.User.ToCaller();
         if (!await workspaces.WorkspaceLimitsSetAsync(caller.WorkspaceId, limits, cancellationToken)
-            || await ReadAsync(caller, workspaces, cancellationToken) is not { } workspace)
+            || await ReadAsync(caller, workspaces, files, cancellationToken) is not { } workspace)
         {
             return WorkspaceNotFound();
         }
@@ -76,15 +80,16 @@ public static class WorkspaceApi
         return given;
     }
 
-    private static async Task<WorkspaceResponse?> ReadAsync(Caller caller, IWorkspaceStore workspaces, CancellationToken cancellationToken)
+    private static async Task<WorkspaceResponse?> ReadAsync(Caller caller, IWorkspaceStore workspaces, IFileStore files, CancellationToken cancellationToken)
     {
-        if (await workspaces.WorkspaceGetAsync(caller.WorkspaceId, cancellationToken) is not { } workspace)
+        if (await workspaces.WorkspaceGetAsync(caller.WorkspaceId, cancellationToken) is not { } workspace
+            || await files.StorageUsageGetAsync(caller.WorkspaceId, cancellationToken) is not { } storage)
         {
             return null;
         }
 
         var usage = await workspaces.WorkspaceUsageGetAsync(caller.WorkspaceId, cancellationToken);
-        return new WorkspaceResponse(workspace.Id, workspace.Name, caller.Role, WorkspaceLimits.Of(workspace), usage);
+        return new WorkspaceResponse(workspace.Id, workspace.Name, caller.Role, WorkspaceLimits.Of(workspace), usage, storage);
     }
 
     // Only reachable if the workspace was deleted under a live key: say so rather than answer 500.

@@ -4,7 +4,8 @@ namespace Jobs.Core.Files;
 /// Files that jobs consume (uploads) and produce (job files), for any job type. Content is written and read in chunks,
 /// never held whole in memory. A job's file is written as it is produced: start with <see cref="ContentCreateAsync"/>,
 /// write to the returned stream, then commit it; an upload arrives whole (received beforehand) and is stored in one
-/// short transaction. Reads return a stream that holds no database connection between its chunks.
+/// short transaction. Both count against the workspace's storage quota. Reads return a stream that holds no
+/// database connection between its chunks.
 /// </summary>
 public interface IFileStore
 {
@@ -15,12 +16,17 @@ public interface IFileStore
     /// Stores <paramref name="content"/>, read from its position to its end, as an upload of the caller's workspace, in
     /// one transaction: give it content already received (a spooled request body), never a slow client's stream.
     /// </summary>
+    /// <exception cref="StorageQuotaExceededException">The upload does not fit the workspace's quota; nothing is stored.</exception>
     Task<Upload> UploadInsertAsync(Stream content, UploadInsertParams parameters, CancellationToken cancellationToken);
+
+    /// <summary>The bytes the workspace stores in files and its quota; null when there is no such workspace.</summary>
+    Task<StorageUsage?> StorageUsageGetAsync(Guid workspaceId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Commits <paramref name="content"/> as a job's file, replacing a file of the same name (an earlier attempt's).
     /// Null when the attempt no longer holds its lease: then nothing is stored.
     /// </summary>
+    /// <exception cref="StorageQuotaExceededException">The file does not fit the workspace's quota; nothing is stored.</exception>
     Task<JobFile?> JobFileUpsertIfRunningAsync(FileContentWriter content, JobFileUpsertParams parameters, CancellationToken cancellationToken);
 
     /// <summary>The upload, or null when the workspace has none with that id (another workspace's included).</summary>

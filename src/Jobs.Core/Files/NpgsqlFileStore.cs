@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -5,11 +6,38 @@ namespace Jobs.Core.Files;
 
 /// <summary>
 /// The one <see cref="IFileStore"/> implementation: content in PostgreSQL large objects, metadata in <c>uploads</c> and
-/// <c>job_files</c> (migration 0005 says why large objects). A file's row and its content commit in one transaction.
+/// <c>job_files</c> (migration 0005 says why large objects). A file's row and its content commit in one transaction,
+/// after a check of the workspace's storage quota (migration 0014).
 /// </summary>
-public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
+public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource, IOptions<StorageOptions> options) : IFileStore
 {
     private const string ContentCreateSql = "SELECT lo_create(0)";
+
+    private const string StorageUsageGetSql = """
+        SELECT coalesce(s.used_bytes, 0), coalesce(w.storage_quota_bytes, @default_quota)
+        FROM workspaces w
+        LEFT JOIN workspace_storage s ON s.workspace_id = w.id
+        WHERE w.id = @workspace_id
+        """;
+
+    // Taken just before the file's row is written, and held to the commit: the checks of one workspace's files run one
+    // at a time, so two files cannot both fit in the same remaining space. The row exists from the workspace's creation
+    // (migration 0014's trigger).
+    private const string StorageUsageLockSql = """
+        SELECT s.used_bytes, coalesce(w.storage_quota_bytes, @default_quota)
+        FROM workspace_storage s
+        JOIN workspaces w ON w.id = s.workspace_id
+        WHERE s.workspace_id = @workspace_id
+        FOR UPDATE OF s
+        """;
+
+    // What a job's file of the same name takes now: replacing it gives those bytes back.
+    private const string JobFileSizeGetSql = """
+        SELECT f.size
+        FROM job_files f
+        WHERE f.job_id = @job_id
+          AND f.name = @name
+        """;
 
     private const string UploadInsertSql = """
         INSERT INTO uploads (id, workspace_id, user_id, name, content_type, size, content_oid)
@@ -115,6 +143,14 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
 
     public async Task<Upload> UploadInsertAsync(Stream content, UploadInsertParams parameters, CancellationToken cancellationToken)
     {
+        // Refused before a byte is written, in the common case; the locked check below has the last word.
+        if (content.CanSeek
+            && await StorageUsageGetAsync(parameters.WorkspaceId, cancellationToken) is { } usage
+            && !usage.Fits(content.Length - content.Position))
+        {
+            throw new StorageQuotaExceededException(usage, content.Length - content.Position);
+        }
+
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         FileContentWriter writer;
         try
@@ -128,11 +164,12 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
             throw;
         }
 
-        // Disposing the writer uncommitted (an error, a cancellation) rolls the large object back.
+        // Disposing the writer uncommitted (a refusal, an error, a cancellation) rolls the large object back.
         await using (writer)
         {
             await content.CopyToAsync(writer, FileContentWriter.ChunkSize, cancellationToken);
             await writer.FlushAsync(cancellationToken);
+            await StorageReserveAsync(writer, parameters.WorkspaceId, writer.Size, 0, cancellationToken);
 
             var id = Guid.CreateVersion7();
             await using var command = new NpgsqlCommand(UploadInsertSql, writer.Connection, writer.Transaction);
@@ -147,6 +184,41 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
             await writer.Transaction.CommitAsync(cancellationToken);
             writer.MarkCommitted();
             return new Upload(id, parameters.WorkspaceId, parameters.UserId, parameters.Name, parameters.ContentType, writer.Size, createdAt);
+        }
+    }
+
+    public async Task<StorageUsage?> StorageUsageGetAsync(Guid workspaceId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(StorageUsageGetSql);
+        command.Parameters.AddWithValue("workspace_id", workspaceId);
+        command.Parameters.AddWithValue("default_quota", options.Value.DefaultQuotaBytes);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new StorageUsage(reader.GetInt64(0), reader.GetInt64(1)) : null;
+    }
+
+    /// <summary>
+    /// Locks the workspace's storage row until the commit and checks that <paramref name="size"/> bytes fit once
+    /// <paramref name="freed"/> bytes (the file being replaced) are given back; throws when they do not.
+    /// </summary>
+    private async Task StorageReserveAsync(FileContentWriter content, Guid workspaceId, long size, long freed, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(StorageUsageLockSql, content.Connection, content.Transaction);
+        command.Parameters.AddWithValue("workspace_id", workspaceId);
+        command.Parameters.AddWithValue("default_quota", options.Value.DefaultQuotaBytes);
+        StorageUsage usage;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"Workspace {workspaceId} has no storage row.");
+            }
+
+            usage = new StorageUsage(reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        if (!usage.Fits(size, freed))
+        {
+            throw new StorageQuotaExceededException(usage, size);
         }
     }
 
@@ -170,6 +242,17 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
                 return null;
             }
         }
+
+        long replaced;
+        await using (var command = new NpgsqlCommand(JobFileSizeGetSql, content.Connection, content.Transaction))
+        {
+            command.Parameters.AddWithValue("job_id", parameters.Lease.JobId);
+            command.Parameters.AddWithValue("name", parameters.Name);
+            replaced = await command.ExecuteScalarAsync(cancellationToken) is long size ? size : 0;
+        }
+
+        // Left uncommitted when refused: disposing the content rolls it back.
+        await StorageReserveAsync(content, parameters.WorkspaceId, content.Size, replaced, cancellationToken);
 
         DateTimeOffset createdAt;
         await using (var command = new NpgsqlCommand(JobFileUpsertSql, content.Connection, content.Transaction))
