@@ -106,6 +106,9 @@ public static class ApiExtensions
         services.AddSingleton<WorkspaceLimitsCache>();
         services.AddSingleton<RedisRateLimiter>();
         services.AddSingleton<BulkSubmissionLimiter>();
+        services.AddSingleton<UploadSlots>();
+        services.AddSingleton<UploadSpool>();
+        services.AddHostedService(sp => sp.GetRequiredService<UploadSpool>());
         services.AddSingleton<JobRequestValidator>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<SignInThrottle>();

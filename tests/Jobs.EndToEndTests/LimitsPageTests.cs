@@ -18,6 +18,8 @@ public sealed class LimitsPageTests(Topology topology)
         await page.GetByTestId("nav-limits").ClickAsync();
         var concurrency = page.GetByTestId("limit-maxConcurrentJobs");
         await Expect(concurrency).ToHaveValueAsync(before.GetProperty("maxConcurrentJobs").GetInt32().ToString());
+        // The storage quota is shown beside the usage, not as a field: it is the operator's to set.
+        await Expect(page.GetByTestId("usage-storage")).ToContainTextAsync(" of 1 GB");
 
         await concurrency.FillAsync("0");
         // The numeric field takes its value on change (blur): leave it first, so that a busy server cannot see the

@@ -259,7 +259,7 @@ public sealed class ContactsFilesTests(Servers servers)
     }
 
     [Fact]
-    public async Task JobFile_WrittenAgainByARerun_ReplacesTheContent_AndAStaleAttemptStoresNothing()
+    public async Task JobFile_WrittenAgainByARerun_ReplacesTheContent_FailsAReadInProgress_AndAStaleAttemptStoresNothing()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
         var id = await cluster.Client.SubmitContactsJobAsync(ContactExportHandler.TypeName, new { });
@@ -294,7 +294,15 @@ public sealed class ContactsFilesTests(Servers servers)
 
         (await WriteAsync(first.Lease, "first")).ShouldNotBeNull().Size.ShouldBeGreaterThan(FileContentWriter.ChunkSize);
         (await ReadAsync()).ShouldStartWith("first 000000");
-        (await WriteAsync(first.Lease, "again")).ShouldNotBeNull();
+        // A read in progress when the file is replaced fails, rather than going on with the new content.
+        var (_, reading) = (await files.JobFileOpenReadAsync(workspace, id, "out.txt", CancellationToken.None))!.Value;
+        await using (reading)
+        {
+            await reading.ReadExactlyAsync(new byte[1000]);
+            (await WriteAsync(first.Lease, "again")).ShouldNotBeNull();
+            await Should.ThrowAsync<IOException>(() => reading.CopyToAsync(Stream.Null));
+        }
+
         (await ReadAsync()).ShouldStartWith("again 000000");
         (await ReadAsync()).ShouldEndWith($"again 002999 {new string('.', 100)}\n");
         // The replaced content was unlinked with its row's update.

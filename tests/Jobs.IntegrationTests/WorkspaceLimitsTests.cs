@@ -242,10 +242,10 @@ public sealed class WorkspaceLimitsTests(Servers servers)
         var (status, problem) = await cluster.Client.SendJsonAsync(HttpMethod.Put, "/api/workspace/limits", new
         {
             maxConcurrentJobs = 7, maxBatchItems = 500, bulkJobsPerHour = 42, requestsPerMinute = 1200, subscribeBatchSize = 25,
-            subscribeBatchPauseMs = 0, storageQuotaBytes = 1,
+            subscribeBatchPauseMs = 0, colour = "red",
         });
 
         status.ShouldBe(HttpStatusCode.BadRequest, problem.ToString());
-        problem.GetProperty("errors").GetProperty("storageQuotaBytes")[0].GetString().ShouldBe("is not a known field of this request.");
+        problem.GetProperty("errors").GetProperty("colour")[0].GetString().ShouldBe("is not a known field of this request.");
     }
 }

@@ -14,9 +14,10 @@ public sealed record RateDecision(bool Allowed, long Count, TimeSpan RetryAfter)
 }
 
 /// <summary>
-/// Rate-limit counters kept in Redis, so that every API instance counts against the same limit. Each decision is one
-/// Lua script, atomic on the server, timed by the server's clock (instances' clocks may differ). When Redis does not
-/// answer the limits fail open: the engine accepts submissions while Redis is down (DESIGN §5), so must its limits.
+/// Rate-limit counters and concurrency slots kept in Redis, so that every API instance counts against the same limit.
+/// Each decision is one Lua script, atomic on the server, timed by the server's clock (instances' clocks may differ).
+/// When Redis does not answer the limits fail open: the engine accepts submissions while Redis is down (DESIGN §5), so
+/// must its limits.
 /// </summary>
 public sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time, ILogger<RedisRateLimiter> logger)
 {
@@ -54,6 +55,34 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys key
         end
         redis.call('PEXPIRE', KEYS[1], window)
         return {1, count + n, 0}
+        """;
+
+    // Concurrency slots: one sorted set per limit, one member per holder, scored by when its lease ends, so that a holder
+    // that died (its instance crashed) frees its slot when the lease ends. KEYS: the sets; ARGV: lease ms, the member,
+    // then each set's limit. Taken in every set or in none: {0} taken, {i, count} refused by the i-th set.
+    private const string SlotsTakeScript = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local lease = tonumber(ARGV[1])
+        for i, key in ipairs(KEYS) do
+          redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+          local count = redis.call('ZCARD', key)
+          if count >= tonumber(ARGV[i + 2]) then
+            return {i, count}
+          end
+        end
+        for _, key in ipairs(KEYS) do
+          redis.call('ZADD', key, now + lease, ARGV[2])
+          redis.call('PEXPIRE', key, lease)
+        end
+        return {0, 0}
+        """;
+
+    private const string SlotsReleaseScript = """
+        for _, key in ipairs(KEYS) do
+          redis.call('ZREM', key, ARGV[1])
+        end
+        return 0
         """;
 
     private long lastWarningTicks;
@@ -113,6 +142,43 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys key
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             WarnFailedOpen(reservation.Name, ex);
+        }
+    }
+
+    /// <summary>
+    /// Takes a slot in each of <paramref name="slots"/> (at most <c>Limit</c> holders each) for <paramref name="member"/>,
+    /// for at most <paramref name="lease"/>: in all of them, or in none. Returns the index of the limit that refused
+    /// it, or null when it may go ahead (taken, or Redis did not answer).
+    /// </summary>
+    /// <remarks>Names that must stay together on one Redis Cluster node share a hash tag (<c>{…}</c>).</remarks>
+    public async Task<int?> SlotsTryTakeAsync(IReadOnlyList<(string Name, int Limit)> slots, string member, TimeSpan lease)
+    {
+        try
+        {
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+                SlotsTakeScript,
+                [.. slots.Select(s => Key(s.Name))],
+                [(long)lease.TotalMilliseconds, member, .. slots.Select(s => (RedisValue)s.Limit)]))!;
+            var refused = (int)result[0];
+            return refused == 0 ? null : refused - 1;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            WarnFailedOpen(slots[0].Name, ex);
+            return null;
+        }
+    }
+
+    /// <summary>Gives back <paramref name="member"/>'s slots; if Redis does not answer, their lease frees them.</summary>
+    public async Task SlotsReleaseAsync(IReadOnlyList<string> names, string member)
+    {
+        try
+        {
+            await redis.GetDatabase().ScriptEvaluateAsync(SlotsReleaseScript, [.. names.Select(Key)], [member]);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            WarnFailedOpen(names[0], ex);
         }
     }
 

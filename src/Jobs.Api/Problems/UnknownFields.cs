@@ -16,6 +16,12 @@ public static class UnknownFields
         "enqueuedAt", "attemptsPerRun", "role", "apiKeyId",
     };
 
+    /// <summary>Limits on capacity every workspace shares: only the operator sets them, never a client.</summary>
+    private static readonly HashSet<string> OperatorOwned = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "storageQuotaBytes", "storage_quota_bytes",
+    };
+
     /// <summary>Adds one error per unknown member, at <paramref name="prefix"/> + its name; true when there were none.</summary>
     public static bool Check(IReadOnlyDictionary<string, JsonElement>? unknown, string prefix, IDictionary<string, string[]> errors)
     {
@@ -26,8 +32,8 @@ public static class UnknownFields
 
         foreach (var name in unknown.Keys)
         {
-            errors[prefix + name] = [ServerOwned.Contains(name)
-                ? "is set by the server and cannot be given by a client."
+            errors[prefix + name] = [ServerOwned.Contains(name) ? "is set by the server and cannot be given by a client."
+                : OperatorOwned.Contains(name) ? "is set by the operator of this service and cannot be changed through the API."
                 : "is not a known field of this request."];
         }
 

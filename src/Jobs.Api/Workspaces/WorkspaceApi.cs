@@ -1,5 +1,6 @@
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
+using Jobs.Core.Files;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -29,8 +30,8 @@ public static class WorkspaceApi
     }
 
     public static async Task<Results<Ok<WorkspaceResponse>, ProblemHttpResult>> GetWorkspace(
-        HttpContext httpContext, IWorkspaceStore workspaces, IOptions<LimitCeilingsOptions> ceilings, CancellationToken cancellationToken) =>
-        await ReadAsync(httpContext.User.ToCaller(), workspaces, ceilings.Value.ToCeilings(), cancellationToken) is { } workspace
+        HttpContext httpContext, IWorkspaceStore workspaces, IFileStore files, IOptions<LimitCeilingsOptions> ceilings, CancellationToken cancellationToken) =>
+        await ReadAsync(httpContext.User.ToCaller(), workspaces, files, ceilings.Value.ToCeilings(), cancellationToken) is { } workspace
             ? TypedResults.Ok(workspace)
             : WorkspaceNotFound();
 
@@ -38,6 +39,7 @@ public static class WorkspaceApi
         SetLimitsRequest? request,
         HttpContext httpContext,
         IWorkspaceStore workspaces,
+        IFileStore files,
         IOptions<LimitCeilingsOptions> options,
         CancellationToken cancellationToken)
     {
@@ -58,7 +60,7 @@ public static class WorkspaceApi
 
         var caller = httpContext.User.ToCaller();
         if (!await workspaces.WorkspaceLimitsSetAsync(caller.WorkspaceId, limits, cancellationToken)
-            || await ReadAsync(caller, workspaces, ceilings, cancellationToken) is not { } workspace)
+            || await ReadAsync(caller, workspaces, files, ceilings, cancellationToken) is not { } workspace)
         {
             return WorkspaceNotFound();
         }
@@ -87,15 +89,16 @@ public static class WorkspaceApi
     }
 
     private static async Task<WorkspaceResponse?> ReadAsync(
-        Caller caller, IWorkspaceStore workspaces, WorkspaceLimitCeilings ceilings, CancellationToken cancellationToken)
+        Caller caller, IWorkspaceStore workspaces, IFileStore files, WorkspaceLimitCeilings ceilings, CancellationToken cancellationToken)
     {
-        if (await workspaces.WorkspaceGetAsync(caller.WorkspaceId, cancellationToken) is not { } workspace)
+        if (await workspaces.WorkspaceGetAsync(caller.WorkspaceId, cancellationToken) is not { } workspace
+            || await files.StorageUsageGetAsync(caller.WorkspaceId, cancellationToken) is not { } storage)
         {
             return null;
         }
 
         var usage = await workspaces.WorkspaceUsageGetAsync(caller.WorkspaceId, cancellationToken);
-        return new WorkspaceResponse(workspace.Id, workspace.Name, caller.Role, WorkspaceLimits.Of(workspace), ceilings, usage);
+        return new WorkspaceResponse(workspace.Id, workspace.Name, caller.Role, WorkspaceLimits.Of(workspace), ceilings, usage, storage);
     }
 
     // Only reachable if the workspace was deleted under a live key: say so rather than answer 500.

@@ -8,6 +8,8 @@ namespace Jobs.Core.Files;
 /// transaction of its own: however big the file, a process holds one chunk of it. Nothing is visible until
 /// <see cref="IFileStore"/> commits it as an upload or a job's file, in the same transaction; disposing it before
 /// that discards it (the large object is rolled back with the transaction, so a crash leaves nothing behind).
+/// It holds a connection and an open transaction from creation to commit: feed it at the pace of a producer on our side
+/// (a job writing its output), never at a remote client's.
 /// </summary>
 public sealed class FileContentWriter : Stream
 {

@@ -2,30 +2,47 @@ namespace Jobs.Core.Files;
 
 /// <summary>
 /// Files that jobs consume (uploads) and produce (job files), for any job type. Content is written and read in chunks,
-/// never held whole in memory: start with <see cref="ContentCreateAsync"/>, write to the returned stream, then commit
-/// it as an upload or as a job's file; reads return a stream over one consistent snapshot of the file.
+/// never held whole in memory. A job's file is written as it is produced: start with <see cref="ContentCreateAsync"/>,
+/// write to the returned stream, then commit it; an upload arrives whole (received beforehand) and is stored in one
+/// short transaction. Both count against the workspace's storage quota. Reads return a stream that holds no
+/// database connection between its chunks.
 /// </summary>
 public interface IFileStore
 {
     /// <summary>New, empty content. Disposing it without committing it discards it.</summary>
     Task<FileContentWriter> ContentCreateAsync(CancellationToken cancellationToken);
 
-    /// <summary>Commits <paramref name="content"/> as an upload of the caller's workspace.</summary>
-    Task<Upload> UploadInsertAsync(FileContentWriter content, UploadInsertParams parameters, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores <paramref name="content"/>, read from its position to its end, as an upload of the caller's workspace, in
+    /// one transaction: give it content already received (a spooled request body), never a slow client's stream.
+    /// </summary>
+    /// <exception cref="StorageQuotaExceededException">The upload does not fit the workspace's quota; nothing is stored.</exception>
+    Task<Upload> UploadInsertAsync(Stream content, UploadInsertParams parameters, CancellationToken cancellationToken);
+
+    /// <summary>The bytes the workspace stores in files and its quota; null when there is no such workspace.</summary>
+    Task<StorageUsage?> StorageUsageGetAsync(Guid workspaceId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Commits <paramref name="content"/> as a job's file, replacing a file of the same name (an earlier attempt's).
     /// Null when the attempt no longer holds its lease: then nothing is stored.
     /// </summary>
+    /// <exception cref="StorageQuotaExceededException">The file does not fit the workspace's quota; nothing is stored.</exception>
     Task<JobFile?> JobFileUpsertIfRunningAsync(FileContentWriter content, JobFileUpsertParams parameters, CancellationToken cancellationToken);
 
     /// <summary>The upload, or null when the workspace has none with that id (another workspace's included).</summary>
     Task<Upload?> UploadGetAsync(Guid workspaceId, Guid uploadId, CancellationToken cancellationToken);
 
-    /// <summary>The upload and a stream of its content, or null. Dispose the stream: it holds a database connection.</summary>
+    /// <summary>
+    /// The upload and a stream of its content, or null. The stream reads a chunk at a time, each on a pooled connection
+    /// taken for that read only; it is seekable, and fails with an <see cref="IOException"/> if the file is deleted
+    /// while it is read.
+    /// </summary>
     Task<(Upload Upload, Stream Content)?> UploadOpenReadAsync(Guid workspaceId, Guid uploadId, CancellationToken cancellationToken);
 
-    /// <summary>The job's file and a stream of its content, or null. Dispose the stream: it holds a database connection.</summary>
+    /// <summary>
+    /// The job's file and a stream of its content, or null; the stream reads as <see cref="UploadOpenReadAsync"/>'s does,
+    /// and fails with an <see cref="IOException"/> if a rerun replaces the file while it is read.
+    /// </summary>
     Task<(JobFile File, Stream Content)?> JobFileOpenReadAsync(Guid workspaceId, Guid jobId, string name, CancellationToken cancellationToken);
 
     /// <summary>

@@ -1,31 +1,32 @@
 using System.Data;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Jobs.Core.Files;
 
 /// <summary>
-/// Reads a large object in chunks of <see cref="ChunkSize"/> bytes (<c>lo_get</c>), inside the repeatable-read
-/// transaction that found its row, so that the content is the one the row described even if a rerun replaces the
-/// file meanwhile. Owns the connection and the transaction; disposing the stream releases them.
+/// Reads a file's large object in chunks of <see cref="ChunkSize"/> bytes, each with one statement on a pooled
+/// connection taken for that statement only: a client that reads slowly (a download over a slow link) holds no
+/// connection and no transaction between chunks, so it neither drains the pool nor holds back VACUUM.
+/// <para>
+/// Each chunk's statement reads <c>lo_get</c> only while the file's row still names the same large object, in one
+/// snapshot: when a rerun replaces the file (or retention deletes it) part-way, the read fails with an
+/// <see cref="IOException"/> instead of mixing two versions. Seekable, so that HTTP range requests read only their range.
+/// </para>
 /// </summary>
-internal sealed class LargeObjectReadStream(NpgsqlConnection connection, NpgsqlTransaction transaction, uint oid, long length) : Stream
+internal sealed class LargeObjectReadStream(NpgsqlDataSource dataSource, string chunkSql, Action<NpgsqlCommand> bindRow, uint oid, long length) : Stream
 {
     /// <summary>Under the large-object heap's threshold, and few enough round trips for files of megabytes.</summary>
     public const int ChunkSize = 64 * 1024;
 
-    private const string ChunkReadSql = "SELECT lo_get(@oid, @offset, @length)";
-
     private readonly byte[] chunk = new byte[ChunkSize];
     private int chunkStart;
     private int chunkEnd;
-    private long fetched;
     private long position;
     private bool disposed;
 
     public override bool CanRead => !disposed;
 
-    public override bool CanSeek => false;
+    public override bool CanSeek => !disposed;
 
     public override bool CanWrite => false;
 
@@ -34,7 +35,27 @@ internal sealed class LargeObjectReadStream(NpgsqlConnection connection, NpgsqlT
     public override long Position
     {
         get => position;
-        set => throw new NotSupportedException("File content is read from start to end.");
+        set => Seek(value, SeekOrigin.Begin);
+    }
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var target = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => position + offset,
+            SeekOrigin.End => length + offset,
+            _ => throw new ArgumentOutOfRangeException(nameof(origin)),
+        };
+        ArgumentOutOfRangeException.ThrowIfNegative(target, nameof(offset));
+        if (target != position)
+        {
+            position = target;
+            chunkStart = chunkEnd = 0;
+        }
+
+        return position;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -74,29 +95,27 @@ internal sealed class LargeObjectReadStream(NpgsqlConnection connection, NpgsqlT
     private bool Fetch()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (fetched >= length)
+        if (position >= length)
         {
             return false;
         }
 
         using var command = ChunkRead();
         using var reader = command.ExecuteReader(CommandBehavior.SequentialAccess);
-        reader.Read();
-        return Fill(reader);
+        return reader.Read() ? Fill(reader) : throw Changed();
     }
 
     private async Task<bool> FetchAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (fetched >= length)
+        if (position >= length)
         {
             return false;
         }
 
         await using var command = ChunkRead();
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return Fill(reader);
+        return await reader.ReadAsync(cancellationToken) ? Fill(reader) : throw Changed();
     }
 
     private bool Fill(NpgsqlDataReader reader)
@@ -105,24 +124,25 @@ internal sealed class LargeObjectReadStream(NpgsqlConnection connection, NpgsqlT
         var count = (int)reader.GetBytes(0, 0, chunk, 0, chunk.Length);
         chunkStart = 0;
         chunkEnd = count;
-        fetched += count;
         return count > 0;
     }
 
+    /// <summary>A command of the data source: it takes a pooled connection for its execution and returns it after.</summary>
     private NpgsqlCommand ChunkRead()
     {
-        var command = new NpgsqlCommand(ChunkReadSql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<uint>("oid", NpgsqlDbType.Oid) { TypedValue = oid });
-        command.Parameters.Add(new NpgsqlParameter<long>("offset", NpgsqlDbType.Bigint) { TypedValue = fetched });
-        command.Parameters.Add(new NpgsqlParameter<int>("length", NpgsqlDbType.Integer) { TypedValue = (int)Math.Min(ChunkSize, length - fetched) });
+        var command = dataSource.CreateCommand(chunkSql);
+        bindRow(command);
+        command.Parameters.Add(new NpgsqlParameter<uint>("oid", NpgsqlTypes.NpgsqlDbType.Oid) { TypedValue = oid });
+        command.Parameters.Add(new NpgsqlParameter<long>("offset", NpgsqlTypes.NpgsqlDbType.Bigint) { TypedValue = position });
+        command.Parameters.Add(new NpgsqlParameter<int>("length", NpgsqlTypes.NpgsqlDbType.Integer) { TypedValue = (int)Math.Min(ChunkSize, length - position) });
         return command;
     }
+
+    private static IOException Changed() => new("The file was replaced or deleted while it was being read; read it again.");
 
     public override void Flush()
     {
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
@@ -130,25 +150,7 @@ internal sealed class LargeObjectReadStream(NpgsqlConnection connection, NpgsqlT
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && !disposed)
-        {
-            disposed = true;
-            transaction.Dispose();
-            connection.Dispose();
-        }
-
+        disposed = true;
         base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (!disposed)
-        {
-            disposed = true;
-            await transaction.DisposeAsync();
-            await connection.DisposeAsync();
-        }
-
-        await base.DisposeAsync();
     }
 }

@@ -1,4 +1,4 @@
-using System.Data;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -6,11 +6,38 @@ namespace Jobs.Core.Files;
 
 /// <summary>
 /// The one <see cref="IFileStore"/> implementation: content in PostgreSQL large objects, metadata in <c>uploads</c> and
-/// <c>job_files</c> (migration 0005 says why large objects). A file's row and its content commit in one transaction.
+/// <c>job_files</c> (migration 0005 says why large objects). A file's row and its content commit in one transaction,
+/// after a check of the workspace's storage quota (migration 0014).
 /// </summary>
-public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
+public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource, IOptions<StorageOptions> options) : IFileStore
 {
     private const string ContentCreateSql = "SELECT lo_create(0)";
+
+    private const string StorageUsageGetSql = """
+        SELECT coalesce(s.used_bytes, 0), coalesce(w.storage_quota_bytes, @default_quota)
+        FROM workspaces w
+        LEFT JOIN workspace_storage s ON s.workspace_id = w.id
+        WHERE w.id = @workspace_id
+        """;
+
+    // Taken just before the file's row is written, and held to the commit: the checks of one workspace's files run one
+    // at a time, so two files cannot both fit in the same remaining space. The row exists from the workspace's creation
+    // (migration 0014's trigger).
+    private const string StorageUsageLockSql = """
+        SELECT s.used_bytes, coalesce(w.storage_quota_bytes, @default_quota)
+        FROM workspace_storage s
+        JOIN workspaces w ON w.id = s.workspace_id
+        WHERE s.workspace_id = @workspace_id
+        FOR UPDATE OF s
+        """;
+
+    // What a job's file of the same name takes now: replacing it gives those bytes back.
+    private const string JobFileSizeGetSql = """
+        SELECT f.size
+        FROM job_files f
+        WHERE f.job_id = @job_id
+          AND f.name = @name
+        """;
 
     private const string UploadInsertSql = """
         INSERT INTO uploads (id, workspace_id, user_id, name, content_type, size, content_oid)
@@ -61,6 +88,22 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
             LIMIT @limit)
         """;
 
+    // One chunk of a file's content, read only while its row still names that large object (LargeObjectReadStream).
+    private const string UploadChunkGetSql = """
+        SELECT lo_get(u.content_oid, @offset, @length)
+        FROM uploads u
+        WHERE u.id = @id
+          AND u.content_oid = @oid
+        """;
+
+    private const string JobFileChunkGetSql = """
+        SELECT lo_get(f.content_oid, @offset, @length)
+        FROM job_files f
+        WHERE f.job_id = @job_id
+          AND f.name = @name
+          AND f.content_oid = @oid
+        """;
+
     private const string UploadGetSql = """
         SELECT u.id, u.workspace_id, u.user_id, u.name, u.content_type, u.size, u.created_at, u.content_oid
         FROM uploads u
@@ -82,9 +125,7 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(ContentCreateSql, connection, transaction);
-            var oid = (uint)(await command.ExecuteScalarAsync(cancellationToken))!;
-            return new FileContentWriter(connection, transaction, oid);
+            return await ContentCreateAsync(connection, transaction, cancellationToken);
         }
         catch
         {
@@ -93,22 +134,92 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
         }
     }
 
-    public async Task<Upload> UploadInsertAsync(FileContentWriter content, UploadInsertParams parameters, CancellationToken cancellationToken)
+    private static async Task<FileContentWriter> ContentCreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        await content.FlushAsync(cancellationToken);
-        var id = Guid.CreateVersion7();
-        await using var command = new NpgsqlCommand(UploadInsertSql, content.Connection, content.Transaction);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("workspace_id", parameters.WorkspaceId);
-        command.Parameters.AddWithValue("user_id", parameters.UserId);
-        command.Parameters.AddWithValue("name", parameters.Name);
-        command.Parameters.AddWithValue("content_type", parameters.ContentType);
-        command.Parameters.AddWithValue("size", content.Size);
-        command.Parameters.Add(Oid("content_oid", content.Oid));
-        var createdAt = CreatedAt(await command.ExecuteScalarAsync(cancellationToken));
-        await content.Transaction.CommitAsync(cancellationToken);
-        content.MarkCommitted();
-        return new Upload(id, parameters.WorkspaceId, parameters.UserId, parameters.Name, parameters.ContentType, content.Size, createdAt);
+        await using var command = new NpgsqlCommand(ContentCreateSql, connection, transaction);
+        var oid = (uint)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return new FileContentWriter(connection, transaction, oid);
+    }
+
+    public async Task<Upload> UploadInsertAsync(Stream content, UploadInsertParams parameters, CancellationToken cancellationToken)
+    {
+        // Refused before a byte is written, in the common case; the locked check below has the last word.
+        if (content.CanSeek
+            && await StorageUsageGetAsync(parameters.WorkspaceId, cancellationToken) is { } usage
+            && !usage.Fits(content.Length - content.Position))
+        {
+            throw new StorageQuotaExceededException(usage, content.Length - content.Position);
+        }
+
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        FileContentWriter writer;
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            writer = await ContentCreateAsync(connection, transaction, cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        // Disposing the writer uncommitted (a refusal, an error, a cancellation) rolls the large object back.
+        await using (writer)
+        {
+            await content.CopyToAsync(writer, FileContentWriter.ChunkSize, cancellationToken);
+            await writer.FlushAsync(cancellationToken);
+            await StorageReserveAsync(writer, parameters.WorkspaceId, writer.Size, 0, cancellationToken);
+
+            var id = Guid.CreateVersion7();
+            await using var command = new NpgsqlCommand(UploadInsertSql, writer.Connection, writer.Transaction);
+            command.Parameters.AddWithValue("id", id);
+            command.Parameters.AddWithValue("workspace_id", parameters.WorkspaceId);
+            command.Parameters.AddWithValue("user_id", parameters.UserId);
+            command.Parameters.AddWithValue("name", parameters.Name);
+            command.Parameters.AddWithValue("content_type", parameters.ContentType);
+            command.Parameters.AddWithValue("size", writer.Size);
+            command.Parameters.Add(Oid("content_oid", writer.Oid));
+            var createdAt = CreatedAt(await command.ExecuteScalarAsync(cancellationToken));
+            await writer.Transaction.CommitAsync(cancellationToken);
+            writer.MarkCommitted();
+            return new Upload(id, parameters.WorkspaceId, parameters.UserId, parameters.Name, parameters.ContentType, writer.Size, createdAt);
+        }
+    }
+
+    public async Task<StorageUsage?> StorageUsageGetAsync(Guid workspaceId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(StorageUsageGetSql);
+        command.Parameters.AddWithValue("workspace_id", workspaceId);
+        command.Parameters.AddWithValue("default_quota", options.Value.DefaultQuotaBytes);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new StorageUsage(reader.GetInt64(0), reader.GetInt64(1)) : null;
+    }
+
+    /// <summary>
+    /// Locks the workspace's storage row until the commit and checks that <paramref name="size"/> bytes fit once
+    /// <paramref name="freed"/> bytes (the file being replaced) are given back; throws when they do not.
+    /// </summary>
+    private async Task StorageReserveAsync(FileContentWriter content, Guid workspaceId, long size, long freed, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(StorageUsageLockSql, content.Connection, content.Transaction);
+        command.Parameters.AddWithValue("workspace_id", workspaceId);
+        command.Parameters.AddWithValue("default_quota", options.Value.DefaultQuotaBytes);
+        StorageUsage usage;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"Workspace {workspaceId} has no storage row.");
+            }
+
+            usage = new StorageUsage(reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        if (!usage.Fits(size, freed))
+        {
+            throw new StorageQuotaExceededException(usage, size);
+        }
     }
 
     public async Task<JobFile?> JobFileUpsertIfRunningAsync(FileContentWriter content, JobFileUpsertParams parameters, CancellationToken cancellationToken)
@@ -131,6 +242,17 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
                 return null;
             }
         }
+
+        long replaced;
+        await using (var command = new NpgsqlCommand(JobFileSizeGetSql, content.Connection, content.Transaction))
+        {
+            command.Parameters.AddWithValue("job_id", parameters.Lease.JobId);
+            command.Parameters.AddWithValue("name", parameters.Name);
+            replaced = await command.ExecuteScalarAsync(cancellationToken) is long size ? size : 0;
+        }
+
+        // Left uncommitted when refused: disposing the content rolls it back.
+        await StorageReserveAsync(content, parameters.WorkspaceId, content.Size, replaced, cancellationToken);
 
         DateTimeOffset createdAt;
         await using (var command = new NpgsqlCommand(JobFileUpsertSql, content.Connection, content.Transaction))
@@ -163,7 +285,7 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
         {
             command.Parameters.AddWithValue("workspace_id", workspaceId);
             command.Parameters.AddWithValue("id", uploadId);
-        }, ReadUpload, u => u.Size, cancellationToken);
+        }, ReadUpload, u => u.Size, UploadChunkGetSql, command => command.Parameters.AddWithValue("id", uploadId), cancellationToken);
 
     public async Task<(JobFile File, Stream Content)?> JobFileOpenReadAsync(Guid workspaceId, Guid jobId, string name, CancellationToken cancellationToken) =>
         await OpenReadAsync(JobFileGetSql, command =>
@@ -171,49 +293,31 @@ public sealed class NpgsqlFileStore(NpgsqlDataSource dataSource) : IFileStore
             command.Parameters.AddWithValue("workspace_id", workspaceId);
             command.Parameters.AddWithValue("job_id", jobId);
             command.Parameters.AddWithValue("name", name);
-        }, ReadJobFile, f => f.Size, cancellationToken);
+        }, ReadJobFile, f => f.Size, JobFileChunkGetSql, command =>
+        {
+            command.Parameters.AddWithValue("job_id", jobId);
+            command.Parameters.AddWithValue("name", name);
+        }, cancellationToken);
 
     /// <summary>
-    /// Finds the row and opens its content in one repeatable-read transaction, which the returned stream keeps until it
-    /// is disposed: the content read is the one the row describes, even if the file is replaced meanwhile.
+    /// Finds the row, then returns a stream that reads its content chunk by chunk, each chunk with a statement of its
+    /// own (<see cref="LargeObjectReadStream"/>): no connection or transaction is held while the reader is slow.
     /// </summary>
     private async Task<(T File, Stream Content)?> OpenReadAsync<T>(
-        string sql, Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, T> read, Func<T, long> size, CancellationToken cancellationToken)
+        string sql, Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, T> read, Func<T, long> size,
+        string chunkSql, Action<NpgsqlCommand> bindChunk, CancellationToken cancellationToken)
     {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        NpgsqlTransaction? transaction = null;
-        try
+        await using var command = dataSource.CreateCommand(sql);
+        bind(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
         {
-            transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            T file;
-            uint oid;
-            await using (var command = new NpgsqlCommand(sql, connection, transaction))
-            {
-                bind(command);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                if (!await reader.ReadAsync(cancellationToken))
-                {
-                    await transaction.DisposeAsync();
-                    await connection.DisposeAsync();
-                    return null;
-                }
-
-                file = read(reader);
-                oid = reader.GetFieldValue<uint>(reader.FieldCount - 1);
-            }
-
-            return (file, new LargeObjectReadStream(connection, transaction, oid, size(file)));
+            return null;
         }
-        catch
-        {
-            if (transaction is not null)
-            {
-                await transaction.DisposeAsync();
-            }
 
-            await connection.DisposeAsync();
-            throw;
-        }
+        var file = read(reader);
+        var oid = reader.GetFieldValue<uint>(reader.FieldCount - 1);
+        return (file, new LargeObjectReadStream(dataSource, chunkSql, bindChunk, oid, size(file)));
     }
 
     private static Upload ReadUpload(NpgsqlDataReader reader) => new(

@@ -16,7 +16,8 @@ public static class JobsCoreExtensions
     /// <summary>
     /// The engine's stores (jobs, workspaces, files), queue, event bus and catalog, over the <c>NpgsqlDataSource</c> and
     /// <c>IConnectionMultiplexer</c> that <c>AddNpgsqlDataSource("jobsdb")</c> and <c>AddRedisClient("redis")</c>
-    /// registered. <c>Jobs:RedisKeyPrefix</c> optionally namespaces every Redis key.
+    /// registered. <c>Jobs:RedisKeyPrefix</c> optionally namespaces every Redis key; <c>Storage</c> holds the storage
+    /// quota (<see cref="StorageOptions"/>).
     /// </summary>
     public static TBuilder AddJobsCore<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -26,6 +27,7 @@ public static class JobsCoreExtensions
         services.AddSingleton<IJobStore, NpgsqlJobStore>();
         services.AddSingleton<IClusterStore, NpgsqlClusterStore>();
         services.AddSingleton<IWorkspaceStore, NpgsqlWorkspaceStore>();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IFileStore, NpgsqlFileStore>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<HintSender>();

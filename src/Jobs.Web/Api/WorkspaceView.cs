@@ -1,7 +1,8 @@
 namespace Jobs.Web.Api;
 
 /// <summary>The answer to <c>GET /api/workspace</c>; <see cref="Role"/> is the caller's role in it.</summary>
-public sealed record WorkspaceView(Guid Id, string Name, string Role, WorkspaceLimits Limits, WorkspaceLimitCeilings Ceilings, WorkspaceUsage Usage)
+public sealed record WorkspaceView(
+    Guid Id, string Name, string Role, WorkspaceLimits Limits, WorkspaceLimitCeilings Ceilings, WorkspaceUsage Usage, WorkspaceStorage? Storage = null)
 {
     public bool CallerIsAdmin => Role == Auth.SessionClaims.AdminRole;
 

@@ -68,12 +68,13 @@ public static partial class DisplayFormat
         _ => stage ?? "—",
     };
 
-    /// <summary>A file's size the way people read it: 812 B, 14.2 KB, 3.1 MB.</summary>
+    /// <summary>A file's size the way people read it: 812 B, 14.2 KB, 3.1 MB, 1 GB.</summary>
     public static string Bytes(long bytes) => bytes switch
     {
         < 1024 => $"{bytes} B",
         < 1024 * 1024 => (bytes / 1024.0).ToString("0.#", Culture) + " KB",
-        _ => (bytes / (1024.0 * 1024.0)).ToString("0.#", Culture) + " MB",
+        < 1024 * 1024 * 1024 => (bytes / (1024.0 * 1024.0)).ToString("0.#", Culture) + " MB",
+        _ => (bytes / (1024.0 * 1024.0 * 1024.0)).ToString("0.#", Culture) + " GB",
     };
 
     public static string Time(DateTimeOffset? at) => at is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", Culture) : "—";
