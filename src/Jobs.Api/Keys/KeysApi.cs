@@ -45,17 +45,23 @@ public static class KeysApi
         CancellationToken cancellationToken)
     {
         var name = request?.Name?.Trim();
+        var errors = new Dictionary<string, string[]>();
+        UnknownFields.Check(request?.Unknown, "", errors);
         if (string.IsNullOrEmpty(name))
         {
-            return ApiProblems.Validation("name", "is required.");
+            errors["name"] = ["is required."];
         }
-
-        if (name.Length > MaxNameLength)
+        else if (name.Length > MaxNameLength)
         {
-            return ApiProblems.Validation("name", $"must be at most {MaxNameLength} characters.");
+            errors["name"] = [$"must be at most {MaxNameLength} characters."];
         }
 
-        var created = await workspaces.ApiKeyCreateAsync(httpContext.User.ToCaller(), name, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var created = await workspaces.ApiKeyCreateAsync(httpContext.User.ToCaller(), name!, cancellationToken);
         var key = created.Key;
         return TypedResults.Created("/api/keys", new CreatedKeyResponse(key.Id, key.Name, key.Prefix, key.CreatedAt, created.PlainKey));
     }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
 using Jobs.Core.Workspaces;
@@ -15,7 +17,11 @@ public static class SessionsApi
     public const string SignInRateLimitPolicy = "sign-in";
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
 
-    public sealed record SignInRequest(string? Email, string? Password);
+    public sealed record SignInRequest(string? Email, string? Password)
+    {
+        [JsonExtensionData]
+        public Dictionary<string, JsonElement>? Unknown { get; init; }
+    }
 
     public sealed record SessionResponse(string ApiKey, DateTimeOffset ExpiresAt, MeResponse Me);
 
@@ -52,6 +58,7 @@ public static class SessionsApi
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
+        UnknownFields.Check(request?.Unknown, "", errors);
         if (string.IsNullOrWhiteSpace(request?.Email) || request.Email.Length > 320)
         {
             errors["email"] = ["is required."];

@@ -62,6 +62,7 @@ public static class UsersApi
     {
         var email = request?.Email?.Trim();
         var errors = new Dictionary<string, string[]>();
+        UnknownFields.Check(request?.Unknown, "", errors);
         if (string.IsNullOrEmpty(email))
         {
             errors["email"] = ["is required."];
@@ -103,9 +104,16 @@ public static class UsersApi
         ApiKeyCache keys,
         CancellationToken cancellationToken)
     {
+        var errors = new Dictionary<string, string[]>();
+        UnknownFields.Check(request?.Unknown, "", errors);
         if (!WorkspaceRoles.IsValid(request?.Role))
         {
-            return ApiProblems.Validation("role", $"must be \"{WorkspaceRoles.Member}\" or \"{WorkspaceRoles.Admin}\".");
+            errors["role"] = [$"must be \"{WorkspaceRoles.Member}\" or \"{WorkspaceRoles.Admin}\"."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
         }
 
         var caller = httpContext.User.ToCaller();
@@ -139,6 +147,7 @@ public static class UsersApi
     {
         var displayName = request?.DisplayName?.Trim();
         var errors = new Dictionary<string, string[]>();
+        UnknownFields.Check(request?.Unknown, "", errors);
         if (string.IsNullOrEmpty(request?.Token))
         {
             errors["token"] = ["is required."];
