@@ -92,6 +92,11 @@ public sealed class UsersPageTests(Topology topology)
         await Expect(first.Page.Locator(".mud-input-control").Filter(new() { Has = first.Page.GetByTestId("invite-password") }))
             .ToContainTextAsync("Must be 10 to 1000 characters.");
         await first.ScreenshotAsync("accept-invite-short-password");
+        await first.Page.GetByTestId("invite-password").FillAsync("sunshine2024!");
+        await first.Page.GetByTestId("invite-submit").ClickAsync();
+        await Expect(first.Page.Locator(".mud-input-control").Filter(new() { Has = first.Page.GetByTestId("invite-password") }))
+            .ToContainTextAsync("common password with digits or symbols added");
+        await first.ScreenshotAsync("accept-invite-common-password");
         await AcceptAsync(first.Page, link);
         await Expect(first.Page).ToHaveURLAsync(new Regex("/jobs$"));
 

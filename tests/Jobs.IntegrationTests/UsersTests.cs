@@ -93,6 +93,35 @@ public sealed class UsersTests(Servers servers)
         emptyProblem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order().ShouldBe(["displayName", "password", "token"]);
     }
 
+    [Theory]
+    [InlineData("aaaaaaaaaa", "too few different characters")]
+    [InlineData("          ", "too few different characters")]
+    [InlineData("abababababab", "too few different characters")]
+    [InlineData("abcdefghijkl", "sequence")]
+    [InlineData("9876543210", "sequence")]
+    [InlineData("0123456789", "sequence")]
+    [InlineData("qwertyuiop", "most common passwords")]
+    [InlineData("Password123", "most common passwords")]
+    [InlineData("sunshine2024!", "common password with digits or symbols added")]
+    [InlineData("{local}-rocks!", "email address")]
+    [InlineData("short", "10 to 1000 characters")]
+    public async Task Accept_RefusesAWeakPassword_SayingWhy_AndUsesNothing(string password, string reason)
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var local = $"ada{Guid.NewGuid():N}"[..12];
+        var token = (await cluster.Client.InviteAsync($"{local}@test.local", "member")).GetProperty("invitationToken").GetString();
+        using var anonymous = cluster.Api.CreateClient();
+
+        var (status, problem) = await anonymous.PostAsync("/api/invitations/accept",
+            new { token, displayName = "Ada", password = password.Replace("{local}", local) });
+
+        status.ShouldBe(HttpStatusCode.BadRequest, problem.ToString());
+        problem.GetProperty("code").GetString().ShouldBe("validation_failed");
+        problem.GetProperty("errors").GetProperty("password")[0].GetString()!.ShouldContain(reason);
+        (await cluster.ScalarAsync<long>("SELECT count(*) FROM invitations WHERE used_at IS NOT NULL")).ShouldBe(0);
+        (await cluster.ScalarAsync<long>("SELECT count(*) FROM users WHERE password_hash IS NOT NULL")).ShouldBe(0);
+    }
+
     [Fact]
     public async Task InvitingAPendingInviteeAgain_GivesANewLink_RetiresTheOldOne_AndAppliesTheNewRole()
     {

@@ -18,8 +18,6 @@ public static class UsersApi
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
     public const string AcceptInvitationPath = "/accept-invite";
-    public const int MinPasswordLength = 10;
-    public const int MaxPasswordLength = 1000;
     public const int MaxDisplayNameLength = 100;
     public const int MaxEmailLength = 320;
 
@@ -162,9 +160,9 @@ public static class UsersApi
             errors["displayName"] = [$"must be at most {MaxDisplayNameLength} characters."];
         }
 
-        if (request?.Password is not { Length: >= MinPasswordLength and <= MaxPasswordLength })
+        if (PasswordRules.Check(request?.Password, email: null) is { } weak)
         {
-            errors["password"] = [$"must be {MinPasswordLength} to {MaxPasswordLength} characters."];
+            errors["password"] = [weak];
         }
 
         if (errors.Count > 0)
@@ -175,8 +173,13 @@ public static class UsersApi
         // Hashing a password is slow on purpose: check the token first, so that garbage tokens cost an index lookup.
         var tokenHash = ApiKeyHasher.Hash(request!.Token!);
         UserAccount? user = null;
-        if (request.Token!.Length <= 200 && await workspaces.InvitationIsUsableAsync(tokenHash, cancellationToken))
+        if (request.Token!.Length <= 200 && await workspaces.InvitationEmailGetAsync(tokenHash, cancellationToken) is { } email)
         {
+            if (PasswordRules.Check(request.Password, email) is { } personal)
+            {
+                return ApiProblems.Validation("password", personal);
+            }
+
             // Hashed as sign-in verifies it; the default hasher does not read the user it is given.
             var passwordHash = new PasswordHasher<UserAccount>().HashPassword(null!, request.Password!);
             user = await workspaces.InvitationAcceptAsync(tokenHash, displayName!, passwordHash, cancellationToken);

@@ -48,8 +48,11 @@ public interface IWorkspaceStore
     /// </summary>
     Task<WorkspaceUser?> InvitationCreateAsync(InvitationCreateParams invitation, CancellationToken cancellationToken);
 
-    /// <summary>Whether an unused, unexpired invitation has this token; a cheap check before hashing a password for it.</summary>
-    Task<bool> InvitationIsUsableAsync(byte[] tokenHash, CancellationToken cancellationToken);
+    /// <summary>
+    /// The invitee's email when an unused, unexpired invitation has this token, else null: a cheap check before
+    /// hashing a password for it, and the address a password must not contain.
+    /// </summary>
+    Task<string?> InvitationEmailGetAsync(byte[] tokenHash, CancellationToken cancellationToken);
 
     /// <summary>
     /// Uses an unused, unexpired invitation: sets the user's name and password and marks it used, at most once.

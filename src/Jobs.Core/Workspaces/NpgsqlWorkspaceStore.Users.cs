@@ -91,13 +91,13 @@ public sealed partial class NpgsqlWorkspaceStore
         VALUES (@id, @workspace_id, @user_id, @invited_by, @token_hash, @expires_at)
         """;
 
-    private const string InvitationIsUsableSql = """
-        SELECT EXISTS (
-            SELECT 1
-            FROM invitations
-            WHERE token_hash = @token_hash
-              AND used_at IS NULL
-              AND expires_at > now())
+    private const string InvitationEmailGetSql = """
+        SELECT u.email
+        FROM invitations i
+        JOIN users u ON u.id = i.user_id
+        WHERE i.token_hash = @token_hash
+          AND i.used_at IS NULL
+          AND i.expires_at > now()
         """;
 
     // One statement: the invitation is used and the password set together, or neither (a used, expired or unknown
@@ -228,11 +228,11 @@ public sealed partial class NpgsqlWorkspaceStore
         return new WorkspaceUser(userId, email, email, invitation.Role, createdAt, InvitationPending: true);
     }
 
-    public async Task<bool> InvitationIsUsableAsync(byte[] tokenHash, CancellationToken cancellationToken)
+    public async Task<string?> InvitationEmailGetAsync(byte[] tokenHash, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(InvitationIsUsableSql);
+        await using var command = dataSource.CreateCommand(InvitationEmailGetSql);
         command.Parameters.AddWithValue("token_hash", tokenHash);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     public async Task<UserAccount?> InvitationAcceptAsync(byte[] tokenHash, string displayName, string passwordHash, CancellationToken cancellationToken)
