@@ -151,41 +151,43 @@ public sealed class UsersTests(Servers servers)
         status.ShouldBe(HttpStatusCode.Created, session.ToString());
         session.GetProperty("me").GetProperty("role").GetString().ShouldBe("member");
 
-        // Once accepted, the address is taken like any user's.
+        // Once accepted, the address is a member of this workspace: inviting it again says so.
         var (taken, takenProblem) = await cluster.Client.PostAsync("/api/users/invitations", new { email, role = "member" });
-        (taken, takenProblem.GetProperty("code").GetString()).ShouldBe((HttpStatusCode.Conflict, "email_taken"));
+        (taken, takenProblem.GetProperty("code").GetString()).ShouldBe((HttpStatusCode.Conflict, "already_member"));
     }
 
     [Fact]
-    public async Task AnotherWorkspacesPendingInvitee_CannotBeInvitedAgain_AndTheirLinkStillWorks()
-    {
-        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
-        var (other, _) = await cluster.CreateWorkspaceClientAsync();
-        using var _ = other;
-        var email = $"{Guid.NewGuid():N}@test.local";
-        var theirs = await other.InviteAsync(email, "member");
-
-        var (taken, problem) = await cluster.Client.PostAsync("/api/users/invitations", new { email, role = "admin" });
-
-        (taken, problem.GetProperty("code").GetString()).ShouldBe((HttpStatusCode.Conflict, "email_taken"));
-        (await cluster.ScalarAsync<string>("SELECT role FROM users WHERE email = @email", ("email", email))).ShouldBe("member");
-        using var anonymous = cluster.Api.CreateClient();
-        var (status, session) = await anonymous.PostAsync("/api/invitations/accept",
-            new { token = theirs.GetProperty("invitationToken").GetString(), displayName = "Theirs", password = IdentityClient.Password });
-        status.ShouldBe(HttpStatusCode.Created, session.ToString());
-    }
-
-    [Fact]
-    public async Task Invite_RejectsATakenEmail_ABadRole_AndABadAddress()
+    public async Task AnotherWorkspacesPendingInvitee_IsInvitedHereAsAnyone_AndEachLinkJoinsItsOwnWorkspace()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
         var (other, otherCaller) = await cluster.CreateWorkspaceClientAsync();
         using var _ = other;
-        var theirEmail = await cluster.ScalarAsync<string>("SELECT email FROM users WHERE id = @id", ("id", otherCaller.UserId));
+        var email = $"{Guid.NewGuid():N}@test.local";
+        var theirs = await other.InviteAsync(email, "member");
+
+        var ours = await cluster.Client.InviteAsync(email, "admin");
+
+        (await cluster.ScalarAsync<string>("SELECT role FROM users WHERE email = @email AND workspace_id = @w", ("email", email), ("w", otherCaller.WorkspaceId))).ShouldBe("member");
+        using var anonymous = cluster.Api.CreateClient();
+        var (status, session) = await anonymous.PostAsync("/api/invitations/accept",
+            new { token = theirs.GetProperty("invitationToken").GetString(), displayName = "Theirs", password = IdentityClient.Password });
+        status.ShouldBe(HttpStatusCode.Created, session.ToString());
+        (session.GetProperty("me").GetProperty("workspaceId").GetGuid(), session.GetProperty("me").GetProperty("role").GetString()).ShouldBe((otherCaller.WorkspaceId, "member"));
+        var (ourStatus, ourSession) = await anonymous.PostAsync("/api/invitations/accept",
+            new { token = ours.GetProperty("invitationToken").GetString(), displayName = "Ours", password = IdentityClient.Password });
+        ourStatus.ShouldBe(HttpStatusCode.Created, ourSession.ToString());
+        (ourSession.GetProperty("me").GetProperty("workspaceId").GetGuid(), ourSession.GetProperty("me").GetProperty("role").GetString()).ShouldBe((cluster.Caller.WorkspaceId, "admin"));
+    }
+
+    [Fact]
+    public async Task Invite_RejectsAMemberOfThisWorkspace_ABadRole_AndABadAddress()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var ourEmail = await cluster.ScalarAsync<string>("SELECT email FROM users WHERE id = @id", ("id", cluster.Caller.UserId));
         var users = await cluster.ScalarAsync<long>("SELECT count(*) FROM users");
 
-        var (taken, takenProblem) = await cluster.Client.PostAsync("/api/users/invitations", new { email = theirEmail!.ToUpperInvariant(), role = "member" });
-        (taken, takenProblem.GetProperty("code").GetString()).ShouldBe((HttpStatusCode.Conflict, "email_taken"));
+        var (taken, takenProblem) = await cluster.Client.PostAsync("/api/users/invitations", new { email = ourEmail!.ToUpperInvariant(), role = "member" });
+        (taken, takenProblem.GetProperty("code").GetString()).ShouldBe((HttpStatusCode.Conflict, "already_member"));
 
         var (badRole, badRoleProblem) = await cluster.Client.PostAsync("/api/users/invitations", new { email = "new@test.local", role = "owner" });
         badRole.ShouldBe(HttpStatusCode.BadRequest);

@@ -5,7 +5,6 @@ using Jobs.Api.Problems;
 using Jobs.Api.Sessions;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 
 namespace Jobs.Api.Users;
 
@@ -87,7 +86,8 @@ public static class UsersApi
             new InvitationCreateParams(caller.WorkspaceId, caller.UserId, email!, request!.Role!, ApiKeyHasher.Hash(token), expiresAt), cancellationToken);
         if (user is null)
         {
-            return ApiProblems.Problem(StatusCodes.Status409Conflict, "email_taken", "Email taken", "A user with this email already exists.");
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "already_member", "Already a member",
+                $"{email} is a member of this workspace already.");
         }
 
         return TypedResults.Created("/api/users",
@@ -180,8 +180,8 @@ public static class UsersApi
                 return ApiProblems.Validation("password", personal);
             }
 
-            // Hashed as sign-in verifies it; the default hasher does not read the user it is given.
-            var passwordHash = new PasswordHasher<UserAccount>().HashPassword(null!, request.Password!);
+            // The person's password elsewhere links this account to theirs (they switch between them).
+            var passwordHash = AccountPasswords.HashFor(await workspaces.UserListByEmailAsync(email, cancellationToken), request.Password!);
             user = await workspaces.InvitationAcceptAsync(tokenHash, displayName!, passwordHash, cancellationToken);
         }
 

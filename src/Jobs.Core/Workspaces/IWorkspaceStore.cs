@@ -6,7 +6,16 @@ public interface IWorkspaceStore
     /// <summary>The caller an unrevoked key belongs to, or null.</summary>
     Task<Caller?> ApiKeyFindCallerAsync(string apiKey, CancellationToken cancellationToken);
 
-    Task<UserAccount?> UserFindByEmailAsync(string email, CancellationToken cancellationToken);
+    /// <summary>
+    /// The accounts of an email that have a password (one per workspace), the one whose session started last first.
+    /// </summary>
+    Task<IReadOnlyList<UserAccount>> UserListByEmailAsync(string email, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The person's accounts that the account's password opens too (the same email and password), this one included:
+    /// the workspaces a session of theirs can switch to.
+    /// </summary>
+    Task<IReadOnlyList<WorkspaceMembership>> UserLinkedListAsync(Guid userId, CancellationToken cancellationToken);
 
     Task<UserAccount?> UserGetAsync(Guid userId, CancellationToken cancellationToken);
 
@@ -14,6 +23,12 @@ public interface IWorkspaceStore
 
     /// <summary>Issues an API key for a signed-in user that expires after <paramref name="lifetime"/>; returns the plain key.</summary>
     Task<string> SessionCreateAsync(Caller caller, TimeSpan lifetime, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends the session <paramref name="currentKey"/> and starts one for <paramref name="target"/> in the same statement;
+    /// returns the new plain key, or null (and changes nothing) when the current session had ended already.
+    /// </summary>
+    Task<string?> SessionSwitchAsync(string currentKey, Caller target, TimeSpan lifetime, CancellationToken cancellationToken);
 
     Task ApiKeyRevokeAsync(string apiKey, CancellationToken cancellationToken);
 
@@ -44,7 +59,8 @@ public interface IWorkspaceStore
 
     /// <summary>
     /// Creates the invited user (no password yet) and the invitation; invites this workspace's pending invitee again
-    /// (their earlier links stop working, the new role applies); null when the email is anyone else's.
+    /// (their earlier links stop working, the new role applies); null when the email is a member of this workspace
+    /// already. Accounts of the email in other workspaces play no part.
     /// </summary>
     Task<WorkspaceUser?> InvitationCreateAsync(InvitationCreateParams invitation, CancellationToken cancellationToken);
 

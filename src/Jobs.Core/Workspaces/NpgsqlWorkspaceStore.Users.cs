@@ -55,12 +55,13 @@ public sealed partial class NpgsqlWorkspaceStore
           AND (expires_at IS NULL OR expires_at > now())
         """;
 
-    // The user row an invitation's email already has, if any; locked, so that two invitations of one pending invitee
-    // take turns.
-    private const string UserByEmailSql = """
-        SELECT id, workspace_id, password_hash IS NULL, created_at, email
-        FROM users
-        WHERE lower(email) = lower(@email)
+    // The account an invitation's email already has in this workspace, if any; locked, so that two invitations of one
+    // pending invitee take turns. Other workspaces' accounts of the address are not looked at.
+    private const string UserByEmailSql = $"""
+        SELECT u.id, u.workspace_id, {PendingSql}, u.created_at, u.email
+        FROM users u
+        WHERE u.workspace_id = @workspace_id
+          AND lower(u.email) = lower(@email)
         FOR UPDATE
         """;
 
@@ -82,7 +83,7 @@ public sealed partial class NpgsqlWorkspaceStore
     private const string InvitedUserInsertSql = """
         INSERT INTO users (id, workspace_id, email, display_name, role)
         VALUES (@id, @workspace_id, @email, @email, @role)
-        ON CONFLICT (email) DO NOTHING
+        ON CONFLICT (workspace_id, lower(email)) DO NOTHING
         RETURNING created_at
         """;
 
@@ -180,12 +181,13 @@ public sealed partial class NpgsqlWorkspaceStore
         var email = invitation.Email;
         await using (var existing = new NpgsqlCommand(UserByEmailSql, connection, transaction))
         {
+            existing.Parameters.AddWithValue("workspace_id", invitation.WorkspaceId);
             existing.Parameters.AddWithValue("email", invitation.Email);
             await using var reader = await existing.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {
-                // Only this workspace's invitee who has not accepted yet may be invited again; anyone else is taken.
-                if (reader.GetGuid(1) != invitation.WorkspaceId || !reader.GetBoolean(2))
+                // Only an invitee who has not accepted yet may be invited again; a member is one already.
+                if (!reader.GetBoolean(2))
                 {
                     return null;
                 }

@@ -62,6 +62,29 @@ public sealed class SessionsApiClient(HttpClient http, ILogger<SessionsApiClient
         return await response.Content.ReadFromJsonAsync<MeView>(JsonSerializerOptions.Web, cancellationToken);
     }
 
+    /// <summary>Ends the session <paramref name="apiKey"/> and starts one in another of the person's workspaces.</summary>
+    /// <returns>The new session, or null when the API refuses (no such workspace of theirs, or the session had ended).</returns>
+    public async Task<SessionView?> SwitchAsync(string apiKey, Guid workspaceId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sessions/switch")
+        {
+            Content = JsonContent.Create(new { workspaceId }, options: JsonSerializerOptions.Web),
+        };
+        request.Headers.Add(JobsApiClient.ApiKeyHeader, apiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+        }
+
+        return await response.Content.ReadFromJsonAsync<SessionView>(JsonSerializerOptions.Web, cancellationToken);
+    }
+
     /// <summary>Revokes the key. Best effort: the user is signed out of the web either way, and the key expires.</summary>
     public async Task SignOutAsync(string apiKey, CancellationToken cancellationToken)
     {
