@@ -75,6 +75,9 @@ public sealed class MassAssignmentTests(Servers servers)
     [InlineData("PATCH", "/api/users/{self}", """{"role":"admin","email":"someone@test.local"}""", "email")]
     [InlineData("POST", "/api/invitations/accept", """{"token":"{token}","displayName":"Ada","password":"a long enough passphrase","role":"admin"}""", "role")]
     [InlineData("POST", "/api/sessions", """{"email":"{email}","password":"a long enough passphrase","workspace":"{other}"}""", "workspace")]
+    [InlineData("POST", "/api/sessions/switch", """{"workspaceId":"{other}","userId":"{other}"}""", "userId")]
+    [InlineData("POST", "/api/me/password", """{"currentPassword":"a long enough passphrase","newPassword":"another long passphrase","email":"x@test.local"}""", "email")]
+    [InlineData("POST", "/api/password-resets/accept", """{"token":"pwr_x","password":"another long passphrase","userId":"{other}"}""", "userId")]
     public async Task AnIdentityRequestWithAFieldItDoesNotDefine_Answers400NamingIt_AndChangesNothing(string method, string path, string json, string field)
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
@@ -94,7 +97,9 @@ public sealed class MassAssignmentTests(Servers servers)
                 (SELECT string_agg(id::text || (used_at IS NULL)::text, ',' ORDER BY id) FROM invitations))
             """;
         var before = await cluster.ScalarAsync<string>(snapshotSql);
-        using var client = path.StartsWith("/api/invitations", StringComparison.Ordinal) || path == "/api/sessions" ? cluster.Api.CreateClient() : null;
+        using var client = path.StartsWith("/api/invitations", StringComparison.Ordinal) || path.StartsWith("/api/password-resets", StringComparison.Ordinal) || path == "/api/sessions"
+            ? cluster.Api.CreateClient()
+            : null;
         using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{self}", cluster.Caller.UserId.ToString()))
         {
             Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),

@@ -284,6 +284,12 @@ public sealed class UsersTests(Servers servers)
             (HttpMethod.Get, "/api/users", null),
             (HttpMethod.Post, "/api/users/invitations", new { email = "friend@test.local", role = "admin" }),
             (HttpMethod.Patch, $"/api/users/{memberId}", new { role = "admin" }),
+            (HttpMethod.Delete, $"/api/users/{cluster.Caller.UserId}", null),
+            (HttpMethod.Get, $"/api/users/{cluster.Caller.UserId}/sessions", null),
+            (HttpMethod.Delete, $"/api/users/{cluster.Caller.UserId}/sessions", null),
+            (HttpMethod.Delete, $"/api/users/{cluster.Caller.UserId}/sessions/{Guid.CreateVersion7()}", null),
+            (HttpMethod.Post, $"/api/users/{cluster.Caller.UserId}/password-reset", null),
+            (HttpMethod.Get, "/api/audit", null),
             (HttpMethod.Put, "/api/workspace/limits", limits),
         ];
         var before = await SnapshotAsync(cluster);

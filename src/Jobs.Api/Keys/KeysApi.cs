@@ -74,7 +74,7 @@ public static class KeysApi
         CancellationToken cancellationToken)
     {
         var caller = httpContext.User.ToCaller();
-        if (!Guid.TryParse(id, out var keyId) || await workspaces.ApiKeyRevokeByIdAsync(caller.WorkspaceId, keyId, cancellationToken) is not { } hash)
+        if (!Guid.TryParse(id, out var keyId) || await workspaces.ApiKeyRevokeByIdAsync(caller, keyId, cancellationToken) is not { } hash)
         {
             return ApiProblems.Problem(StatusCodes.Status404NotFound, "api_key_not_found", "API key not found",
                 $"There is no API key '{(id.Length <= 64 ? id : id[..64] + "…")}' in your workspace.");

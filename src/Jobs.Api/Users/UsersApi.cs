@@ -25,6 +25,7 @@ public static class UsersApi
         var admin = app.MapGroup("/api/users")
             .RequireAuthorization(CallerClaims.AdminPolicy)
             .WithTags("Users");
+        admin.MapUserAccessApi();
         admin.MapGet("", ListUsers)
             .WithName("ListUsers")
             .WithSummary("The workspace's users with their roles and pending invitations (admin)");
@@ -83,7 +84,7 @@ public static class UsersApi
         var token = "inv_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var expiresAt = time.GetUtcNow() + InvitationLifetime;
         var user = await workspaces.InvitationCreateAsync(
-            new InvitationCreateParams(caller.WorkspaceId, caller.UserId, email!, request!.Role!, ApiKeyHasher.Hash(token), expiresAt), cancellationToken);
+            new InvitationCreateParams(caller.WorkspaceId, caller.UserId, email!, request!.Role!, ApiKeyHasher.Hash(token), expiresAt, caller.ApiKeyId), cancellationToken);
         if (user is null)
         {
             return ApiProblems.Problem(StatusCodes.Status409Conflict, "already_member", "Already a member",
@@ -116,13 +117,12 @@ public static class UsersApi
 
         var caller = httpContext.User.ToCaller();
         var result = Guid.TryParse(id, out var userId)
-            ? await workspaces.UserRoleSetAsync(caller.WorkspaceId, userId, request!.Role!, cancellationToken)
+            ? await workspaces.UserRoleSetAsync(caller, userId, request!.Role!, cancellationToken)
             : new UserRoleSetResult(UserRoleSetOutcome.NotFound, null, []);
         switch (result.Outcome)
         {
             case UserRoleSetOutcome.NotFound:
-                return ApiProblems.Problem(StatusCodes.Status404NotFound, "user_not_found", "User not found",
-                    $"There is no user '{(id.Length <= 64 ? id : id[..64] + "…")}' in your workspace.");
+                return UserNotFound(id);
             case UserRoleSetOutcome.LastAdmin:
                 return ApiProblems.Problem(StatusCodes.Status409Conflict, "last_admin", "The last admin cannot be demoted",
                     "Make another user an admin first: a workspace always keeps an admin.");
@@ -136,6 +136,11 @@ public static class UsersApi
 
         return TypedResults.Ok(UserResponse.From(result.User!));
     }
+
+    /// <summary>Another workspace's user answers exactly like one that does not exist.</summary>
+    public static ProblemHttpResult UserNotFound(string id) =>
+        ApiProblems.Problem(StatusCodes.Status404NotFound, "user_not_found", "User not found",
+            $"There is no user '{(id.Length <= 64 ? id : id[..64] + "…")}' in your workspace.");
 
     public static async Task<Results<Created<SessionsApi.SessionResponse>, ValidationProblem, ProblemHttpResult>> AcceptInvitation(
         AcceptInvitationRequest? request,

@@ -11,6 +11,7 @@ public sealed partial class NpgsqlWorkspaceStore
         SELECT u.id, u.email, u.display_name, u.role, u.created_at, {PendingSql}
         FROM users u
         WHERE u.workspace_id = @workspace_id
+          AND u.removed_at IS NULL
         ORDER BY u.created_at, u.id
         """;
 
@@ -19,6 +20,7 @@ public sealed partial class NpgsqlWorkspaceStore
         FROM users u
         WHERE u.workspace_id = @workspace_id
           AND u.id = @id
+          AND u.removed_at IS NULL
         """;
 
     // Role changes of one workspace take turns on its row, so that two admins demoting each other at once cannot both
@@ -37,6 +39,7 @@ public sealed partial class NpgsqlWorkspaceStore
         WHERE u.workspace_id = @workspace_id
           AND u.role = 'admin'
           AND u.id <> @id
+          AND u.removed_at IS NULL
           AND NOT {PendingSql}
         """;
 
@@ -62,6 +65,7 @@ public sealed partial class NpgsqlWorkspaceStore
         FROM users u
         WHERE u.workspace_id = @workspace_id
           AND lower(u.email) = lower(@email)
+          AND u.removed_at IS NULL
         FOR UPDATE
         """;
 
@@ -83,7 +87,7 @@ public sealed partial class NpgsqlWorkspaceStore
     private const string InvitedUserInsertSql = """
         INSERT INTO users (id, workspace_id, email, display_name, role)
         VALUES (@id, @workspace_id, @email, @email, @role)
-        ON CONFLICT (workspace_id, lower(email)) DO NOTHING
+        ON CONFLICT (workspace_id, lower(email)) WHERE removed_at IS NULL DO NOTHING
         RETURNING created_at
         """;
 
@@ -99,10 +103,11 @@ public sealed partial class NpgsqlWorkspaceStore
         WHERE i.token_hash = @token_hash
           AND i.used_at IS NULL
           AND i.expires_at > now()
+          AND u.removed_at IS NULL
         """;
 
-    // One statement: the invitation is used and the password set together, or neither (a used, expired or unknown
-    // token changes nothing), and two accepts of one token cannot both succeed.
+    // One statement: the invitation is used, the password set and the acceptance audited together, or none of them
+    // (a used, expired or unknown token changes nothing), and two accepts of one token cannot both succeed.
     private const string InvitationAcceptSql = """
         WITH used AS (
             UPDATE invitations
@@ -111,13 +116,23 @@ public sealed partial class NpgsqlWorkspaceStore
               AND used_at IS NULL
               AND expires_at > now()
             RETURNING user_id
+        ),
+        accepted AS (
+            UPDATE users u
+            SET display_name = @display_name,
+                password_hash = @password_hash
+            FROM used
+            WHERE u.id = used.user_id
+              AND u.removed_at IS NULL
+            RETURNING u.id, u.workspace_id, u.email, u.role
+        ),
+        audit AS (
+            INSERT INTO audit_events (workspace_id, action, actor_user_id, actor_email, target_user_id, target_email, details)
+            SELECT workspace_id, 'invitation.accepted', id, email, id, email, jsonb_build_object('role', role)
+            FROM accepted
         )
-        UPDATE users u
-        SET display_name = @display_name,
-            password_hash = @password_hash
-        FROM used
-        WHERE u.id = used.user_id
-        RETURNING u.id
+        SELECT id
+        FROM accepted
         """;
 
     public async Task<IReadOnlyList<WorkspaceUser>> UserListAsync(Guid workspaceId, CancellationToken cancellationToken)
@@ -134,8 +149,9 @@ public sealed partial class NpgsqlWorkspaceStore
         return users;
     }
 
-    public async Task<UserRoleSetResult> UserRoleSetAsync(Guid workspaceId, Guid userId, string role, CancellationToken cancellationToken)
+    public async Task<UserRoleSetResult> UserRoleSetAsync(Caller actor, Guid userId, string role, CancellationToken cancellationToken)
     {
+        var workspaceId = actor.WorkspaceId;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, WorkspaceLockSql, cancellationToken, ("workspace_id", workspaceId));
@@ -145,18 +161,17 @@ public sealed partial class NpgsqlWorkspaceStore
             return new UserRoleSetResult(UserRoleSetOutcome.NotFound, null, []);
         }
 
-        if (user.Role == WorkspaceRoles.Admin && role != WorkspaceRoles.Admin)
+        if (user.Role == WorkspaceRoles.Admin && role != WorkspaceRoles.Admin
+            && await OtherAdminsCountAsync(connection, transaction, workspaceId, userId, cancellationToken) == 0)
         {
-            await using var count = new NpgsqlCommand(OtherAdminsCountSql, connection, transaction);
-            count.Parameters.AddWithValue("workspace_id", workspaceId);
-            count.Parameters.AddWithValue("id", userId);
-            if ((long)(await count.ExecuteScalarAsync(cancellationToken))! == 0)
-            {
-                return new UserRoleSetResult(UserRoleSetOutcome.LastAdmin, user, []);
-            }
+            return new UserRoleSetResult(UserRoleSetOutcome.LastAdmin, user, []);
         }
 
         await ExecuteAsync(connection, transaction, UserRoleSetSql, cancellationToken, ("workspace_id", workspaceId), ("id", userId), ("role", role));
+        if (user.Role != role)
+        {
+            await AuditAsync(connection, transaction, workspaceId, AuditActions.RoleChanged, actor, userId, new { from = user.Role, to = role }, cancellationToken);
+        }
         var hashes = new List<byte[]>();
         await using (var keys = new NpgsqlCommand(UserActiveKeyHashesSql, connection, transaction))
         {
@@ -219,6 +234,9 @@ public sealed partial class NpgsqlWorkspaceStore
             await ExecuteAsync(connection, transaction, InvitedUserRoleSetSql, cancellationToken, ("user_id", userId), ("role", invitation.Role));
         }
 
+        await AuditAsync(connection, transaction, invitation.WorkspaceId, AuditActions.UserInvited,
+            new Caller(invitation.WorkspaceId, invitation.InvitedBy) { ApiKeyId = invitation.InvitedWithKeyId }, userId,
+            new { role = invitation.Role, again = invitee is not null }, cancellationToken);
         await ExecuteAsync(connection, transaction, InvitationInsertSql, cancellationToken,
             ("id", Guid.CreateVersion7()),
             ("workspace_id", invitation.WorkspaceId),

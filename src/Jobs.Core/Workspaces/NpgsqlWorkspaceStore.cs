@@ -12,6 +12,7 @@ public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : 
         WHERE k.key_hash = @key_hash
           AND k.revoked_at IS NULL
           AND (k.expires_at IS NULL OR k.expires_at > now())
+          AND u.removed_at IS NULL
         """;
 
     // A person's accounts, the one they signed in to last first: sign-in lands there.
@@ -21,6 +22,7 @@ public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : 
         JOIN workspaces w ON w.id = u.workspace_id
         WHERE lower(u.email) = lower(@email)
           AND u.password_hash IS NOT NULL
+          AND u.removed_at IS NULL
         ORDER BY (SELECT max(k.created_at) FROM api_keys k WHERE k.user_id = u.id AND k.kind = 'session') DESC NULLS LAST,
                  u.created_at,
                  u.id
@@ -33,8 +35,10 @@ public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : 
         FROM users u
         JOIN users o ON lower(o.email) = lower(u.email)
                     AND o.password_hash = u.password_hash
+                    AND o.removed_at IS NULL
         JOIN workspaces w ON w.id = o.workspace_id
         WHERE u.id = @id
+          AND u.removed_at IS NULL
         ORDER BY w.name, o.workspace_id
         """;
 
@@ -43,6 +47,7 @@ public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : 
         FROM users u
         JOIN workspaces w ON w.id = u.workspace_id
         WHERE u.id = @id
+          AND u.removed_at IS NULL
         """;
 
     private const string SessionCreateSql = """

@@ -42,6 +42,20 @@ public sealed class SessionsApiClient(HttpClient http, ILogger<SessionsApiClient
             ?? throw new ApiProblemException(new ApiProblem((int)response.StatusCode, "empty_body", "The API answered with an empty body", null, new Dictionary<string, string[]>()));
     }
 
+    /// <summary>Uses a password reset link: sets the new password and gets a session at once.</summary>
+    /// <exception cref="ApiProblemException">400 <c>reset_invalid</c> (unknown, expired or used token) or with the failing fields.</exception>
+    public async Task<SessionView> AcceptPasswordResetAsync(string token, string password, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("/api/password-resets/accept", new { token, password }, JsonSerializerOptions.Web, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+        }
+
+        return await response.Content.ReadFromJsonAsync<SessionView>(JsonSerializerOptions.Web, cancellationToken)
+            ?? throw new ApiProblemException(new ApiProblem((int)response.StatusCode, "empty_body", "The API answered with an empty body", null, new Dictionary<string, string[]>()));
+    }
+
     /// <returns>Who the session key belongs to now, or null when the API no longer accepts it (revoked or expired).</returns>
     /// <exception cref="ApiProblemException">Any other answer than 200 or 401.</exception>
     public async Task<MeView?> MeAsync(string apiKey, CancellationToken cancellationToken)
