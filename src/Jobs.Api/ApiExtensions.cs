@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using Jobs.Api.Audit;
 using Jobs.Api.Auth;
 using Jobs.Api.Campaigns;
 using Jobs.Api.Contacts;
@@ -153,6 +154,8 @@ public static class ApiExtensions
         app.MapSessionsApi();
         app.MapKeysApi();
         app.MapUsersApi();
+        app.MapPasswordsApi();
+        app.MapAuditApi();
         app.MapWorkspaceApi();
         return app;
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Jobs.EndToEndTests.Infrastructure;
 using Microsoft.Playwright;
@@ -92,6 +93,11 @@ public sealed class UsersPageTests(Topology topology)
         await Expect(first.Page.Locator(".mud-input-control").Filter(new() { Has = first.Page.GetByTestId("invite-password") }))
             .ToContainTextAsync("Must be 10 to 1000 characters.");
         await first.ScreenshotAsync("accept-invite-short-password");
+        await first.Page.GetByTestId("invite-password").FillAsync("sunshine2024!");
+        await first.Page.GetByTestId("invite-submit").ClickAsync();
+        await Expect(first.Page.Locator(".mud-input-control").Filter(new() { Has = first.Page.GetByTestId("invite-password") }))
+            .ToContainTextAsync("common password with digits or symbols added");
+        await first.ScreenshotAsync("accept-invite-common-password");
         await AcceptAsync(first.Page, link);
         await Expect(first.Page).ToHaveURLAsync(new Regex("/jobs$"));
 
@@ -128,6 +134,30 @@ public sealed class UsersPageTests(Topology topology)
         await admin.Page.ReloadAsync();
         await Expect(row.GetByTestId("user-status")).ToContainTextAsync("active");
         await Expect(row.GetByTestId("user-invite-again")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task InvitingAnAddressWithAnAccountInAnotherWorkspace_GivesALink_AsForAnyAddress()
+    {
+        var email = $"elsewhere-{Guid.NewGuid():N}"[..23] + "@jobs.local";
+        var acme = await topology.ApiAsync(Topology.AcmeEmail);
+        var theirs = await acme.PostJsonAsync("/api/users/invitations", new { email, role = "admin" });
+        using (var http = new HttpClient { BaseAddress = topology.ApiUrl })
+        using (var accepted = await http.PostAsJsonAsync("/api/invitations/accept",
+            new { token = theirs.GetProperty("invitationToken").GetString(), displayName = "Elsewhere", password = "a-long-enough-password" }))
+        {
+            accepted.EnsureSuccessStatusCode();
+        }
+
+        await using var admin = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        await admin.Page.GotoAsync("/settings/users");
+        await admin.Page.GetByTestId("invite-email").FillAsync(email);
+        await admin.Page.GetByTestId("invite-create").ClickAsync();
+
+        await Expect(admin.Page.GetByTestId("invite-created")).ToContainTextAsync($"Send this link to {email}");
+        await Expect(admin.Page.GetByTestId("invite-create-error")).ToHaveCountAsync(0);
+        var row = admin.Page.Locator($"[data-testid=user-row][data-email='{email}']");
+        await Expect(row.GetByTestId("user-status")).ToContainTextAsync("invitation pending");
     }
 
     private static async Task AcceptAsync(IPage page, string link)

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Jobs.Core.Workspaces;
 using Jobs.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.IntegrationTests;
 
@@ -30,6 +32,7 @@ public sealed class CrossWorkspaceTests(Servers servers)
         ["keys/{id}"] = b => b.KeyId.ToString(),
         ["api-keys/{id}"] = b => b.KeyId.ToString(),
         ["users/{id}"] = b => b.UserId.ToString(),
+        ["sessions/{sessionId}"] = b => b.SessionId.ToString(),
         ["members/{id}"] = b => b.UserId.ToString(),
         ["workspaces/{id}"] = b => b.WorkspaceId.ToString(),
     };
@@ -127,18 +130,22 @@ public sealed class CrossWorkspaceTests(Servers servers)
                 'sequences ' || (SELECT md5(coalesce(string_agg(s::text, ',' ORDER BY s.id), '')) FROM sequences s WHERE s.workspace_id = @w),
                 'users ' || (SELECT md5(coalesce(string_agg(u::text, ',' ORDER BY u.id), '')) FROM users u WHERE u.workspace_id = @w),
                 'api_keys ' || (SELECT md5(coalesce(string_agg(k::text, ',' ORDER BY k.id), '')) FROM api_keys k WHERE k.workspace_id = @w),
+                'invitations ' || (SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY i.id), '')) FROM invitations i WHERE i.workspace_id = @w),
+                'password_resets ' || (SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) FROM password_resets r WHERE r.workspace_id = @w),
+                'audit_events ' || (SELECT count(*) FROM audit_events a WHERE a.workspace_id = @w),
                 'idempotency_keys ' || (SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY i.key), '')) FROM idempotency_keys i WHERE i.workspace_id = @w))
             """, ("w", workspaceId)))!;
 
     /// <summary>Workspace B's rows of every kind a route can name, and the strings that must never reach A.</summary>
     private sealed record TheirData(
         Guid WorkspaceId, Guid UserId, string Email, Guid KeyId, string KeyPrefix, Guid JobId, string FileName,
-        Guid CampaignId, string CampaignName, Guid ContactId, string ContactEmail, Guid SequenceId, Guid UploadId)
+        Guid CampaignId, string CampaignName, Guid ContactId, string ContactEmail, Guid SequenceId, Guid UploadId, Guid SessionId)
     {
         public IReadOnlyList<string> Secrets =>
         [
             WorkspaceId.ToString(), UserId.ToString(), Email, KeyId.ToString(), KeyPrefix, JobId.ToString(), FileName,
             CampaignId.ToString(), CampaignName, ContactId.ToString(), ContactEmail, SequenceId.ToString(), UploadId.ToString(),
+            SessionId.ToString(),
         ];
 
         public static async Task<TheirData> CreateAsync(TestCluster cluster, HttpClient b, Guid workspaceId, Guid userId)
@@ -166,8 +173,12 @@ public sealed class CrossWorkspaceTests(Servers servers)
             var keyId = await cluster.ScalarAsync<Guid>("SELECT id FROM api_keys WHERE user_id = @u AND kind = 'key'", ("u", userId));
             var prefix = (await cluster.ScalarAsync<string>("SELECT prefix FROM api_keys WHERE id = @id", ("id", keyId)))!;
             var email = (await cluster.ScalarAsync<string>("SELECT email FROM users WHERE id = @u", ("u", userId)))!;
+            // A signed-in session of B's user, for the routes that end one.
+            await cluster.Api.Services.GetRequiredService<IWorkspaceStore>().SessionCreateAsync(
+                new Caller(workspaceId, userId) { Role = "admin" }, TimeSpan.FromHours(1), CancellationToken.None);
+            var sessionId = await cluster.ScalarAsync<Guid>("SELECT id FROM api_keys WHERE user_id = @u AND kind = 'session'", ("u", userId));
             return new TheirData(workspaceId, userId, email, keyId, prefix, jobId, fileName, campaignId, campaignName,
-                contactId, contactEmail, sequenceId, uploadId);
+                contactId, contactEmail, sequenceId, uploadId, sessionId);
         }
     }
 

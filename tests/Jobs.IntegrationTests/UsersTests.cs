@@ -93,6 +93,35 @@ public sealed class UsersTests(Servers servers)
         emptyProblem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order().ShouldBe(["displayName", "password", "token"]);
     }
 
+    [Theory]
+    [InlineData("aaaaaaaaaa", "too few different characters")]
+    [InlineData("          ", "too few different characters")]
+    [InlineData("abababababab", "too few different characters")]
+    [InlineData("abcdefghijkl", "sequence")]
+    [InlineData("9876543210", "sequence")]
+    [InlineData("0123456789", "sequence")]
+    [InlineData("qwertyuiop", "most common passwords")]
+    [InlineData("Password123", "most common passwords")]
+    [InlineData("sunshine2024!", "common password with digits or symbols added")]
+    [InlineData("{local}-rocks!", "email address")]
+    [InlineData("short", "10 to 1000 characters")]
+    public async Task Accept_RefusesAWeakPassword_SayingWhy_AndUsesNothing(string password, string reason)
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var local = $"ada{Guid.NewGuid():N}"[..12];
+        var token = (await cluster.Client.InviteAsync($"{local}@test.local", "member")).GetProperty("invitationToken").GetString();
+        using var anonymous = cluster.Api.CreateClient();
+
+        var (status, problem) = await anonymous.PostAsync("/api/invitations/accept",
+            new { token, displayName = "Ada", password = password.Replace("{local}", local) });
+
+        status.ShouldBe(HttpStatusCode.BadRequest, problem.ToString());
+        problem.GetProperty("code").GetString().ShouldBe("validation_failed");
+        problem.GetProperty("errors").GetProperty("password")[0].GetString()!.ShouldContain(reason);
+        (await cluster.ScalarAsync<long>("SELECT count(*) FROM invitations WHERE used_at IS NOT NULL")).ShouldBe(0);
+        (await cluster.ScalarAsync<long>("SELECT count(*) FROM users WHERE password_hash IS NOT NULL")).ShouldBe(0);
+    }
+
     [Fact]
     public async Task InvitingAPendingInviteeAgain_GivesANewLink_RetiresTheOldOne_AndAppliesTheNewRole()
     {
@@ -122,41 +151,43 @@ public sealed class UsersTests(Servers servers)
         status.ShouldBe(HttpStatusCode.Created, session.ToString());
         session.GetProperty("me").GetProperty("role").GetString().ShouldBe("member");
 
-        // Once accepted, the address is taken like any user's.
+        // Once accepted, the address is a member of this workspace: inviting it again says so.
         var (taken, takenProblem) = await cluster.Client.PostAsync("/api/users/invitations", new { email, role = "member" });
-        (taken, takenProblem.GetProperty("code").GetString()).ShouldBe((HttpStatusCode.Conflict, "email_taken"));
+        (taken, takenProblem.GetProperty("code").GetString()).ShouldBe((HttpStatusCode.Conflict, "already_member"));
     }
 
     [Fact]
-    public async Task AnotherWorkspacesPendingInvitee_CannotBeInvitedAgain_AndTheirLinkStillWorks()
-    {
-        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
-        var (other, _) = await cluster.CreateWorkspaceClientAsync();
-        using var _ = other;
-        var email = $"{Guid.NewGuid():N}@test.local";
-        var theirs = await other.InviteAsync(email, "member");
-
-        var (taken, problem) = await cluster.Client.PostAsync("/api/users/invitations", new { email, role = "admin" });
-
-        (taken, problem.GetProperty("code").GetString()).ShouldBe((HttpStatusCode.Conflict, "email_taken"));
-        (await cluster.ScalarAsync<string>("SELECT role FROM users WHERE email = @email", ("email", email))).ShouldBe("member");
-        using var anonymous = cluster.Api.CreateClient();
-        var (status, session) = await anonymous.PostAsync("/api/invitations/accept",
-            new { token = theirs.GetProperty("invitationToken").GetString(), displayName = "Theirs", password = IdentityClient.Password });
-        status.ShouldBe(HttpStatusCode.Created, session.ToString());
-    }
-
-    [Fact]
-    public async Task Invite_RejectsATakenEmail_ABadRole_AndABadAddress()
+    public async Task AnotherWorkspacesPendingInvitee_IsInvitedHereAsAnyone_AndEachLinkJoinsItsOwnWorkspace()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
         var (other, otherCaller) = await cluster.CreateWorkspaceClientAsync();
         using var _ = other;
-        var theirEmail = await cluster.ScalarAsync<string>("SELECT email FROM users WHERE id = @id", ("id", otherCaller.UserId));
+        var email = $"{Guid.NewGuid():N}@test.local";
+        var theirs = await other.InviteAsync(email, "member");
+
+        var ours = await cluster.Client.InviteAsync(email, "admin");
+
+        (await cluster.ScalarAsync<string>("SELECT role FROM users WHERE email = @email AND workspace_id = @w", ("email", email), ("w", otherCaller.WorkspaceId))).ShouldBe("member");
+        using var anonymous = cluster.Api.CreateClient();
+        var (status, session) = await anonymous.PostAsync("/api/invitations/accept",
+            new { token = theirs.GetProperty("invitationToken").GetString(), displayName = "Theirs", password = IdentityClient.Password });
+        status.ShouldBe(HttpStatusCode.Created, session.ToString());
+        (session.GetProperty("me").GetProperty("workspaceId").GetGuid(), session.GetProperty("me").GetProperty("role").GetString()).ShouldBe((otherCaller.WorkspaceId, "member"));
+        var (ourStatus, ourSession) = await anonymous.PostAsync("/api/invitations/accept",
+            new { token = ours.GetProperty("invitationToken").GetString(), displayName = "Ours", password = IdentityClient.Password });
+        ourStatus.ShouldBe(HttpStatusCode.Created, ourSession.ToString());
+        (ourSession.GetProperty("me").GetProperty("workspaceId").GetGuid(), ourSession.GetProperty("me").GetProperty("role").GetString()).ShouldBe((cluster.Caller.WorkspaceId, "admin"));
+    }
+
+    [Fact]
+    public async Task Invite_RejectsAMemberOfThisWorkspace_ABadRole_AndABadAddress()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var ourEmail = await cluster.ScalarAsync<string>("SELECT email FROM users WHERE id = @id", ("id", cluster.Caller.UserId));
         var users = await cluster.ScalarAsync<long>("SELECT count(*) FROM users");
 
-        var (taken, takenProblem) = await cluster.Client.PostAsync("/api/users/invitations", new { email = theirEmail!.ToUpperInvariant(), role = "member" });
-        (taken, takenProblem.GetProperty("code").GetString()).ShouldBe((HttpStatusCode.Conflict, "email_taken"));
+        var (taken, takenProblem) = await cluster.Client.PostAsync("/api/users/invitations", new { email = ourEmail!.ToUpperInvariant(), role = "member" });
+        (taken, takenProblem.GetProperty("code").GetString()).ShouldBe((HttpStatusCode.Conflict, "already_member"));
 
         var (badRole, badRoleProblem) = await cluster.Client.PostAsync("/api/users/invitations", new { email = "new@test.local", role = "owner" });
         badRole.ShouldBe(HttpStatusCode.BadRequest);
@@ -253,6 +284,12 @@ public sealed class UsersTests(Servers servers)
             (HttpMethod.Get, "/api/users", null),
             (HttpMethod.Post, "/api/users/invitations", new { email = "friend@test.local", role = "admin" }),
             (HttpMethod.Patch, $"/api/users/{memberId}", new { role = "admin" }),
+            (HttpMethod.Delete, $"/api/users/{cluster.Caller.UserId}", null),
+            (HttpMethod.Get, $"/api/users/{cluster.Caller.UserId}/sessions", null),
+            (HttpMethod.Delete, $"/api/users/{cluster.Caller.UserId}/sessions", null),
+            (HttpMethod.Delete, $"/api/users/{cluster.Caller.UserId}/sessions/{Guid.CreateVersion7()}", null),
+            (HttpMethod.Post, $"/api/users/{cluster.Caller.UserId}/password-reset", null),
+            (HttpMethod.Get, "/api/audit", null),
             (HttpMethod.Put, "/api/workspace/limits", limits),
         ];
         var before = await SnapshotAsync(cluster);

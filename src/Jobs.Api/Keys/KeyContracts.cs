@@ -1,8 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Jobs.Core.Workspaces;
 
 namespace Jobs.Api.Keys;
 
-public sealed record CreateKeyRequest(string? Name);
+/// <summary>The body of <c>POST /api/keys</c>; any other member lands in <see cref="Unknown"/> and is refused.</summary>
+public sealed record CreateKeyRequest(string? Name)
+{
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
 
 public sealed record KeyCreator(Guid UserId, string Email);
 

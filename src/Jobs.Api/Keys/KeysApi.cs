@@ -45,17 +45,23 @@ public static class KeysApi
         CancellationToken cancellationToken)
     {
         var name = request?.Name?.Trim();
+        var errors = new Dictionary<string, string[]>();
+        UnknownFields.Check(request?.Unknown, "", errors);
         if (string.IsNullOrEmpty(name))
         {
-            return ApiProblems.Validation("name", "is required.");
+            errors["name"] = ["is required."];
         }
-
-        if (name.Length > MaxNameLength)
+        else if (name.Length > MaxNameLength)
         {
-            return ApiProblems.Validation("name", $"must be at most {MaxNameLength} characters.");
+            errors["name"] = [$"must be at most {MaxNameLength} characters."];
         }
 
-        var created = await workspaces.ApiKeyCreateAsync(httpContext.User.ToCaller(), name, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var created = await workspaces.ApiKeyCreateAsync(httpContext.User.ToCaller(), name!, cancellationToken);
         var key = created.Key;
         return TypedResults.Created("/api/keys", new CreatedKeyResponse(key.Id, key.Name, key.Prefix, key.CreatedAt, created.PlainKey));
     }
@@ -68,7 +74,7 @@ public static class KeysApi
         CancellationToken cancellationToken)
     {
         var caller = httpContext.User.ToCaller();
-        if (!Guid.TryParse(id, out var keyId) || await workspaces.ApiKeyRevokeByIdAsync(caller.WorkspaceId, keyId, cancellationToken) is not { } hash)
+        if (!Guid.TryParse(id, out var keyId) || await workspaces.ApiKeyRevokeByIdAsync(caller, keyId, cancellationToken) is not { } hash)
         {
             return ApiProblems.Problem(StatusCodes.Status404NotFound, "api_key_not_found", "API key not found",
                 $"There is no API key '{(id.Length <= 64 ? id : id[..64] + "…")}' in your workspace.");

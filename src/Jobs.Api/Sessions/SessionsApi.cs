@@ -1,8 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
+using Jobs.Api.Users;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 
 namespace Jobs.Api.Sessions;
 
@@ -15,14 +17,24 @@ public static class SessionsApi
     public const string SignInRateLimitPolicy = "sign-in";
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
 
-    public sealed record SignInRequest(string? Email, string? Password);
+    public sealed record SignInRequest(string? Email, string? Password)
+    {
+        [JsonExtensionData]
+        public Dictionary<string, JsonElement>? Unknown { get; init; }
+    }
 
     public sealed record SessionResponse(string ApiKey, DateTimeOffset ExpiresAt, MeResponse Me);
 
-    public sealed record MeResponse(Guid UserId, string Email, string DisplayName, Guid WorkspaceId, string WorkspaceName, string Role);
+    public sealed record SwitchRequest(Guid? WorkspaceId)
+    {
+        [JsonExtensionData]
+        public Dictionary<string, JsonElement>? Unknown { get; init; }
+    }
 
-    // Verifying against a real hash when the email is unknown keeps both failures equally slow.
-    private static readonly string DummyHash = new PasswordHasher<UserAccount>().HashPassword(null!, "not-a-password");
+    /// <summary>Who the caller is; <see cref="Workspaces"/> are the person's accounts a session can switch to, this one included.</summary>
+    public sealed record MeResponse(Guid UserId, string Email, string DisplayName, Guid WorkspaceId, string WorkspaceName, string Role, IReadOnlyList<MeWorkspace> Workspaces);
+
+    public sealed record MeWorkspace(Guid WorkspaceId, string Name, string Role);
 
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder app)
     {
@@ -32,6 +44,10 @@ public static class SessionsApi
             .RequireRateLimiting(SignInRateLimitPolicy)
             .WithName("SignIn")
             .WithSummary("Exchange email and password for a session API key (used by the web UI)");
+        group.MapPost("/sessions/switch", SwitchWorkspace)
+            .RequireAuthorization()
+            .WithName("SwitchWorkspace")
+            .WithSummary("End this session and start one in another of the person's workspaces (same email and password)");
         group.MapDelete("/sessions/current", SignOut)
             .RequireAuthorization()
             .WithName("SignOut")
@@ -52,6 +68,7 @@ public static class SessionsApi
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
+        UnknownFields.Check(request?.Unknown, "", errors);
         if (string.IsNullOrWhiteSpace(request?.Email) || request.Email.Length > 320)
         {
             errors["email"] = ["is required."];
@@ -75,10 +92,10 @@ public static class SessionsApi
                 $"Too many attempts for this account: try again in {seconds} s.");
         }
 
-        var user = await workspaces.UserFindByEmailAsync(request.Email!.Trim(), cancellationToken);
-        var hasher = new PasswordHasher<UserAccount>();
-        var verified = hasher.VerifyHashedPassword(user!, user?.PasswordHash ?? DummyHash, request.Password!);
-        if (user?.PasswordHash is null || verified == PasswordVerificationResult.Failed)
+        // One person may have an account in several workspaces: the password opens those that share it, and the
+        // session starts in the one used last.
+        var accounts = await workspaces.UserListByEmailAsync(request.Email!.Trim(), cancellationToken);
+        if (AccountPasswords.Matching(accounts, request.Password!) is not [var user, ..])
         {
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "invalid_credentials", "Sign-in failed", "The email or the password is wrong.");
         }
@@ -90,7 +107,54 @@ public static class SessionsApi
     public static async Task<Created<SessionResponse>> StartSessionAsync(UserAccount user, IWorkspaceStore workspaces, TimeProvider time, CancellationToken cancellationToken)
     {
         var key = await workspaces.SessionCreateAsync(new Caller(user.WorkspaceId, user.Id) { Role = user.Role }, SessionLifetime, cancellationToken);
-        return TypedResults.Created("/api/me", new SessionResponse(key, time.GetUtcNow() + SessionLifetime, ToMe(user)));
+        var me = await MeOfAsync(user, workspaces, cancellationToken);
+        return TypedResults.Created("/api/me", new SessionResponse(key, time.GetUtcNow() + SessionLifetime, me));
+    }
+
+    /// <summary>
+    /// Ends the caller's session and starts one in another workspace where the same person (email and password) has an
+    /// account. Any other workspace, the caller's own included, answers 404 as if it did not exist.
+    /// </summary>
+    public static async Task<Results<Created<SessionResponse>, ValidationProblem, ProblemHttpResult>> SwitchWorkspace(
+        SwitchRequest? request,
+        HttpContext httpContext,
+        IWorkspaceStore workspaces,
+        ApiKeyCache keys,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        UnknownFields.Check(request?.Unknown, "", errors);
+        if (request?.WorkspaceId is null)
+        {
+            errors["workspaceId"] = ["is required."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var caller = httpContext.User.ToCaller();
+        if (caller.ApiKeyKind != ApiKeyKinds.Session || ApiKeyAuthenticationHandler.KeyOf(httpContext.Request) is not { } currentKey)
+        {
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "session_required", "Only a signed-in session switches workspaces",
+                "An API key belongs to its workspace; sign in to switch between your workspaces.");
+        }
+
+        var linked = await workspaces.UserLinkedListAsync(caller.UserId, cancellationToken);
+        var target = linked.FirstOrDefault(m => m.WorkspaceId == request!.WorkspaceId && m.UserId != caller.UserId);
+        var key = target is null
+            ? null
+            : await workspaces.SessionSwitchAsync(currentKey, new Caller(target.WorkspaceId, target.UserId) { Role = target.Role }, SessionLifetime, cancellationToken);
+        if (key is null || await workspaces.UserGetAsync(target!.UserId, cancellationToken) is not { } user)
+        {
+            return ApiProblems.Problem(StatusCodes.Status404NotFound, "workspace_not_found", "Workspace not found",
+                "You have no account in that workspace that this sign-in opens.");
+        }
+
+        await keys.EvictAsync(ApiKeyHasher.Hash(currentKey));
+        return TypedResults.Created("/api/me", new SessionResponse(key, time.GetUtcNow() + SessionLifetime, await MeOfAsync(user, workspaces, cancellationToken)));
     }
 
     public static async Task<NoContent> SignOut(HttpContext httpContext, IWorkspaceStore workspaces, ApiKeyCache keys, CancellationToken cancellationToken)
@@ -110,8 +174,16 @@ public static class SessionsApi
         var user = await workspaces.UserGetAsync(caller.UserId, cancellationToken);
         return user is null
             ? ApiProblems.Problem(StatusCodes.Status401Unauthorized, "unauthenticated", "Unknown user")
-            : TypedResults.Ok(ToMe(user));
+            : TypedResults.Ok(await MeOfAsync(user, workspaces, cancellationToken));
     }
 
-    private static MeResponse ToMe(UserAccount user) => new(user.Id, user.Email, user.DisplayName, user.WorkspaceId, user.WorkspaceName, user.Role);
+    private static async Task<MeResponse> MeOfAsync(UserAccount user, IWorkspaceStore workspaces, CancellationToken cancellationToken)
+    {
+        var linked = await workspaces.UserLinkedListAsync(user.Id, cancellationToken);
+        // An account without a password (a seeded one) is linked to nothing but itself.
+        IReadOnlyList<MeWorkspace> all = linked.Count > 0
+            ? [.. linked.Select(m => new MeWorkspace(m.WorkspaceId, m.WorkspaceName, m.Role))]
+            : [new MeWorkspace(user.WorkspaceId, user.WorkspaceName, user.Role)];
+        return new MeResponse(user.Id, user.Email, user.DisplayName, user.WorkspaceId, user.WorkspaceName, user.Role, all);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Jobs.Core.Workspaces;
 
 namespace Jobs.Api.Users;
@@ -10,11 +12,23 @@ public sealed record UserResponse(Guid Id, string Email, string DisplayName, str
 
 public sealed record UserListResponse(IReadOnlyList<UserResponse> Items);
 
-public sealed record InviteUserRequest(string? Email, string? Role);
+public sealed record InviteUserRequest(string? Email, string? Role)
+{
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
 
 /// <summary>An invitation just made; <see cref="InvitationToken"/> is in this response only (the database keeps its hash).</summary>
 public sealed record InvitationResponse(Guid UserId, string Email, string Role, string InvitationToken, string InvitationUrlPath, DateTimeOffset ExpiresAt);
 
-public sealed record AcceptInvitationRequest(string? Token, string? DisplayName, string? Password);
+public sealed record AcceptInvitationRequest(string? Token, string? DisplayName, string? Password)
+{
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
 
-public sealed record SetRoleRequest(string? Role);
+public sealed record SetRoleRequest(string? Role)
+{
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}

@@ -5,7 +5,6 @@ using Jobs.Api.Problems;
 using Jobs.Api.Sessions;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 
 namespace Jobs.Api.Users;
 
@@ -18,8 +17,6 @@ public static class UsersApi
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
     public const string AcceptInvitationPath = "/accept-invite";
-    public const int MinPasswordLength = 10;
-    public const int MaxPasswordLength = 1000;
     public const int MaxDisplayNameLength = 100;
     public const int MaxEmailLength = 320;
 
@@ -28,6 +25,7 @@ public static class UsersApi
         var admin = app.MapGroup("/api/users")
             .RequireAuthorization(CallerClaims.AdminPolicy)
             .WithTags("Users");
+        admin.MapUserAccessApi();
         admin.MapGet("", ListUsers)
             .WithName("ListUsers")
             .WithSummary("The workspace's users with their roles and pending invitations (admin)");
@@ -62,6 +60,7 @@ public static class UsersApi
     {
         var email = request?.Email?.Trim();
         var errors = new Dictionary<string, string[]>();
+        UnknownFields.Check(request?.Unknown, "", errors);
         if (string.IsNullOrEmpty(email))
         {
             errors["email"] = ["is required."];
@@ -85,10 +84,11 @@ public static class UsersApi
         var token = "inv_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var expiresAt = time.GetUtcNow() + InvitationLifetime;
         var user = await workspaces.InvitationCreateAsync(
-            new InvitationCreateParams(caller.WorkspaceId, caller.UserId, email!, request!.Role!, ApiKeyHasher.Hash(token), expiresAt), cancellationToken);
+            new InvitationCreateParams(caller.WorkspaceId, caller.UserId, email!, request!.Role!, ApiKeyHasher.Hash(token), expiresAt, caller.ApiKeyId), cancellationToken);
         if (user is null)
         {
-            return ApiProblems.Problem(StatusCodes.Status409Conflict, "email_taken", "Email taken", "A user with this email already exists.");
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "already_member", "Already a member",
+                $"{email} is a member of this workspace already.");
         }
 
         return TypedResults.Created("/api/users",
@@ -103,20 +103,26 @@ public static class UsersApi
         ApiKeyCache keys,
         CancellationToken cancellationToken)
     {
+        var errors = new Dictionary<string, string[]>();
+        UnknownFields.Check(request?.Unknown, "", errors);
         if (!WorkspaceRoles.IsValid(request?.Role))
         {
-            return ApiProblems.Validation("role", $"must be \"{WorkspaceRoles.Member}\" or \"{WorkspaceRoles.Admin}\".");
+            errors["role"] = [$"must be \"{WorkspaceRoles.Member}\" or \"{WorkspaceRoles.Admin}\"."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
         }
 
         var caller = httpContext.User.ToCaller();
         var result = Guid.TryParse(id, out var userId)
-            ? await workspaces.UserRoleSetAsync(caller.WorkspaceId, userId, request!.Role!, cancellationToken)
+            ? await workspaces.UserRoleSetAsync(caller, userId, request!.Role!, cancellationToken)
             : new UserRoleSetResult(UserRoleSetOutcome.NotFound, null, []);
         switch (result.Outcome)
         {
             case UserRoleSetOutcome.NotFound:
-                return ApiProblems.Problem(StatusCodes.Status404NotFound, "user_not_found", "User not found",
-                    $"There is no user '{(id.Length <= 64 ? id : id[..64] + "…")}' in your workspace.");
+                return UserNotFound(id);
             case UserRoleSetOutcome.LastAdmin:
                 return ApiProblems.Problem(StatusCodes.Status409Conflict, "last_admin", "The last admin cannot be demoted",
                     "Make another user an admin first: a workspace always keeps an admin.");
@@ -131,6 +137,11 @@ public static class UsersApi
         return TypedResults.Ok(UserResponse.From(result.User!));
     }
 
+    /// <summary>Another workspace's user answers exactly like one that does not exist.</summary>
+    public static ProblemHttpResult UserNotFound(string id) =>
+        ApiProblems.Problem(StatusCodes.Status404NotFound, "user_not_found", "User not found",
+            $"There is no user '{(id.Length <= 64 ? id : id[..64] + "…")}' in your workspace.");
+
     public static async Task<Results<Created<SessionsApi.SessionResponse>, ValidationProblem, ProblemHttpResult>> AcceptInvitation(
         AcceptInvitationRequest? request,
         IWorkspaceStore workspaces,
@@ -139,6 +150,7 @@ public static class UsersApi
     {
         var displayName = request?.DisplayName?.Trim();
         var errors = new Dictionary<string, string[]>();
+        UnknownFields.Check(request?.Unknown, "", errors);
         if (string.IsNullOrEmpty(request?.Token))
         {
             errors["token"] = ["is required."];
@@ -153,9 +165,9 @@ public static class UsersApi
             errors["displayName"] = [$"must be at most {MaxDisplayNameLength} characters."];
         }
 
-        if (request?.Password is not { Length: >= MinPasswordLength and <= MaxPasswordLength })
+        if (PasswordRules.Check(request?.Password, email: null) is { } weak)
         {
-            errors["password"] = [$"must be {MinPasswordLength} to {MaxPasswordLength} characters."];
+            errors["password"] = [weak];
         }
 
         if (errors.Count > 0)
@@ -166,10 +178,15 @@ public static class UsersApi
         // Hashing a password is slow on purpose: check the token first, so that garbage tokens cost an index lookup.
         var tokenHash = ApiKeyHasher.Hash(request!.Token!);
         UserAccount? user = null;
-        if (request.Token!.Length <= 200 && await workspaces.InvitationIsUsableAsync(tokenHash, cancellationToken))
+        if (request.Token!.Length <= 200 && await workspaces.InvitationEmailGetAsync(tokenHash, cancellationToken) is { } email)
         {
-            // Hashed as sign-in verifies it; the default hasher does not read the user it is given.
-            var passwordHash = new PasswordHasher<UserAccount>().HashPassword(null!, request.Password!);
+            if (PasswordRules.Check(request.Password, email) is { } personal)
+            {
+                return ApiProblems.Validation("password", personal);
+            }
+
+            // The person's password elsewhere links this account to theirs (they switch between them).
+            var passwordHash = AccountPasswords.HashFor(await workspaces.UserListByEmailAsync(email, cancellationToken), request.Password!);
             user = await workspaces.InvitationAcceptAsync(tokenHash, displayName!, passwordHash, cancellationToken);
         }
 

@@ -11,6 +11,7 @@ public sealed partial class NpgsqlWorkspaceStore
         SELECT u.id, u.email, u.display_name, u.role, u.created_at, {PendingSql}
         FROM users u
         WHERE u.workspace_id = @workspace_id
+          AND u.removed_at IS NULL
         ORDER BY u.created_at, u.id
         """;
 
@@ -19,6 +20,7 @@ public sealed partial class NpgsqlWorkspaceStore
         FROM users u
         WHERE u.workspace_id = @workspace_id
           AND u.id = @id
+          AND u.removed_at IS NULL
         """;
 
     // Role changes of one workspace take turns on its row, so that two admins demoting each other at once cannot both
@@ -37,6 +39,7 @@ public sealed partial class NpgsqlWorkspaceStore
         WHERE u.workspace_id = @workspace_id
           AND u.role = 'admin'
           AND u.id <> @id
+          AND u.removed_at IS NULL
           AND NOT {PendingSql}
         """;
 
@@ -55,12 +58,14 @@ public sealed partial class NpgsqlWorkspaceStore
           AND (expires_at IS NULL OR expires_at > now())
         """;
 
-    // The user row an invitation's email already has, if any; locked, so that two invitations of one pending invitee
-    // take turns.
-    private const string UserByEmailSql = """
-        SELECT id, workspace_id, password_hash IS NULL, created_at, email
-        FROM users
-        WHERE lower(email) = lower(@email)
+    // The account an invitation's email already has in this workspace, if any; locked, so that two invitations of one
+    // pending invitee take turns. Other workspaces' accounts of the address are not looked at.
+    private const string UserByEmailSql = $"""
+        SELECT u.id, u.workspace_id, {PendingSql}, u.created_at, u.email
+        FROM users u
+        WHERE u.workspace_id = @workspace_id
+          AND lower(u.email) = lower(@email)
+          AND u.removed_at IS NULL
         FOR UPDATE
         """;
 
@@ -82,7 +87,7 @@ public sealed partial class NpgsqlWorkspaceStore
     private const string InvitedUserInsertSql = """
         INSERT INTO users (id, workspace_id, email, display_name, role)
         VALUES (@id, @workspace_id, @email, @email, @role)
-        ON CONFLICT (email) DO NOTHING
+        ON CONFLICT (workspace_id, lower(email)) WHERE removed_at IS NULL DO NOTHING
         RETURNING created_at
         """;
 
@@ -91,17 +96,18 @@ public sealed partial class NpgsqlWorkspaceStore
         VALUES (@id, @workspace_id, @user_id, @invited_by, @token_hash, @expires_at)
         """;
 
-    private const string InvitationIsUsableSql = """
-        SELECT EXISTS (
-            SELECT 1
-            FROM invitations
-            WHERE token_hash = @token_hash
-              AND used_at IS NULL
-              AND expires_at > now())
+    private const string InvitationEmailGetSql = """
+        SELECT u.email
+        FROM invitations i
+        JOIN users u ON u.id = i.user_id
+        WHERE i.token_hash = @token_hash
+          AND i.used_at IS NULL
+          AND i.expires_at > now()
+          AND u.removed_at IS NULL
         """;
 
-    // One statement: the invitation is used and the password set together, or neither (a used, expired or unknown
-    // token changes nothing), and two accepts of one token cannot both succeed.
+    // One statement: the invitation is used, the password set and the acceptance audited together, or none of them
+    // (a used, expired or unknown token changes nothing), and two accepts of one token cannot both succeed.
     private const string InvitationAcceptSql = """
         WITH used AS (
             UPDATE invitations
@@ -110,13 +116,23 @@ public sealed partial class NpgsqlWorkspaceStore
               AND used_at IS NULL
               AND expires_at > now()
             RETURNING user_id
+        ),
+        accepted AS (
+            UPDATE users u
+            SET display_name = @display_name,
+                password_hash = @password_hash
+            FROM used
+            WHERE u.id = used.user_id
+              AND u.removed_at IS NULL
+            RETURNING u.id, u.workspace_id, u.email, u.role
+        ),
+        audit AS (
+            INSERT INTO audit_events (workspace_id, action, actor_user_id, actor_email, target_user_id, target_email, details)
+            SELECT workspace_id, 'invitation.accepted', id, email, id, email, jsonb_build_object('role', role)
+            FROM accepted
         )
-        UPDATE users u
-        SET display_name = @display_name,
-            password_hash = @password_hash
-        FROM used
-        WHERE u.id = used.user_id
-        RETURNING u.id
+        SELECT id
+        FROM accepted
         """;
 
     public async Task<IReadOnlyList<WorkspaceUser>> UserListAsync(Guid workspaceId, CancellationToken cancellationToken)
@@ -133,8 +149,9 @@ public sealed partial class NpgsqlWorkspaceStore
         return users;
     }
 
-    public async Task<UserRoleSetResult> UserRoleSetAsync(Guid workspaceId, Guid userId, string role, CancellationToken cancellationToken)
+    public async Task<UserRoleSetResult> UserRoleSetAsync(Caller actor, Guid userId, string role, CancellationToken cancellationToken)
     {
+        var workspaceId = actor.WorkspaceId;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, WorkspaceLockSql, cancellationToken, ("workspace_id", workspaceId));
@@ -144,18 +161,17 @@ public sealed partial class NpgsqlWorkspaceStore
             return new UserRoleSetResult(UserRoleSetOutcome.NotFound, null, []);
         }
 
-        if (user.Role == WorkspaceRoles.Admin && role != WorkspaceRoles.Admin)
+        if (user.Role == WorkspaceRoles.Admin && role != WorkspaceRoles.Admin
+            && await OtherAdminsCountAsync(connection, transaction, workspaceId, userId, cancellationToken) == 0)
         {
-            await using var count = new NpgsqlCommand(OtherAdminsCountSql, connection, transaction);
-            count.Parameters.AddWithValue("workspace_id", workspaceId);
-            count.Parameters.AddWithValue("id", userId);
-            if ((long)(await count.ExecuteScalarAsync(cancellationToken))! == 0)
-            {
-                return new UserRoleSetResult(UserRoleSetOutcome.LastAdmin, user, []);
-            }
+            return new UserRoleSetResult(UserRoleSetOutcome.LastAdmin, user, []);
         }
 
         await ExecuteAsync(connection, transaction, UserRoleSetSql, cancellationToken, ("workspace_id", workspaceId), ("id", userId), ("role", role));
+        if (user.Role != role)
+        {
+            await AuditAsync(connection, transaction, workspaceId, AuditActions.RoleChanged, actor, userId, new { from = user.Role, to = role }, cancellationToken);
+        }
         var hashes = new List<byte[]>();
         await using (var keys = new NpgsqlCommand(UserActiveKeyHashesSql, connection, transaction))
         {
@@ -180,12 +196,13 @@ public sealed partial class NpgsqlWorkspaceStore
         var email = invitation.Email;
         await using (var existing = new NpgsqlCommand(UserByEmailSql, connection, transaction))
         {
+            existing.Parameters.AddWithValue("workspace_id", invitation.WorkspaceId);
             existing.Parameters.AddWithValue("email", invitation.Email);
             await using var reader = await existing.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {
-                // Only this workspace's invitee who has not accepted yet may be invited again; anyone else is taken.
-                if (reader.GetGuid(1) != invitation.WorkspaceId || !reader.GetBoolean(2))
+                // Only an invitee who has not accepted yet may be invited again; a member is one already.
+                if (!reader.GetBoolean(2))
                 {
                     return null;
                 }
@@ -217,6 +234,9 @@ public sealed partial class NpgsqlWorkspaceStore
             await ExecuteAsync(connection, transaction, InvitedUserRoleSetSql, cancellationToken, ("user_id", userId), ("role", invitation.Role));
         }
 
+        await AuditAsync(connection, transaction, invitation.WorkspaceId, AuditActions.UserInvited,
+            new Caller(invitation.WorkspaceId, invitation.InvitedBy) { ApiKeyId = invitation.InvitedWithKeyId }, userId,
+            new { role = invitation.Role, again = invitee is not null }, cancellationToken);
         await ExecuteAsync(connection, transaction, InvitationInsertSql, cancellationToken,
             ("id", Guid.CreateVersion7()),
             ("workspace_id", invitation.WorkspaceId),
@@ -228,11 +248,11 @@ public sealed partial class NpgsqlWorkspaceStore
         return new WorkspaceUser(userId, email, email, invitation.Role, createdAt, InvitationPending: true);
     }
 
-    public async Task<bool> InvitationIsUsableAsync(byte[] tokenHash, CancellationToken cancellationToken)
+    public async Task<string?> InvitationEmailGetAsync(byte[] tokenHash, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(InvitationIsUsableSql);
+        await using var command = dataSource.CreateCommand(InvitationEmailGetSql);
         command.Parameters.AddWithValue("token_hash", tokenHash);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     public async Task<UserAccount?> InvitationAcceptAsync(byte[] tokenHash, string displayName, string passwordHash, CancellationToken cancellationToken)

@@ -12,13 +12,34 @@ public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : 
         WHERE k.key_hash = @key_hash
           AND k.revoked_at IS NULL
           AND (k.expires_at IS NULL OR k.expires_at > now())
+          AND u.removed_at IS NULL
         """;
 
-    private const string UserFindByEmailSql = """
+    // A person's accounts, the one they signed in to last first: sign-in lands there.
+    private const string UserListByEmailSql = """
         SELECT u.id, u.workspace_id, u.email, u.display_name, u.password_hash, w.name, u.role
         FROM users u
         JOIN workspaces w ON w.id = u.workspace_id
         WHERE lower(u.email) = lower(@email)
+          AND u.password_hash IS NOT NULL
+          AND u.removed_at IS NULL
+        ORDER BY (SELECT max(k.created_at) FROM api_keys k WHERE k.user_id = u.id AND k.kind = 'session') DESC NULLS LAST,
+                 u.created_at,
+                 u.id
+        LIMIT 100
+        """;
+
+    // The accounts of the same person: the same email and the same password, so the same hash string.
+    private const string UserLinkedListSql = """
+        SELECT o.id, o.workspace_id, w.name, o.role
+        FROM users u
+        JOIN users o ON lower(o.email) = lower(u.email)
+                    AND o.password_hash = u.password_hash
+                    AND o.removed_at IS NULL
+        JOIN workspaces w ON w.id = o.workspace_id
+        WHERE u.id = @id
+          AND u.removed_at IS NULL
+        ORDER BY w.name, o.workspace_id
         """;
 
     private const string UserGetSql = """
@@ -26,11 +47,28 @@ public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : 
         FROM users u
         JOIN workspaces w ON w.id = u.workspace_id
         WHERE u.id = @id
+          AND u.removed_at IS NULL
         """;
 
     private const string SessionCreateSql = """
         INSERT INTO api_keys (id, workspace_id, user_id, name, key_hash, expires_at, kind, prefix)
         VALUES (@id, @workspace_id, @user_id, 'web session', @key_hash, now() + @lifetime, 'session', @prefix)
+        """;
+
+    // One statement: the session switched from ends as its successor starts, and a session switches once.
+    private const string SessionSwitchSql = """
+        WITH ended AS (
+            UPDATE api_keys
+            SET revoked_at = now()
+            WHERE key_hash = @old_key_hash
+              AND kind = 'session'
+              AND revoked_at IS NULL
+              AND (expires_at IS NULL OR expires_at > now())
+            RETURNING id
+        )
+        INSERT INTO api_keys (id, workspace_id, user_id, name, key_hash, expires_at, kind, prefix)
+        SELECT @id, @workspace_id, @user_id, 'web session', @key_hash, now() + @lifetime, 'session', @prefix
+        FROM ended
         """;
 
     private const string ApiKeyRevokeSql = """
@@ -82,11 +120,32 @@ public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : 
             : null;
     }
 
-    public async Task<UserAccount?> UserFindByEmailAsync(string email, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<UserAccount>> UserListByEmailAsync(string email, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(UserFindByEmailSql);
+        await using var command = dataSource.CreateCommand(UserListByEmailSql);
         command.Parameters.AddWithValue("email", email);
-        return await ReadUserAsync(command, cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var accounts = new List<UserAccount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            accounts.Add(ReadUser(reader));
+        }
+
+        return accounts;
+    }
+
+    public async Task<IReadOnlyList<WorkspaceMembership>> UserLinkedListAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(UserLinkedListSql);
+        command.Parameters.AddWithValue("id", userId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var memberships = new List<WorkspaceMembership>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            memberships.Add(new WorkspaceMembership(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return memberships;
     }
 
     public async Task<UserAccount?> UserGetAsync(Guid userId, CancellationToken cancellationToken)
@@ -99,11 +158,12 @@ public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : 
     private static async Task<UserAccount?> ReadUserAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new UserAccount(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5)) { Role = reader.GetString(6) }
-            : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadUser(reader) : null;
     }
+
+    private static UserAccount ReadUser(NpgsqlDataReader reader) =>
+        new(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5)) { Role = reader.GetString(6) };
 
     public async Task UserSetPasswordHashAsync(Guid userId, string passwordHash, CancellationToken cancellationToken)
     {
@@ -125,6 +185,20 @@ public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : 
         command.Parameters.AddWithValue("prefix", ApiKeyHasher.PrefixOf(key));
         await command.ExecuteNonQueryAsync(cancellationToken);
         return key;
+    }
+
+    public async Task<string?> SessionSwitchAsync(string currentKey, Caller target, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var key = ApiKeyHasher.NewKey();
+        await using var command = dataSource.CreateCommand(SessionSwitchSql);
+        command.Parameters.AddWithValue("old_key_hash", ApiKeyHasher.Hash(currentKey));
+        command.Parameters.AddWithValue("id", Guid.CreateVersion7());
+        command.Parameters.AddWithValue("workspace_id", target.WorkspaceId);
+        command.Parameters.AddWithValue("user_id", target.UserId);
+        command.Parameters.AddWithValue("key_hash", ApiKeyHasher.Hash(key));
+        command.Parameters.AddWithValue("lifetime", lifetime);
+        command.Parameters.AddWithValue("prefix", ApiKeyHasher.PrefixOf(key));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? key : null;
     }
 
     public async Task ApiKeyRevokeAsync(string apiKey, CancellationToken cancellationToken)

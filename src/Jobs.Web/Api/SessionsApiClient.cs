@@ -42,6 +42,20 @@ public sealed class SessionsApiClient(HttpClient http, ILogger<SessionsApiClient
             ?? throw new ApiProblemException(new ApiProblem((int)response.StatusCode, "empty_body", "The API answered with an empty body", null, new Dictionary<string, string[]>()));
     }
 
+    /// <summary>Uses a password reset link: sets the new password and gets a session at once.</summary>
+    /// <exception cref="ApiProblemException">400 <c>reset_invalid</c> (unknown, expired or used token) or with the failing fields.</exception>
+    public async Task<SessionView> AcceptPasswordResetAsync(string token, string password, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("/api/password-resets/accept", new { token, password }, JsonSerializerOptions.Web, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+        }
+
+        return await response.Content.ReadFromJsonAsync<SessionView>(JsonSerializerOptions.Web, cancellationToken)
+            ?? throw new ApiProblemException(new ApiProblem((int)response.StatusCode, "empty_body", "The API answered with an empty body", null, new Dictionary<string, string[]>()));
+    }
+
     /// <returns>Who the session key belongs to now, or null when the API no longer accepts it (revoked or expired).</returns>
     /// <exception cref="ApiProblemException">Any other answer than 200 or 401.</exception>
     public async Task<MeView?> MeAsync(string apiKey, CancellationToken cancellationToken)
@@ -60,6 +74,29 @@ public sealed class SessionsApiClient(HttpClient http, ILogger<SessionsApiClient
         }
 
         return await response.Content.ReadFromJsonAsync<MeView>(JsonSerializerOptions.Web, cancellationToken);
+    }
+
+    /// <summary>Ends the session <paramref name="apiKey"/> and starts one in another of the person's workspaces.</summary>
+    /// <returns>The new session, or null when the API refuses (no such workspace of theirs, or the session had ended).</returns>
+    public async Task<SessionView?> SwitchAsync(string apiKey, Guid workspaceId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sessions/switch")
+        {
+            Content = JsonContent.Create(new { workspaceId }, options: JsonSerializerOptions.Web),
+        };
+        request.Headers.Add(JobsApiClient.ApiKeyHeader, apiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+        }
+
+        return await response.Content.ReadFromJsonAsync<SessionView>(JsonSerializerOptions.Web, cancellationToken);
     }
 
     /// <summary>Revokes the key. Best effort: the user is signed out of the web either way, and the key expires.</summary>

@@ -14,6 +14,8 @@ public static class AccountEndpoints
     public const string SignInPath = "/signin";
     public const string SignOutPath = "/signout";
     public const string AcceptInvitePath = "/accept-invite";
+    public const string SwitchPath = "/account/switch";
+    public const string AccountPath = "/account";
     public const string ReturnUrlParameter = "returnUrl";
 
     public static string SignInUrl(string? returnUrl, bool expired = false)
@@ -44,7 +46,33 @@ public static class AccountEndpoints
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
             .AddEndpointFilter<AntiforgeryCheck>()
             .WithName("SignOut");
+        app.MapPost(SwitchPath, SwitchWorkspace)
+            .RequireAuthorization()
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .AddEndpointFilter<AntiforgeryCheck>()
+            .WithName("SwitchWorkspace");
         return app;
+    }
+
+    /// <summary>
+    /// A form post from the workspace menu: the API ends this session and starts one in the chosen workspace of the same
+    /// person, and the cookie takes the new one (only a plain HTTP response can set it).
+    /// </summary>
+    public static async Task<IResult> SwitchWorkspace(HttpContext httpContext, SessionsApiClient sessions, CancellationToken cancellationToken)
+    {
+        var form = await httpContext.Request.ReadFormAsync(cancellationToken);
+        if (SessionClaims.ApiKeyOf(httpContext.User) is not { } apiKey || !Guid.TryParse(form["workspaceId"], out var workspaceId))
+        {
+            return TypedResults.LocalRedirect($"{AccountPath}?switchFailed=true");
+        }
+
+        if (await sessions.SwitchAsync(apiKey, workspaceId, cancellationToken) is not { } session)
+        {
+            return TypedResults.LocalRedirect($"{AccountPath}?switchFailed=true");
+        }
+
+        await SessionCookie.SignInAsync(httpContext, session);
+        return TypedResults.LocalRedirect("/jobs");
     }
 
     /// <summary>Revokes the session's API key, then clears the cookie.</summary>

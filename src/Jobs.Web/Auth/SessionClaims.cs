@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Jobs.Web.Api;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -13,6 +14,7 @@ public static class SessionClaims
     public const string ApiKey = "jobs:api_key";
     public const string WorkspaceId = "jobs:workspace_id";
     public const string WorkspaceName = "jobs:workspace_name";
+    public const string Workspaces = "jobs:workspaces";
     private const string SessionEnded = "jobs:session_ended";
 
     /// <summary>The role value of an admin (<c>GET /api/me</c>'s <c>role</c>); pages use it with <c>[Authorize(Roles = …)]</c>.</summary>
@@ -31,6 +33,7 @@ public static class SessionClaims
             // The role as of sign-in, refreshed by SessionValidator, decides what the UI offers; the API checks the
             // key's own role on every call, so a user demoted meanwhile sees "admins only" instead of being able to act.
             new Claim(ClaimTypes.Role, me.Role),
+            new Claim(Workspaces, JsonSerializer.Serialize(WorkspacesOf(me), JsonSerializerOptions.Web)),
         ],
         CookieAuthenticationDefaults.AuthenticationScheme));
 
@@ -39,7 +42,8 @@ public static class SessionClaims
         user.FindFirst(ClaimTypes.Role)?.Value == me.Role
         && user.FindFirst(ClaimTypes.Name)?.Value == me.DisplayName
         && user.FindFirst(WorkspaceName)?.Value == me.WorkspaceName
-        && WorkspaceIdOf(user) == me.WorkspaceId;
+        && WorkspaceIdOf(user) == me.WorkspaceId
+        && user.FindFirst(Workspaces)?.Value == JsonSerializer.Serialize(WorkspacesOf(me), JsonSerializerOptions.Web);
 
     /// <summary>
     /// The signed-out user of a page whose session the API stopped accepting while it was open: unauthenticated, with
@@ -55,6 +59,15 @@ public static class SessionClaims
         Guid.TryParse(user.FindFirst(WorkspaceId)?.Value, out var id) ? id : null;
 
     public static string? WorkspaceNameOf(ClaimsPrincipal user) => user.FindFirst(WorkspaceName)?.Value;
+
+    /// <summary>The person's workspaces this session can switch between, the current one included.</summary>
+    public static IReadOnlyList<MeWorkspaceView> WorkspacesOf(ClaimsPrincipal user) =>
+        user.FindFirst(Workspaces)?.Value is { } json
+            ? JsonSerializer.Deserialize<List<MeWorkspaceView>>(json, JsonSerializerOptions.Web) ?? []
+            : [];
+
+    private static IReadOnlyList<MeWorkspaceView> WorkspacesOf(MeView me) =>
+        me.Workspaces is { Count: > 0 } all ? all : [new MeWorkspaceView(me.WorkspaceId, me.WorkspaceName, me.Role)];
 
     public static bool IsAdmin(ClaimsPrincipal user) => user.IsInRole(AdminRole);
 }
