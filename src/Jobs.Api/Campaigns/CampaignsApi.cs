@@ -2,6 +2,7 @@ using Jobs.Api.Jobs;
 using Jobs.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using Jobs.Api.OpenApi;
 using Jobs.Api.Paging;
 
 namespace Jobs.Api.Campaigns;
@@ -26,6 +27,7 @@ public static class CampaignsApi
             .WithSummary("One campaign with its leads, the most confident first");
         api.MapGet("/campaigns/{id}/leads.csv", ExportLeadsCsv)
             .WithName("ExportCampaignLeadsCsv")
+            .AddOpenApiOperationTransformer(OpenApiDescriptions.File("text/csv", ranges: false))
             .WithSummary("The campaign's leads as a CSV file");
         return api;
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using Jobs.Api.OpenApi;
 using Jobs.Api.Problems;
 using Jobs.Core.Files;
 using Microsoft.AspNetCore.Http.Features;
@@ -43,9 +44,12 @@ public static class FilesApi
 
         api.MapPost("/uploads", Upload)
             .WithName("Upload")
+            .AddOpenApiOperationTransformer(OpenApiDescriptions.Upload)
             .WithSummary("Upload a file (multipart/form-data, or the raw body as text/csv) for a job to use by its id");
         api.MapGet("/jobs/{id}/files/{name}", DownloadJobFile)
             .WithName("DownloadJobFile")
+            // Whatever the job wrote (a CSV, an image): its own media type.
+            .AddOpenApiOperationTransformer(OpenApiDescriptions.File(contentType: null, ranges: true))
             .WithSummary("Download a file a job produced, such as the contacts.csv of contacts.export");
         return api;
     }

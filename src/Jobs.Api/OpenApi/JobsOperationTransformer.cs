@@ -1,4 +1,9 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Jobs.Api.Auth;
+using Jobs.Api.Contacts;
+using Jobs.Api.Paging;
+using Jobs.Core.Jobs;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
@@ -21,12 +26,15 @@ public sealed class JobsOperationTransformer : IOpenApiOperationTransformer
         var needsKey = metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
         var adminOnly = metadata.OfType<IAuthorizeData>().Any(a => a.Policy == CallerClaims.AdminPolicy);
         var parameters = context.Description.ParameterDescriptions;
-        var hasBody = parameters.Any(p => p.Source == BindingSource.Body || p.Source == BindingSource.Form || p.Source == BindingSource.FormFile);
+        // A body bound by the framework; an endpoint that reads its body itself (an upload) describes it in its own transformer.
+        var hasBody = parameters.Any(p => p.Source == BindingSource.Body || p.Source == BindingSource.Form || p.Source == BindingSource.FormFile)
+            || metadata.OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>().Any();
         var hasId = parameters.Any(p => p.Source == BindingSource.Path);
         var rateLimited = needsKey || metadata.OfType<EnableRateLimitingAttribute>().Any();
 
         operation.Responses ??= new OpenApiResponses();
         var document = context.Document!;
+        DescribeQueryParameters(operation, context.Description.RelativePath);
         if (needsKey)
         {
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(JobsDocumentTransformer.ApiKeyScheme, document)] = [] }];
@@ -60,20 +68,57 @@ public sealed class JobsOperationTransformer : IOpenApiOperationTransformer
 
         if (needsKey)
         {
-            foreach (var response in operation.Responses.Values.OfType<OpenApiResponse>())
-            {
-                response.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                response.Headers.TryAdd("RateLimit-Limit", Header("Requests the key may make per minute."));
-                response.Headers.TryAdd("RateLimit-Remaining", Header("Requests left in the current minute."));
-                response.Headers.TryAdd("RateLimit-Reset", Header("Seconds until the minute starts again."));
-            }
+            AddRateLimitHeaders(operation);
         }
 
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The RateLimit-* headers every answer to a key carries. An endpoint's own transformer runs after this one, so one
+    /// that adds responses calls it again.
+    /// </summary>
+    internal static void AddRateLimitHeaders(OpenApiOperation operation)
+    {
+        foreach (var response in (operation.Responses ?? []).Values.OfType<OpenApiResponse>())
+        {
+            response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            response.Headers.TryAdd("RateLimit-Limit", Header("Requests the key may make per minute."));
+            response.Headers.TryAdd("RateLimit-Remaining", Header("Requests left in the current minute."));
+            response.Headers.TryAdd("RateLimit-Reset", Header("Seconds until the minute starts again."));
+        }
+    }
+
+    /// <summary>
+    /// The query parameters read as text and parsed by the API itself (so that a bad value is a field error, not a
+    /// framework 400), typed as what they take: they mean the same on every list.
+    /// </summary>
+    private static void DescribeQueryParameters(OpenApiOperation operation, string? path)
+    {
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query))
+        {
+            parameter.Schema = parameter.Name switch
+            {
+                "limit" => new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Integer,
+                    Format = "int32",
+                    Minimum = "1",
+                    Maximum = PageQuery.MaxPageSize.ToString(CultureInfo.InvariantCulture),
+                    Default = PageQuery.DefaultPageSize,
+                    Description = "Items per page.",
+                },
+                "cursor" => new OpenApiSchema { Type = JsonSchemaType.String, Description = "The previous page's nextCursor, as it came." },
+                "optedOut" or "doNotContact" => new OpenApiSchema { Type = JsonSchemaType.Boolean },
+                "sort" => new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. Enum.GetNames<ContactSort>().Select(n => (JsonNode)n.ToLowerInvariant())] },
+                "status" when path == "api/jobs" => new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. JobStatus.All.Select(s => (JsonNode)s)] },
+                _ => parameter.Schema,
+            };
+        }
+    }
+
     /// <summary>A problem answer for <paramref name="status"/>, unless the operation declares its own.</summary>
-    private static OpenApiResponse Add(OpenApiOperation operation, OpenApiDocument document, string status, string description)
+    internal static OpenApiResponse Add(OpenApiOperation operation, OpenApiDocument document, string status, string description)
     {
         if (operation.Responses!.TryGetValue(status, out var existing) && existing is OpenApiResponse declared)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jobs.Core.Jobs;
+using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -8,7 +9,8 @@ namespace Jobs.Api.OpenApi;
 
 /// <summary>
 /// Types as a client should see them: a payload, result or metrics member takes any JSON (not a .NET
-/// <c>JsonElement</c> object), a job's status is one of the five statuses, and a member a request body must have is
+/// <c>JsonElement</c> object), a job's status is one of the five statuses and a role one of the two, and a member a
+/// request body must have is
 /// not nullable (the records say <c>string?</c> only so that a missing member is a field error the API can name).
 /// </summary>
 public sealed class JobsSchemaTransformer : IOpenApiSchemaTransformer
@@ -28,6 +30,11 @@ public sealed class JobsSchemaTransformer : IOpenApiSchemaTransformer
             && context.JsonPropertyInfo.DeclaringType.Namespace?.StartsWith("Jobs.Api.Jobs", StringComparison.Ordinal) == true)
         {
             schema.Enum = [.. JobStatus.All.Select(s => (JsonNode)JsonValue.Create(s))];
+        }
+
+        if (context.JsonPropertyInfo is { Name: "role", PropertyType: var roleType } && roleType == typeof(string))
+        {
+            schema.Enum = [JsonValue.Create(WorkspaceRoles.Member), JsonValue.Create(WorkspaceRoles.Admin)];
         }
 
         if (type.Name.EndsWith("Request", StringComparison.Ordinal) && schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
