@@ -33,7 +33,8 @@ public sealed class PhoneTests(Topology topology)
     public async Task JobsListAndDashboard_OnAPhone_FitTheScreen_WithoutSidewaysScrolling()
     {
         var api = await topology.ApiAsync(Topology.DemoEmail);
-        await api.SubmitDemoJobAsync(items: 3, delayMs: 10);
+        // Running while the dashboard is shown, so that its widest table (the workers running the workspace's jobs) is there.
+        var job = await api.SubmitDemoJobAsync(items: 40, delayMs: 300);
         await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail, phone: true);
         var page = session.Page;
 
@@ -43,9 +44,10 @@ public sealed class PhoneTests(Topology topology)
         await session.ScreenshotAsync("phone-jobs-list");
 
         await page.GotoAsync("/dashboard");
-        await Expect(page.GetByTestId("worker-row").First).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("worker-row").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         (await HorizontalOverflowAsync(page)).ShouldBeLessThanOrEqualTo(0);
         await session.ScreenshotAsync("phone-dashboard");
+        await api.CancelAsync(job);
     }
 
     private static Task<int> HorizontalOverflowAsync(IPage page) =>

@@ -263,10 +263,12 @@ public sealed class WorkloadTests(Topology topology)
             await picker.SetInputFilesAsync(textPath);
             await Expect(page.GetByTestId("field-uploadId-help")).ToContainTextAsync("is not a PNG or JPEG file");
             await Expect(page.GetByTestId("field-uploadId-file")).ToHaveCountAsync(0);
+            // The used input is hidden and a fresh one added in a later render: pick with the fresh one, not the used one.
+            await Expect(field.Locator("input[type=file]")).ToHaveCountAsync(2);
 
             // Act: pick the PNG; it is uploaded at once and shows its name and size; then submit.
             await picker.SetInputFilesAsync(pngPath);
-            await Expect(page.GetByTestId("field-uploadId-file")).ToContainTextAsync($"e2e-diagram-{run}.png · {OnePixelPng.Length} B");
+            await Expect(page.GetByTestId("field-uploadId-file")).ToContainTextAsync($"e2e-diagram-{run}.png · {OnePixelPng.Length} B", new() { Timeout = 15_000 });
             var uploadId = await field.GetAttributeAsync("data-upload-id");
             Guid.TryParse(uploadId, out _).ShouldBeTrue(uploadId);
             await session.ScreenshotAsync("new-job-diagram-picked", fullPage: false);

@@ -163,7 +163,9 @@ public sealed class FileTransferTests(Servers servers) : IDisposable
     {
         await using var cluster = await StartAsync(new() { ["Uploads:Timeout"] = "00:00:02", ["Uploads:MaxConcurrentPerKey"] = "1" });
         var clock = Stopwatch.StartNew();
-        await using var slow = await SlowUpload.StartAsync(cluster.Client, Csv(200 * 1024), bytesPerTick: 8 * 1024, TimeSpan.FromMilliseconds(100));
+        // At least 10 s of sending against a 2 s timeout: a cold first request (key lookup, slot, quota) must not let the
+        // whole body arrive in time.
+        await using var slow = await SlowUpload.StartAsync(cluster.Client, Csv(200 * 1024), bytesPerTick: 2 * 1024, TimeSpan.FromMilliseconds(100));
 
         var response = await slow.Response.WaitAsync(TimeSpan.FromSeconds(30));
 

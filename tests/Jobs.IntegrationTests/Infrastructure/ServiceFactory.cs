@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +29,10 @@ public sealed class ServiceFactory<TEntryPoint>(IReadOnlyDictionary<string, stri
     public static ServiceFactory<TEntryPoint> Start(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
     {
         var factory = new ServiceFactory<TEntryPoint>(settings, configureServices);
-        factory.UseKestrel(0);
+        // A listen endpoint rather than UseKestrel(0): that overload rewrites the server's addresses after the app has
+        // begun starting on its own thread and, when Kestrel binds first, throws "Addresses cannot be modified after the
+        // server has started" (dotnet/aspnetcore#67714).
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         return factory;
     }
