@@ -58,7 +58,12 @@ public static class ApiExtensions
         services.AddSingleton<ApiKeyUsageRecorder>();
         services.AddSingleton<ApiKeyConnections>();
         services.AddSingleton<ApiKeyHubFilter>();
-        services.Configure<HubOptions>(o => o.AddFilter<ApiKeyHubFilter>());
+        services.AddSingleton<HubCallLimitFilter>();
+        services.Configure<HubOptions>(o =>
+        {
+            o.AddFilter<ApiKeyHubFilter>();
+            o.AddFilter<HubCallLimitFilter>();
+        });
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName,
                 o => o.TokenPaths = [JobsHub.Path]);
@@ -84,6 +89,7 @@ public static class ApiExtensions
 
         services.AddSingleton<WorkspaceLimitsCache>();
         services.AddSingleton<RedisRateLimiter>();
+        services.AddSingleton<KeyRequestLimiter>();
         services.AddSingleton<BulkSubmissionLimiter>();
         services.AddSingleton<JobRequestValidator>();
         services.AddSingleton<JobSubmitter>();
