@@ -10,6 +10,7 @@ using Jobs.Api.Limits;
 using Jobs.Api.Keys;
 using Jobs.Api.Live;
 using Jobs.Api.Problems;
+using Jobs.Api.Security;
 using Jobs.Api.Seeding;
 using Jobs.Api.Sessions;
 using Jobs.Api.Stats;
@@ -112,6 +113,7 @@ public static class ApiExtensions
 
     public static WebApplication MapJobsApi(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<JsonBodyGuardMiddleware>();

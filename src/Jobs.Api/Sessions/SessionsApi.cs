@@ -1,5 +1,6 @@
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
+using Jobs.Api.Security;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -29,6 +30,7 @@ public static class SessionsApi
         var group = app.MapGroup("/api").WithTags("Sessions");
         group.MapPost("/sessions", SignIn)
             .AllowAnonymous()
+            .WithNoStore()
             .RequireRateLimiting(SignInRateLimitPolicy)
             .WithName("SignIn")
             .WithSummary("Exchange email and password for a session API key (used by the web UI)");
