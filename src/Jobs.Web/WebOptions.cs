@@ -56,4 +56,23 @@ public sealed class WebOptions
     /// deployment leaves it unset.
     /// </summary>
     public string? SignInLinkSecret { get; set; }
+
+    /// <summary>
+    /// Origins besides the UI's own whose pages may open its interactive connection
+    /// (<see cref="Security.CircuitOriginCheck"/>), each as <c>scheme://host[:port]</c>. The UI's own origin is the
+    /// scheme and host a request arrives with; behind a proxy that terminates TLS or rewrites the host, either forward
+    /// them (<c>ASPNETCORE_FORWARDEDHEADERS_ENABLED=true</c>) or list the public origin here, e.g.
+    /// <c>Jobs__Web__AllowedOrigins__0=https://jobs.example.com</c>. Empty by default: no other origin.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>Whether every entry of <see cref="AllowedOrigins"/> is an origin (http or https, no path, query or user).</summary>
+    public bool HasValidAllowedOrigins() => AllowedOrigins.All(origin =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+        && uri.Scheme is "http" or "https"
+        && uri.UserInfo.Length == 0
+        && origin.TrimEnd('/').Equals(uri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>An origin as browsers send it in <c>Origin</c>: no trailing slash, no default port.</summary>
+    public static string NormalizeOrigin(string origin) => new Uri(origin).GetLeftPart(UriPartial.Authority);
 }
