@@ -81,6 +81,7 @@ public static class WebExtensions
 
     public static WebApplication MapJobsWeb(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
         app.UseMiddleware<CircuitOriginCheck>();
         if (!app.Environment.IsDevelopment())
         {
@@ -93,7 +94,9 @@ public static class WebExtensions
         app.UseAntiforgery();
 
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // SecurityHeaders sends the whole Content-Security-Policy, frame-ancestors included; Blazor would add a second
+        // header with only frame-ancestors 'self'.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAccountEndpoints();
         app.MapSignInLinks();
         app.MapDownloadEndpoints();
