@@ -35,6 +35,19 @@ public sealed class CircuitOriginTests(Topology topology)
     }
 
     [Fact]
+    public async Task AnOriginListedInTheWebsSettings_MayNegotiate_AsAPublicNameBehindAProxyWould()
+    {
+        var cookie = await SessionCookieAsync();
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = topology.WebUrl };
+
+        using var listed = await NegotiateAsync(http, Topology.AllowedOtherOrigin, cookie);
+        using var unlisted = await NegotiateAsync(http, "https://other.example.test", cookie);
+
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, unlisted.StatusCode);
+    }
+
+    [Fact]
     public async Task TheWebSocket_FromAnotherOriginOfTheSameSite_WithTheUsersCookie_Is403_AndFromTheUisOwnOrigin_Opens()
     {
         var cookie = await SessionCookieAsync();
