@@ -13,6 +13,7 @@ using Jobs.Api.Keys;
 using Jobs.Api.Live;
 using Jobs.Api.OpenApi;
 using Jobs.Api.Problems;
+using Jobs.Api.Security;
 using Jobs.Api.Seeding;
 using Jobs.Api.Sessions;
 using Jobs.Api.Stats;
@@ -80,7 +81,12 @@ public static class ApiExtensions
         services.AddSingleton<ApiKeyUsageRecorder>();
         services.AddSingleton<ApiKeyConnections>();
         services.AddSingleton<ApiKeyHubFilter>();
-        services.Configure<HubOptions>(o => o.AddFilter<ApiKeyHubFilter>());
+        services.AddSingleton<HubCallLimitFilter>();
+        services.Configure<HubOptions>(o =>
+        {
+            o.AddFilter<ApiKeyHubFilter>();
+            o.AddFilter<HubCallLimitFilter>();
+        });
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName,
                 o => o.TokenPaths = [JobsHub.Path]);
@@ -106,6 +112,7 @@ public static class ApiExtensions
 
         services.AddSingleton<WorkspaceLimitsCache>();
         services.AddSingleton<RedisRateLimiter>();
+        services.AddSingleton<KeyRequestLimiter>();
         services.AddSingleton<BulkSubmissionLimiter>();
         services.AddSingleton<UploadSlots>();
         services.AddSingleton<UploadSpool>();
@@ -133,6 +140,7 @@ public static class ApiExtensions
 
     public static WebApplication MapJobsApi(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Before authentication and the rate limits: a preflight carries no key and must not count.

@@ -27,4 +27,22 @@ public sealed class ApiOptions
     /// load balancers do not close it, and a client notices a dead connection.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan SseHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Hub calls one SignalR connection may make at once before it is held to <see cref="HubCallsPerSecond"/>: enough
+    /// to follow a page of jobs in one go. Calls that pass also count against the key's requests per minute.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int HubCallBurst { get; set; } = 100;
+
+    /// <summary>The pace a SignalR connection's calls are held to once its burst is spent.</summary>
+    [Range(1, 10_000)]
+    public int HubCallsPerSecond { get; set; } = 20;
+
+    /// <summary>
+    /// How many jobs one SignalR connection may follow at once (<c>SubscribeJob</c>): the largest page of the jobs list
+    /// (200), so a client can follow every job it shows. More than that is what <c>SubscribeWorkspace</c> is for.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int HubMaxJobsPerConnection { get; set; } = 200;
 }

@@ -2,6 +2,7 @@ using Jobs.Web.Api;
 using Jobs.Web.Auth;
 using Jobs.Web.Components;
 using Jobs.Web.Live;
+using Jobs.Web.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,7 +19,9 @@ public static class WebExtensions
     public static IHostApplicationBuilder AddJobsWeb(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.HasValidAllowedOrigins(), $"{WebOptions.Section}:AllowedOrigins: each entry must be an origin such as https://jobs.example.com (scheme, host and port only).")
+            .ValidateOnStart();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(config =>
@@ -34,7 +37,10 @@ public static class WebExtensions
                 cookie.Cookie.Name = "jobs.session";
                 cookie.Cookie.HttpOnly = true;
                 // Lax, not Strict: a link to the app from mail or chat must arrive signed in. Lax already keeps the
-                // cookie off cross-site POSTs; the antiforgery token on every form is the second lock.
+                // cookie off cross-site POSTs and cross-site WebSocket handshakes; the antiforgery token on every form is
+                // the second lock. Strict would not guard the interactive connection (/_blazor) either: SameSite is
+                // about the site, not the origin, so a page on another port of this host or on a sibling subdomain
+                // gets the cookie under Strict just as under Lax. CircuitOriginCheck guards that connection by Origin.
                 cookie.Cookie.SameSite = SameSiteMode.Lax;
                 cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 cookie.LoginPath = AccountEndpoints.SignInPath;
@@ -51,7 +57,8 @@ public static class WebExtensions
         services.AddAuthorization();
         // Every form of the web carries the token (<AntiforgeryToken />, checked by UseAntiforgery). What a signed-in
         // user does on an interactive page (create or revoke a key, invite, change limits) travels over the
-        // circuit's WebSocket, which another site cannot drive: no form post reaches those actions.
+        // circuit's WebSocket, which only the UI's own pages may open (CircuitOriginCheck): no form post reaches those
+        // actions.
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.HttpOnly = true;
@@ -74,6 +81,8 @@ public static class WebExtensions
 
     public static WebApplication MapJobsWeb(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<CircuitOriginCheck>();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -85,7 +94,9 @@ public static class WebExtensions
         app.UseAntiforgery();
 
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // SecurityHeaders sends the whole Content-Security-Policy, frame-ancestors included; Blazor would add a second
+        // header with only frame-ancestors 'self'.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAccountEndpoints();
         app.MapSignInLinks();
         app.MapDownloadEndpoints();

@@ -56,4 +56,26 @@ public sealed class WebOptions
     /// deployment leaves it unset.
     /// </summary>
     public string? SignInLinkSecret { get; set; }
+
+    /// <summary>
+    /// Origins besides the UI's own whose pages may open its interactive connection
+    /// (<see cref="Security.CircuitOriginCheck"/>), each as <c>scheme://host[:port]</c>. The UI's own origin is the
+    /// scheme and host a request arrives with. Behind a proxy that terminates TLS (the request arrives as http) or
+    /// changes the host, list the public origin here, e.g. <c>Jobs__Web__AllowedOrigins__0=https://jobs.example.com</c>,
+    /// or have the proxy keep the host and send X-Forwarded-Proto with <c>ASPNETCORE_FORWARDEDHEADERS_ENABLED=true</c>.
+    /// Empty by default: no origin but the UI's own.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>Whether every entry of <see cref="AllowedOrigins"/> is an origin: http or https, a host, nothing after it.</summary>
+    public bool HasValidAllowedOrigins() => AllowedOrigins.All(origin =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+        && uri.Scheme is "http" or "https"
+        && uri.UserInfo.Length == 0
+        && uri.AbsolutePath == "/"
+        && uri.Query.Length == 0
+        && uri.Fragment.Length == 0);
+
+    /// <summary>An origin as browsers send it in <c>Origin</c>: no trailing slash, no default port.</summary>
+    public static string NormalizeOrigin(string origin) => new Uri(origin).GetLeftPart(UriPartial.Authority);
 }

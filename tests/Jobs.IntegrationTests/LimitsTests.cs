@@ -121,7 +121,7 @@ public sealed class LimitsTests(Servers servers)
 
         statuses.Count(s => s == HttpStatusCode.OK).ShouldBe(20);
         statuses.Skip(20).ShouldAllBe(s => s == HttpStatusCode.TooManyRequests);
-        refused!.Headers.RetryAfter!.Delta!.Value.ShouldBeInRange(TimeSpan.FromSeconds(1), RequestRateLimitMiddleware.Window);
+        refused!.Headers.RetryAfter!.Delta!.Value.ShouldBeInRange(TimeSpan.FromSeconds(1), KeyRequestLimiter.Window);
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         problem.GetProperty("code").GetString().ShouldBe("rate_limited");
         problem.GetProperty("detail").GetString()!.ShouldContain("20 requests per minute");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -121,6 +122,47 @@ public sealed class LiveUpdatesTests(Servers servers)
     }
 
     [Fact]
+    public async Task EventStream_ResumedWithNothingToSendYet_AnswersItsHeadersAtOnce()
+    {
+        // The default heartbeat of 15 s: the headers must not wait for the first one.
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var id = await cluster.Client.SubmitDemoAsync(items: 1);
+        var current = (await cluster.Client.GetJobAsync(id)).GetProperty("sequence").GetInt64();
+
+        var opening = Stopwatch.StartNew();
+        using var response = await EventStreamReader.OpenAsync(cluster.Client, id, lastEventId: current).WaitAsync(TimeSpan.FromSeconds(5));
+        opening.Stop();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("text/event-stream");
+        opening.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task EventStream_ResumedWithAnIdBeyondTheJobsSequence_SendsTheRow_AndEndsAtTheFinalEvent()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0,
+            overrides: new Dictionary<string, string?> { ["Api:SseHeartbeatInterval"] = "00:00:00.200" });
+        var id = await cluster.Client.SubmitDemoAsync(items: 1);
+        const long beyond = 1_000_000;
+
+        using var response = await EventStreamReader.OpenAsync(cluster.Client, id, lastEventId: beyond);
+        using var stream = new EventStreamReader(await response.Content.ReadAsStreamAsync());
+        var row = await stream.ReadEventAsync(TimeSpan.FromSeconds(10));
+        (await cluster.Client.PostAsync($"/api/jobs/{id}/cancel")).Status.ShouldBe(HttpStatusCode.OK);
+        var rest = await stream.ReadEventsToEndAsync(TimeSpan.FromSeconds(10));
+
+        row.ShouldNotBeNull().Json.GetProperty("status").GetString().ShouldBe("pending");
+        rest.ShouldHaveSingleItem().Json.GetProperty("status").GetString().ShouldBe("cancelled");
+
+        // Once the job is final, such an id gets the final row and the end of the stream, not a stream that never ends.
+        using var again = await EventStreamReader.OpenAsync(cluster.Client, id, lastEventId: beyond);
+        using var againStream = new EventStreamReader(await again.Content.ReadAsStreamAsync());
+        (await againStream.ReadEventsToEndAsync(TimeSpan.FromSeconds(10))).ShouldHaveSingleItem()
+            .Json.GetProperty("status").GetString().ShouldBe("cancelled");
+    }
+
+    [Fact]
     public async Task EventStream_OfAnotherWorkspacesJob_AnswersTheSame404AsAnUnknownJob()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
@@ -235,6 +277,22 @@ public sealed class LiveUpdatesTests(Servers servers)
         // A refusal is not a server fault: logged at information, and nothing at error.
         logs.Entries.Count(e => e.Category == typeof(JobsHub).FullName && e.Message.StartsWith("Refused SubscribeJob", StringComparison.Ordinal)).ShouldBe(2);
         logs.Entries.Where(e => e.Level >= LogLevel.Error).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(nameof(JobsHub.SubscribeJob))]
+    [InlineData(nameof(JobsHub.UnsubscribeJob))]
+    public async Task Hub_CallsWithAMalformedJobId_FailWithAMessageThatSaysSo_AndTheConnectionStays(string method)
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        await using var connection = await ConnectAsync(cluster, ApiKeyOf(cluster.Client), KeyTransport.Header);
+
+        var error = await Should.ThrowAsync<HubException>(() => connection.InvokeAsync<object?>(method, "not-a-job-id"));
+
+        error.Message.ShouldContain("invalid_job_id");
+        error.Message.ShouldContain("'not-a-job-id' is not a job id");
+        connection.State.ShouldBe(HubConnectionState.Connected);
+        await connection.InvokeAsync(nameof(JobsHub.SubscribeWorkspace));
     }
 
     [Fact]

@@ -1,6 +1,10 @@
 using System.Net;
+using Jobs.Api.Auth;
+using Jobs.Api.Live;
+using Jobs.Core.Events;
 using Jobs.Core.Workspaces;
 using Jobs.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -76,6 +80,65 @@ public sealed class SessionsTests(Servers servers)
         response.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         response.Headers.RetryAfter.ShouldNotBeNull();
         (await anonymous.PostAsync("/api/sessions", new { email = "someone-else@test.local", password = "x" })).Status.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task ASessionKey_StopsWorkingAtItsExpiry_ThoughItsLookupIsCached()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var cache = cluster.Api.Services.GetRequiredService<ApiKeyCache>();
+        await Eventually.TrueAsync(() => Task.FromResult(cache.IsTrusted), "the API to trust its key cache");
+        var (key, expiresAt) = await CreateSessionAsync(cluster, TimeSpan.FromSeconds(3));
+        using var client = cluster.Api.ClientWithKey(key);
+        (await client.SendJsonAsync(HttpMethod.Get, "/api/me")).Status.ShouldBe(HttpStatusCode.OK);
+
+        await Task.Delay(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+        var (status, problem) = await client.SendJsonAsync(HttpMethod.Get, "/api/me");
+
+        status.ShouldBe(HttpStatusCode.Unauthorized);
+        problem.GetProperty("code").GetString().ShouldBe("unauthenticated");
+    }
+
+    [Fact]
+    public async Task ASessionKeysOpenEventStreamsAndHubConnections_CloseAtItsExpiry()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        // A pending job with no worker: its stream would stay open (heartbeats only) until the job ends.
+        var jobId = await cluster.Client.SubmitDemoAsync(items: 1);
+        var (key, expiresAt) = await CreateSessionAsync(cluster, TimeSpan.FromSeconds(4));
+        using var client = cluster.Api.ClientWithKey(key);
+        using var response = await EventStreamReader.OpenAsync(client, jobId);
+        using var stream = new EventStreamReader(await response.Content.ReadAsStreamAsync());
+        (await stream.ReadEventAsync(TimeSpan.FromSeconds(5))).ShouldNotBeNull().Json.GetProperty("status").GetString().ShouldBe("pending");
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(client.BaseAddress!, JobsHub.Path), o => o.Headers[ApiKeyAuthenticationHandler.HeaderName] = key)
+            .Build();
+        var hubClosed = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += _ =>
+        {
+            hubClosed.TrySetResult(DateTimeOffset.UtcNow);
+            return Task.CompletedTask;
+        };
+        await connection.StartAsync();
+        (await connection.InvokeAsync<JobUpdate?>(nameof(JobsHub.SubscribeJob), jobId)).ShouldNotBeNull();
+
+        var rest = await stream.ReadEventsToEndAsync(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(5));
+        var streamEnded = DateTimeOffset.UtcNow;
+        var hubClosedAt = await hubClosed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+
+        rest.ShouldBeEmpty();
+        streamEnded.ShouldBeGreaterThanOrEqualTo(expiresAt - TimeSpan.FromMilliseconds(100));
+        streamEnded.ShouldBeLessThan(expiresAt + TimeSpan.FromSeconds(2));
+        hubClosedAt.ShouldBeLessThan(expiresAt + TimeSpan.FromSeconds(2));
+        connection.State.ShouldBe(HubConnectionState.Disconnected);
+    }
+
+    private static async Task<(string Key, DateTimeOffset ExpiresAt)> CreateSessionAsync(TestCluster cluster, TimeSpan lifetime)
+    {
+        var key = await cluster.Api.Services.GetRequiredService<IWorkspaceStore>().SessionCreateAsync(cluster.Caller, lifetime, CancellationToken.None);
+        var expiresAt = await cluster.ScalarAsync<DateTime>(
+            "SELECT expires_at FROM api_keys WHERE key_hash = sha256(convert_to(@key, 'UTF8'))", ("key", key));
+        return (key, new DateTimeOffset(expiresAt, TimeSpan.Zero));
     }
 
     private static async Task<string> SetPasswordAsync(TestCluster cluster, string password)

@@ -53,7 +53,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var identity = new ClaimsIdentity(CallerClaims.Of(caller), SchemeName);
-        identity.AddClaims(ApiKeyConnections.ClaimsOf(key, checkedAt));
+        identity.AddClaims(ApiKeyConnections.ClaimsOf(key, checkedAt, caller.ApiKeyExpiresAt));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

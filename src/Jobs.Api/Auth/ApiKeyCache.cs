@@ -14,7 +14,8 @@ namespace Jobs.Api.Auth;
 /// Pub/sub delivers at most once, so the cache is trusted only while this instance's subscription is connected:
 /// otherwise every lookup goes to the database (correct, a little slower). A connection that fails or comes back bumps
 /// <see cref="generation"/>, part of every cache key, so that entries which may have missed an eviction are never read
-/// again. A lookup that raced with an eviction is not cached (<see cref="evictions"/>).
+/// again. A lookup that raced with an eviction is not cached (<see cref="evictions"/>). A key with an expiry (a session)
+/// is served from the cache only until that expiry, which nobody announces.
 /// </remarks>
 public sealed class ApiKeyCache(
     IMemoryCache cache,
@@ -56,7 +57,7 @@ public sealed class ApiKeyCache(
         var currentGeneration = Interlocked.Read(ref generation);
         if (cache.TryGetValue(CacheKey(currentGeneration, hash), out Caller? cached))
         {
-            return cached;
+            return cached?.ApiKeyExpiresAt <= time.GetUtcNow() ? null : cached;
         }
 
         var evictionsBefore = Interlocked.Read(ref evictions);
@@ -64,7 +65,8 @@ public sealed class ApiKeyCache(
         // An eviction during the lookup may be for this key and may have come before the row changed: do not keep it.
         if (Interlocked.Read(ref evictions) == evictionsBefore)
         {
-            cache.Set(CacheKey(currentGeneration, hash), caller, CacheFor);
+            var until = time.GetUtcNow() + CacheFor;
+            cache.Set(CacheKey(currentGeneration, hash), caller, caller?.ApiKeyExpiresAt < until ? caller.ApiKeyExpiresAt.Value : until);
         }
 
         return caller;

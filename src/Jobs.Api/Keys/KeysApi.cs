@@ -1,5 +1,6 @@
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
+using Jobs.Api.Security;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -23,6 +24,7 @@ public static class KeysApi
             .WithName("ListKeys")
             .WithSummary("The workspace's API keys with prefix, last use and revocation (admin)");
         api.MapPost("", CreateKey)
+            .WithNoStore()
             .WithName("CreateKey")
             .WithSummary("Make a named API key; the key is in this response only (admin)");
         api.MapDelete("/{id}", RevokeKey)

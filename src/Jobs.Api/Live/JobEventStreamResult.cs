@@ -46,8 +46,10 @@ public sealed class JobEventStreamResult(
 
         try
         {
-            // Headers go out now, so the client knows the stream is open even when there is nothing to send yet.
+            // Headers go out now, so the client knows the stream is open even when there is nothing to send yet (a
+            // resumed stream whose client has the row): StartAsync only queues them, the flush sends them.
             await response.StartAsync(cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
             var last = lastEventId ?? long.MinValue;
             if (job.Version > last)
             {

@@ -48,8 +48,12 @@ public static class JobEventsApi
             return ApiProblems.JobNotFound(id);
         }
 
-        // A malformed Last-Event-ID is treated as none: the client then gets the row again, which is always safe.
-        long? seen = long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        // A malformed Last-Event-ID is treated as none: the client then gets the row again, which is always safe. So is
+        // one beyond the job's sequence, which this server never sent (another job's id, a client's own counter):
+        // trusted, it would hide every update up to it, the final one included, and the stream would never end.
+        long? seen = long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed <= job.Version
+            ? parsed
+            : null;
         if (JobStatus.IsFinal(job.Status) && seen >= job.Version)
         {
             // The client has the final state already. 204 is how SSE tells a browser's EventSource to stop

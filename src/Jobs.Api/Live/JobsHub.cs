@@ -3,6 +3,7 @@ using Jobs.Core.Events;
 using Jobs.Core.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace Jobs.Api.Live;
 
@@ -12,12 +13,17 @@ namespace Jobs.Api.Live;
 /// higher than the last one it applied: a connection that joined both a job and its workspace hears the job twice,
 /// and updates of one job may arrive out of order when different processes publish them.
 /// </summary>
+/// <remarks>
+/// One connection follows at most <see cref="ApiOptions.HubMaxJobsPerConnection"/> jobs, so that it cannot make this
+/// instance keep an unbounded number of groups for it; <see cref="Limits.HubCallLimitFilter"/> limits its calls.
+/// </remarks>
 [Authorize]
-public sealed class JobsHub(IJobStore store, ILogger<JobsHub> logger) : Hub
+public sealed class JobsHub(IJobStore store, IOptions<ApiOptions> options, ILogger<JobsHub> logger) : Hub
 {
     public const string Path = "/hubs/jobs";
     public const string JobUpdatedMethod = "jobUpdated";
 
+    private static readonly object FollowedJobsItem = new();
 
     public static string JobGroup(Guid jobId) => $"job:{jobId}";
 
@@ -29,27 +35,65 @@ public sealed class JobsHub(IJobStore store, ILogger<JobsHub> logger) : Hub
     /// <see cref="HubException"/>, because SignalR logs every exception out of a hub method as an error, and a client
     /// naming a job it cannot see is not a fault of the server.
     /// </summary>
-    public async Task<JobUpdate?> SubscribeJob(Guid jobId)
+    /// <remarks>
+    /// Ids come as strings so that a malformed one gets an error that says so (<c>invalid_job_id</c>); bound as a
+    /// <see cref="Guid"/>, SignalR would refuse it before this method with only "an error on the server". A malformed
+    /// id and a connection that follows too many jobs are mistakes the client must hear about, so they are
+    /// <see cref="HubException"/>s, logged as errors like any; the call limits keep their number small.
+    /// </remarks>
+    public async Task<JobUpdate?> SubscribeJob(string? jobId)
     {
+        var id = ParseJobId(jobId);
         var workspaceId = Context.User!.ToCaller().WorkspaceId;
         var cancellationToken = Context.ConnectionAborted;
+        var followed = FollowedJobs();
+        bool followedBefore;
+        lock (followed)
+        {
+            followedBefore = followed.Contains(id);
+            var max = options.Value.HubMaxJobsPerConnection;
+            if (!followedBefore && followed.Count >= max)
+            {
+                throw new HubException($"too_many_subscriptions: this connection follows {max} jobs, the most it may. "
+                    + "Unsubscribe from one first, or subscribe to the whole workspace.");
+            }
+
+            followed.Add(id);
+        }
+
         // The first read proves the job is the caller's before the connection may hear anything of it; the second,
         // after joining, is the snapshot, so no update can fall between the snapshot and the subscription.
-        if (await store.JobGetAsync(workspaceId, jobId, cancellationToken) is null)
+        if (await store.JobGetAsync(workspaceId, id, cancellationToken) is null)
         {
+            if (!followedBefore)
+            {
+                lock (followed)
+                {
+                    followed.Remove(id);
+                }
+            }
+
             logger.LogInformation("Refused SubscribeJob({JobId}) of connection {ConnectionId}: no such job in workspace {WorkspaceId}",
-                jobId, Context.ConnectionId, workspaceId);
+                id, Context.ConnectionId, workspaceId);
             return null;
         }
 
-        await Groups.AddToGroupAsync(Context.ConnectionId, JobGroup(jobId), cancellationToken);
+        await Groups.AddToGroupAsync(Context.ConnectionId, JobGroup(id), cancellationToken);
         // Jobs are never moved between workspaces, so the row read above is still the caller's.
-        var job = await store.JobGetAsync(workspaceId, jobId, cancellationToken);
+        var job = await store.JobGetAsync(workspaceId, id, cancellationToken);
         return job is null ? null : JobUpdate.From(job);
     }
 
-    public Task UnsubscribeJob(Guid jobId) =>
-        Groups.RemoveFromGroupAsync(Context.ConnectionId, JobGroup(jobId), Context.ConnectionAborted);
+    public async Task UnsubscribeJob(string? jobId)
+    {
+        var id = ParseJobId(jobId);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, JobGroup(id), Context.ConnectionAborted);
+        var followed = FollowedJobs();
+        lock (followed)
+        {
+            followed.Remove(id);
+        }
+    }
 
     /// <summary>Joins the caller's own workspace; there is no way to name another one.</summary>
     public Task SubscribeWorkspace() =>
@@ -57,4 +101,22 @@ public sealed class JobsHub(IJobStore store, ILogger<JobsHub> logger) : Hub
 
     public Task UnsubscribeWorkspace() =>
         Groups.RemoveFromGroupAsync(Context.ConnectionId, WorkspaceGroup(Context.User!.ToCaller().WorkspaceId), Context.ConnectionAborted);
+
+    private HashSet<Guid> FollowedJobs()
+    {
+        if (Context.Items.TryGetValue(FollowedJobsItem, out var item) && item is HashSet<Guid> followed)
+        {
+            return followed;
+        }
+
+        followed = [];
+        Context.Items[FollowedJobsItem] = followed;
+        return followed;
+    }
+
+    /// <summary>A malformed id is the client's mistake, so it is told what was wrong; the connection stays.</summary>
+    private static Guid ParseJobId(string? jobId) =>
+        Guid.TryParse(jobId, out var id)
+            ? id
+            : throw new HubException($"invalid_job_id: '{(jobId is { Length: > 64 } ? jobId[..64] + "…" : jobId)}' is not a job id (a UUID).");
 }

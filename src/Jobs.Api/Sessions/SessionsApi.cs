@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
+using Jobs.Api.Security;
 using Jobs.Api.Users;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -41,6 +42,7 @@ public static class SessionsApi
         var group = app.MapGroup("/api").WithTags("Sessions");
         group.MapPost("/sessions", SignIn)
             .AllowAnonymous()
+            .WithNoStore()
             .RequireRateLimiting(SignInRateLimitPolicy)
             .WithName("SignIn")
             .WithSummary("Exchange email and password for a session API key (used by the web UI)");

@@ -2,6 +2,7 @@ using System.Net.Mail;
 using System.Security.Cryptography;
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
+using Jobs.Api.Security;
 using Jobs.Api.Sessions;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,6 +31,7 @@ public static class UsersApi
             .WithName("ListUsers")
             .WithSummary("The workspace's users with their roles and pending invitations (admin)");
         admin.MapPost("/invitations", InviteUser)
+            .WithNoStore()
             .WithName("InviteUser")
             .WithSummary("Invite a user by email with a role (again for a pending invitee: a new link, the old one retired); the invitation token is in this response only (admin)");
         admin.MapPatch("/{id}", SetUserRole)
@@ -38,6 +40,7 @@ public static class UsersApi
 
         app.MapPost("/api/invitations/accept", AcceptInvitation)
             .AllowAnonymous()
+            .WithNoStore()
             .RequireRateLimiting(SessionsApi.SignInRateLimitPolicy)
             .WithTags("Users")
             .WithName("AcceptInvitation")

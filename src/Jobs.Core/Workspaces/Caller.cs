@@ -12,6 +12,9 @@ public sealed record Caller(Guid WorkspaceId, Guid UserId)
     /// <summary><see cref="ApiKeyKinds.Key"/> for a named API key, <see cref="ApiKeyKinds.Session"/> for a UI sign-in.</summary>
     public string? ApiKeyKind { get; init; }
 
+    /// <summary>When the API key stops working (a session's end); null for a key that does not expire.</summary>
+    public DateTimeOffset? ApiKeyExpiresAt { get; init; }
+
     public bool IsAdmin => Role == WorkspaceRoles.Admin;
 }
 

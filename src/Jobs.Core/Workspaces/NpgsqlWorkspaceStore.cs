@@ -6,7 +6,7 @@ namespace Jobs.Core.Workspaces;
 public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspaceStore
 {
     private const string ApiKeyFindCallerSql = """
-        SELECT k.workspace_id, k.user_id, u.role, k.id, k.kind
+        SELECT k.workspace_id, k.user_id, u.role, k.id, k.kind, k.expires_at
         FROM api_keys k
         JOIN users u ON u.id = k.user_id
         WHERE k.key_hash = @key_hash
@@ -116,7 +116,13 @@ public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : 
         command.Parameters.AddWithValue("key_hash", ApiKeyHasher.Hash(apiKey));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new Caller(reader.GetGuid(0), reader.GetGuid(1)) { Role = reader.GetString(2), ApiKeyId = reader.GetGuid(3), ApiKeyKind = reader.GetString(4) }
+            ? new Caller(reader.GetGuid(0), reader.GetGuid(1))
+            {
+                Role = reader.GetString(2),
+                ApiKeyId = reader.GetGuid(3),
+                ApiKeyKind = reader.GetString(4),
+                ApiKeyExpiresAt = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+            }
             : null;
     }
 

@@ -21,6 +21,9 @@ public sealed class Topology : IAsyncLifetime
     public const string DemoEmail = "demo@jobs.local";
     public const string AcmeEmail = "acme@jobs.local";
     public const int JobsPageSize = 5;
+
+    /// <summary>An origin besides the web's own that may open its interactive connection, as a proxy's public name would be.</summary>
+    public const string AllowedOtherOrigin = "https://jobs.example.test";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"jobs-e2e-ui-{Guid.NewGuid():N}");
@@ -60,10 +63,11 @@ public sealed class Topology : IAsyncLifetime
         _log = new TopologyLog(Path.Combine(ResultsDirectory, "end-to-end-apphost.log"));
         builder.Services.AddLogging(logging => logging.ClearProviders().AddProvider(_log));
         // Small pages, so that "Load more" is reached with a handful of jobs; a role changed by an admin shows on the
-        // user's next page load after 2 s (30 s by default).
+        // user's next page load after 2 s (30 s by default); one more origin for the interactive connection.
         Service(builder, "web")
             .WithEnvironment("Jobs__Web__JobsPageSize", JobsPageSize.ToString())
-            .WithEnvironment("Jobs__Web__SessionRecheckInterval", "00:00:02");
+            .WithEnvironment("Jobs__Web__SessionRecheckInterval", "00:00:02")
+            .WithEnvironment("Jobs__Web__AllowedOrigins__0", AllowedOtherOrigin);
         // Every browser test signs in as the same demo user; the default of 10 bulk jobs an hour is one test's worth
         // (the operator's ceiling goes up with it).
         Service(builder, "api")
