@@ -80,6 +80,7 @@ public static class ApiExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyCache>());
         services.AddSingleton<ApiKeyUsageRecorder>();
         services.AddSingleton<ApiKeyConnections>();
+        services.AddSingleton<StreamTokens>();
         services.AddSingleton<ApiKeyHubFilter>();
         services.AddSingleton<HubCallLimitFilter>();
         services.Configure<HubOptions>(o =>
@@ -89,7 +90,7 @@ public static class ApiExtensions
         });
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName,
-                o => o.TokenPaths = [JobsHub.Path]);
+                o => o.IsTokenPath = path => path.StartsWithSegments(JobsHub.Path) || JobEventsApi.IsEventsPath(path));
         services.AddAuthorization(o => o.AddPolicy(CallerClaims.AdminPolicy, p => p.RequireRole(WorkspaceRoles.Admin)));
         // Per-key requests and per-user bulk jobs are limited in Redis (Limits/), shared by every instance; this
         // in-process limiter keeps only the anonymous sign-in's limit.

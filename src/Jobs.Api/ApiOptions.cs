@@ -45,4 +45,11 @@ public sealed class ApiOptions
     /// </summary>
     [Range(1, 100_000)]
     public int HubMaxJobsPerConnection { get; set; } = 200;
+
+    /// <summary>
+    /// How long a stream token (<c>POST /api/jobs/{id}/stream-token</c>) may open connections: a browser mints one just
+    /// before it opens an EventSource or a hub connection, and a new one to reconnect after this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StreamTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 }

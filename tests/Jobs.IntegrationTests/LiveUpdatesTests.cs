@@ -30,8 +30,11 @@ public sealed class LiveUpdatesTests(Servers servers)
         /// <summary><c>AccessTokenProvider</c>: <c>Authorization: Bearer</c>, as SignalR clients send on negotiate.</summary>
         AccessTokenProvider,
 
-        /// <summary><c>?access_token=</c> on a WebSocket, as browsers must (they cannot set headers there).</summary>
-        QueryString,
+        /// <summary>
+        /// A stream token as <c>?access_token=</c> on a WebSocket, as browsers must (they cannot set headers there); an API
+        /// key is never accepted in a URL.
+        /// </summary>
+        StreamToken,
     }
 
     [Fact]
@@ -301,8 +304,9 @@ public sealed class LiveUpdatesTests(Servers servers)
         await using var cluster = await TestCluster.StartAsync(servers, workers: 1);
         var (other, _) = await cluster.CreateWorkspaceClientAsync();
         using var _ = other;
-        // The browser's way in: the key in the query string of the negotiate request and of the WebSocket.
-        await using var mine = await ConnectAsync(cluster, ApiKeyOf(cluster.Client), KeyTransport.QueryString);
+        // The browser's way in: a workspace's stream token in the query string of the negotiate request and of the WebSocket.
+        var (_, minted) = await cluster.Client.PostAsync("/api/stream-tokens");
+        await using var mine = await ConnectAsync(cluster, minted.GetProperty("token").GetString()!, KeyTransport.StreamToken);
         await using var theirs = await ConnectAsync(cluster, ApiKeyOf(other), KeyTransport.Header);
         var myUpdates = Collect(mine);
         var theirUpdates = Collect(theirs);
@@ -328,7 +332,7 @@ public sealed class LiveUpdatesTests(Servers servers)
     }
 
     [Fact]
-    public async Task AccessTokenAndBearerKeys_AreAcceptedOnTheHubOnly()
+    public async Task BearerKeys_AreAcceptedOnTheHubOnly_AndKeysNeverInAUrl()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
         var id = await cluster.Client.SubmitDemoAsync(items: 1);
@@ -340,13 +344,19 @@ public sealed class LiveUpdatesTests(Servers servers)
         using var byBearer = await anonymous.SendAsync(bearer);
         using var negotiateWithout = await anonymous.PostAsync($"{JobsHub.Path}/negotiate?negotiateVersion=1", null);
         using var negotiateWithQuery = await anonymous.PostAsync($"{JobsHub.Path}/negotiate?negotiateVersion=1&access_token={Uri.EscapeDataString(key)}", null);
+        using var negotiateBearer = new HttpRequestMessage(HttpMethod.Post, $"{JobsHub.Path}/negotiate?negotiateVersion=1")
+        {
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
+        };
+        using var negotiateWithBearer = await anonymous.SendAsync(negotiateBearer);
         var badKey = new HubConnectionBuilder().WithUrl(new Uri(cluster.Client.BaseAddress!, JobsHub.Path), o => o.AccessTokenProvider = () => Task.FromResult<string?>("not-a-key")).Build();
         await using var _ = badKey;
 
         byQuery.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         byBearer.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         negotiateWithout.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        negotiateWithQuery.StatusCode.ShouldBe(HttpStatusCode.OK);
+        negotiateWithQuery.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        negotiateWithBearer.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await Should.ThrowAsync<HttpRequestException>(() => badKey.StartAsync())).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 

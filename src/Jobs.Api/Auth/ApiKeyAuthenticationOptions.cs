@@ -6,9 +6,9 @@ namespace Jobs.Api.Auth;
 public sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions
 {
     /// <summary>
-    /// Paths under which the key may also come as <c>?access_token=</c> or <c>Authorization: Bearer</c>. Browsers
-    /// cannot set headers on a WebSocket, so SignalR clients send the key in the query string there (and as a bearer
-    /// token on negotiate). Kept to the hubs: elsewhere a key in a URL would only end up in logs and histories.
+    /// The live channels (the SignalR hub, a job's event stream), where a caller may authenticate with
+    /// <c>Authorization: Bearer</c>, and with a stream token as <c>?access_token=</c>: browsers cannot set headers on a
+    /// WebSocket or an EventSource. Kept to them: elsewhere a credential in a URL would only end up in logs and histories.
     /// </summary>
-    public IReadOnlyList<PathString> TokenPaths { get; set; } = [];
+    public Func<PathString, bool> IsTokenPath { get; set; } = _ => false;
 }

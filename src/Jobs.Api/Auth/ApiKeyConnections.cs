@@ -50,9 +50,10 @@ public sealed class ApiKeyConnections
     /// <summary>
     /// The claims that let <see cref="Track"/> find a connection's key, tell when it was checked and when it expires.
     /// </summary>
-    public static IEnumerable<Claim> ClaimsOf(string apiKey, long checkedAt, DateTimeOffset? expiresAt)
+    /// <param name="keyHash">The key's hash as <see cref="ApiKeyCache.Evicted"/> carries it (<see cref="ApiKeyCache.HashOf"/>).</param>
+    public static IEnumerable<Claim> ClaimsOf(string keyHash, long checkedAt, DateTimeOffset? expiresAt)
     {
-        yield return new Claim(KeyHashClaim, ApiKeyCache.HashOf(apiKey));
+        yield return new Claim(KeyHashClaim, keyHash);
         yield return new Claim(CheckedAtClaim, checkedAt.ToString(CultureInfo.InvariantCulture));
         if (expiresAt is { } at)
         {

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Jobs.Api.Auth;
 using Jobs.Api.Jobs;
+using Jobs.Api.OpenApi;
 using Jobs.Api.Problems;
+using Jobs.Api.Security;
 using Jobs.Core.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -9,18 +11,60 @@ using Microsoft.Extensions.Options;
 
 namespace Jobs.Api.Live;
 
-/// <summary><c>GET /api/jobs/{id}/events</c>: a job's live updates as Server-Sent Events (DESIGN §6, §7).</summary>
+/// <summary>
+/// <c>GET /api/jobs/{id}/events</c>: a job's live updates as Server-Sent Events (DESIGN §6, §7); and the stream tokens
+/// with which a browser opens it, or the hub, without an API key in a URL (<see cref="StreamTokens"/>).
+/// </summary>
 public static class JobEventsApi
 {
     public const string LastEventIdHeader = "Last-Event-ID";
 
-    /// <summary>Maps the route on the authenticated <c>/api</c> group that <see cref="JobsApi"/> maps.</summary>
+    /// <summary>Maps the routes on the authenticated <c>/api</c> group that <see cref="JobsApi"/> maps.</summary>
     public static RouteGroupBuilder MapJobEventsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/jobs/{id}/events", StreamJobEvents)
             .WithName("StreamJobEvents")
+            .AddOpenApiOperationTransformer(OpenApiDescriptions.EventStream)
             .WithSummary("The job's live updates as Server-Sent Events, until it reaches a final status");
+        api.MapPost("/jobs/{id}/stream-token", CreateJobStreamToken)
+            .WithName("CreateJobStreamToken")
+            .WithNoStore()
+            .WithSummary("A short-lived token that opens this job's event stream, or follows it on the hub, from a browser");
+        api.MapPost("/stream-tokens", CreateWorkspaceStreamToken)
+            .WithName("CreateWorkspaceStreamToken")
+            .WithNoStore()
+            .WithSummary("A short-lived token that follows every job of the workspace on the hub, or opens any job's event stream");
         return api;
+    }
+
+    /// <summary>True for <c>/api/jobs/{id}/events</c>, where a stream token is accepted.</summary>
+    public static bool IsEventsPath(PathString path)
+    {
+        var segments = (path.Value ?? "").Trim('/').Split('/');
+        return segments is [var api, var jobs, { Length: > 0 }, var events]
+            && api.Equals("api", StringComparison.OrdinalIgnoreCase)
+            && jobs.Equals("jobs", StringComparison.OrdinalIgnoreCase)
+            && events.Equals("events", StringComparison.OrdinalIgnoreCase);
+    }
+
+    public static async Task<Results<Ok<StreamTokenResponse>, ProblemHttpResult>> CreateJobStreamToken(
+        string id, [AsParameters] JobServices services, StreamTokens tokens, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var jobId) || await services.Store.JobGetAsync(services.Caller.WorkspaceId, jobId, cancellationToken) is null)
+        {
+            return ApiProblems.JobNotFound(id);
+        }
+
+        var (token, expiresAt) = await tokens.MintAsync(services.Caller, jobId, cancellationToken);
+        return TypedResults.Ok(new StreamTokenResponse(token, expiresAt, jobId,
+            $"/api/jobs/{jobId}/events?{ApiKeyAuthenticationHandler.AccessTokenQueryName}={token}", JobsHub.Path));
+    }
+
+    public static async Task<Ok<StreamTokenResponse>> CreateWorkspaceStreamToken(
+        HttpContext context, StreamTokens tokens, CancellationToken cancellationToken)
+    {
+        var (token, expiresAt) = await tokens.MintAsync(context.User.ToCaller(), jobId: null, cancellationToken);
+        return TypedResults.Ok(new StreamTokenResponse(token, expiresAt, null, null, JobsHub.Path));
     }
 
     public static async Task<Results<JobEventStreamResult, NoContent, ProblemHttpResult>> StreamJobEvents(
@@ -36,6 +80,12 @@ public static class JobEventsApi
         if (!Guid.TryParse(id, out var jobId))
         {
             return ApiProblems.JobNotFound(id);
+        }
+
+        if (!StreamTokens.MayFollow(services.HttpContext.User, jobId))
+        {
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "stream_token_scope", "Not this job",
+                "This stream token follows another job: mint one for this job.");
         }
 
         var workspaceId = services.Caller.WorkspaceId;
@@ -72,3 +122,9 @@ public static class JobEventsApi
         return new JobEventStreamResult(job, listener, seen, options.Value.SseHeartbeatInterval, time, revoked.Token);
     }
 }
+
+/// <summary>
+/// A stream token: send it as <c>?access_token=</c> on <c>GET /api/jobs/{id}/events</c> (<see cref="EventsUrl"/>) or as
+/// the SignalR client's access token on <see cref="HubPath"/>. It opens connections until <see cref="ExpiresAt"/>.
+/// </summary>
+public sealed record StreamTokenResponse(string Token, DateTimeOffset ExpiresAt, Guid? JobId, string? EventsUrl, string HubPath);

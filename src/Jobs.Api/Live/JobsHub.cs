@@ -44,6 +44,11 @@ public sealed class JobsHub(IJobStore store, IOptions<ApiOptions> options, ILogg
     public async Task<JobUpdate?> SubscribeJob(string? jobId)
     {
         var id = ParseJobId(jobId);
+        if (!StreamTokens.MayFollow(Context.User!, id))
+        {
+            throw new HubException($"stream_token_scope: this connection's stream token follows another job than {id}.");
+        }
+
         var workspaceId = Context.User!.ToCaller().WorkspaceId;
         var cancellationToken = Context.ConnectionAborted;
         var followed = FollowedJobs();
@@ -95,9 +100,14 @@ public sealed class JobsHub(IJobStore store, IOptions<ApiOptions> options, ILogg
         }
     }
 
-    /// <summary>Joins the caller's own workspace; there is no way to name another one.</summary>
+    /// <summary>
+    /// Joins the caller's own workspace; there is no way to name another one. A connection opened with a stream token
+    /// for one job may not.
+    /// </summary>
     public Task SubscribeWorkspace() =>
-        Groups.AddToGroupAsync(Context.ConnectionId, WorkspaceGroup(Context.User!.ToCaller().WorkspaceId), Context.ConnectionAborted);
+        StreamTokens.MayFollowWorkspace(Context.User!)
+            ? Groups.AddToGroupAsync(Context.ConnectionId, WorkspaceGroup(Context.User!.ToCaller().WorkspaceId), Context.ConnectionAborted)
+            : throw new HubException("stream_token_scope: this connection's stream token follows one job; mint a workspace token (POST /api/stream-tokens).");
 
     public Task UnsubscribeWorkspace() =>
         Groups.RemoveFromGroupAsync(Context.ConnectionId, WorkspaceGroup(Context.User!.ToCaller().WorkspaceId), Context.ConnectionAborted);

@@ -5,13 +5,14 @@ using Microsoft.OpenApi;
 namespace Jobs.Api.OpenApi;
 
 /// <summary>
-/// What the whole document shares: its title, the API-key security scheme, and one <c>Problem</c> schema for every
+/// What the whole document shares: its title, the API-key and stream-token security schemes, and one <c>Problem</c> schema for every
 /// error answer (RFC 9457 with the API's stable <c>code</c>, <c>traceId</c>, the failing fields and the members some
 /// problems add), in place of the framework's two problem types.
 /// </summary>
 public sealed class JobsDocumentTransformer : IOpenApiDocumentTransformer
 {
     public const string ApiKeyScheme = "apiKey";
+    public const string StreamTokenScheme = "streamToken";
     public const string ProblemSchema = "Problem";
     public const string ProblemContentType = "application/problem+json";
 
@@ -32,6 +33,14 @@ public sealed class JobsDocumentTransformer : IOpenApiDocumentTransformer
             In = ParameterLocation.Header,
             Name = "X-Api-Key",
             Description = "An API key of the workspace (Settings → API keys), or a web session's key.",
+        };
+        document.Components.SecuritySchemes[StreamTokenScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Query,
+            Name = "access_token",
+            Description = "A stream token (POST /api/jobs/{id}/stream-token or POST /api/stream-tokens), for a browser's " +
+                "EventSource or SignalR WebSocket. Accepted on a job's event stream and the hub only; an API key is never accepted in a URL.",
         };
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[ProblemSchema] = Problem();

@@ -61,6 +61,33 @@ public static class OpenApiDescriptions
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// A job's Server-Sent Events: <c>text/event-stream</c> of <c>job</c> events, 204 when the client's
+    /// <c>Last-Event-ID</c> is already the final state, 403 for a stream token of another job; a stream token in the
+    /// query string is accepted in place of the key.
+    /// </summary>
+    public static Task EventStream(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var document = context.Document!;
+        operation.Responses ??= new OpenApiResponses();
+        operation.Responses["200"] = new OpenApiResponse
+        {
+            Description = "Server-Sent Events until the job reaches a final status: each event is named `job`, its `id` is the " +
+                "job's sequence (send it back as Last-Event-ID to resume) and its `data` the job as GET /api/jobs/{id} returns it, " +
+                "progress included. A `: heartbeat` comment comes when nothing else has for a while.",
+            Content = new Dictionary<string, OpenApiMediaType> { ["text/event-stream"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+        };
+        operation.Responses["204"] = new OpenApiResponse
+        {
+            Description = "The Last-Event-ID sent is the job's final state: there is nothing more (an EventSource stops reconnecting).",
+        };
+        JobsOperationTransformer.Add(operation, document, "403", "A stream token for another job (`stream_token_scope`).");
+        operation.Security ??= [];
+        operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(JobsDocumentTransformer.StreamTokenScheme, document)] = [] });
+        JobsOperationTransformer.AddRateLimitHeaders(operation);
+        return Task.CompletedTask;
+    }
+
     private static OpenApiResponse FileResponse(string description, string? contentType) => new()
     {
         Description = description,

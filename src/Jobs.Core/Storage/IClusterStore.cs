@@ -26,4 +26,10 @@ public interface IClusterStore
     Task JobTypeUpsertManyAsync(IReadOnlyList<JobTypeDefinition> definitions, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<JobTypeDefinition>> JobTypeListAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The platform secret <paramref name="name"/>: the one stored, or <paramref name="candidate"/> stored now when there
+    /// is none. Every instance that asks gets the same bytes.
+    /// </summary>
+    Task<byte[]> PlatformSecretGetOrCreateAsync(string name, byte[] candidate, CancellationToken cancellationToken);
 }

@@ -20,6 +20,20 @@ public sealed class NpgsqlClusterStore(NpgsqlDataSource dataSource) : IClusterSt
 
     private const string WorkerDeleteSql = "DELETE FROM workers WHERE id = @id";
 
+    // The stored value or, when there is none, the candidate just inserted. An insert that loses to a concurrent one
+    // waits for it, but the select's snapshot predates that commit: it then reads nothing, and a second run reads it.
+    private const string PlatformSecretGetOrCreateSql = """
+        WITH inserted AS (
+            INSERT INTO platform_secrets (name, value) VALUES (@name, @value)
+            ON CONFLICT (name) DO NOTHING
+            RETURNING value
+        )
+        SELECT value FROM inserted
+        UNION ALL
+        SELECT value FROM platform_secrets WHERE name = @name
+        LIMIT 1
+        """;
+
     private const string WorkerListLiveSql = """
         SELECT id, host, queues, slots, started_at, heartbeat_at
         FROM workers
@@ -173,5 +187,24 @@ public sealed class NpgsqlClusterStore(NpgsqlDataSource dataSource) : IClusterSt
         }
 
         return definitions;
+    }
+
+    public async Task<byte[]> PlatformSecretGetOrCreateAsync(string name, byte[] candidate, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var command = dataSource.CreateCommand(PlatformSecretGetOrCreateSql);
+            command.Parameters.AddWithValue("name", name);
+            command.Parameters.AddWithValue("value", candidate);
+            if (await command.ExecuteScalarAsync(cancellationToken) is byte[] value)
+            {
+                return value;
+            }
+
+            if (attempt == 2)
+            {
+                throw new InvalidOperationException($"The platform secret {name} is neither stored nor storable.");
+            }
+        }
     }
 }

@@ -7,6 +7,12 @@ public interface IWorkspaceStore
     Task<Caller?> ApiKeyFindCallerAsync(string apiKey, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The caller an unrevoked, unexpired key belongs to, found by the key's id, with the key's hash; null when the key
+    /// does not exist, is revoked or has expired, or its user was removed. For a stream token, which names its key.
+    /// </summary>
+    Task<(Caller Caller, byte[] KeyHash)?> ApiKeyFindCallerByIdAsync(Guid keyId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The accounts of an email that have a password (one per workspace), the one whose session started last first.
     /// </summary>
     Task<IReadOnlyList<UserAccount>> UserListByEmailAsync(string email, CancellationToken cancellationToken);

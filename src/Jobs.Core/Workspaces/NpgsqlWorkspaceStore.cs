@@ -6,10 +6,20 @@ namespace Jobs.Core.Workspaces;
 public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspaceStore
 {
     private const string ApiKeyFindCallerSql = """
-        SELECT k.workspace_id, k.user_id, u.role, k.id, k.kind, k.expires_at
+        SELECT k.workspace_id, k.user_id, u.role, k.id, k.kind, k.expires_at, k.key_hash
         FROM api_keys k
         JOIN users u ON u.id = k.user_id
         WHERE k.key_hash = @key_hash
+          AND k.revoked_at IS NULL
+          AND (k.expires_at IS NULL OR k.expires_at > now())
+          AND u.removed_at IS NULL
+        """;
+
+    private const string ApiKeyFindCallerByIdSql = """
+        SELECT k.workspace_id, k.user_id, u.role, k.id, k.kind, k.expires_at, k.key_hash
+        FROM api_keys k
+        JOIN users u ON u.id = k.user_id
+        WHERE k.id = @id
           AND k.revoked_at IS NULL
           AND (k.expires_at IS NULL OR k.expires_at > now())
           AND u.removed_at IS NULL
@@ -114,15 +124,27 @@ public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : 
     {
         await using var command = dataSource.CreateCommand(ApiKeyFindCallerSql);
         command.Parameters.AddWithValue("key_hash", ApiKeyHasher.Hash(apiKey));
+        return (await ReadKeyCallerAsync(command, cancellationToken))?.Caller;
+    }
+
+    public async Task<(Caller Caller, byte[] KeyHash)?> ApiKeyFindCallerByIdAsync(Guid keyId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ApiKeyFindCallerByIdSql);
+        command.Parameters.AddWithValue("id", keyId);
+        return await ReadKeyCallerAsync(command, cancellationToken);
+    }
+
+    private static async Task<(Caller Caller, byte[] KeyHash)?> ReadKeyCallerAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new Caller(reader.GetGuid(0), reader.GetGuid(1))
+            ? (new Caller(reader.GetGuid(0), reader.GetGuid(1))
             {
                 Role = reader.GetString(2),
                 ApiKeyId = reader.GetGuid(3),
                 ApiKeyKind = reader.GetString(4),
                 ApiKeyExpiresAt = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-            }
+            }, reader.GetFieldValue<byte[]>(6))
             : null;
     }
 
