@@ -25,4 +25,15 @@ public sealed record JobTypeDefinition(
 
     /// <summary>This type marked as bulk, with <paramref name="itemsField"/> as its item list when it has one.</summary>
     public JobTypeDefinition AsBulk(string? itemsField = null) => this with { Bulk = true, ItemsField = itemsField };
+
+    /// <summary>
+    /// This type marked as destroying data for good: its schema carries <see cref="SchemaKeywords.Destructive"/>, so
+    /// that a form asks before submitting it. The API takes it like any other.
+    /// </summary>
+    public JobTypeDefinition AsDestructive()
+    {
+        var schema = (JsonObject)PayloadSchema.DeepClone();
+        schema[SchemaKeywords.Destructive] = true;
+        return this with { PayloadSchema = schema };
+    }
 }

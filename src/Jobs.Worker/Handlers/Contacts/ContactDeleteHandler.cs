@@ -25,7 +25,7 @@ public sealed class ContactDeleteHandler(ContactReader reader, ContactWriter wri
         new JsonObject
         {
             ["contactIds"] = ContactSchemas.ContactIds("The contacts to delete, 1 to 1,000."),
-        });
+        }).AsDestructive();
 
     public JobTypeDefinition Definition => JobType;
 
