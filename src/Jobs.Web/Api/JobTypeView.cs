@@ -1,6 +1,15 @@
 using System.Text.Json;
+using Jobs.Core.Catalog;
 
 namespace Jobs.Web.Api;
 
 /// <summary>One entry of the catalog, <c>GET /api/job-types</c>; the new-job form is generated from its schema.</summary>
-public sealed record JobTypeView(string Name, string Description, string Queue, JsonElement PayloadSchema, int MaxAttempts, int TimeoutSeconds);
+/// <param name="Bulk">Counts against the user's bulk jobs per hour.</param>
+public sealed record JobTypeView(string Name, string Description, string Queue, JsonElement PayloadSchema, int MaxAttempts, int TimeoutSeconds, bool Bulk = false)
+{
+    /// <summary>Destroys data for good (<see cref="SchemaKeywords.Destructive"/>): the form asks first and never offers it first.</summary>
+    public bool Destructive =>
+        PayloadSchema.ValueKind == JsonValueKind.Object
+        && PayloadSchema.TryGetProperty(SchemaKeywords.Destructive, out var destructive)
+        && destructive.ValueKind == JsonValueKind.True;
+}
