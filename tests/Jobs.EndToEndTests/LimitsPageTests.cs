@@ -107,6 +107,13 @@ public sealed class LimitsPageTests(Topology topology)
         await api.PutJsonAsync("/api/workspace/limits", limits);
         try
         {
+            // Each API instance reads the limits through a cache of a few seconds.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await api.GetJsonAsync("/api/workspace/bulk-jobs")).GetProperty("limit").GetInt32() != used + 1 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+
             await using var session = await BrowserSession.SignedInAsync(topology, Topology.AcmeEmail);
             var page = session.Page;
             await page.GotoAsync("/contacts");
