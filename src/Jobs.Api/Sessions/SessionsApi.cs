@@ -6,6 +6,8 @@ using Jobs.Api.Security;
 using Jobs.Api.Users;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Jobs.Api.Sessions;
 
@@ -16,6 +18,7 @@ namespace Jobs.Api.Sessions;
 public static class SessionsApi
 {
     public const string SignInRateLimitPolicy = "sign-in";
+    public const string SignInThrottledCode = "sign_in_throttled";
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
 
     public sealed record SignInRequest(string? Email, string? Password)
@@ -44,6 +47,7 @@ public static class SessionsApi
             .AllowAnonymous()
             .WithNoStore()
             .RequireRateLimiting(SignInRateLimitPolicy)
+            .AddOpenApiOperationTransformer(DescribeThrottle)
             .WithName("SignIn")
             .WithSummary("Exchange email and password for a session API key (used by the web UI)");
         group.MapPost("/sessions/switch", SwitchWorkspace)
@@ -65,6 +69,7 @@ public static class SessionsApi
         SignInRequest? request,
         IWorkspaceStore workspaces,
         SignInThrottle throttle,
+        ClientAddress clientAddress,
         HttpContext httpContext,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -86,23 +91,50 @@ public static class SessionsApi
             return ApiProblems.Validation(errors);
         }
 
-        if (throttle.TryAttempt(request!.Email!) is { } wait)
+        var email = request!.Email!.Trim();
+        // Before the password is checked: a throttled attempt is not checked at all, so its answer cannot depend on it.
+        var attempt = await throttle.BeginAsync(email, clientAddress.Of(httpContext), deviceId: null);
+        if (!attempt.Allowed)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many sign-in attempts",
-                $"Too many attempts for this account: try again in {seconds} s.");
+            return Throttled(httpContext, attempt.RetryAfter);
         }
 
         // One person may have an account in several workspaces: the password opens those that share it, and the
         // session starts in the one used last.
-        var accounts = await workspaces.UserListByEmailAsync(request.Email!.Trim(), cancellationToken);
+        var accounts = await workspaces.UserListByEmailAsync(email, cancellationToken);
         if (AccountPasswords.Matching(accounts, request.Password!) is not [var user, ..])
         {
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "invalid_credentials", "Sign-in failed", "The email or the password is wrong.");
         }
 
+        await attempt.SucceededAsync();
         return await StartSessionAsync(user, workspaces, time, cancellationToken);
+    }
+
+    /// <summary>The 429 of an operation that checks a password, as the OpenAPI document describes it.</summary>
+    public static Task DescribeThrottle(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.Responses?.GetValueOrDefault("429") is OpenApiResponse tooMany)
+        {
+            tooMany.Description = "Too many failed password checks (`sign_in_throttled`, with `retryAfterSeconds`): the password was not checked. "
+                + "Or too many requests (`rate_limited`). Either way, try again after `Retry-After` seconds.";
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// 429 <c>sign_in_throttled</c> with <c>Retry-After</c> and <c>retryAfterSeconds</c>: too many failed password checks
+    /// (<see cref="SignInThrottle"/>). It names no budget, so it tells nobody whether the email is under attack elsewhere.
+    /// </summary>
+    public static ProblemHttpResult Throttled(HttpContext httpContext, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var minutes = (seconds + 59) / 60;
+        httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, SignInThrottledCode, "Too many failed attempts",
+            $"Too many attempts: try again in {minutes} {(minutes == 1 ? "minute" : "minutes")}.",
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds });
     }
 
     /// <summary>Signs <paramref name="user"/> in: a session key and who they are, as <c>POST /api/sessions</c> answers.</summary>
