@@ -114,6 +114,80 @@ public sealed class SignInThrottleTests(Servers servers)
         (await SignInAsync(client, email, Password, "2001:db8:1:3::1")).Status.ShouldBe(HttpStatusCode.Created);
     }
 
+    [Fact]
+    public async Task TheOwnerWithADeviceToken_SignsIn_WhileAnAttackerElsewhereHasSpentTheEmailsBudget()
+    {
+        await using var cluster = await StartAsync(new() { ["Api:SignInThrottle:FailuresPerAccount"] = "6" });
+        var email = await SetPasswordAsync(cluster);
+        using var client = cluster.Api.CreateClient();
+        var first = await SignInAsync(client, email, Password, "198.51.100.10");
+        first.Status.ShouldBe(HttpStatusCode.Created);
+        var deviceToken = first.Body.GetProperty("deviceToken").GetString()!;
+        deviceToken.ShouldStartWith("jobsdev_");
+
+        // The attacker, from addresses of their own, spends the email's budget: unknown devices are held back, the
+        // owner's address without its token included.
+        for (var i = 0; i < 6; i++)
+        {
+            (await SignInAsync(client, email, $"guess {i}", $"203.0.113.{i + 1}")).Status.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        (await SignInAsync(client, email, Password, "198.51.100.10")).Status.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await SignInAsync(client, email, Password, "203.0.113.1", deviceToken: "jobsdev_made-up")).Status.ShouldBe(HttpStatusCode.TooManyRequests);
+
+        var owner = await SignInAsync(client, email, Password, "198.51.100.10", deviceToken: deviceToken);
+
+        owner.Status.ShouldBe(HttpStatusCode.Created, owner.Body.ToString());
+        owner.Body.GetProperty("deviceToken").GetString().ShouldBe(deviceToken);
+        // The device is known wherever it is, even at an address the attacker used; its token is no API key.
+        (await SignInAsync(client, email, Password, "203.0.113.1", deviceToken: deviceToken)).Status.ShouldBe(HttpStatusCode.Created);
+        using var withToken = cluster.Api.ClientWithKey(deviceToken);
+        (await withToken.SendJsonAsync(HttpMethod.Get, "/api/me")).Status.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task ADeviceToken_CountsOnlyForTheEmailItWasIssuedTo()
+    {
+        await using var cluster = await StartAsync(new() { ["Api:SignInThrottle:FailuresPerAccount"] = "3" });
+        var email = await SetPasswordAsync(cluster);
+        using var client = cluster.Api.CreateClient();
+        var store = cluster.Api.Services.GetRequiredService<IWorkspaceStore>();
+        var (otherClient, otherCaller) = await cluster.CreateWorkspaceClientAsync();
+        otherClient.Dispose();
+        var otherEmail = (await store.UserGetAsync(otherCaller.UserId, CancellationToken.None))!.Email;
+        var deviceOfOther = await store.SignInDeviceIssueAsync(otherEmail, null, TimeSpan.FromDays(1), CancellationToken.None);
+        (await store.SignInDeviceCheckAsync(deviceOfOther, otherEmail.ToUpperInvariant(), CancellationToken.None)).ShouldBeTrue();
+
+        for (var i = 0; i < 3; i++)
+        {
+            (await SignInAsync(client, email, $"guess {i}", $"203.0.113.{i + 1}")).Status.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        (await SignInAsync(client, email, Password, "198.51.100.10", deviceToken: deviceOfOther)).Status.ShouldBe(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task WrongPasswordsOnAKnownDevice_AreThrottledPerDevice()
+    {
+        await using var cluster = await StartAsync(new() { ["Api:SignInThrottle:FailuresPerDevice"] = "3" });
+        var email = await SetPasswordAsync(cluster);
+        using var client = cluster.Api.CreateClient();
+        var deviceToken = (await SignInAsync(client, email, Password, "198.51.100.10")).Body.GetProperty("deviceToken").GetString()!;
+
+        for (var i = 0; i < 3; i++)
+        {
+            (await SignInAsync(client, email, $"guess {i}", $"203.0.113.{i + 1}", deviceToken: deviceToken)).Status.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        var throttled = await SignInAsync(client, email, Password, "198.51.100.10", deviceToken: deviceToken);
+        throttled.Status.ShouldBe(HttpStatusCode.TooManyRequests);
+        throttled.Body.GetProperty("code").GetString().ShouldBe("sign_in_throttled");
+        // The device's failures are its own: without it, the address's and the email's budgets are untouched.
+        var elsewhere = await SignInAsync(client, email, Password, "198.51.100.10");
+        elsewhere.Status.ShouldBe(HttpStatusCode.Created);
+        elsewhere.Body.GetProperty("deviceToken").GetString().ShouldNotBe(deviceToken);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("not-the-secret-at-all-0123456789")]

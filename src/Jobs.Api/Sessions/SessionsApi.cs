@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Jobs.Api.Auth;
@@ -7,6 +8,7 @@ using Jobs.Api.Users;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace Jobs.Api.Sessions;
@@ -21,13 +23,29 @@ public static class SessionsApi
     public const string SignInThrottledCode = "sign_in_throttled";
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
 
-    public sealed record SignInRequest(string? Email, string? Password)
+    public sealed record SignInRequest(
+        string? Email,
+        string? Password,
+        [property: Description(DeviceTokenRequestDescription)] string? DeviceToken = null)
     {
         [JsonExtensionData]
         public Dictionary<string, JsonElement>? Unknown { get; init; }
     }
 
-    public sealed record SessionResponse(string ApiKey, DateTimeOffset ExpiresAt, MeResponse Me);
+    public sealed record SessionResponse(
+        string ApiKey,
+        DateTimeOffset ExpiresAt,
+        MeResponse Me,
+        [property: Description(DeviceTokenResponseDescription)] string? DeviceToken = null);
+
+    private const string DeviceTokenRequestDescription =
+        "The device token an earlier sign-in of this email answered with (`deviceToken`), if this client keeps one: a sign-in "
+        + "with a valid one is held only to this device's budget of failed passwords, not to the email's, which others may "
+        + "have spent. A token that is unknown, expired or another email's is ignored.";
+
+    private const string DeviceTokenResponseDescription =
+        "After a sign-in: this device's token for the email (the one sent, renewed, or a new one). Keep it secret and send it "
+        + "as `deviceToken` with this email's next sign-ins. Null in the other answers that start a session (an invitation or a reset link accepted).";
 
     public sealed record SwitchRequest(Guid? WorkspaceId)
     {
@@ -69,6 +87,7 @@ public static class SessionsApi
         SignInRequest? request,
         IWorkspaceStore workspaces,
         SignInThrottle throttle,
+        IOptions<SignInThrottleOptions> throttleOptions,
         ClientAddress clientAddress,
         HttpContext httpContext,
         TimeProvider time,
@@ -92,8 +111,11 @@ public static class SessionsApi
         }
 
         var email = request!.Email!.Trim();
+        // A device this email signed in on before answers only to its own budget (SignInThrottle).
+        var deviceToken = request.DeviceToken is { Length: > 0 and <= 200 } token
+            && await workspaces.SignInDeviceCheckAsync(token, email, cancellationToken) ? token : null;
         // Before the password is checked: a throttled attempt is not checked at all, so its answer cannot depend on it.
-        var attempt = await throttle.BeginAsync(email, clientAddress.Of(httpContext), deviceId: null);
+        var attempt = await throttle.BeginAsync(email, clientAddress.Of(httpContext), deviceToken is null ? null : SignInThrottle.DeviceKey(deviceToken));
         if (!attempt.Allowed)
         {
             return Throttled(httpContext, attempt.RetryAfter);
@@ -108,7 +130,8 @@ public static class SessionsApi
         }
 
         await attempt.SucceededAsync();
-        return await StartSessionAsync(user, workspaces, time, cancellationToken);
+        var device = await workspaces.SignInDeviceIssueAsync(email, deviceToken, throttleOptions.Value.DeviceTokenLifetime, cancellationToken);
+        return await StartSessionAsync(user, workspaces, time, cancellationToken, device);
     }
 
     /// <summary>The 429 of an operation that checks a password, as the OpenAPI document describes it.</summary>
@@ -138,11 +161,12 @@ public static class SessionsApi
     }
 
     /// <summary>Signs <paramref name="user"/> in: a session key and who they are, as <c>POST /api/sessions</c> answers.</summary>
-    public static async Task<Created<SessionResponse>> StartSessionAsync(UserAccount user, IWorkspaceStore workspaces, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Created<SessionResponse>> StartSessionAsync(
+        UserAccount user, IWorkspaceStore workspaces, TimeProvider time, CancellationToken cancellationToken, string? deviceToken = null)
     {
         var key = await workspaces.SessionCreateAsync(new Caller(user.WorkspaceId, user.Id) { Role = user.Role }, SessionLifetime, cancellationToken);
         var me = await MeOfAsync(user, workspaces, cancellationToken);
-        return TypedResults.Created("/api/me", new SessionResponse(key, time.GetUtcNow() + SessionLifetime, me));
+        return TypedResults.Created("/api/me", new SessionResponse(key, time.GetUtcNow() + SessionLifetime, me, deviceToken));
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Jobs.Core.Queue;
+using Jobs.Core.Workspaces;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -135,6 +136,9 @@ public sealed class SignInThrottle(
             new Budget("account", $"{{signin}}:account:{account}", Options.FailuresPerAccount),
         ];
     }
+
+    /// <summary>A device token as a counting key: part of its hash, never the token.</summary>
+    public static string DeviceKey(string deviceToken) => Convert.ToHexStringLower(ApiKeyHasher.Hash(deviceToken))[..32];
 
     /// <summary>An email as a counting key: normalised and hashed, so that Redis holds no addresses.</summary>
     public static string AccountKey(string email) =>

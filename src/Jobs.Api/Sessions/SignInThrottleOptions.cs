@@ -29,6 +29,13 @@ public sealed class SignInThrottleOptions
     [Range(1, 100_000)]
     public int FailuresPerAccount { get; set; } = 20;
 
+    /// <summary>
+    /// How long a device token stays known without a sign-in on it; every sign-in with it renews it. The web keeps it in
+    /// a cookie that lives as long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
+    public TimeSpan DeviceTokenLifetime { get; set; } = TimeSpan.FromDays(180);
+
     /// <summary>Failures on one known device (a device token for the email), or one signed-in person changing their password.</summary>
     [Range(1, 10_000)]
     public int FailuresPerDevice { get; set; } = 10;
