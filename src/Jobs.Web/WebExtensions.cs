@@ -21,6 +21,7 @@ public static class WebExtensions
         var services = builder.Services;
         services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.HasValidAllowedOrigins(), $"{WebOptions.Section}:AllowedOrigins: each entry must be an origin such as https://jobs.example.com (scheme, host and port only).")
+            .Validate(o => string.IsNullOrEmpty(o.ForwardingSecret) || o.ForwardingSecret.Length >= 16, $"{WebOptions.Section}:ForwardingSecret must be empty or at least 16 characters.")
             .ValidateOnStart();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
