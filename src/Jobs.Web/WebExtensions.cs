@@ -74,6 +74,7 @@ public static class WebExtensions
         services.AddHttpClient<JobsApiClient>(ConfigureApiClient);
         services.AddHttpClient(DownloadEndpoints.ClientName, ConfigureApiClient);
 
+        services.AddSingleton<JobTypeCache>();
         services.AddSingleton<JobUpdateFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<JobUpdateFeed>());
         return builder;

@@ -16,7 +16,7 @@ public sealed class WorkloadTests(Topology topology)
 
         // Arrange: the form for leads.discover.
         await page.GotoAsync("/jobs/new?type=leads.discover");
-        await Expect(page.GetByTestId("new-job-type")).ToHaveTextAsync("leads.discover");
+        await Expect(page.GetByTestId("new-job-type")).ToHaveValueAsync("Lead discovery");
         await page.GetByTestId("field-businessType").FillAsync("plumbers");
         await page.GetByTestId("field-location").FillAsync("Austin, TX");
 
@@ -216,7 +216,7 @@ public sealed class WorkloadTests(Topology topology)
 
         // Arrange: the form for journey.from-transcript, with a transcript that has a complaint in it.
         await page.GotoAsync("/jobs/new?type=journey.from-transcript");
-        await Expect(page.GetByTestId("new-job-type")).ToHaveTextAsync("journey.from-transcript");
+        await Expect(page.GetByTestId("new-job-type")).ToHaveValueAsync("Journey from transcript");
         await page.GetByTestId("field-transcript").FillAsync(
             "Thanks for calling, how did you hear about us? A friend recommended you, and then I saw an ad on social media. " +
             "Setting up my account was confusing and the tutorial kept crashing. Support answered quickly and fixed it, so now I use it every day.");
@@ -250,7 +250,7 @@ public sealed class WorkloadTests(Topology topology)
         {
             // Arrange: the form for journey.from-diagram, whose uploadId is a file picker.
             await page.GotoAsync("/jobs/new?type=journey.from-diagram");
-            await Expect(page.GetByTestId("new-job-type")).ToHaveTextAsync("journey.from-diagram");
+            await Expect(page.GetByTestId("new-job-type")).ToHaveValueAsync("Journey from diagram");
             var field = page.GetByTestId("field-uploadId");
             // MudFileUpload hides the used input after each pick and adds a fresh one.
             var picker = field.Locator("input[type=file]:not(.d-none)");
