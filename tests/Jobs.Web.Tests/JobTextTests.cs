@@ -44,6 +44,14 @@ public sealed class JobTextTests
     }
 
     [Fact]
+    public void Items_OfOne_ReadInTheSingular()
+    {
+        JobText.Items(null, null, 1, 1).ShouldBe("1 of 1 item");
+        JobText.Items(Displays.Leads, "scoring", 0, 1).ShouldBe("0 of 1 business");
+        JobText.Items(Displays.Subscribe, "subscribing", 1, null).ShouldBe("1 contact");
+    }
+
+    [Fact]
     public void LongStep_CountsTheElapsedTime_AndSaysStillWithTheHint_AfterAWhile()
     {
         JobText.LongStep(Displays.Diagram, "waiting_for_model", TimeSpan.FromSeconds(5)).ShouldBe("Analyzing the diagram… 5 s");

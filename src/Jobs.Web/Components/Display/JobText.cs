@@ -40,14 +40,21 @@ public static class JobText
     public static string During(JobTypeDisplay? display, string stage) =>
         display?.Stage(stage)?.DuringText ?? stage.Replace('_', ' ').Replace('-', ' ');
 
-    /// <summary>"45 of 92 contacts", "120 rows"; null while there is nothing to count.</summary>
+    /// <summary>"45 of 92 contacts", "120 rows", "1 of 1 item"; null while there is nothing to count.</summary>
     public static string? Items(JobTypeDisplay? display, string? stage, long? processed, long? total)
     {
         var noun = display?.Stage(stage)?.Items ?? display?.Items ?? "items";
-        return total is > 0 ? $"{DisplayFormat.Count(processed ?? 0)} of {DisplayFormat.Count(total)} {noun}"
-            : processed is > 0 ? $"{DisplayFormat.Count(processed)} {noun}"
+        return total is > 0 ? $"{DisplayFormat.Count(processed ?? 0)} of {DisplayFormat.Count(total)} {Noun(noun, total.Value)}"
+            : processed is > 0 ? $"{DisplayFormat.Count(processed)} {Noun(noun, processed.Value)}"
             : null;
     }
+
+    // The catalog names what items count in the plural; one of them reads in the singular ("businesses" → "business").
+    private static string Noun(string plural, long count) =>
+        count != 1 ? plural
+        : plural.EndsWith("sses", StringComparison.Ordinal) ? plural[..^2]
+        : plural.EndsWith('s') ? plural[..^1]
+        : plural;
 
     /// <summary>Whether a running stage has items to count: when it has none it is one long step, shown by its elapsed time.</summary>
     public static bool HasItems(long? processed, long? total) => total is > 0 || processed is > 0;
