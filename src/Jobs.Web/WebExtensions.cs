@@ -30,6 +30,8 @@ public static class WebExtensions
             config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft; // Placed by app.css: off the page's controls.
             config.SnackbarConfiguration.VisibleStateDuration = 8000;
             config.SnackbarConfiguration.PreventDuplicates = false;
+            // Running jobs' toasts stay up while they run; JobToasts and JobNotifications cap the ended ones themselves.
+            config.SnackbarConfiguration.MaxDisplayedSnackbars = 10;
         });
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -75,6 +77,8 @@ public static class WebExtensions
         services.AddHttpClient<JobsApiClient>(ConfigureApiClient);
         services.AddHttpClient(DownloadEndpoints.ClientName, ConfigureApiClient);
 
+        services.AddSingleton<JobTypeCache>();
+        services.AddScoped<JobToasts>();
         services.AddSingleton<JobUpdateFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<JobUpdateFeed>());
         return builder;

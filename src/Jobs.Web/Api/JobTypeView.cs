@@ -1,6 +1,21 @@
 using System.Text.Json;
+using Jobs.Core.Catalog;
 
 namespace Jobs.Web.Api;
 
-/// <summary>One entry of the catalog, <c>GET /api/job-types</c>; the new-job form is generated from its schema.</summary>
-public sealed record JobTypeView(string Name, string Description, string Queue, JsonElement PayloadSchema, int MaxAttempts, int TimeoutSeconds);
+/// <summary>
+/// One entry of the catalog, <c>GET /api/job-types</c>; the new-job form is generated from its schema, and every page
+/// names jobs with its <see cref="Display"/>.
+/// </summary>
+public sealed record JobTypeView(
+    string Name,
+    string Description,
+    string Queue,
+    JsonElement PayloadSchema,
+    int MaxAttempts,
+    int TimeoutSeconds,
+    JobTypeDisplay? Display = null)
+{
+    /// <summary>The type's name for people ("Lead discovery"), or its machine name when its workers publish none.</summary>
+    public string Title => Display?.Title ?? Name;
+}
