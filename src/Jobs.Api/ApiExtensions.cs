@@ -37,6 +37,10 @@ public static class ApiExtensions
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LimitCeilingsOptions>().BindConfiguration(LimitCeilingsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ApiCorsOptions>().BindConfiguration(ApiCorsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TrustedForwardingOptions>().BindConfiguration(TrustedForwardingOptions.Section)
+            .Validate(o => o.IsValid(), $"{TrustedForwardingOptions.Section}:Secret must be empty or at least {TrustedForwardingOptions.MinSecretLength} characters.")
+            .ValidateOnStart();
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<ApiCorsOptions>>((cors, browser) => cors.AddPolicy(ApiCorsOptions.PolicyName, policy => policy
             .WithOrigins(browser.Value.AllowedOrigins)
@@ -96,10 +100,10 @@ public static class ApiExtensions
         // in-process limiter keeps only the anonymous sign-in's limit.
         services.AddRateLimiter(limiter =>
         {
-            // Sign-in is anonymous: a generous limit per client address (the web UI signs in all its users from one
-            // address) against broad scans; SignInThrottle limits each account much more tightly.
+            // Sign-in is anonymous: a generous limit of requests per client address (the browser's, when the web
+            // forwards it with the shared secret) against floods; SignInThrottle counts failed passwords much more tightly.
             limiter.AddPolicy(SessionsApi.SignInRateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                context.RequestServices.GetRequiredService<ClientAddress>().Of(context),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 600, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
@@ -121,6 +125,7 @@ public static class ApiExtensions
         services.AddSingleton<JobRequestValidator>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<ClientAddress>();
         services.AddJobsOpenApi();
 
         // Live updates (DESIGN §6): one Redis subscription per instance feeds the hub's groups and the SSE streams.

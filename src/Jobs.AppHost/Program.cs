@@ -20,6 +20,11 @@ else
     redis = builder.AddRedis("redis");
 }
 
+// The web sends each browser's address to the API's sign-in with this secret, and the API believes the address only
+// with it: failed sign-ins are counted per browser, not per web server (docs/security.md, Sign-in throttling). Generated
+// in both modes: a fresh one per run, and in publish mode a secret parameter that azd generates and keeps.
+var forwardingSecret = builder.AddParameter("forwarding-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+
 // The API and the UI on fixed addresses while running, so developers keep their bookmarks (tests randomise them);
 // a deployment's ingress chooses its own.
 // No launch profiles (launchProfileName: null): every endpoint is declared here, the same in both modes.
@@ -29,6 +34,7 @@ var api = builder.AddProject<Projects.Jobs_Api>("api", launchProfileName: null)
     .WithExternalHttpEndpoints()
     .WithReference(jobsdb).WaitFor(jobsdb)
     .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("Api__TrustedForwarding__Secret", forwardingSecret)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Jobs_Worker>("worker", launchProfileName: null)
@@ -46,6 +52,7 @@ var web = builder.AddProject<Projects.Jobs_Web>("web", launchProfileName: null)
     .WithExternalHttpEndpoints()
     .WithReference(api).WaitFor(api)
     .WithReference(redis)
+    .WithEnvironment("Jobs__Web__ForwardingSecret", forwardingSecret)
     .WithHttpHealthCheck("/health");
 
 // A developer's conveniences: the demo account the API seeds, dashboard buttons that submit demo jobs and sign a

@@ -21,6 +21,7 @@ public static class WebExtensions
         var services = builder.Services;
         services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.HasValidAllowedOrigins(), $"{WebOptions.Section}:AllowedOrigins: each entry must be an origin such as https://jobs.example.com (scheme, host and port only).")
+            .Validate(o => string.IsNullOrEmpty(o.ForwardingSecret) || o.ForwardingSecret.Length >= 16, $"{WebOptions.Section}:ForwardingSecret must be empty or at least 16 characters.")
             .ValidateOnStart();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -29,6 +30,8 @@ public static class WebExtensions
             config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft; // Placed by app.css: off the page's controls.
             config.SnackbarConfiguration.VisibleStateDuration = 8000;
             config.SnackbarConfiguration.PreventDuplicates = false;
+            // Running jobs' toasts stay up while they run; JobToasts and JobNotifications cap the ended ones themselves.
+            config.SnackbarConfiguration.MaxDisplayedSnackbars = 10;
         });
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -74,6 +77,8 @@ public static class WebExtensions
         services.AddHttpClient<JobsApiClient>(ConfigureApiClient);
         services.AddHttpClient(DownloadEndpoints.ClientName, ConfigureApiClient);
 
+        services.AddSingleton<JobTypeCache>();
+        services.AddScoped<JobToasts>();
         services.AddSingleton<JobUpdateFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<JobUpdateFeed>());
         return builder;

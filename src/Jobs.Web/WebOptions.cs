@@ -58,6 +58,14 @@ public sealed class WebOptions
     public string? SignInLinkSecret { get; set; }
 
     /// <summary>
+    /// The secret shared with the API (<c>Api:TrustedForwarding:Secret</c>) with which the web sends each browser's
+    /// address to the API's sign-in, so that failed sign-ins are counted per browser and not per web server: without it
+    /// one abuser could hold back every sign-in through the UI. The AppHost generates it and gives it to both. Unset, no
+    /// address is sent. At least 16 characters.
+    /// </summary>
+    public string? ForwardingSecret { get; set; }
+
+    /// <summary>
     /// Origins besides the UI's own whose pages may open its interactive connection
     /// (<see cref="Security.CircuitOriginCheck"/>), each as <c>scheme://host[:port]</c>. The UI's own origin is the
     /// scheme and host a request arrives with. Behind a proxy that terminates TLS (the request arrives as http) or

@@ -106,6 +106,17 @@ public sealed partial class AppHostDeploymentFilesTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Compose_GivesTheApiAndTheWebTheSameForwardingSecret_WhichTheOperatorMustSet()
+    {
+        var services = Map(Compose(), "services");
+        var api = Scalar(Map(Map(services, "api"), "environment"), AppHostManifestTests.ApiForwardingSecret);
+        var web = Scalar(Map(Map(services, "web"), "environment"), AppHostManifestTests.WebForwardingSecret);
+
+        api.ShouldBe(web);
+        api.ShouldStartWith("${JOBS_FORWARDING_SECRET:?");
+    }
+
+    [Fact]
     public void WorkerReplicas_AreProgramCsDefault_InComposeKubernetesAndContainerApps()
     {
         var program = File.ReadAllText(Path.Combine(_root, "src", "Jobs.AppHost", "Program.cs"));

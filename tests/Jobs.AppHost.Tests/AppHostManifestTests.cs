@@ -7,6 +7,8 @@ namespace Jobs.AppHost.Tests;
 /// <summary>The real Program.cs, published by Aspire's own manifest publisher from the built AppHost.</summary>
 public sealed partial class AppHostManifestTests : IAsyncLifetime
 {
+    internal const string ApiForwardingSecret = "Api__TrustedForwarding__Secret";
+    internal const string WebForwardingSecret = "Jobs__Web__ForwardingSecret";
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"jobs-manifest-{Guid.NewGuid():N}");
     private JsonElement _manifest;
     private JsonElement _resources;
@@ -91,12 +93,27 @@ public sealed partial class AppHostManifestTests : IAsyncLifetime
     [InlineData("web")]
     public void Services_GetOnlyTheDesignsContract_FromTheirReferences(string name)
     {
-        // Besides Aspire's own settings for any project (ports, forwarded headers, OTLP retries), only the keys of
-        // DESIGN §2; not the connection parts Aspire would add by default (JOBSDB_HOST, REDIS_URI, API_HTTP, …).
+        // Besides Aspire's own settings for any project (ports, forwarded headers, OTLP retries) and the forwarding
+        // secret of the API and the web, only the keys of DESIGN §2; not the connection parts Aspire would add by
+        // default (JOBSDB_HOST, REDIS_URI, API_HTTP, …).
         string[] aspires = ["HTTP_PORTS", "ASPNETCORE_FORWARDEDHEADERS_ENABLED", "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"];
-        var fromReferences = _resources.GetProperty(name).GetProperty("env").EnumerateObject().Select(p => p.Name).Except(aspires);
+        string[] secrets = [ApiForwardingSecret, WebForwardingSecret];
+        var fromReferences = _resources.GetProperty(name).GetProperty("env").EnumerateObject().Select(p => p.Name).Except(aspires).Except(secrets);
 
         fromReferences.ShouldAllBe(n => n.StartsWith("ConnectionStrings__") || n.StartsWith("services__"));
+    }
+
+    [Fact]
+    public void ForwardingSecret_IsAGeneratedSecretParameter_GivenToTheApiAndTheWebOnly()
+    {
+        Type("forwarding-secret").ShouldBe("parameter.v0");
+        var input = _resources.GetProperty("forwarding-secret").GetProperty("inputs").GetProperty("value");
+        input.GetProperty("secret").GetBoolean().ShouldBeTrue();
+        input.GetProperty("default").GetProperty("generate").GetProperty("minLength").GetInt32().ShouldBeGreaterThanOrEqualTo(32);
+
+        _resources.GetProperty("api").GetProperty("env").GetProperty(ApiForwardingSecret).GetString().ShouldBe("{forwarding-secret.value}");
+        _resources.GetProperty("web").GetProperty("env").GetProperty(WebForwardingSecret).GetString().ShouldBe("{forwarding-secret.value}");
+        _resources.GetProperty("worker").GetProperty("env").EnumerateObject().Select(p => p.Value.GetString()).ShouldNotContain("{forwarding-secret.value}");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Jobs.EndToEndTests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -34,7 +35,7 @@ public sealed class ContactsPageTests(Topology topology)
         await page.GetByTestId("tag-submit").ClickAsync();
 
         // Assert: the selection is gone from the bar and from the rows at once, not from one of them only.
-        await Expect(page.GetByTestId("job-started")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("job-toast").Filter(new() { HasTextRegex = new Regex("Tagging contacts|Contact tagging") })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("contacts-selected")).ToHaveTextAsync("Select contacts for bulk actions");
         await Expect(page.Locator("[data-testid=contact-row][data-selected=true]")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("contact-select").Locator("input:checked")).ToHaveCountAsync(0);

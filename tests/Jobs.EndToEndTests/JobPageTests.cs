@@ -17,8 +17,8 @@ public sealed class JobPageTests(Topology topology)
         // Arrange: the form generated from the demo type's schema.
         // The form picks the first type by name (contacts.* now sort before demo), so the test names the type it means.
         await page.GotoAsync("/jobs/new?type=demo");
-        // MudSelect renders a combobox element showing the chosen type; the payload fields are real <input>s.
-        await Expect(page.GetByTestId("new-job-type")).ToHaveTextAsync("demo");
+        // MudSelect renders a combobox element showing the chosen type by its title; the payload fields are real <input>s.
+        await Expect(page.GetByTestId("new-job-type")).ToHaveValueAsync("Demo job");
         await Expect(page.GetByTestId("new-job-type")).ToHaveAttributeAsync("role", "combobox");
         (await page.GetByTestId("field-items").EvaluateAsync<string>("e => e.tagName")).ShouldBe("INPUT");
         await page.GetByTestId("field-items").FillAsync("40");
@@ -56,11 +56,11 @@ public sealed class JobPageTests(Topology topology)
         seen.Where(v => v is > 0 and < 100).Count().ShouldBeGreaterThanOrEqualTo(3, $"progress values seen: {string.Join(", ", seen)}");
         await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed");
         await Expect(progress).ToHaveAttributeAsync("aria-valuenow", "100");
-        await Expect(page.GetByTestId("job-processed")).ToHaveTextAsync("40 / 40");
+        await Expect(page.GetByTestId("job-processed")).ToHaveTextAsync("40 of 40 items");
         // Ended: the current stage reads as the ending; the timeline keeps the stage it went through.
         await Expect(page.GetByTestId("job-stage")).ToHaveTextAsync("Completed");
         await Expect(page.GetByTestId("job-stage")).ToHaveAttributeAsync("data-stage", "processing");
-        await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync("Stage: processing");
+        await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync("Stage: Processing items…");
         await Expect(page.GetByTestId("job-result")).ToContainTextAsync("\"items\": 40");
         await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync("Completed");
         await Expect(page.GetByTestId("job-cancel")).ToBeDisabledAsync();
@@ -127,7 +127,7 @@ public sealed class JobPageTests(Topology topology)
 
         await Expect(second.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 30_000 });
         await Expect(first.Page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed");
-        await Expect(second.GetByTestId("job-processed")).ToHaveTextAsync("60 / 60");
+        await Expect(second.GetByTestId("job-processed")).ToHaveTextAsync("60 of 60 items");
         // The status is drawn from the live update at once; the timeline is re-read after it, so wait for its entry.
         foreach (var page in new[] { first.Page, second })
         {

@@ -123,7 +123,7 @@ public sealed class LimitsPageTests(Topology topology)
 
             // Act: the last one of the hour, then one more.
             await page.GetByTestId("contacts-export").ClickAsync();
-            await Expect(page.GetByTestId("job-started")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("job-toast").Filter(new() { HasTextRegex = new Regex("Exporting contacts|Contact export") })).ToBeVisibleAsync();
             await Expect(left).ToContainTextAsync("No bulk jobs left this hour");
             await Expect(left).ToContainTextAsync(new Regex(@"the next one frees in \d+ minutes \(\d\d:\d\d UTC\)"));
             await page.GetByTestId("contacts-export").ClickAsync();

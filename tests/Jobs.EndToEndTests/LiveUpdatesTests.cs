@@ -41,7 +41,7 @@ public sealed class LiveUpdatesTests(Topology topology)
 
         var toast = page.Locator($"[data-testid=toast][data-job-id='{jobId}']");
         await Expect(toast).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await Expect(toast).ToContainTextAsync("demo job completed");
+        await Expect(toast).ToContainTextAsync("Demo job completed");
         await session.ScreenshotAsync("toast-on-dashboard");
         await toast.GetByTestId("toast-link").ClickAsync();
         await Expect(page.GetByTestId("job-id")).ToHaveTextAsync(jobId.ToString());

@@ -16,7 +16,7 @@ public sealed class WorkloadTests(Topology topology)
 
         // Arrange: the form for leads.discover.
         await page.GotoAsync("/jobs/new?type=leads.discover");
-        await Expect(page.GetByTestId("new-job-type")).ToHaveTextAsync("leads.discover");
+        await Expect(page.GetByTestId("new-job-type")).ToHaveValueAsync("Lead discovery");
         await page.GetByTestId("field-businessType").FillAsync("plumbers");
         await page.GetByTestId("field-location").FillAsync("Austin, TX");
 
@@ -82,8 +82,8 @@ public sealed class WorkloadTests(Topology topology)
         await page.GetByRole(AriaRole.Option, new() { NameRegex = new Regex("^Welcome") }).ClickAsync();
         await page.GetByTestId("subscribe-submit").ClickAsync();
 
-        // Assert: still on the page, which keeps working, with a snackbar linking to the job.
-        var link = page.GetByTestId("job-started-link");
+        // Assert: still on the page, which keeps working, with the job's toast linking to it.
+        var link = ToastOf(page, "Subscribing contacts|Sequence subscription").GetByTestId("job-toast-link");
         await Expect(link).ToBeVisibleAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/contacts$"));
         await Expect(page.GetByTestId("contacts-selected")).ToHaveTextAsync("Select contacts for bulk actions");
@@ -140,7 +140,7 @@ public sealed class WorkloadTests(Topology topology)
         await page.GetByTestId("tag-submit").ClickAsync();
 
         // Assert: the tag job completes, and filtering by the tag shows exactly those two.
-        await page.GetByTestId("job-started-link").ClickAsync();
+        await ToastOf(page, "Tagging contacts|Contact tagging").GetByTestId("job-toast-link").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
         await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 60_000 });
 
@@ -160,7 +160,7 @@ public sealed class WorkloadTests(Topology topology)
 
         // Export with the tag filter: the job's file is the header and those two rows.
         await page.GetByTestId("contacts-export").ClickAsync();
-        await page.GetByTestId("job-started-link").ClickAsync();
+        await ToastOf(page, "Exporting contacts|Contact export").GetByTestId("job-toast-link").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
         await Expect(page.GetByTestId("job-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 60_000 });
         var downloadLink = page.GetByTestId("result-download");
@@ -189,7 +189,7 @@ public sealed class WorkloadTests(Topology topology)
             await page.GotoAsync("/contacts");
             await Expect(rows.First).ToBeVisibleAsync();
             await page.Locator("input[type=file]").SetInputFilesAsync(csvPath);
-            await page.GetByTestId("job-started-link").ClickAsync();
+            await ToastOf(page, "Importing contacts|Contact import").GetByTestId("job-toast-link").ClickAsync();
         }
         finally
         {
@@ -216,7 +216,7 @@ public sealed class WorkloadTests(Topology topology)
 
         // Arrange: the form for journey.from-transcript, with a transcript that has a complaint in it.
         await page.GotoAsync("/jobs/new?type=journey.from-transcript");
-        await Expect(page.GetByTestId("new-job-type")).ToHaveTextAsync("journey.from-transcript");
+        await Expect(page.GetByTestId("new-job-type")).ToHaveValueAsync("Journey from transcript");
         await page.GetByTestId("field-transcript").FillAsync(
             "Thanks for calling, how did you hear about us? A friend recommended you, and then I saw an ad on social media. " +
             "Setting up my account was confusing and the tutorial kept crashing. Support answered quickly and fixed it, so now I use it every day.");
@@ -250,7 +250,7 @@ public sealed class WorkloadTests(Topology topology)
         {
             // Arrange: the form for journey.from-diagram, whose uploadId is a file picker.
             await page.GotoAsync("/jobs/new?type=journey.from-diagram");
-            await Expect(page.GetByTestId("new-job-type")).ToHaveTextAsync("journey.from-diagram");
+            await Expect(page.GetByTestId("new-job-type")).ToHaveValueAsync("Journey from diagram");
             var field = page.GetByTestId("field-uploadId");
             // MudFileUpload hides the used input after each pick and adds a fresh one.
             var picker = field.Locator("input[type=file]:not(.d-none)");
@@ -318,7 +318,7 @@ public sealed class WorkloadTests(Topology topology)
         await page.GetByTestId("delete-confirm").ClickAsync();
 
         // Assert: the page stays usable while the job runs, then refreshes itself when it completes.
-        await Expect(page.GetByTestId("job-started")).ToBeVisibleAsync();
+        await Expect(ToastOf(page, "Deleting contacts|Contact deletion")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("contacts-selected")).ToHaveTextAsync("Select contacts for bulk actions");
         var notice = page.GetByTestId("contacts-refreshed");
         await Expect(notice).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 60_000 });
@@ -340,6 +340,10 @@ public sealed class WorkloadTests(Topology topology)
             (await api.SearchContactsAsync(email.Trim())).ShouldNotContain(Guid.Parse(id), email);
         }
     }
+
+    /// <summary>The toast of the job this test started, by the words of its type (one job of each type per test).</summary>
+    private static ILocator ToastOf(IPage page, string pattern) =>
+        page.GetByTestId("job-toast").Filter(new() { HasTextRegex = new Regex(pattern) });
 
     /// <summary>A real 1×1 PNG (signature, IHDR, IDAT, IEND): the worker checks the signature.</summary>
     private static readonly byte[] OnePixelPng = Convert.FromBase64String(

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Jobs.Core.Catalog;
 using Jobs.Core.Jobs;
 
 namespace Jobs.Api.Jobs;
@@ -88,4 +89,5 @@ public sealed record JobEventResponse(long Id, string Kind, string Status, strin
 
 /// <param name="Bulk">Counts against the workspace's bulk jobs per hour per user.</param>
 /// <param name="ItemsField">The payload's item list, at most the workspace's max_batch_items long.</param>
-public sealed record JobTypeResponse(string Name, string Description, string Queue, JsonElement PayloadSchema, int MaxAttempts, int TimeoutSeconds, bool Bulk, string? ItemsField);
+/// <param name="Display">The type's title, stage sentences and metric labels for people; null when its workers publish none.</param>
+public sealed record JobTypeResponse(string Name, string Description, string Queue, JsonElement PayloadSchema, int MaxAttempts, int TimeoutSeconds, bool Bulk, string? ItemsField, JobTypeDisplay? Display);

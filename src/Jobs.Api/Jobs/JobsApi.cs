@@ -302,7 +302,7 @@ public static class JobsApi
     {
         var types = await catalog.ListAsync(cancellationToken);
         return TypedResults.Ok<IReadOnlyList<JobTypeResponse>>(types
-            .Select(t => new JobTypeResponse(t.Name, t.Description, t.Queue, JsonSerializer.SerializeToElement(t.PayloadSchema), t.MaxAttempts, t.TimeoutSeconds, t.Bulk, t.ItemsField))
+            .Select(t => new JobTypeResponse(t.Name, t.Description, t.Queue, JsonSerializer.SerializeToElement(t.PayloadSchema), t.MaxAttempts, t.TimeoutSeconds, t.Bulk, t.ItemsField, t.Display))
             .ToList());
     }
 

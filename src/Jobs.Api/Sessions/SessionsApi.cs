@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Jobs.Api.Auth;
@@ -6,6 +7,9 @@ using Jobs.Api.Security;
 using Jobs.Api.Users;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Jobs.Api.Sessions;
 
@@ -16,15 +20,32 @@ namespace Jobs.Api.Sessions;
 public static class SessionsApi
 {
     public const string SignInRateLimitPolicy = "sign-in";
+    public const string SignInThrottledCode = "sign_in_throttled";
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
 
-    public sealed record SignInRequest(string? Email, string? Password)
+    public sealed record SignInRequest(
+        string? Email,
+        string? Password,
+        [property: Description(DeviceTokenRequestDescription)] string? DeviceToken = null)
     {
         [JsonExtensionData]
         public Dictionary<string, JsonElement>? Unknown { get; init; }
     }
 
-    public sealed record SessionResponse(string ApiKey, DateTimeOffset ExpiresAt, MeResponse Me);
+    public sealed record SessionResponse(
+        string ApiKey,
+        DateTimeOffset ExpiresAt,
+        MeResponse Me,
+        [property: Description(DeviceTokenResponseDescription)] string? DeviceToken = null);
+
+    private const string DeviceTokenRequestDescription =
+        "The device token an earlier sign-in of this email answered with (`deviceToken`), if this client keeps one: a sign-in "
+        + "with a valid one is held only to this device's budget of failed passwords, not to the email's, which others may "
+        + "have spent. A token that is unknown, expired or another email's is ignored.";
+
+    private const string DeviceTokenResponseDescription =
+        "After a sign-in: this device's token for the email (the one sent, renewed, or a new one). Keep it secret and send it "
+        + "as `deviceToken` with this email's next sign-ins. Null in the other answers that start a session (an invitation or a reset link accepted).";
 
     public sealed record SwitchRequest(Guid? WorkspaceId)
     {
@@ -44,6 +65,7 @@ public static class SessionsApi
             .AllowAnonymous()
             .WithNoStore()
             .RequireRateLimiting(SignInRateLimitPolicy)
+            .AddOpenApiOperationTransformer(DescribeThrottle)
             .WithName("SignIn")
             .WithSummary("Exchange email and password for a session API key (used by the web UI)");
         group.MapPost("/sessions/switch", SwitchWorkspace)
@@ -65,6 +87,8 @@ public static class SessionsApi
         SignInRequest? request,
         IWorkspaceStore workspaces,
         SignInThrottle throttle,
+        IOptions<SignInThrottleOptions> throttleOptions,
+        ClientAddress clientAddress,
         HttpContext httpContext,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -86,31 +110,63 @@ public static class SessionsApi
             return ApiProblems.Validation(errors);
         }
 
-        if (throttle.TryAttempt(request!.Email!) is { } wait)
+        var email = request!.Email!.Trim();
+        // A device this email signed in on before answers only to its own budget (SignInThrottle).
+        var deviceToken = request.DeviceToken is { Length: > 0 and <= 200 } token
+            && await workspaces.SignInDeviceCheckAsync(token, email, cancellationToken) ? token : null;
+        // Before the password is checked: a throttled attempt is not checked at all, so its answer cannot depend on it.
+        var attempt = await throttle.BeginAsync(email, clientAddress.Of(httpContext), deviceToken is null ? null : SignInThrottle.DeviceKey(deviceToken));
+        if (!attempt.Allowed)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many sign-in attempts",
-                $"Too many attempts for this account: try again in {seconds} s.");
+            return Throttled(httpContext, attempt.RetryAfter);
         }
 
         // One person may have an account in several workspaces: the password opens those that share it, and the
         // session starts in the one used last.
-        var accounts = await workspaces.UserListByEmailAsync(request.Email!.Trim(), cancellationToken);
+        var accounts = await workspaces.UserListByEmailAsync(email, cancellationToken);
         if (AccountPasswords.Matching(accounts, request.Password!) is not [var user, ..])
         {
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "invalid_credentials", "Sign-in failed", "The email or the password is wrong.");
         }
 
-        return await StartSessionAsync(user, workspaces, time, cancellationToken);
+        await attempt.SucceededAsync();
+        var device = await workspaces.SignInDeviceIssueAsync(email, deviceToken, throttleOptions.Value.DeviceTokenLifetime, cancellationToken);
+        return await StartSessionAsync(user, workspaces, time, cancellationToken, device);
+    }
+
+    /// <summary>The 429 of an operation that checks a password, as the OpenAPI document describes it.</summary>
+    public static Task DescribeThrottle(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.Responses?.GetValueOrDefault("429") is OpenApiResponse tooMany)
+        {
+            tooMany.Description = "Too many failed password checks (`sign_in_throttled`, with `retryAfterSeconds`): the password was not checked. "
+                + "Or too many requests (`rate_limited`). Either way, try again after `Retry-After` seconds.";
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// 429 <c>sign_in_throttled</c> with <c>Retry-After</c> and <c>retryAfterSeconds</c>: too many failed password checks
+    /// (<see cref="SignInThrottle"/>). It names no budget, so it tells nobody whether the email is under attack elsewhere.
+    /// </summary>
+    public static ProblemHttpResult Throttled(HttpContext httpContext, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var minutes = (seconds + 59) / 60;
+        httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, SignInThrottledCode, "Too many failed attempts",
+            $"Too many attempts: try again in {minutes} {(minutes == 1 ? "minute" : "minutes")}.",
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds });
     }
 
     /// <summary>Signs <paramref name="user"/> in: a session key and who they are, as <c>POST /api/sessions</c> answers.</summary>
-    public static async Task<Created<SessionResponse>> StartSessionAsync(UserAccount user, IWorkspaceStore workspaces, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Created<SessionResponse>> StartSessionAsync(
+        UserAccount user, IWorkspaceStore workspaces, TimeProvider time, CancellationToken cancellationToken, string? deviceToken = null)
     {
         var key = await workspaces.SessionCreateAsync(new Caller(user.WorkspaceId, user.Id) { Role = user.Role }, SessionLifetime, cancellationToken);
         var me = await MeOfAsync(user, workspaces, cancellationToken);
-        return TypedResults.Created("/api/me", new SessionResponse(key, time.GetUtcNow() + SessionLifetime, me));
+        return TypedResults.Created("/api/me", new SessionResponse(key, time.GetUtcNow() + SessionLifetime, me, deviceToken));
     }
 
     /// <summary>

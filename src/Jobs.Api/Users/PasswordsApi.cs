@@ -1,5 +1,6 @@
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
+using Jobs.Api.Security;
 using Jobs.Api.Sessions;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,6 +22,7 @@ public static class PasswordsApi
         app.MapPost("/api/me/password", ChangePassword)
             .RequireAuthorization()
             .WithTags("Sessions")
+            .AddOpenApiOperationTransformer(SessionsApi.DescribeThrottle)
             .WithName("ChangePassword")
             .WithSummary("Change your password: the current one is required; your other sessions end, this one stays, and it changes in every workspace it opens");
         app.MapPost("/api/password-resets/accept", AcceptPasswordReset)
@@ -37,6 +39,8 @@ public static class PasswordsApi
         HttpContext httpContext,
         IWorkspaceStore workspaces,
         ApiKeyCache keys,
+        SignInThrottle throttle,
+        ClientAddress clientAddress,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -68,10 +72,20 @@ public static class PasswordsApi
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "unauthenticated", "Unknown user");
         }
 
+        // A wrong current password is a failed password check like a failed sign-in: a stolen session must not be an
+        // oracle for guessing the password (which opens the person's other workspaces, and outlives the session).
+        var attempt = await throttle.BeginSignedInAsync(user.Email, clientAddress.Of(httpContext));
+        if (!attempt.Allowed)
+        {
+            return SessionsApi.Throttled(httpContext, attempt.RetryAfter);
+        }
+
         if (Hasher.VerifyHashedPassword(user, currentHash, request!.CurrentPassword!) == PasswordVerificationResult.Failed)
         {
             return ApiProblems.Validation("currentPassword", "is not your current password.");
         }
+
+        await attempt.SucceededAsync();
 
         if (PasswordRules.Check(request.NewPassword, user.Email) is { } personal)
         {

@@ -23,8 +23,14 @@ public sealed record JobTypeDefinition(
     /// <summary>The payload's top-level array of items, whose length the workspace's <c>max_batch_items</c> caps.</summary>
     public string? ItemsField { get; init; }
 
+    /// <summary>Its title, stage sentences and metric labels for people; null for a type that publishes none.</summary>
+    public JobTypeDisplay? Display { get; init; }
+
     /// <summary>This type marked as bulk, with <paramref name="itemsField"/> as its item list when it has one.</summary>
     public JobTypeDefinition AsBulk(string? itemsField = null) => this with { Bulk = true, ItemsField = itemsField };
+
+    /// <summary>This type with <paramref name="display"/> as its title, stage sentences and metric labels.</summary>
+    public JobTypeDefinition WithDisplay(JobTypeDisplay display) => this with { Display = display };
 
     /// <summary>
     /// This type marked as destroying data for good: its schema carries <see cref="SchemaKeywords.Destructive"/>, so

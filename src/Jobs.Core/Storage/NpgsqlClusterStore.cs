@@ -65,8 +65,8 @@ public sealed class NpgsqlClusterStore(NpgsqlDataSource dataSource) : IClusterSt
         """;
 
     private const string JobTypeUpsertSql = """
-        INSERT INTO job_types (name, description, queue, payload_schema, max_attempts, timeout_seconds, bulk, items_field, updated_at)
-        VALUES (@name, @description, @queue, @payload_schema, @max_attempts, @timeout_seconds, @bulk, @items_field, now())
+        INSERT INTO job_types (name, description, queue, payload_schema, max_attempts, timeout_seconds, bulk, items_field, display, updated_at)
+        VALUES (@name, @description, @queue, @payload_schema, @max_attempts, @timeout_seconds, @bulk, @items_field, @display, now())
         ON CONFLICT (name) DO UPDATE
         SET description = excluded.description,
             queue = excluded.queue,
@@ -75,11 +75,12 @@ public sealed class NpgsqlClusterStore(NpgsqlDataSource dataSource) : IClusterSt
             timeout_seconds = excluded.timeout_seconds,
             bulk = excluded.bulk,
             items_field = excluded.items_field,
+            display = excluded.display,
             updated_at = now()
         """;
 
     private const string JobTypeListSql = """
-        SELECT name, description, queue, payload_schema, max_attempts, timeout_seconds, bulk, items_field
+        SELECT name, description, queue, payload_schema, max_attempts, timeout_seconds, bulk, items_field, display
         FROM job_types
         ORDER BY name
         """;
@@ -160,6 +161,10 @@ public sealed class NpgsqlClusterStore(NpgsqlDataSource dataSource) : IClusterSt
             command.Parameters.AddWithValue("timeout_seconds", definition.TimeoutSeconds);
             command.Parameters.AddWithValue("bulk", definition.Bulk);
             command.Parameters.Add(new NpgsqlParameter("items_field", NpgsqlDbType.Text) { Value = (object?)definition.ItemsField ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("display", NpgsqlDbType.Jsonb)
+            {
+                Value = definition.Display is null ? DBNull.Value : JsonSerializer.Serialize(definition.Display, JsonSerializerOptions.Web),
+            });
             batch.BatchCommands.Add(command);
         }
 
@@ -183,6 +188,7 @@ public sealed class NpgsqlClusterStore(NpgsqlDataSource dataSource) : IClusterSt
             {
                 Bulk = reader.GetBoolean(6),
                 ItemsField = reader.IsDBNull(7) ? null : reader.GetString(7),
+                Display = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<JobTypeDisplay>(reader.GetString(8), JsonSerializerOptions.Web),
             });
         }
 

@@ -18,4 +18,7 @@ public static class ApiKeyHasher
     public static string PrefixOf(string apiKey) => apiKey.Length <= PrefixLength ? apiKey[..Math.Min(4, apiKey.Length)] : apiKey[..PrefixLength];
 
     public static string NewKey() => "jobs_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>A sign-in device token: random, stored as its hash like a key, but never accepted as one.</summary>
+    public static string NewDeviceToken() => "jobsdev_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 }

@@ -38,6 +38,15 @@ public interface IWorkspaceStore
 
     Task ApiKeyRevokeAsync(string apiKey, CancellationToken cancellationToken);
 
+    /// <summary>Whether <paramref name="deviceToken"/> is a sign-in device token issued to <paramref name="email"/> and not expired.</summary>
+    Task<bool> SignInDeviceCheckAsync(string deviceToken, string email, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After a successful sign-in: renews <paramref name="renew"/> for another <paramref name="lifetime"/> when it is a
+    /// live device token of <paramref name="email"/> and returns it, else issues a new one; returns the plain token.
+    /// </summary>
+    Task<string> SignInDeviceIssueAsync(string email, string? renew, TimeSpan lifetime, CancellationToken cancellationToken);
+
     Task<Workspace?> WorkspaceGetAsync(Guid workspaceId, CancellationToken cancellationToken);
 
     /// <summary>Creates the workspace, its user and the API key when missing; idempotent.</summary>

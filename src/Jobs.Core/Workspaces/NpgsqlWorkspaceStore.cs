@@ -5,25 +5,19 @@ namespace Jobs.Core.Workspaces;
 /// <summary>The one <see cref="IWorkspaceStore"/> implementation.</summary>
 public sealed partial class NpgsqlWorkspaceStore(NpgsqlDataSource dataSource) : IWorkspaceStore
 {
-    private const string ApiKeyFindCallerSql = """
+    // A working key's caller: not revoked, not expired, its user not removed. Followed by the key's condition.
+    private const string ApiKeyCallerSql = """
         SELECT k.workspace_id, k.user_id, u.role, k.id, k.kind, k.expires_at, k.key_hash
         FROM api_keys k
         JOIN users u ON u.id = k.user_id
-        WHERE k.key_hash = @key_hash
-          AND k.revoked_at IS NULL
+        WHERE k.revoked_at IS NULL
           AND (k.expires_at IS NULL OR k.expires_at > now())
           AND u.removed_at IS NULL
         """;
 
-    private const string ApiKeyFindCallerByIdSql = """
-        SELECT k.workspace_id, k.user_id, u.role, k.id, k.kind, k.expires_at, k.key_hash
-        FROM api_keys k
-        JOIN users u ON u.id = k.user_id
-        WHERE k.id = @id
-          AND k.revoked_at IS NULL
-          AND (k.expires_at IS NULL OR k.expires_at > now())
-          AND u.removed_at IS NULL
-        """;
+    private const string ApiKeyFindCallerSql = ApiKeyCallerSql + " AND k.key_hash = @key_hash";
+
+    private const string ApiKeyFindCallerByIdSql = ApiKeyCallerSql + " AND k.id = @id";
 
     // A person's accounts, the one they signed in to last first: sign-in lands there.
     private const string UserListByEmailSql = """

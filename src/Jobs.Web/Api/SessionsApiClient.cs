@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Polly.Timeout;
 
 namespace Jobs.Web.Api;
@@ -9,30 +10,59 @@ namespace Jobs.Web.Api;
 /// Sign-in and sign-out against the API. Used from the static sign-in page and the sign-out endpoint, where the key
 /// is at hand (or not yet there), so it takes the key as an argument instead of reading the user.
 /// </summary>
-public sealed class SessionsApiClient(HttpClient http, ILogger<SessionsApiClient> logger)
+/// <remarks>
+/// The anonymous calls (sign-in, accepting an invitation or a reset link) carry the browser's address for the API's
+/// limits, which count per client address: every one of them comes from this server, and without it one abuser would
+/// hold back everyone's sign-ins. The API believes the address only with the shared secret
+/// (<see cref="WebOptions.ForwardingSecret"/>); without one configured, nothing is sent.
+/// </remarks>
+public sealed class SessionsApiClient(HttpClient http, IOptions<WebOptions> options, ILogger<SessionsApiClient> logger)
 {
-    /// <returns>The session, or null when the email or the password is wrong.</returns>
-    public async Task<SessionView?> SignInAsync(string email, string password, CancellationToken cancellationToken)
+    public const string ClientAddressHeader = "X-Jobs-Client-Address";
+    public const string ForwardingSecretHeader = "X-Jobs-Forwarding-Secret";
+    private const string ThrottledCode = "sign_in_throttled";
+
+    /// <param name="deviceToken">The browser's device token from an earlier sign-in (<see cref="Auth.DeviceCookie"/>), if any.</param>
+    /// <param name="clientAddress">The browser's address, as this server sees it.</param>
+    /// <returns>The session; neither it nor a wait when the email or the password is wrong; the wait when throttled.</returns>
+    public async Task<SignInResult> SignInAsync(string email, string password, string? deviceToken, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/api/sessions", new { email, password }, JsonSerializerOptions.Web, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sessions")
+        {
+            Content = JsonContent.Create(deviceToken is null ? new { email, password } : (object)new { email, password, deviceToken }, options: JsonSerializerOptions.Web),
+        };
+        Forward(request, clientAddress);
+        using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest)
         {
-            return null;
+            return SignInResult.Wrong;
         }
 
         if (!response.IsSuccessStatusCode)
         {
-            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+            var problem = await ApiProblem.ReadAsync(response, cancellationToken);
+            if (problem is { Status: StatusCodes.Status429TooManyRequests, Code: ThrottledCode })
+            {
+                var seconds = response.Headers.RetryAfter?.Delta is { } delta ? (int)Math.Ceiling(delta.TotalSeconds) : 60;
+                return new SignInResult(null, Math.Max(1, seconds));
+            }
+
+            throw new ApiProblemException(problem);
         }
 
-        return await response.Content.ReadFromJsonAsync<SessionView>(JsonSerializerOptions.Web, cancellationToken);
+        return new SignInResult(await response.Content.ReadFromJsonAsync<SessionView>(JsonSerializerOptions.Web, cancellationToken), null);
     }
 
     /// <summary>Accepts an invitation: the invited user chooses a name and a password and gets a session at once.</summary>
     /// <exception cref="ApiProblemException">400 <c>invitation_invalid</c> (unknown, expired or used token) or with the failing fields.</exception>
-    public async Task<SessionView> AcceptInvitationAsync(string token, string displayName, string password, CancellationToken cancellationToken)
+    public async Task<SessionView> AcceptInvitationAsync(string token, string displayName, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/api/invitations/accept", new { token, displayName, password }, JsonSerializerOptions.Web, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/invitations/accept")
+        {
+            Content = JsonContent.Create(new { token, displayName, password }, options: JsonSerializerOptions.Web),
+        };
+        Forward(request, clientAddress);
+        using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
@@ -44,9 +74,14 @@ public sealed class SessionsApiClient(HttpClient http, ILogger<SessionsApiClient
 
     /// <summary>Uses a password reset link: sets the new password and gets a session at once.</summary>
     /// <exception cref="ApiProblemException">400 <c>reset_invalid</c> (unknown, expired or used token) or with the failing fields.</exception>
-    public async Task<SessionView> AcceptPasswordResetAsync(string token, string password, CancellationToken cancellationToken)
+    public async Task<SessionView> AcceptPasswordResetAsync(string token, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/api/password-resets/accept", new { token, password }, JsonSerializerOptions.Web, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/password-resets/accept")
+        {
+            Content = JsonContent.Create(new { token, password }, options: JsonSerializerOptions.Web),
+        };
+        Forward(request, clientAddress);
+        using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
@@ -116,5 +151,17 @@ public sealed class SessionsApiClient(HttpClient http, ILogger<SessionsApiClient
         {
             logger.LogWarning(ex, "Could not revoke the session key; it stays valid until it expires");
         }
+    }
+
+    /// <summary>The browser's address and the secret that makes the API believe it; nothing without a secret.</summary>
+    private void Forward(HttpRequestMessage request, IPAddress? clientAddress)
+    {
+        if (string.IsNullOrEmpty(options.Value.ForwardingSecret) || clientAddress is null)
+        {
+            return;
+        }
+
+        request.Headers.Add(ClientAddressHeader, (clientAddress.IsIPv4MappedToIPv6 ? clientAddress.MapToIPv4() : clientAddress).ToString());
+        request.Headers.Add(ForwardingSecretHeader, options.Value.ForwardingSecret);
     }
 }

@@ -58,7 +58,7 @@ public static class SignInLinkEndpoints
         }
 
         if (string.IsNullOrWhiteSpace(request?.Email) || string.IsNullOrEmpty(request.Password)
-            || await sessions.SignInAsync(request.Email, request.Password, cancellationToken) is not { } session)
+            || await sessions.SignInAsync(request.Email, request.Password, deviceToken: null, httpContext.Connection.RemoteIpAddress, cancellationToken) is not { Session: { } session })
         {
             return TypedResults.Unauthorized();
         }

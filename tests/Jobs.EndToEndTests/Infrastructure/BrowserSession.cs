@@ -24,7 +24,9 @@ public sealed class BrowserSession : IAsyncDisposable
     public IPage Page { get; }
 
     /// <param name="storageState">Cookies to start with (a signed-in user's, see <see cref="Topology.SignedInStateAsync"/>).</param>
-    public static async Task<BrowserSession> OpenAsync(Topology topology, bool phone = false, string? storageState = null)
+    /// <param name="address">The browser's address as a proxy in front of the web would report it (X-Forwarded-For);
+    /// without one, every browser here is the loopback address.</param>
+    public static async Task<BrowserSession> OpenAsync(Topology topology, bool phone = false, string? storageState = null, string? address = null)
     {
         var context = await topology.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -33,6 +35,7 @@ public sealed class BrowserSession : IAsyncDisposable
             IsMobile = phone,
             HasTouch = phone,
             StorageState = storageState,
+            ExtraHTTPHeaders = address is null ? null : new Dictionary<string, string> { ["X-Forwarded-For"] = address },
         });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();

@@ -21,6 +21,7 @@ public sealed class Topology : IAsyncLifetime
     public const string DemoEmail = "demo@jobs.local";
     public const string AcmeEmail = "acme@jobs.local";
     public const int JobsPageSize = 5;
+    public const int SignInFailuresPerAccount = 8;
 
     /// <summary>An origin besides the web's own that may open its interactive connection, as a proxy's public name would be.</summary>
     public const string AllowedOtherOrigin = "https://jobs.example.test";
@@ -67,12 +68,17 @@ public sealed class Topology : IAsyncLifetime
         Service(builder, "web")
             .WithEnvironment("Jobs__Web__JobsPageSize", JobsPageSize.ToString())
             .WithEnvironment("Jobs__Web__SessionRecheckInterval", "00:00:02")
-            .WithEnvironment("Jobs__Web__AllowedOrigins__0", AllowedOtherOrigin);
+            .WithEnvironment("Jobs__Web__AllowedOrigins__0", AllowedOtherOrigin)
+            // As a published web behind a proxy (Aspire's manifest sets it): a browser's address comes from
+            // X-Forwarded-For, so tests give their browsers addresses of their own (BrowserSession.OpenAsync).
+            .WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "true");
         // Every browser test signs in as the same demo user; the default of 10 bulk jobs an hour is one test's worth
         // (the operator's ceiling goes up with it).
         Service(builder, "api")
             .WithEnvironment("Api__LimitCeilings__BulkJobsPerHour", "1000")
-            .WithEnvironment("Jobs__Dev__BulkJobsPerHour", "1000");
+            .WithEnvironment("Jobs__Dev__BulkJobsPerHour", "1000")
+            // One email's budget of failed sign-ins across addresses spent in a few tries (SignInThrottlePageTests).
+            .WithEnvironment("Api__SignInThrottle__FailuresPerAccount", SignInFailuresPerAccount.ToString());
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);

@@ -6,7 +6,11 @@ namespace Jobs.Web.Components.Contacts;
 
 /// <summary>A contacts.* job the contacts page is asked to start; <see cref="What"/> names it in notices.</summary>
 /// <param name="Refresh">Whether the list changes when it completes (an export changes nothing).</param>
-public sealed record ContactJobRequest(string Type, JsonObject Payload, string What, bool ClearSelection, bool Refresh);
+public sealed record ContactJobRequest(string Type, JsonObject Payload, string What, bool ClearSelection, bool Refresh)
+{
+    /// <summary>What the job works on, under its toast's sentence: "92 contacts · Welcome".</summary>
+    public string? Subtitle { get; init; }
+}
 
 /// <summary>A job this page started that has reached a terminal status.</summary>
 public sealed record FinishedContactJob(Guid JobId, string What, string Status);

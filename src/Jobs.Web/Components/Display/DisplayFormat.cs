@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Jobs.Core.Jobs;
 
 namespace Jobs.Web.Components.Display;
 
@@ -15,13 +14,25 @@ public static partial class DisplayFormat
     public static bool IsMoney(string metricName) =>
         metricName.Equals("total_cost", StringComparison.OrdinalIgnoreCase) || metricName.EndsWith("_cost", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Small amounts keep four decimals ($0.0420): AI and enrichment calls cost fractions of a cent.</summary>
+    /// <summary>An amount spent, in dollars and cents ($0.60, $1,234.50); under half a cent, "&lt; $0.01" rather than $0.00.</summary>
     public static string Money(decimal amount) =>
+        amount > 0m && amount < 0.005m ? "< $0.01" : amount.ToString("$#,##0.00", Culture);
+
+    /// <summary>
+    /// The cost of one unit (a lead, a call), which may be a fraction of a cent: small amounts keep four decimals
+    /// ($0.0420).
+    /// </summary>
+    public static string UnitMoney(decimal amount) =>
         Math.Abs(amount) < 1m ? amount.ToString("$0.0000", Culture) : amount.ToString("$#,##0.00", Culture);
+
+    /// <summary>Metrics named <c>bytes</c> or <c>*_bytes</c> are sizes.</summary>
+    public static bool IsBytes(string metricName) =>
+        metricName.Equals("bytes", StringComparison.OrdinalIgnoreCase) || metricName.EndsWith("_bytes", StringComparison.OrdinalIgnoreCase);
 
     public static string Metric(string name, JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Number when IsMoney(name) && value.TryGetDecimal(out var amount) => Money(amount),
+        JsonValueKind.Number when IsBytes(name) && value.TryGetInt64(out var size) => Bytes(size),
         JsonValueKind.Number when value.TryGetInt64(out var whole) => whole.ToString("#,##0", Culture),
         JsonValueKind.Number => value.GetDouble().ToString("#,##0.###", Culture),
         JsonValueKind.String => value.GetString() ?? "",
@@ -55,18 +66,6 @@ public static partial class DisplayFormat
         seconds is { } s ? (s < 10 ? s.ToString("0.00", Culture) : s.ToString("#,##0.0", Culture)) + " s" : "—";
 
     public static string Count(long? value) => value is { } v ? v.ToString("#,##0", Culture) : "—";
-
-    /// <summary>
-    /// What a job is doing now: its stage while it runs, and once it has ended the ending itself ("Completed",
-    /// "Failed during scoring"), not the last stage it reported, which the timeline keeps.
-    /// </summary>
-    public static string CurrentStage(string status, string? stage) => status switch
-    {
-        JobStatus.Completed => "Completed",
-        JobStatus.Failed or JobStatus.Cancelled => stage is null ? Label(status) : $"{Label(status)} during {stage}",
-        JobStatus.Pending => "waiting",
-        _ => stage ?? "—",
-    };
 
     /// <summary>
     /// How long until something frees, as a person reads a wait: "40 seconds", "49 minutes", "60 minutes", "2 hours

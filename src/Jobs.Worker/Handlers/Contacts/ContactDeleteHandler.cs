@@ -25,6 +25,10 @@ public sealed class ContactDeleteHandler(ContactReader reader, ContactWriter wri
         new JsonObject
         {
             ["contactIds"] = ContactSchemas.ContactIds("The contacts to delete, 1 to 1,000."),
+        }).WithDisplay(new JobTypeDisplay("Contact deletion", [new(Stage, "Deleting contacts…")])
+        {
+            Items = "contacts",
+            Metrics = [new("deleted", "Deleted"), new("not_found", "Not found")],
         }).AsDestructive();
 
     public JobTypeDefinition Definition => JobType;

@@ -60,7 +60,11 @@ public sealed class ContactExportHandler(ContactReader reader, IFileStore files,
             },
         },
         MaxAttempts: 3,
-        TimeoutSeconds: 3600).AsBulk();
+        TimeoutSeconds: 3600).AsBulk().WithDisplay(new JobTypeDisplay("Contact export", [new(Stage, "Exporting contacts…") { During = "the export" }])
+    {
+        Items = "contacts",
+        Metrics = [new("rows", "Contacts exported"), new("bytes", "File size (bytes)")],
+    });
 
     public JobTypeDefinition Definition => JobType;
 

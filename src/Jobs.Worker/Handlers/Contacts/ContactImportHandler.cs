@@ -42,7 +42,11 @@ public sealed class ContactImportHandler(IFileStore files, ContactWriter writer,
             },
         },
         MaxAttempts: 3,
-        TimeoutSeconds: 3600).AsBulk();
+        TimeoutSeconds: 3600).AsBulk().WithDisplay(new JobTypeDisplay("Contact import", [new(Stage, "Importing contacts…") { During = "the import" }])
+    {
+        Items = "rows",
+        Metrics = [new("rows", "Rows read"), new("imported", "Imported"), new("updated", "Updated"), new("invalid", "Invalid rows")],
+    });
 
     public JobTypeDefinition Definition => JobType;
 

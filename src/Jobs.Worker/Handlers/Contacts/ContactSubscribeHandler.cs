@@ -40,7 +40,12 @@ public sealed class ContactSubscribeHandler(ContactReader reader, ContactWriter 
             },
         },
         MaxAttempts: 3,
-        TimeoutSeconds: 3600).AsBulk(itemsField: "contactIds");
+        TimeoutSeconds: 3600).AsBulk(itemsField: "contactIds").WithDisplay(new JobTypeDisplay("Sequence subscription",
+        [new(Stage, "Subscribing contacts to sequence…") { During = "subscription" }])
+    {
+        Items = "contacts",
+        Metrics = [new("succeeded", "Subscribed"), new("blocked", "Skipped"), new("failed", "Failed"), new("batches", "Batches"), new("batch_size", "Batch size")],
+    });
 
     public JobTypeDefinition Definition => JobType;
 

@@ -37,6 +37,10 @@ public sealed class ContactTagHandler(ContactReader reader, ContactWriter writer
                 },
                 ["description"] = "The tags to add, 1 to 20.",
             },
+        }).WithDisplay(new JobTypeDisplay("Contact tagging", [new(Stage, "Tagging contacts…")])
+        {
+            Items = "contacts",
+            Metrics = [new("tagged", "Tagged"), new("not_found", "Not found")],
         });
 
     public JobTypeDefinition Definition => JobType;

@@ -17,6 +17,7 @@ namespace Jobs.Worker.Handlers.Demo;
 public sealed class DemoJobHandler(IConfiguration? configuration = null) : IJobHandler
 {
     public const string TypeName = "demo";
+    public const string Stage = "processing";
     public const string AllowProcessCrashKey = "Demo:AllowProcessCrash";
 
     private readonly bool allowProcessCrash = configuration?.GetValue<bool>(AllowProcessCrashKey) ?? false;
@@ -44,12 +45,12 @@ public sealed class DemoJobHandler(IConfiguration? configuration = null) : IJobH
             },
         },
         MaxAttempts: 3,
-        TimeoutSeconds: 3600);
+        TimeoutSeconds: 3600) { Display = new JobTypeDisplay("Demo job", [new(Stage, "Processing items…")]) { Items = "items" } };
 
     public async Task<JsonElement> HandleAsync(JobContext context, CancellationToken cancellationToken)
     {
         var payload = context.GetPayload<DemoPayload>();
-        await context.ReportAsync(percent: 0, stage: "processing", processedItems: 0, totalItems: payload.Items);
+        await context.ReportAsync(percent: 0, stage: Stage, processedItems: 0, totalItems: payload.Items);
         if (context.Attempt <= payload.FailAttempts)
         {
             throw new InvalidOperationException($"Demo failure on attempt {context.Attempt} (the first {payload.FailAttempts} attempts fail).");

@@ -25,7 +25,7 @@ public sealed class JourneyFromDiagramHandler(JourneyGenerator generator, IFileS
     /// <summary>OpenAI takes images up to 20 MB.</summary>
     public const long MaxUploadBytes = 20L * 1024 * 1024;
 
-    public static JobTypeDefinition JobType { get; } = new(
+    public static JobTypeDefinition JobType { get; } = new JobTypeDefinition(
         TypeName,
         "Turns a journey or process diagram (PNG or JPEG) into a customer journey: stages, their steps and pain points. Give exactly one of imageBase64 (the image inline, up to about 5 MB) or uploadId (an image uploaded with POST /api/uploads, up to 20 MB). One call to a vision-capable chat model, which may take minutes; the elapsed time is reported while waiting.",
         "default",
@@ -47,7 +47,7 @@ public sealed class JourneyFromDiagramHandler(JourneyGenerator generator, IFileS
             },
         },
         MaxAttempts: 2,
-        TimeoutSeconds: 2400);
+        TimeoutSeconds: 2400).WithDisplay(JourneyStages.Display("Journey from diagram", "Analyzing the diagram…", "a complex diagram takes longer"));
 
     public JobTypeDefinition Definition => JobType;
 

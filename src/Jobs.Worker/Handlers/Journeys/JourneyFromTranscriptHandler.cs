@@ -19,7 +19,7 @@ public sealed class JourneyFromTranscriptHandler(JourneyGenerator generator) : I
     public const int MaxPromptLength = 2000;
 
     /// <summary>The catalog entry, static so that hosts without the handler's services (test clusters) can publish it.</summary>
-    public static JobTypeDefinition JobType { get; } = new(
+    public static JobTypeDefinition JobType { get; } = new JobTypeDefinition(
         TypeName,
         "Turns a transcript (a sales call, an interview, a support chat) into a customer journey: stages, their steps and pain points. One call to the chat model, which may take minutes; the elapsed time is reported while waiting.",
         "default",
@@ -39,7 +39,7 @@ public sealed class JourneyFromTranscriptHandler(JourneyGenerator generator) : I
             },
         },
         MaxAttempts: 2,
-        TimeoutSeconds: 2400);
+        TimeoutSeconds: 2400).WithDisplay(JourneyStages.Display("Journey from transcript", "Analyzing the transcript…", "a long transcript takes longer"));
 
     public JobTypeDefinition Definition => JobType;
 

@@ -66,7 +66,23 @@ public sealed class LeadDiscoveryHandler(
             },
         },
         MaxAttempts: 3,
-        TimeoutSeconds: 1800).AsBulk();
+        TimeoutSeconds: 1800).AsBulk().WithDisplay(new JobTypeDisplay("Lead discovery",
+        [
+            new(LeadStages.Discovering, "Discovering businesses…") { Items = "businesses" },
+            new(LeadStages.Scoring, "Scoring and qualifying leads…") { Items = "businesses" },
+            new(LeadStages.Enriching, "Enriching contacts…") { Items = "leads" },
+            new(LeadStages.Storing, "Storing results…") { Items = "leads" },
+        ])
+    {
+        Metrics =
+        [
+            new("businesses_found", "Businesses found"),
+            new("qualified_leads", "Qualified leads"),
+            new("leads_enriched", "Enriched") { Of = "qualified_leads" },
+            new("total_cost", "Cost"),
+            new("avg_confidence", "Average confidence"),
+        ],
+    });
 
     public JobTypeDefinition Definition => JobType;
 
