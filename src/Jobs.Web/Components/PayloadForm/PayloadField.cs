@@ -22,6 +22,7 @@ public sealed partial class PayloadField
     private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
     private readonly Dictionary<string, JsonElement> _choices;
     private readonly JsonElement _itemSchema;
+    private string? _consumed;
 
     private PayloadField(string name, string? group, PayloadFieldKind kind, bool required, JsonElement schema)
     {
@@ -277,20 +278,34 @@ public sealed partial class PayloadField
         }
 
         var rest = all ? "" : parts[^1];
+        if (complete.Length > 0)
+        {
+            _consumed = text;
+        }
+
         Text = string.Join(", ", left.Append(rest).Where(p => p.Length > 0));
         Error = reason is null ? null : left.Count > 1 ? $"{reason} {left.Count - 1} more value(s) were not added either: they stay in the box." : reason;
         Touched |= all;
     }
 
+    /// <summary>
+    /// True when <paramref name="value"/> is text this field has already split into its list (or that plus the line
+    /// break Enter typed): a late event of the input box, sent before the box showed what was left, not new values.
+    /// </summary>
+    public bool Consumed(string? value) =>
+        _consumed is not null && value is not null && value.TrimEnd('\r', '\n') == _consumed.TrimEnd('\r', '\n');
+
     public void RemoveItem(string item)
     {
         Items.Remove(item);
+        _consumed = null;
         Changed();
     }
 
     public void ClearItems()
     {
         Items.Clear();
+        _consumed = null;
         Changed();
     }
 
