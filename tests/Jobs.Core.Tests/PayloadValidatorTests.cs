@@ -67,6 +67,18 @@ public sealed class PayloadValidatorTests
     }
 
     [Fact]
+    public void Validate_WordsAPatternFailure_WithTheSchemasMessage_RatherThanTheExpression()
+    {
+        var schema = JsonNode.Parse("""
+            { "type": "object", "properties": { "tag": { "type": "string", "pattern": "\\S", "x-pattern-message": "must not be blank." } } }
+            """)!.AsObject();
+
+        var errors = PayloadValidator.Validate(schema, JsonDocument.Parse("""{"tag":"   "}""").RootElement);
+
+        errors["tag"].ShouldBe(["must not be blank."]);
+    }
+
+    [Fact]
     public void Validate_RejectsANonObjectPayload() =>
         Validate("[1,2]")["payload"].Single().ShouldBe("must be an object, not an array.");
 }

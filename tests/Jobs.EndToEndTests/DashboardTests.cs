@@ -32,6 +32,10 @@ public sealed class DashboardTests(Topology topology)
         await Expect(completed).Not.ToHaveTextAsync(before.ToString("#,##0"), new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("chart-throughput")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("chart-durations")).ToBeVisibleAsync();
+        // The axes say their units.
+        await Expect(page.GetByTestId("chart-throughput")).ToContainTextAsync("Jobs per minute");
+        await Expect(page.GetByTestId("throughput-title")).ToContainTextAsync("(times in UTC)");
+        await Expect(page.GetByTestId("chart-durations")).ToContainTextAsync("Seconds");
         await Expect(page.GetByTestId("queues")).ToContainTextAsync("default");
         await session.ScreenshotAsync("dashboard");
     }

@@ -70,23 +70,6 @@ public sealed class JobPageTests(Topology topology)
     }
 
     [Fact]
-    public async Task NewJobForm_ShowsTheApisValidationMessage_OnTheFieldItBelongsTo()
-    {
-        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
-        var page = session.Page;
-        // The form picks the first type by name (contacts.* now sort before demo), so the test names the type it means.
-        await page.GotoAsync("/jobs/new?type=demo");
-
-        await page.GetByTestId("field-items").FillAsync("200000");
-        await page.GetByTestId("submit-job").ClickAsync();
-
-        var itemsField = page.Locator(".mud-input-control", new() { Has = page.GetByTestId("field-items") });
-        await Expect(itemsField).ToContainTextAsync("Must be at most 100000");
-        await Expect(page).ToHaveURLAsync(new Regex("/jobs/new(\\?type=demo)?$"));
-        await session.ScreenshotAsync("new-job-validation");
-    }
-
-    [Fact]
     public async Task RunningJob_CanBeCancelled_ThenRetried_WithTheButtonsFollowingItsStatus()
     {
         var api = await topology.ApiAsync(Topology.DemoEmail);

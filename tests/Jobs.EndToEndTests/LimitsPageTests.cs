@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Jobs.EndToEndTests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -90,6 +91,58 @@ public sealed class LimitsPageTests(Topology topology)
                 await api.CancelAsync(id);
             }
 
+            await api.PutJsonAsync("/api/workspace/limits", before);
+        }
+    }
+
+    [Fact]
+    public async Task BulkJobsLeft_ShowWhereBulkJobsStart_AndARefusalSaysHowManyMinutesToWait()
+    {
+        // acme, not demo: its hour of bulk jobs is used up here, and this class's tests run one at a time.
+        var api = await topology.ApiAsync(Topology.AcmeEmail);
+        var before = (await api.GetJsonAsync("/api/workspace")).GetProperty("limits");
+        var limits = JsonSerializer.Deserialize<Dictionary<string, int>>(before.GetRawText())!;
+        var used = (await api.GetJsonAsync("/api/workspace/bulk-jobs")).GetProperty("used").GetInt32();
+        limits["bulkJobsPerHour"] = used + 1;
+        await api.PutJsonAsync("/api/workspace/limits", limits);
+        try
+        {
+            // Each API instance reads the limits through a cache of a few seconds.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await api.GetJsonAsync("/api/workspace/bulk-jobs")).GetProperty("limit").GetInt32() != used + 1 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+
+            await using var session = await BrowserSession.SignedInAsync(topology, Topology.AcmeEmail);
+            var page = session.Page;
+            await page.GotoAsync("/contacts");
+            var left = page.GetByTestId("bulk-jobs-left");
+            await Expect(left).ToContainTextAsync($"1 of {used + 1} bulk job");
+            await Expect(left).ToContainTextAsync("left this hour");
+
+            // Act: the last one of the hour, then one more.
+            await page.GetByTestId("contacts-export").ClickAsync();
+            await Expect(page.GetByTestId("job-toast").Filter(new() { HasTextRegex = new Regex("Exporting contacts|Contact export") })).ToBeVisibleAsync();
+            await Expect(left).ToContainTextAsync("No bulk jobs left this hour");
+            await Expect(left).ToContainTextAsync(new Regex(@"the next one frees in \d+ minutes \(\d\d:\d\d UTC\)"));
+            await page.GetByTestId("contacts-export").ClickAsync();
+
+            // Assert: the refusal says the wait in minutes, as a person reads it.
+            var refusal = page.Locator(".mud-snackbar", new() { HasText = "Exporting all contacts failed" });
+            await Expect(refusal).ToContainTextAsync(new Regex(@"Try again in \d+ minutes\."));
+            await Expect(refusal).Not.ToContainTextAsync(new Regex(@"\d+ s\b"));
+            await session.ScreenshotAsync("contacts-bulk-limit-reached", fullPage: false);
+
+            // The new-job form says the same before a bulk type is submitted.
+            await page.GotoAsync("/jobs/new?type=contacts.export");
+            await Expect(page.GetByTestId("bulk-jobs-left")).ToContainTextAsync("No bulk jobs left this hour");
+            await page.GetByTestId("submit-job").ClickAsync();
+            await Expect(page.GetByTestId("form-error")).ToContainTextAsync(new Regex(@"Try again in \d+ minutes\."));
+            await session.ScreenshotAsync("new-job-bulk-limit-reached", fullPage: false);
+        }
+        finally
+        {
             await api.PutJsonAsync("/api/workspace/limits", before);
         }
     }

@@ -50,6 +50,27 @@ public sealed class PhoneTests(Topology topology)
         await api.CancelAsync(job);
     }
 
+    [Fact]
+    public async Task JobsList_OnAPhone_ShowsMoreThanTwoJobsPerScreen()
+    {
+        var api = await topology.ApiAsync(Topology.DemoEmail);
+        for (var i = 0; i < 6; i++)
+        {
+            await api.SubmitDemoJobAsync(items: 1, delayMs: 0);
+        }
+
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail, phone: true);
+        var page = session.Page;
+        await Expect(page.GetByTestId("job-row").Nth(Topology.JobsPageSize - 1)).ToBeVisibleAsync();
+
+        // Whole rows inside the first screen, under the app bar, the title and the filters.
+        var whole = await page.EvaluateAsync<int>(
+            "() => [...document.querySelectorAll('[data-testid=job-row]')].filter(r => r.getBoundingClientRect().bottom <= window.innerHeight).length");
+        whole.ShouldBeGreaterThan(2);
+        (await HorizontalOverflowAsync(page)).ShouldBeLessThanOrEqualTo(0);
+        await session.ScreenshotAsync("phone-jobs-list-compact", fullPage: false);
+    }
+
     private static Task<int> HorizontalOverflowAsync(IPage page) =>
         page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
 }

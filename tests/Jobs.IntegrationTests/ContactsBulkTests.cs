@@ -182,6 +182,33 @@ public sealed class ContactsBulkTests(Servers servers)
     }
 
     [Fact]
+    public async Task ContactIds_CountTheContactsTheFiltersMatch_AndListTheNewestOfThemUpToTheLimit()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var workspace = cluster.Caller.WorkspaceId;
+        var contacts = await cluster.InsertContactsAsync(workspace, 30);
+        await cluster.ScalarAsync<int>("INSERT INTO contact_tags (contact_id, tag, workspace_id) SELECT unnest(@ids::uuid[]), 'vip', @w",
+            ("ids", contacts.Take(12).ToArray()), ("w", workspace));
+        var (other, otherCaller) = await cluster.CreateWorkspaceClientAsync();
+        using var _ = other;
+        await cluster.InsertContactsAsync(otherCaller.WorkspaceId, 5, "foreign");
+
+        var all = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/contacts/ids");
+        var vip = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/contacts/ids?tag=VIP&limit=5");
+        var countOnly = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/contacts/ids?tag=vip&limit=0");
+        var (status, problem) = await cluster.Client.SendRawAsync(HttpMethod.Get, "/api/contacts/ids?limit=1001", null);
+
+        all.GetProperty("total").GetInt64().ShouldBe(30, "the other workspace's contacts are not counted");
+        all.GetProperty("ids").Guids().ShouldBe(contacts.OrderByDescending(c => c));
+        vip.GetProperty("total").GetInt64().ShouldBe(12);
+        vip.GetProperty("ids").Guids().ShouldBe(contacts.Take(12).OrderByDescending(c => c).Take(5));
+        countOnly.GetProperty("total").GetInt64().ShouldBe(12);
+        countOnly.GetProperty("ids").GetArrayLength().ShouldBe(0);
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").GetProperty("limit")[0].GetString().ShouldBe("must be an integer between 0 and 1000.");
+    }
+
+    [Fact]
     public async Task DemoContacts_SeedSequencesAndFlaggedTaggedEnrolledContacts_OnceWhateverTheRuns()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);

@@ -45,6 +45,40 @@ public sealed class LimitsTests(Servers servers)
     }
 
     [Fact]
+    public async Task BulkJobsLeft_CountDownWithEachBulkJob_SayWhenTheNextFrees_AndTheRefusalSaysItInMinutes()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        await cluster.SetLimitsAsync(cluster.Caller.WorkspaceId, bulkJobsPerHour: 3);
+
+        var fresh = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/workspace/bulk-jobs");
+        (fresh.GetProperty("limit").GetInt32(), fresh.GetProperty("used").GetInt32(), fresh.GetProperty("remaining").GetInt32()).ShouldBe((3, 0, 3));
+        fresh.GetProperty("nextFreeAt").ValueKind.ShouldBe(JsonValueKind.Null);
+
+        var before = DateTimeOffset.UtcNow;
+        await cluster.Client.SubmitAsync(Export);
+        await cluster.Client.SubmitAsync(Export);
+        await cluster.Client.SubmitDemoAsync(items: 1);
+        var two = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/workspace/bulk-jobs");
+
+        (two.GetProperty("used").GetInt32(), two.GetProperty("remaining").GetInt32()).ShouldBe((2, 1), "a demo job is not bulk");
+        two.GetProperty("nextFreeAt").GetDateTimeOffset().ShouldBeInRange(before.AddMinutes(59), DateTimeOffset.UtcNow.AddHours(1).AddSeconds(1));
+
+        await cluster.Client.SubmitAsync(Export);
+        var none = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/workspace/bulk-jobs");
+        none.GetProperty("remaining").GetInt32().ShouldBe(0);
+        var (status, problem) = await cluster.Client.PostAsync("/api/jobs", Export);
+        status.ShouldBe(HttpStatusCode.TooManyRequests);
+        problem.GetProperty("detail").GetString()!.ShouldEndWith("Try again in 60 minutes.");
+        problem.GetProperty("retryAfterSeconds").GetInt32().ShouldBeGreaterThan(59 * 60);
+        (await cluster.Client.GetFromJsonAsync<JsonElement>("/api/workspace/bulk-jobs")).GetProperty("used").GetInt32().ShouldBe(3, "a refusal counts nothing");
+
+        // Counted per user of a workspace: another workspace's user has an hour of their own.
+        var (other, _) = await cluster.CreateWorkspaceClientAsync();
+        using var _1 = other;
+        (await other.GetFromJsonAsync<JsonElement>("/api/workspace/bulk-jobs")).GetProperty("used").GetInt32().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task BatchThatWouldCrossTheLimit_IsRefusedWhole()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);

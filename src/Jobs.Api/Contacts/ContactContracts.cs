@@ -20,6 +20,9 @@ public sealed record ContactResponse(
 
 public sealed record ContactListResponse(IReadOnlyList<ContactResponse> Items, string? NextCursor);
 
+/// <summary>How many contacts match a filter, and the ids of the newest of them, newest first.</summary>
+public sealed record ContactIdsResponse(long Total, IReadOnlyList<Guid> Ids);
+
 /// <summary>A sequence contacts can be subscribed to, with how many are enrolled in it.</summary>
 public sealed record SequenceResponse(Guid Id, string Name, long EnrolledCount, DateTimeOffset CreatedAt);
 

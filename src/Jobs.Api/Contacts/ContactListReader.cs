@@ -48,6 +48,21 @@ public sealed class ContactListReader(NpgsqlDataSource dataSource)
         LIMIT @limit
         """;
 
+    // Both in one snapshot: the ids never outnumber the total they are read with.
+    private const string CountSql = $"""
+        SELECT count(*)
+        FROM contacts c
+        WHERE {Filters}
+        """;
+
+    private const string IdsSql = $"""
+        SELECT c.id
+        FROM contacts c
+        WHERE {Filters}
+        ORDER BY c.id DESC
+        LIMIT @limit
+        """;
+
     private const string SequenceListSql = """
         SELECT s.id, s.name, s.created_at,
                (SELECT count(*) FROM sequence_enrollments e WHERE e.sequence_id = s.id) AS enrolled
@@ -103,6 +118,34 @@ public sealed class ContactListReader(NpgsqlDataSource dataSource)
         return (contacts, ContactCursor.After(contacts[^1], filter.Sort));
     }
 
+    /// <summary>How many contacts match the filter, and the ids of the newest <see cref="ContactFilter.Limit"/> of them.</summary>
+    public async Task<(long Total, IReadOnlyList<Guid> Ids)> ContactIdsAsync(Guid workspaceId, ContactFilter filter, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(FilteredCommand(CountSql, workspaceId, filter));
+        var ids = FilteredCommand(IdsSql, workspaceId, filter);
+        ids.Parameters.AddWithValue("limit", filter.Limit);
+        batch.BatchCommands.Add(ids);
+
+        var list = new List<Guid>(filter.Limit);
+        long total;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            total = reader.GetInt64(0);
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                list.Add(reader.GetGuid(0));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (total, list);
+    }
+
     /// <summary>The workspace's sequences by name.</summary>
     public async Task<IReadOnlyList<SequenceRow>> SequenceListAsync(Guid workspaceId, CancellationToken cancellationToken)
     {
@@ -123,6 +166,17 @@ public sealed class ContactListReader(NpgsqlDataSource dataSource)
         string.IsNullOrWhiteSpace(search)
             ? null
             : "%" + search.Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
+
+    private static NpgsqlBatchCommand FilteredCommand(string sql, Guid workspaceId, ContactFilter filter)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddWithValue("workspace_id", workspaceId);
+        command.Parameters.Add(Nullable("tag", NpgsqlDbType.Text, filter.Tag));
+        command.Parameters.Add(Nullable("opted_out", NpgsqlDbType.Boolean, filter.OptedOut));
+        command.Parameters.Add(Nullable("do_not_contact", NpgsqlDbType.Boolean, filter.DoNotContact));
+        command.Parameters.Add(Nullable("search", NpgsqlDbType.Text, ContainsPattern(filter.Search)));
+        return command;
+    }
 
     private static NpgsqlParameter Nullable(string name, NpgsqlDbType type, object? value) =>
         new(name, type) { Value = value ?? DBNull.Value };

@@ -12,8 +12,12 @@ namespace Jobs.Api.Limits;
 /// not count, nor does a submission that fails. A manual retry of a bulk job runs its whole operation again, so it
 /// counts too.
 /// </summary>
-public sealed class BulkSubmissionLimiter(RedisRateLimiter limiter, JobTypeCatalog catalog, WorkspaceLimitsCache limits, NpgsqlDataSource dataSource)
+public sealed class BulkSubmissionLimiter(
+    RedisRateLimiter limiter, JobTypeCatalog catalog, WorkspaceLimitsCache limits, NpgsqlDataSource dataSource, TimeProvider time)
 {
+    /// <summary>A workspace row without the column would be older than the limit; the seeded default.</summary>
+    private const int DefaultLimit = 10;
+
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);
 
     private const string UsedKeysSql = """
@@ -37,7 +41,7 @@ public sealed class BulkSubmissionLimiter(RedisRateLimiter limiter, JobTypeCatal
             return new BulkSubmitOutcome(await submit(), null, 0, 0);
         }
 
-        var limit = (await limits.GetAsync(caller.WorkspaceId, cancellationToken))?.BulkJobsPerHour ?? 10;
+        var limit = await LimitAsync(caller, cancellationToken);
         var (decision, reservation) = await limiter.TryReserveAsync(Key(caller), limit, Window, counted.Count);
         if (!decision.Allowed)
         {
@@ -77,7 +81,7 @@ public sealed class BulkSubmissionLimiter(RedisRateLimiter limiter, JobTypeCatal
             return (await retry(), null, 0);
         }
 
-        var limit = (await limits.GetAsync(caller.WorkspaceId, cancellationToken))?.BulkJobsPerHour ?? 10;
+        var limit = await LimitAsync(caller, cancellationToken);
         var (decision, reservation) = await limiter.TryReserveAsync(Key(caller), limit, Window, 1);
         if (!decision.Allowed)
         {
@@ -102,6 +106,28 @@ public sealed class BulkSubmissionLimiter(RedisRateLimiter limiter, JobTypeCatal
 
         return (result, null, limit);
     }
+
+    /// <summary>
+    /// The caller's bulk jobs of the last hour against the limit, counting nothing: what a person sees before starting
+    /// one. While Redis does not answer the limit is not enforced, and none count as used.
+    /// </summary>
+    public async Task<BulkJobAllowance> AllowanceAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var limit = await LimitAsync(caller, cancellationToken);
+        var now = time.GetUtcNow();
+        if (await limiter.SlidingLogReadAsync(Key(caller), Window) is not { } log || log.Count == 0)
+        {
+            return new BulkJobAllowance(limit, 0, limit, null);
+        }
+
+        var used = (int)Math.Min(log.Count, int.MaxValue);
+        // Whole seconds, as Retry-After has them: a person reads minutes, a client polls no sooner than this.
+        var nextFreeAt = now.AddSeconds(Math.Ceiling(log.OldestLeavesIn.TotalSeconds));
+        return new BulkJobAllowance(limit, used, Math.Max(0, limit - used), nextFreeAt);
+    }
+
+    private async Task<int> LimitAsync(Caller caller, CancellationToken cancellationToken) =>
+        (await limits.GetAsync(caller.WorkspaceId, cancellationToken))?.BulkJobsPerHour ?? DefaultLimit;
 
     private static string Key(Caller caller) => $"bulk:{caller.WorkspaceId}:{caller.UserId}";
 
@@ -138,6 +164,12 @@ public sealed class BulkSubmissionLimiter(RedisRateLimiter limiter, JobTypeCatal
         return bulk.Where(i => jobs[i].IdempotencyKey is not { } key || !used.Contains(key)).ToList();
     }
 }
+
+/// <summary>
+/// A user's bulk jobs in the sliding hour: the workspace's limit per user, how many of the last hour count, how many
+/// more may start now, and when the oldest counted one leaves the hour (null when none counts).
+/// </summary>
+public sealed record BulkJobAllowance(int Limit, int Used, int Remaining, DateTimeOffset? NextFreeAt);
 
 /// <summary>Either the submission's results, or the decision that refused it, with the limit it was held to and how
 /// many of its jobs counted against it.</summary>

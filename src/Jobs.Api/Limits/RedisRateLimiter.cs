@@ -57,6 +57,21 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys key
         return {1, count + n, 0}
         """;
 
+    // What a sliding log holds now, without counting anything: {count, ms until its oldest member leaves the window}
+    // (0 when it is empty). ARGV: window ms.
+    private const string SlidingLogReadScript = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local window = tonumber(ARGV[1])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+        local count = redis.call('ZCARD', KEYS[1])
+        if count == 0 then
+          return {0, 0}
+        end
+        local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+        return {count, tonumber(oldest[2]) + window - now}
+        """;
+
     // Concurrency slots: one sorted set per limit, one member per holder, scored by when its lease ends, so that a holder
     // that died (its instance crashed) frees its slot when the lease ends. KEYS: the sets; ARGV: lease ms, the member,
     // then each set's limit. Taken in every set or in none: {0} taken, {i, count} refused by the i-th set.
@@ -123,6 +138,25 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys key
         {
             WarnFailedOpen(name, ex);
             return (RateDecision.FailedOpen, null);
+        }
+    }
+
+    /// <summary>
+    /// How many items the sliding log <paramref name="name"/> holds within <paramref name="window"/>, and how long until
+    /// its oldest one leaves it (zero when it is empty); nothing is counted. Null when Redis does not answer.
+    /// </summary>
+    public async Task<(long Count, TimeSpan OldestLeavesIn)?> SlidingLogReadAsync(string name, TimeSpan window)
+    {
+        try
+        {
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+                SlidingLogReadScript, [Key(name)], [(long)window.TotalMilliseconds]))!;
+            return ((long)result[0], TimeSpan.FromMilliseconds(Math.Max(0, (long)result[1])));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            WarnFailedOpen(name, ex);
+            return null;
         }
     }
 

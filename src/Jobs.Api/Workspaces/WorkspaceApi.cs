@@ -1,4 +1,5 @@
 using Jobs.Api.Auth;
+using Jobs.Api.Limits;
 using Jobs.Api.Problems;
 using Jobs.Core.Files;
 using Jobs.Core.Workspaces;
@@ -22,6 +23,9 @@ public static class WorkspaceApi
         api.MapGet("", GetWorkspace)
             .WithName("GetWorkspace")
             .WithSummary("The caller's workspace: its limits, jobs processing and pending now, and the caller's role");
+        api.MapGet("/bulk-jobs", GetBulkJobs)
+            .WithName("GetBulkJobs")
+            .WithSummary("The caller's bulk jobs in the last hour: the limit per user, how many are used and left, and when the next one frees");
         api.MapPut("/limits", SetLimits)
             .RequireAuthorization(CallerClaims.AdminPolicy)
             .WithName("SetWorkspaceLimits")
@@ -34,6 +38,11 @@ public static class WorkspaceApi
         await ReadAsync(httpContext.User.ToCaller(), workspaces, files, ceilings.Value.ToCeilings(), cancellationToken) is { } workspace
             ? TypedResults.Ok(workspace)
             : WorkspaceNotFound();
+
+    /// <summary>Counts nothing: a client shows it where bulk jobs start, and the submit is still what decides.</summary>
+    public static async Task<Ok<BulkJobAllowance>> GetBulkJobs(
+        HttpContext httpContext, BulkSubmissionLimiter limiter, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await limiter.AllowanceAsync(httpContext.User.ToCaller(), cancellationToken));
 
     public static async Task<Results<Ok<WorkspaceResponse>, ValidationProblem, ProblemHttpResult>> SetLimits(
         SetLimitsRequest? request,

@@ -31,4 +31,15 @@ public sealed record JobTypeDefinition(
 
     /// <summary>This type with <paramref name="display"/> as its title, stage sentences and metric labels.</summary>
     public JobTypeDefinition WithDisplay(JobTypeDisplay display) => this with { Display = display };
+
+    /// <summary>
+    /// This type marked as destroying data for good: its schema carries <see cref="SchemaKeywords.Destructive"/>, so
+    /// that a form asks before submitting it. The API takes it like any other.
+    /// </summary>
+    public JobTypeDefinition AsDestructive()
+    {
+        var schema = (JsonObject)PayloadSchema.DeepClone();
+        schema[SchemaKeywords.Destructive] = true;
+        return this with { PayloadSchema = schema };
+    }
 }

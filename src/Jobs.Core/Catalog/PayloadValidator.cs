@@ -9,7 +9,8 @@ namespace Jobs.Core.Catalog;
 /// Validates a payload against the JSON Schema subset our job types use: <c>type</c> (object, string, integer,
 /// number, boolean, array), <c>properties</c>, <c>required</c>, <c>additionalProperties: false</c>,
 /// <c>minimum</c>/<c>maximum</c>, <c>minLength</c>/<c>maxLength</c>, <c>pattern</c>, <c>enum</c>,
-/// <c>items</c>, <c>minItems</c>/<c>maxItems</c>, <c>uniqueItems</c>. Errors are keyed by the field's path
+/// <c>items</c>, <c>minItems</c>/<c>maxItems</c>, <c>uniqueItems</c>; a pattern's message is its
+/// <see cref="SchemaKeywords.PatternMessage"/> when it has one. Errors are keyed by the field's path
 /// (<c>items</c>, <c>contactIds[3]</c>), the shape of RFC 9457 validation problems.
 /// <para>
 /// Hostile input is bounded whatever the schema says (<see cref="PayloadLimits"/>): nesting depth, the length of a
@@ -190,7 +191,7 @@ public static class PayloadValidator
         if (schema["pattern"] is JsonValue pattern
             && !Regex.IsMatch(value, pattern.GetValue<string>(), RegexOptions.None, TimeSpan.FromMilliseconds(100)))
         {
-            add($"must match {pattern.GetValue<string>()}.");
+            add(schema[SchemaKeywords.PatternMessage] is JsonValue message ? message.GetValue<string>() : $"must match {pattern.GetValue<string>()}.");
         }
     }
 

@@ -58,6 +58,10 @@ public sealed partial class JobsApiClient
     public Task<WorkspaceView> GetWorkspaceAsync(CancellationToken cancellationToken) =>
         SendAsync<WorkspaceView>(HttpMethod.Get, "/api/workspace", null, cancellationToken);
 
+    /// <summary>The signed-in person's bulk jobs this hour: how many are left and when the next frees.</summary>
+    public Task<BulkJobsView> GetBulkJobsAsync(CancellationToken cancellationToken) =>
+        SendAsync<BulkJobsView>(HttpMethod.Get, "/api/workspace/bulk-jobs", null, cancellationToken);
+
     /// <exception cref="ApiProblemException">400 with the failing fields, 403 for a member.</exception>
     public Task<WorkspaceView> UpdateLimitsAsync(WorkspaceLimits limits, CancellationToken cancellationToken) =>
         SendAsync<WorkspaceView>(HttpMethod.Put, "/api/workspace/limits", Json(limits), cancellationToken);

@@ -101,6 +101,39 @@ public sealed partial class JobsApiClient(HttpClient http, AuthenticationStatePr
 
     public async Task<ContactListPage> ListContactsAsync(ContactFilters filters, int limit, string? cursor, CancellationToken cancellationToken)
     {
+        var query = FilterQuery(filters, limit);
+        if (cursor is not null)
+        {
+            query.Add($"cursor={Uri.EscapeDataString(cursor)}");
+        }
+
+        return await SendAsync<ContactListPage>(HttpMethod.Get, $"/api/contacts?{string.Join('&', query)}", null, cancellationToken);
+    }
+
+    /// <summary>How many contacts match the filters, and the ids of the newest <paramref name="limit"/> of them (0 to 1,000).</summary>
+    public Task<ContactIds> ListContactIdsAsync(ContactFilters filters, int limit, CancellationToken cancellationToken) =>
+        SendAsync<ContactIds>(HttpMethod.Get, $"/api/contacts/ids?{string.Join('&', FilterQuery(filters, limit))}", null, cancellationToken);
+
+    public Task<SequenceListPage> ListSequencesAsync(CancellationToken cancellationToken) =>
+        SendAsync<SequenceListPage>(HttpMethod.Get, "/api/sequences", null, cancellationToken);
+
+    /// <summary>
+    /// Streams a file to <c>POST /api/uploads</c> as the one part of a multipart body, so that the API stores the
+    /// content type the browser gave it (a CSV for contacts.import, an image for journey.from-diagram).
+    /// </summary>
+    /// <exception cref="ApiProblemException">413 when the file is too large, 429 when uploading too fast.</exception>
+    public Task<UploadView> UploadAsync(Stream content, string fileName, string? contentType, CancellationToken cancellationToken)
+    {
+        var file = new StreamContent(content);
+        file.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type)
+            ? type
+            : new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        var body = new MultipartFormDataContent { { file, "file", fileName } };
+        return SendAsync<UploadView>(HttpMethod.Post, "/api/uploads", body, cancellationToken);
+    }
+
+    private static List<string> FilterQuery(ContactFilters filters, int limit)
+    {
         var query = new List<string> { $"limit={limit}" };
         if (filters.Tag is { Length: > 0 } tag)
         {
@@ -122,30 +155,7 @@ public sealed partial class JobsApiClient(HttpClient http, AuthenticationStatePr
             query.Add($"doNotContact={(doNotContact ? "true" : "false")}");
         }
 
-        if (cursor is not null)
-        {
-            query.Add($"cursor={Uri.EscapeDataString(cursor)}");
-        }
-
-        return await SendAsync<ContactListPage>(HttpMethod.Get, $"/api/contacts?{string.Join('&', query)}", null, cancellationToken);
-    }
-
-    public Task<SequenceListPage> ListSequencesAsync(CancellationToken cancellationToken) =>
-        SendAsync<SequenceListPage>(HttpMethod.Get, "/api/sequences", null, cancellationToken);
-
-    /// <summary>
-    /// Streams a file to <c>POST /api/uploads</c> as the one part of a multipart body, so that the API stores the
-    /// content type the browser gave it (a CSV for contacts.import, an image for journey.from-diagram).
-    /// </summary>
-    /// <exception cref="ApiProblemException">413 when the file is too large, 429 when uploading too fast.</exception>
-    public Task<UploadView> UploadAsync(Stream content, string fileName, string? contentType, CancellationToken cancellationToken)
-    {
-        var file = new StreamContent(content);
-        file.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type)
-            ? type
-            : new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
-        var body = new MultipartFormDataContent { { file, "file", fileName } };
-        return SendAsync<UploadView>(HttpMethod.Post, "/api/uploads", body, cancellationToken);
+        return query;
     }
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)

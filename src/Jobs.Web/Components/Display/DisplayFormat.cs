@@ -67,6 +67,27 @@ public static partial class DisplayFormat
 
     public static string Count(long? value) => value is { } v ? v.ToString("#,##0", Culture) : "—";
 
+    /// <summary>
+    /// How long until something frees, as a person reads a wait: "40 seconds", "49 minutes", "60 minutes", "2 hours
+    /// 5 minutes"; rounded up, so that it is never sooner than said.
+    /// </summary>
+    public static string Wait(TimeSpan wait)
+    {
+        var seconds = (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
+        if (seconds < 60)
+        {
+            return Plural(seconds, "second");
+        }
+
+        var minutes = (seconds + 59) / 60;
+        return minutes <= 60 ? Plural(minutes, "minute")
+            : minutes % 60 == 0 ? Plural(minutes / 60, "hour")
+            : $"{Plural(minutes / 60, "hour")} {Plural(minutes % 60, "minute")}";
+    }
+
+    /// <summary>"1 contact", "1,000 contacts".</summary>
+    public static string Plural(long count, string noun) => $"{Count(count)} {(count == 1 ? noun : noun + "s")}";
+
     /// <summary>A file's size the way people read it: 812 B, 14.2 KB, 3.1 MB, 1 GB.</summary>
     public static string Bytes(long bytes) => bytes switch
     {

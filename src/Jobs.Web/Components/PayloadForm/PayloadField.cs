@@ -1,22 +1,33 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Jobs.Core.Catalog;
 using Jobs.Web.Api;
+using Jobs.Web.Components.Display;
 
 namespace Jobs.Web.Components.PayloadForm;
 
 /// <summary>
-/// One property of a job type's payload schema (the JSON Schema subset the catalog uses) and the value the user is
-/// typing for it. The form reads the schema once and keeps a list of these.
+/// One property of a job type's payload schema (the JSON Schema subset the catalog uses) and what the user typed for
+/// it, exactly as typed: the form checks it against the schema (<see cref="Problem"/>) and sends it only when it is
+/// valid, never a value it has rounded, clamped or dropped. The form reads the schema once and keeps a list of these;
+/// the properties of a nested object (the export's filters) are fields of their own, named <c>filters.tag</c>.
 /// </summary>
-public sealed class PayloadField
+public sealed partial class PayloadField
 {
-    private readonly Dictionary<string, JsonElement> _choices;
+    /// <summary>Strings longer than this (or of no stated length) get a text area, which keeps line breaks.</summary>
+    public const int SingleLineMaxLength = 500;
 
-    private PayloadField(string name, PayloadFieldKind kind, bool required, JsonElement schema)
+    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
+    private readonly Dictionary<string, JsonElement> _choices;
+    private readonly JsonElement _itemSchema;
+    private string? _consumed;
+
+    private PayloadField(string name, string? group, PayloadFieldKind kind, bool required, JsonElement schema)
     {
         Name = name;
+        Group = group;
         Kind = kind;
         Required = required;
         Description = StringOf(schema, "description");
@@ -24,9 +35,15 @@ public sealed class PayloadField
         Maximum = NumberOf(schema, "maximum");
         MinLength = (int?)NumberOf(schema, "minLength");
         MaxLength = (int?)NumberOf(schema, "maxLength");
-        _choices = schema.TryGetProperty("enum", out var choices) && choices.ValueKind == JsonValueKind.Array
-            ? choices.EnumerateArray().ToDictionary(c => c.ValueKind == JsonValueKind.String ? c.GetString()! : c.GetRawText(), c => c.Clone(), StringComparer.Ordinal)
-            : [];
+        Pattern = StringOf(schema, "pattern");
+        PatternMessage = StringOf(schema, SchemaKeywords.PatternMessage);
+        MinItems = (int?)NumberOf(schema, "minItems");
+        MaxItems = (int?)NumberOf(schema, "maxItems");
+        _itemSchema = schema.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Object ? items.Clone() : default;
+        _choices = kind != PayloadFieldKind.Choice ? []
+            : schema.TryGetProperty("enum", out var choices) && choices.ValueKind == JsonValueKind.Array
+                ? choices.EnumerateArray().ToDictionary(c => c.ValueKind == JsonValueKind.String ? c.GetString()! : c.GetRawText(), c => c.Clone(), StringComparer.Ordinal)
+                : new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["true"] = JsonSerializer.SerializeToElement(true), ["false"] = JsonSerializer.SerializeToElement(false) };
         Default = schema.TryGetProperty("default", out var value) ? value.Clone() : null;
         Accept = StringOf(schema, SchemaKeywords.Accept);
         Reset();
@@ -35,7 +52,11 @@ public sealed class PayloadField
     /// <summary>The property every upload-taking job type names its upload by (contacts.import, journey.from-diagram).</summary>
     public const string UploadIdName = "uploadId";
 
+    /// <summary>The property's path in the payload: <c>items</c>, or <c>filters.tag</c> inside an object.</summary>
     public string Name { get; }
+
+    /// <summary>The object property this one belongs to (<c>filters</c>), or null at the top level.</summary>
+    public string? Group { get; }
 
     public PayloadFieldKind Kind { get; }
 
@@ -51,19 +72,26 @@ public sealed class PayloadField
 
     public int? MaxLength { get; }
 
+    public string? Pattern { get; }
+
+    public string? PatternMessage { get; }
+
+    public int? MinItems { get; }
+
+    public int? MaxItems { get; }
+
     /// <summary>The enum's values as the select shows them; an enum may hold numbers too, sent back as numbers.</summary>
     public IReadOnlyCollection<string> Choices => _choices.Keys;
 
     public JsonElement? Default { get; }
 
-    // The value, in the shape its input binds to.
-    public long? Integer { get; set; }
-
-    public double? Number { get; set; }
-
+    /// <summary>What the user typed or chose, as text: numbers are parsed only when the payload is built.</summary>
     public string? Text { get; set; }
 
     public bool Boolean { get; set; }
+
+    /// <summary>A list field's values, in the order they were added.</summary>
+    public List<string> Items { get; } = [];
 
     /// <summary>An upload field's accepted types, or null for any file.</summary>
     public string? Accept { get; }
@@ -76,6 +104,20 @@ public sealed class PayloadField
 
     /// <summary>The API's message for this field after a rejected submit (<c>errors["payload.{Name}"]</c>).</summary>
     public string? Error { get; set; }
+
+    /// <summary>True once the user changed the field or tried to submit: from then on its problems show.</summary>
+    public bool Touched { get; set; }
+
+    /// <summary>What to show under the field: the API's message, else what is wrong with the value once touched.</summary>
+    public string? ShownError => Error ?? (Touched ? Problem : null);
+
+    /// <summary>"Items", "Tag" (of the filters), "Delay (ms)": a unit at the end of the name reads as one.</summary>
+    public string Label => DisplayFormat.Label(Group is null ? Name : Name[(Group.Length + 1)..]) is var label && label.EndsWith(" ms", StringComparison.Ordinal)
+        ? label[..^3] + " (ms)"
+        : label;
+
+    /// <summary>The item list takes ids (<c>format: uuid</c>): pasted ones may be separated by spaces or lines too.</summary>
+    public bool TakesIds => _itemSchema.ValueKind == JsonValueKind.Object && StringOf(_itemSchema, "format") == "uuid";
 
     /// <summary>Helper text: the schema's description, with the allowed range and the default.</summary>
     public string HelperText
@@ -93,12 +135,12 @@ public sealed class PayloadField
                 parts.Add($"{Format(Minimum) ?? "…"} to {Format(Maximum) ?? "…"}.");
             }
 
-            if (MinLength is not null || MaxLength is not null)
+            if (Kind == PayloadFieldKind.MultilineText && MaxLength is { } max)
             {
-                parts.Add($"{MinLength ?? 0} to {(MaxLength is { } max ? max.ToString(CultureInfo.InvariantCulture) : "any number of")} characters.");
+                parts.Add($"At most {max.ToString("#,##0", CultureInfo.InvariantCulture)} characters.");
             }
 
-            if (Default is { } value)
+            if (Default is { } value && Kind != PayloadFieldKind.Boolean)
             {
                 parts.Add($"Default {(value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText())}.");
             }
@@ -108,10 +150,13 @@ public sealed class PayloadField
     }
 
     /// <summary>
-    /// The fields of an object schema, required ones first, each in the order the schema lists them; properties marked
+    /// The fields of an object schema, required ones first, each in the order the schema lists them; an optional
+    /// object with properties of its own becomes its fields (named <c>object.property</c>); properties marked
     /// <see cref="SchemaKeywords.FormHidden"/> are left out.
     /// </summary>
-    public static IReadOnlyList<PayloadField> FromSchema(JsonElement schema)
+    public static IReadOnlyList<PayloadField> FromSchema(JsonElement schema) => [.. FieldsOf(schema, null, parentRequired: true)];
+
+    private static IEnumerable<PayloadField> FieldsOf(JsonElement schema, string? group, bool parentRequired)
     {
         if (schema.ValueKind != JsonValueKind.Object || !schema.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
         {
@@ -121,41 +166,174 @@ public sealed class PayloadField
         var required = schema.TryGetProperty("required", out var names) && names.ValueKind == JsonValueKind.Array
             ? names.EnumerateArray().Select(n => n.GetString()).OfType<string>().ToHashSet(StringComparer.Ordinal)
             : [];
-        return [.. properties.EnumerateObject()
+        return properties.EnumerateObject()
             .Where(p => !(p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty(SchemaKeywords.FormHidden, out var hidden) && hidden.ValueKind == JsonValueKind.True))
-            .Select(p => new PayloadField(p.Name, KindOf(p.Name, p.Value), required.Contains(p.Name), p.Value))
-            .OrderBy(f => f.Required ? 0 : 1)];
+            .Select(p => (Property: p, Required: parentRequired && required.Contains(p.Name)))
+            .OrderBy(p => p.Required ? 0 : 1)
+            .SelectMany(p =>
+            {
+                var name = group is null ? p.Property.Name : $"{group}.{p.Property.Name}";
+                return group is null && IsGroup(p.Property.Value)
+                    ? FieldsOf(p.Property.Value, name, p.Required)
+                    : [new PayloadField(name, group, KindOf(p.Property.Name, p.Property.Value, p.Required), p.Required, p.Property.Value)];
+            });
+    }
+
+    /// <summary>The payload built from the fields' values; call it only when none has a <see cref="Problem"/>.</summary>
+    public static JsonObject ToPayload(IEnumerable<PayloadField> fields)
+    {
+        var payload = new JsonObject();
+        foreach (var field in fields)
+        {
+            if (field.ToJson() is not { } value)
+            {
+                continue;
+            }
+
+            var target = payload;
+            var path = field.Name.Split('.');
+            foreach (var segment in path[..^1])
+            {
+                target = target[segment] as JsonObject ?? (JsonObject)(target[segment] = new JsonObject());
+            }
+
+            target[path[^1]] = value;
+        }
+
+        return payload;
     }
 
     public void Reset()
     {
         Error = null;
+        Touched = false;
         Upload = null;
         Uploading = false;
-        Integer = Default is { ValueKind: JsonValueKind.Number } i && i.TryGetInt64(out var whole) ? whole : null;
-        Number = Default is { ValueKind: JsonValueKind.Number } n ? n.GetDouble() : null;
         Boolean = Default is { ValueKind: JsonValueKind.True };
+        Items.Clear();
+        if (Kind == PayloadFieldKind.List && Default is { ValueKind: JsonValueKind.Array } list)
+        {
+            Items.AddRange(list.EnumerateArray().Select(i => i.ValueKind == JsonValueKind.String ? i.GetString()! : i.GetRawText()));
+        }
+
         Text = Default switch
         {
             { ValueKind: JsonValueKind.String } s => s.GetString(),
-            { ValueKind: JsonValueKind.Array or JsonValueKind.Object } json => json.GetRawText(),
+            { ValueKind: JsonValueKind.Number } n => n.GetRawText(),
+            { ValueKind: JsonValueKind.True or JsonValueKind.False } b when Kind == PayloadFieldKind.Choice => b.GetRawText(),
+            { ValueKind: JsonValueKind.Array or JsonValueKind.Object } json when Kind == PayloadFieldKind.Json => json.GetRawText(),
             _ => Kind == PayloadFieldKind.Choice && Required ? Choices.FirstOrDefault() : null,
         };
     }
 
-    /// <summary>The value for the payload, or null to leave the property out (so the API applies its default).</summary>
-    /// <exception cref="JsonException">A JSON field holds text that is not JSON.</exception>
-    public JsonNode? ToJson() => Kind switch
+    /// <summary>The user changed the value: the API's earlier message no longer applies, and problems show from now on.</summary>
+    public void Changed()
     {
-        PayloadFieldKind.Integer => Integer is { } i ? JsonValue.Create(i) : null,
-        PayloadFieldKind.Number => Number is { } n ? JsonValue.Create(n) : null,
-        PayloadFieldKind.Boolean => JsonValue.Create(Boolean),
-        PayloadFieldKind.Text or PayloadFieldKind.Upload => string.IsNullOrEmpty(Text) ? null : JsonValue.Create(Text),
-        PayloadFieldKind.Choice => Text is not null && _choices.TryGetValue(Text, out var choice) ? JsonNode.Parse(choice.GetRawText()) : null,
-        _ => string.IsNullOrWhiteSpace(Text) ? null : JsonNode.Parse(Text),
+        Error = null;
+        Touched = true;
+    }
+
+    /// <summary>What is wrong with the value as it stands, as a sentence; null when it may be sent.</summary>
+    public string? Problem => Kind switch
+    {
+        PayloadFieldKind.Integer => NumberProblem(integer: true),
+        PayloadFieldKind.Number => NumberProblem(integer: false),
+        PayloadFieldKind.Text or PayloadFieldKind.MultilineText => Empty(Text) ? RequiredProblem : TextProblem(Text!, MinLength, MaxLength, Pattern, PatternMessage),
+        PayloadFieldKind.Choice or PayloadFieldKind.Upload => Empty(Text) ? RequiredProblem : null,
+        PayloadFieldKind.List => ListProblem(),
+        PayloadFieldKind.Json => JsonProblem(),
+        _ => null,
     };
 
-    private static PayloadFieldKind KindOf(string name, JsonElement schema)
+    private string? RequiredProblem => Required ? $"{Label} is required." : null;
+
+    /// <summary>
+    /// Splits typed or pasted text into list values (at commas, semicolons and line breaks; at spaces too for ids) and
+    /// adds the valid ones; what is left (an invalid or duplicate value, or the last value still being typed when
+    /// <paramref name="all"/> is false) stays in <see cref="Text"/> with the reason in <see cref="Error"/>. While the
+    /// user types (<paramref name="all"/> false) the field is not marked touched: a half-typed value is no error yet.
+    /// </summary>
+    public void AddItems(bool all)
+    {
+        var text = Text ?? "";
+        var separators = TakesIds ? new[] { ',', ';', '\n', '\r', ' ', '\t' } : [',', ';', '\n', '\r'];
+        var parts = text.Split(separators);
+        var complete = all ? parts : parts[..^1];
+        var left = new List<string>();
+        string? reason = null;
+        foreach (var part in complete.Select(p => p.Trim()).Where(p => p.Length > 0))
+        {
+            var problem = ItemProblem(part)
+                ?? (Items.Contains(part, StringComparer.Ordinal) ? "is in the list already" : null)
+                ?? (MaxItems is { } max && Items.Count >= max ? $"would make more than {max.ToString("#,##0", CultureInfo.InvariantCulture)}" : null);
+            if (problem is null)
+            {
+                Items.Add(part);
+            }
+            else
+            {
+                left.Add(part);
+                reason ??= $"“{Shorten(part)}” {problem}.";
+            }
+        }
+
+        var rest = all ? "" : parts[^1];
+        if (complete.Length > 0)
+        {
+            _consumed = text;
+        }
+
+        Text = string.Join(", ", left.Append(rest).Where(p => p.Length > 0));
+        Error = reason is null ? null : left.Count > 1 ? $"{reason} {left.Count - 1} more value(s) were not added either: they stay in the box." : reason;
+        Touched |= all;
+    }
+
+    /// <summary>
+    /// True when <paramref name="value"/> is text this field has already split into its list (or that plus the line
+    /// break Enter typed): a late event of the input box, sent before the box showed what was left, not new values.
+    /// </summary>
+    public bool Consumed(string? value) =>
+        _consumed is not null && value is not null && value.TrimEnd('\r', '\n') == _consumed.TrimEnd('\r', '\n');
+
+    public void RemoveItem(string item)
+    {
+        Items.Remove(item);
+        _consumed = null;
+        Changed();
+    }
+
+    public void ClearItems()
+    {
+        Items.Clear();
+        _consumed = null;
+        Changed();
+    }
+
+    /// <summary>The value for the payload, or null to leave the property out (so the API applies its default).</summary>
+    public JsonNode? ToJson() => Kind switch
+    {
+        PayloadFieldKind.Integer => Empty(Text) ? null : JsonValue.Create(long.Parse(Text!.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
+        PayloadFieldKind.Number => Empty(Text) ? null : JsonValue.Create(double.Parse(Text!.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture)),
+        PayloadFieldKind.Boolean => JsonValue.Create(Boolean),
+        PayloadFieldKind.Text or PayloadFieldKind.MultilineText or PayloadFieldKind.Upload => Empty(Text) ? null : JsonValue.Create(Text),
+        PayloadFieldKind.Choice => Text is not null && _choices.TryGetValue(Text, out var choice) ? JsonNode.Parse(choice.GetRawText()) : null,
+        PayloadFieldKind.List => Items.Count == 0 && !Required ? null : new JsonArray([.. Items.Select(ItemJson)]),
+        _ => Empty(Text) ? null : JsonNode.Parse(Text!),
+    };
+
+    /// <summary>How a choice reads in the select: an optional yes/no filter says "Yes" and "No".</summary>
+    public string ChoiceLabel(string choice) => choice switch
+    {
+        "true" when _choices[choice].ValueKind == JsonValueKind.True => "Yes",
+        "false" when _choices[choice].ValueKind == JsonValueKind.False => "No",
+        _ => choice,
+    };
+
+    private static bool IsGroup(JsonElement schema) =>
+        StringOf(schema, "type") == "object" && schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+        && properties.EnumerateObject().Any();
+
+    private static PayloadFieldKind KindOf(string name, JsonElement schema, bool required)
     {
         if (name == UploadIdName && StringOf(schema, "type") == "string")
         {
@@ -171,11 +349,110 @@ public sealed class PayloadField
         {
             "integer" => PayloadFieldKind.Integer,
             "number" => PayloadFieldKind.Number,
+            "string" when NumberOf(schema, "maxLength") is not { } max || max > SingleLineMaxLength => StringOf(schema, "format") is null && StringOf(schema, "pattern") is null or "\\S"
+                ? PayloadFieldKind.MultilineText
+                : PayloadFieldKind.Text,
             "string" => PayloadFieldKind.Text,
-            "boolean" => PayloadFieldKind.Boolean,
+            // On or off, unless it is an optional filter with no default: then "either" is a third answer, not "off".
+            "boolean" => required || schema.TryGetProperty("default", out _) ? PayloadFieldKind.Boolean : PayloadFieldKind.Choice,
+            "array" when schema.TryGetProperty("items", out var items) && StringOf(items, "type") == "string" => PayloadFieldKind.List,
             _ => PayloadFieldKind.Json,
         };
     }
+
+    private string? NumberProblem(bool integer)
+    {
+        if (Empty(Text))
+        {
+            return RequiredProblem;
+        }
+
+        var text = Text!.Trim();
+        var plain = integer ? PlainInteger().IsMatch(text) : PlainNumber().IsMatch(text);
+        if (!plain)
+        {
+            return integer ? "Enter a whole number in digits, such as 12." : "Enter a number in digits, such as 2.5.";
+        }
+
+        if (integer && !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+        {
+            return $"Must be at most {Format(Maximum ?? long.MaxValue)}.";
+        }
+
+        var value = double.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        return value < Minimum ? $"Must be at least {Format(Minimum)}."
+            : value > Maximum ? $"Must be at most {Format(Maximum)}."
+            : null;
+    }
+
+    private static string? TextProblem(string text, int? minLength, int? maxLength, string? pattern, string? patternMessage)
+    {
+        if (minLength is { } min && text.Length < min)
+        {
+            return $"Must be at least {min} characters long.";
+        }
+
+        if (maxLength is { } max && text.Length > max)
+        {
+            return $"Must be at most {max.ToString("#,##0", CultureInfo.InvariantCulture)} characters long; this is {text.Length.ToString("#,##0", CultureInfo.InvariantCulture)}.";
+        }
+
+        if (pattern is not null && !Regex.IsMatch(text, pattern, RegexOptions.None, PatternTimeout))
+        {
+            return Sentence(patternMessage ?? "is not in the expected form.");
+        }
+
+        return null;
+    }
+
+    private string? ItemProblem(string item) => _itemSchema.ValueKind != JsonValueKind.Object ? null
+        : TextProblem(item, (int?)NumberOf(_itemSchema, "minLength"), (int?)NumberOf(_itemSchema, "maxLength"),
+            StringOf(_itemSchema, "pattern"), StringOf(_itemSchema, SchemaKeywords.PatternMessage)) is { } problem
+            ? char.ToLowerInvariant(problem[0]) + problem[1..].TrimEnd('.')
+            : null;
+
+    private string? ListProblem()
+    {
+        if (!Empty(Text))
+        {
+            return Error ?? $"“{Shorten(Text!.Trim())}” is not added yet: press Enter to add it, or clear it.";
+        }
+
+        if (Items.Count == 0)
+        {
+            return RequiredProblem;
+        }
+
+        return MinItems is { } min && Items.Count < min ? $"Add at least {min}."
+            : MaxItems is { } max && Items.Count > max ? $"At most {max.ToString("#,##0", CultureInfo.InvariantCulture)}; this list has {Items.Count.ToString("#,##0", CultureInfo.InvariantCulture)}."
+            : null;
+    }
+
+    private string? JsonProblem()
+    {
+        if (Empty(Text))
+        {
+            return RequiredProblem;
+        }
+
+        try
+        {
+            JsonNode.Parse(Text!);
+            return null;
+        }
+        catch (JsonException)
+        {
+            return "Is not valid JSON.";
+        }
+    }
+
+    private JsonNode ItemJson(string item) => JsonValue.Create(item);
+
+    private static bool Empty(string? text) => string.IsNullOrWhiteSpace(text);
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private static string Sentence(string message) => message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..];
 
     private static string? StringOf(JsonElement schema, string name) =>
         schema.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
@@ -184,4 +461,10 @@ public sealed class PayloadField
         schema.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 
     private static string? Format(double? value) => value?.ToString("#,##0.###", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^[-+]?[0-9]+$")]
+    private static partial Regex PlainInteger();
+
+    [GeneratedRegex(@"^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")]
+    private static partial Regex PlainNumber();
 }

@@ -29,7 +29,7 @@ public sealed class ContactDeleteHandler(ContactReader reader, ContactWriter wri
         {
             Items = "contacts",
             Metrics = [new("deleted", "Deleted"), new("not_found", "Not found")],
-        });
+        }).AsDestructive();
 
     public JobTypeDefinition Definition => JobType;
 

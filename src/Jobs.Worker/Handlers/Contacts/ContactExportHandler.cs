@@ -45,7 +45,7 @@ public sealed class ContactExportHandler(ContactReader reader, IFileStore files,
                     {
                         ["tag"] = new JsonObject
                         {
-                            ["type"] = "string", ["minLength"] = 1, ["maxLength"] = ContactTags.MaxLength, ["pattern"] = "\\S",
+                            ["type"] = "string", ["minLength"] = 1, ["maxLength"] = ContactTags.MaxLength, ["pattern"] = "\\S", [SchemaKeywords.PatternMessage] = ContactSchemas.NotBlankMessage,
                             ["description"] = "Only contacts with this tag.",
                         },
                         ["optedOut"] = new JsonObject { ["type"] = "boolean", ["description"] = "Only contacts that opted out (true) or did not (false)." },

@@ -11,9 +11,15 @@ public static class ContactSchemas
 
     public const string UuidPattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
+    /// <summary>What a blank string is told by a schema whose <c>pattern</c> is <c>\S</c>.</summary>
+    public const string NotBlankMessage = "must not be blank.";
+
+    /// <summary>An id; <c>format: uuid</c> tells a form to take a list of them pasted as they come (spaces, lines).</summary>
     public static JsonObject Uuid(string description) => new()
     {
-        ["type"] = "string", ["pattern"] = UuidPattern, ["description"] = description,
+        ["type"] = "string", ["format"] = "uuid", ["pattern"] = UuidPattern,
+        [SchemaKeywords.PatternMessage] = "must be an id: 32 hexadecimal digits in five groups, such as 0191d2c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d.",
+        ["description"] = description,
     };
 
     /// <summary>

@@ -32,7 +32,7 @@ public sealed class ContactTagHandler(ContactReader reader, ContactWriter writer
                 ["maxItems"] = ContactTags.MaxPerJob,
                 ["items"] = new JsonObject
                 {
-                    ["type"] = "string", ["minLength"] = 1, ["maxLength"] = ContactTags.MaxLength, ["pattern"] = "\\S",
+                    ["type"] = "string", ["minLength"] = 1, ["maxLength"] = ContactTags.MaxLength, ["pattern"] = "\\S", [SchemaKeywords.PatternMessage] = ContactSchemas.NotBlankMessage,
                     ["description"] = "A tag; stored trimmed and in lower case.",
                 },
                 ["description"] = "The tags to add, 1 to 20.",

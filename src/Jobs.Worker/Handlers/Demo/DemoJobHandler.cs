@@ -36,7 +36,12 @@ public sealed class DemoJobHandler(IConfiguration? configuration = null) : IJobH
                 ["items"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 100_000, ["description"] = "How many items to process." },
                 ["delayMs"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 60_000, ["default"] = 0, ["description"] = "Time spent on each item, in milliseconds." },
                 ["failAttempts"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 10, ["default"] = 0, ["description"] = "How many first attempts fail." },
-                ["crashAfterItems"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 100_000, ["description"] = "Test support: the worker process dies abruptly after this many items, on every attempt (a poison job). Only workers started with Demo__AllowProcessCrash=true do it; others fail the job." },
+                ["crashAfterItems"] = new JsonObject
+                {
+                    ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 100_000,
+                    ["description"] = "Test support: the worker process dies abruptly after this many items, on every attempt (a poison job). Only workers started with Demo__AllowProcessCrash=true do it; others fail the job.",
+                    [SchemaKeywords.FormHidden] = true,
+                },
             },
         },
         MaxAttempts: 3,

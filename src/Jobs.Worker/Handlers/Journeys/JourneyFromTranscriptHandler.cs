@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jobs.Core.Catalog;
+using Jobs.Worker.Handlers.Contacts;
 using Jobs.Worker.Integrations.Chat;
 using Jobs.Worker.Processing;
 
@@ -31,7 +32,7 @@ public sealed class JourneyFromTranscriptHandler(JourneyGenerator generator) : I
             {
                 ["transcript"] = new JsonObject
                 {
-                    ["type"] = "string", ["minLength"] = 1, ["maxLength"] = MaxTranscriptLength, ["pattern"] = "\\S",
+                    ["type"] = "string", ["minLength"] = 1, ["maxLength"] = MaxTranscriptLength, ["pattern"] = "\\S", [SchemaKeywords.PatternMessage] = ContactSchemas.NotBlankMessage,
                     ["description"] = "The conversation as text, speaker labels welcome (\"Customer: …\").",
                 },
                 ["prompt"] = Prompt(),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jobs.Core.Catalog;
+using Jobs.Worker.Handlers.Contacts;
 using Jobs.Worker.Integrations;
 using Jobs.Worker.Integrations.Email;
 using Jobs.Worker.Integrations.Places;
@@ -44,12 +45,12 @@ public sealed class LeadDiscoveryHandler(
             {
                 ["businessType"] = new JsonObject
                 {
-                    ["type"] = "string", ["minLength"] = 1, ["maxLength"] = 100, ["pattern"] = "\\S",
+                    ["type"] = "string", ["minLength"] = 1, ["maxLength"] = 100, ["pattern"] = "\\S", [SchemaKeywords.PatternMessage] = ContactSchemas.NotBlankMessage,
                     ["description"] = "What kind of business, as you would search a map for it: \"plumbers\", \"dentists\".",
                 },
                 ["location"] = new JsonObject
                 {
-                    ["type"] = "string", ["minLength"] = 1, ["maxLength"] = 200, ["pattern"] = "\\S",
+                    ["type"] = "string", ["minLength"] = 1, ["maxLength"] = 200, ["pattern"] = "\\S", [SchemaKeywords.PatternMessage] = ContactSchemas.NotBlankMessage,
                     ["description"] = "Where: a city, a neighbourhood, a region (\"Austin, TX\").",
                 },
                 ["maxResults"] = new JsonObject
