@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 8's comparison in one command: Jobs and its peers (BullMQ, graphile-worker, pg-boss, Hangfire) on the same
+# The comparison in one command: Jobs and its peers (BullMQ, graphile-worker, pg-boss, Hangfire) on the same
 # throwaway PostgreSQL and Redis, same job count and concurrency. Prints a table and writes bench/results/*.json.
 #   ./bench.sh [--quick] [--only jobs,bullmq,graphile-worker,pg-boss,hangfire]
 set -euo pipefail

@@ -6,7 +6,7 @@ using Jobs.Soak;
 
 namespace Jobs.ChaosTests;
 
-/// <summary>Issue 7, scenarios 5, 6 and 12: Redis flushed and killed, PostgreSQL restarted, the API killed mid-submit.</summary>
+/// <summary>Redis flushed and killed, PostgreSQL restarted, the API killed mid-submit.</summary>
 [Collection(ChaosCollection.Name)]
 public sealed class InfrastructureFaultTests(ChaosFixture fixture) : IAsyncLifetime
 {

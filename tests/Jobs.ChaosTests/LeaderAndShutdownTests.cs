@@ -6,7 +6,7 @@ using Jobs.Soak;
 namespace Jobs.ChaosTests;
 
 /// <summary>
-/// Issue 7, scenarios 9 and 11: a paused maintenance leader replaced, and a worker stopped with jobs in flight (or while
+/// A paused maintenance leader replaced, and a worker stopped with jobs in flight (or while
 /// it is still starting).
 /// </summary>
 [Collection(ChaosCollection.Name)]

@@ -7,7 +7,7 @@ using Npgsql;
 namespace Jobs.ChaosTests;
 
 /// <summary>
-/// Issue 7, scenario 3: a completion racing the reaper, with the engine's own statements on a real PostgreSQL. A
+/// A completion racing the reaper, with the engine's own statements on a real PostgreSQL. A
 /// database of its own on the cluster's server, so that no running leader rescues these leases first.
 /// </summary>
 [Collection(ChaosCollection.Name)]

@@ -2,7 +2,7 @@ using Jobs.Soak;
 
 namespace Jobs.ChaosTests;
 
-/// <summary>Issue 7, the soak run in its quick form: 1,000 demo jobs under random faults, every invariant checked.</summary>
+/// <summary>1,000 demo jobs under random faults, every invariant checked.</summary>
 public sealed class SoakTests
 {
     [Fact]

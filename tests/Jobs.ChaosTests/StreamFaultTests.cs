@@ -4,7 +4,7 @@ using StackExchange.Redis;
 
 namespace Jobs.ChaosTests;
 
-/// <summary>Issue 7, scenarios 7 and 8: duplicated hints, entries stolen by XAUTOCLAIM, a stream trimmed under its readers.</summary>
+/// <summary>Duplicated hints, entries stolen by XAUTOCLAIM, a stream trimmed under its readers.</summary>
 [Collection(ChaosCollection.Name)]
 public sealed class StreamFaultTests(ChaosFixture fixture) : IAsyncLifetime
 {

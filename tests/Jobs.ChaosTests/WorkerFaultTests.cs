@@ -3,7 +3,7 @@ using Jobs.Soak;
 
 namespace Jobs.ChaosTests;
 
-/// <summary>Issue 7, scenarios 1, 2, 4 and 10: worker processes killed, paused, slow and poisoned.</summary>
+/// <summary>Worker processes killed, paused, slow and poisoned.</summary>
 [Collection(ChaosCollection.Name)]
 public sealed class WorkerFaultTests(ChaosFixture fixture) : IAsyncLifetime
 {

@@ -3,7 +3,7 @@ using Jobs.Soak;
 namespace Jobs.ChaosTests;
 
 /// <summary>
-/// Issue 6: a workspace's concurrency limit holds across worker processes racing for its jobs (never more than its
+/// A workspace's concurrency limit holds across worker processes racing for its jobs (never more than its
 /// limit processing at any sampled moment), while another workspace's jobs keep their pace.
 /// </summary>
 [Collection(ChaosCollection.Name)]

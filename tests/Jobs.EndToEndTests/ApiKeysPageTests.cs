@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Jobs.EndToEndTests;
 
-/// <summary>Issue 6 §1: an admin makes a key, sees it once, and revokes it; the API stops taking it at once.</summary>
+/// <summary>An admin makes a key, sees it once, and revokes it; the API stops taking it at once.</summary>
 public sealed class ApiKeysPageTests(Topology topology)
 {
     [Fact]

@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Jobs.EndToEndTests;
 
 /// <summary>
-/// Issue 6 §1: every form of the web needs its antiforgery token. A post from another site, even one that carries the
+/// Every form of the web needs its antiforgery token. A post from another site, even one that carries the
 /// user's cookie (an old browser, a lax proxy), is refused with 400 and changes nothing.
 /// </summary>
 public sealed class CrossSiteRequestTests(Topology topology)

@@ -92,7 +92,7 @@ public sealed class JobPageTests(Topology topology)
             await Expect(page.GetByTestId("job-cancel")).ToBeDisabledAsync();
             await Expect(page.GetByTestId("job-retry")).ToBeEnabledAsync();
             await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync("Cancel requested");
-            // The audit trail (issue 6 §5): both the API's sign-in and the browser's are UI sessions of the demo user.
+            // The audit trail: both the API's sign-in and the browser's are UI sessions of the demo user.
             await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync($"submitted by {Topology.DemoEmail} in the web UI");
             await Expect(page.GetByTestId("job-timeline")).ToContainTextAsync($"cancelled by {Topology.DemoEmail} in the web UI");
             await session.ScreenshotAsync("job-page-cancelled");

@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Jobs.EndToEndTests;
 
-/// <summary>Issue 6 §3: the workspace's limits on the settings page, and jobs beyond the concurrency limit shown as waiting.</summary>
+/// <summary>The workspace's limits on the settings page, and jobs beyond the concurrency limit shown as waiting.</summary>
 public sealed class LimitsPageTests(Topology topology)
 {
     [Fact]

@@ -8,7 +8,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Jobs.EndToEndTests;
 
 /// <summary>
-/// Issue 6 §1: an admin invites a member, who joins through the link and sees no admin pages until the admin promotes
+/// An admin invites a member, who joins through the link and sees no admin pages until the admin promotes
 /// them.
 /// </summary>
 public sealed class UsersPageTests(Topology topology)

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.IntegrationTests;
 
-/// <summary>Issue 6 §5: who submitted, cancelled or retried a job, from which key or UI session, on its timeline.</summary>
+/// <summary>Who submitted, cancelled or retried a job, from which key or UI session, on its timeline.</summary>
 public sealed class AuditTests(Servers servers)
 {
     [Fact]

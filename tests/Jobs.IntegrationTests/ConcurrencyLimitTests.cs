@@ -7,7 +7,7 @@ using Npgsql;
 
 namespace Jobs.IntegrationTests;
 
-/// <summary>Issue 6 §3: a workspace's concurrency limit holds across all workers together, and priorities within it.</summary>
+/// <summary>A workspace's concurrency limit holds across all workers together, and priorities within it.</summary>
 public sealed class ConcurrencyLimitTests(Servers servers, ITestOutputHelper output)
 {
     private const int Limit = 5;

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Jobs.IntegrationTests;
 
 /// <summary>
-/// Issue 6 §2: every operation the API documents, called with workspace A's (admin) key and workspace B's real ids,
+/// Every operation the API documents, called with workspace A's (admin) key and workspace B's real ids,
 /// answers like an unknown id (404 with a problem body), shows none of B's data, and changes none of B's rows. The
 /// walk reads the OpenAPI document, so an endpoint added later is walked too; a route parameter it cannot fill with
 /// one of B's ids fails the test until <see cref="RouteValues"/> says which id it takes.

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.IntegrationTests;
 
-/// <summary>Issue 6 §3: a backlog in one workspace delays another workspace's job by at most one slot turnover.</summary>
+/// <summary>A backlog in one workspace delays another workspace's job by at most one slot turnover.</summary>
 public sealed class FairnessTests(Servers servers, ITestOutputHelper output)
 {
     private const int Backlog = 10_000;

@@ -4,7 +4,7 @@ using Jobs.IntegrationTests.Infrastructure;
 
 namespace Jobs.IntegrationTests;
 
-/// <summary>Issue 6 §2: fields a client may not set are refused with 400 naming them, and never applied.</summary>
+/// <summary>Fields a client may not set are refused with 400 naming them, and never applied.</summary>
 public sealed class MassAssignmentTests(Servers servers)
 {
     [Theory]

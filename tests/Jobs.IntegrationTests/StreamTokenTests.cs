@@ -12,7 +12,7 @@ using Shouldly;
 namespace Jobs.IntegrationTests;
 
 /// <summary>
-/// Stream tokens (issue 14 §8): what a browser follows a job with, where EventSource and SignalR's WebSocket cannot send
+/// Stream tokens: what a browser follows a job with, where EventSource and SignalR's WebSocket cannot send
 /// a header. A token opens its job's event stream or the hub and nothing else, for its job only, until it expires or its
 /// key is revoked; an API key in a URL is refused.
 /// </summary>

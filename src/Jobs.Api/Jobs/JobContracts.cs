@@ -7,7 +7,7 @@ namespace Jobs.Api.Jobs;
 
 /// <summary>
 /// The body of <c>POST /api/jobs</c>, and one item of a batch. Any other member lands in <see cref="Unknown"/> and is
-/// refused (issue 6 §2): a client never sets a job's workspace, status, attempt or owner.
+/// refused: a client never sets a job's workspace, status, attempt or owner.
 /// </summary>
 /// <remarks>
 /// <see cref="Type"/> and <see cref="Payload"/> are required (nullable here only so that a missing one is a field error,

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Jobs.Api.Problems;
 
 /// <summary>
-/// Mass assignment (issue 6 §2): a request body member the endpoint does not define is refused with 400 naming it,
+/// Mass assignment: a request body member the endpoint does not define is refused with 400 naming it,
 /// never ignored in silence and never applied. Fields the server owns get a message saying so.
 /// </summary>
 public static class UnknownFields

@@ -23,7 +23,7 @@ public sealed partial class NpgsqlJobStore
     // Rows named by id are looked up by primary key with no test of their state beside it (OFFSET 0 keeps the outer
     // test out of the scan): "id = ANY(…) AND status = 'pending'" lets the planner pick a partial index of pending
     // jobs and read all of them, and on a queue table that grew faster than its statistics it did, taking 10 ms or
-    // more per statement under the workspace lock (issue 8's profile). The same holds in ClaimSql and the hints.
+    // more per statement under the workspace lock (the speed work's profile). The same holds in ClaimSql and the hints.
     private const string LockCandidateWorkspacesSql = """
         SELECT pg_advisory_xact_lock(hashtextextended(w.workspace_id::text, 7))
         FROM (

@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace Jobs.Core.Storage;
 
 /// <summary>
-/// Group commit of attempts' writes (issue 8): a worker's slots queue their progress writes and completions, and one
+/// Group commit of attempts' writes: a worker's slots queue their progress writes and completions, and one
 /// batch writes all that is queued, each row fenced on its own lease as a single write would be (DESIGN §5.4), with
 /// its timeline events, and hints the freed slots' next jobs: one round trip and one commit for many jobs.
 /// </summary>

@@ -20,7 +20,7 @@ public sealed partial class NpgsqlJobStore(NpgsqlDataSource dataSource) : IJobSt
         )
         """;
 
-    // The audit snapshot of who asked (issue 6 §5), written by the statement that makes the transition: the user's
+    // The audit snapshot of who asked, written by the statement that makes the transition: the user's
     // email and the key's kind, name and prefix as they are now. NULL without an actor.
     private const string ActorSql = """
         (SELECT jsonb_strip_nulls(jsonb_build_object(

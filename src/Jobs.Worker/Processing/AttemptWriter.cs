@@ -11,7 +11,7 @@ using StackExchange.Redis;
 namespace Jobs.Worker.Processing;
 
 /// <summary>
-/// Group commit for the worker's slots (issue 8): progress writes and completions queue here, and one loop writes all
+/// Group commit for the worker's slots: progress writes and completions queue here, and one loop writes all
 /// that is queued in one transaction (<see cref="IJobStore.JobWriteManyAsync"/>), hints the freed slots' next jobs in
 /// that same transaction, then acknowledges the completed attempts' stream entries in one pipelined call. No timer:
 /// whatever arrives while a write is in flight goes in the next, so an idle worker writes at once and a busy one in

@@ -1,4 +1,4 @@
--- 0010: idempotency keys that expire (issue 6 §4), and who did what on the timeline (issue 6 §5).
+-- 0010: idempotency keys that expire, and who did what on the timeline.
 
 -- A key lives in its own row, not on the job, so that it can expire while the job stays: once expires_at has passed,
 -- the next submission with the key takes the row over (one conditional upsert, so racing submissions still agree on
