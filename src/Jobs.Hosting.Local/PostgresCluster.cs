@@ -115,11 +115,34 @@ public static class PostgresCluster
             return;
         }
 
+        LetServiceUserReach(path);
         using var chown = ChildProcess.Start("chown", ["-R", $"{ServiceUser}:{ServiceUser}", path]);
         await chown.Exited.WaitAsync(ct);
         if (chown.ExitCode != 0)
         {
             throw new InvalidOperationException($"chown {path} failed: {string.Join(" ", chown.RecentOutput)}");
+        }
+    }
+
+    /// <summary>
+    /// Lets the service user reach <paramref name="path"/>: a folder above it that others cannot enter (a checkout in a
+    /// <c>mktemp -d</c> folder, a home directory of mode 700) gets the right to be passed through (o+x), nothing more:
+    /// its contents stay unlistable and unreadable to others.
+    /// </summary>
+    private static void LetServiceUserReach(string path)
+    {
+        if (!Environment.IsPrivilegedProcess || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        for (var folder = Directory.GetParent(Path.GetFullPath(path)); folder is not null; folder = folder.Parent)
+        {
+            var mode = File.GetUnixFileMode(folder.FullName);
+            if (!mode.HasFlag(UnixFileMode.OtherExecute))
+            {
+                File.SetUnixFileMode(folder.FullName, mode | UnixFileMode.OtherExecute);
+            }
         }
     }
 }
