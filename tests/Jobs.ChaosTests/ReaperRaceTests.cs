@@ -104,7 +104,8 @@ public sealed class ReaperRaceTests(ChaosFixture fixture) : IAsyncLifetime
 
         var payload = JsonDocument.Parse("""{"items":1}""").RootElement;
         var inserted = await store.JobInsertManyAsync(new JobInsertManyParams(workspace, user,
-            [.. Enumerable.Range(0, count).Select(_ => new JobInsertParams("demo", "default", 0, payload, null, 3, 60, null))]), CancellationToken.None);
+            [.. Enumerable.Range(0, count).Select(_ => new JobInsertParams("demo", "default", 0, payload, null, 3, 60, null))]) { HintLimit = count },
+            CancellationToken.None);
         var claimed = await store.JobClaimManyAsync(new JobClaimManyParams([.. inserted.Results.Select(i => i.Job.Id)], "worker-a", TimeSpan.FromMinutes(5)), CancellationToken.None);
         claimed.Count.ShouldBe(count);
         await using var expire = dataSource.CreateCommand("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE workspace_id = @w");

@@ -26,7 +26,11 @@ public sealed class StoreAccess(string connectionString) : IAsyncDisposable
         var (workspace, user) = (reader.GetGuid(0), reader.GetGuid(1));
         var payload = JsonDocument.Parse("""{"items":1}""").RootElement;
         var inserted = await Jobs.JobInsertManyAsync(new JobInsertManyParams(workspace, user,
-            [.. Enumerable.Range(0, count).Select(_ => new JobInsertParams("demo", "chaos-unserved", 0, payload, null, 3, 60, null))]), CancellationToken.None);
+            [.. Enumerable.Range(0, count).Select(_ => new JobInsertParams("demo", "chaos-unserved", 0, payload, null, 3, 60, null))])
+        {
+            // Hinted into their workspace's slots as the API's submit does (claimable), though no worker reads that queue.
+            HintLimit = count,
+        }, CancellationToken.None);
         return [.. inserted.Results.Select(i => i.Job.Id)];
     }
 

@@ -7,78 +7,29 @@ namespace Jobs.Core.Storage;
 
 public sealed partial class NpgsqlJobStore
 {
-    // Serialises claims per workspace so that two workers cannot both see "4 processing" and take the fifth slot
-    // twice. Locks are taken in workspace order, so concurrent claimers cannot deadlock.
-    private const string LockWorkspacesSql = """
-        SELECT pg_advisory_xact_lock(hashtextextended(w.id::text, 7))
-        FROM (
-            SELECT DISTINCT id
-            FROM unnest(@workspace_ids) AS t(id)
-            ORDER BY id
-        ) w
-        """;
-
-    // The same locks for the workspaces of a claim's candidates, in one statement, in workspace order.
+    // DESIGN §5.3. A job may start only while it holds one of its workspace's slots within the limit (its hint took
+    // it: NpgsqlJobStore.Hints.cs), so the claim counts nothing and waits for no one: candidates locked by another
+    // claimer are passed over. A hinted candidate whose slot is now beyond a lowered limit, or a hint left from
+    // before slots existed, loses its hint (and so its slot) and is hinted again, in priority order, when one frees.
     //
-    // Rows named by id are looked up by primary key with no test of their state beside it (OFFSET 0 keeps the outer
-    // test out of the scan): "id = ANY(…) AND status = 'pending'" lets the planner pick a partial index of pending
-    // jobs and read all of them, and on a queue table that grew faster than its statistics it did, taking 10 ms or
-    // more per statement under the workspace lock (the speed work's profile). The same holds in ClaimSql and the hints.
-    private const string LockCandidateWorkspacesSql = """
-        SELECT pg_advisory_xact_lock(hashtextextended(w.workspace_id::text, 7))
-        FROM (
-            SELECT DISTINCT c.workspace_id
-            FROM (
-                SELECT workspace_id, status
-                FROM jobs
-                WHERE id = ANY(@ids)
-                OFFSET 0
-            ) c
-            WHERE c.status = 'pending'
-            ORDER BY c.workspace_id
-        ) w
-        """;
-
-    // DESIGN §5.3. Hints are bounded by the free slots (NpgsqlJobStore.Hints.cs), so a candidate beyond them is rare
-    // (a duplicate or stale hint); it stays pending but loses its hint (enqueued_at NULL) and is hinted again, in
-    // priority order, when a slot frees (worker) or by maintenance if that worker dies.
+    // Rows named by id are looked up by primary key with no test of their state beside it: "id = ANY(…) AND
+    // status = 'pending'" lets the planner pick a partial index of pending jobs and read all of them.
     private static readonly string ClaimSql = $"""
         WITH locked AS (
-            SELECT j.id, j.workspace_id, j.priority, j.status, j.run_at, j.cancel_requested_at
+            SELECT j.id
             FROM jobs j
             WHERE j.id = ANY(@ids)
             FOR UPDATE SKIP LOCKED
         ),
-        candidates AS (
-            SELECT l.id, l.workspace_id, l.priority
-            FROM locked l
-            WHERE l.status = 'pending'
-              AND l.run_at <= now()
-              AND l.cancel_requested_at IS NULL
-        ),
-        slots AS (
-            SELECT w.id AS workspace_id,
-                   w.max_concurrent_jobs - (
-                       SELECT count(*)
-                       FROM jobs p
-                       WHERE p.workspace_id = w.id
-                         AND p.status = 'processing') AS free_slots
-            FROM workspaces w
-            WHERE w.id IN (SELECT c.workspace_id FROM candidates c)
-        ),
-        ranked AS (
-            SELECT c.id,
-                   row_number() OVER (PARTITION BY c.workspace_id ORDER BY c.priority DESC, c.id) AS rank,
-                   s.free_slots
-            FROM candidates c
-            JOIN slots s ON s.workspace_id = c.workspace_id
-        ),
         deferred AS (
             UPDATE jobs j
             SET enqueued_at = NULL
-            FROM ranked r
-            WHERE j.id = r.id
-              AND r.rank > r.free_slots
+            FROM locked l, workspaces w
+            WHERE j.id = l.id
+              AND w.id = j.workspace_id
+              AND j.status = 'pending'
+              AND j.enqueued_at IS NOT NULL
+              AND (j.slot IS NULL OR j.slot > w.max_concurrent_jobs)
         ),
         changed AS (
             UPDATE jobs j
@@ -90,9 +41,13 @@ public sealed partial class NpgsqlJobStore
                 error = NULL,
                 version = j.version + 1,
                 updated_at = now()
-            FROM ranked r
-            WHERE j.id = r.id
-              AND r.rank <= r.free_slots
+            FROM locked l, workspaces w
+            WHERE j.id = l.id
+              AND w.id = j.workspace_id
+              AND j.status = 'pending'
+              AND j.slot <= w.max_concurrent_jobs
+              AND j.run_at <= now()
+              AND j.cancel_requested_at IS NULL
             RETURNING {JobRows.Select("j")}
         ),
         {EventFromChanged("'started'")}
@@ -100,27 +55,13 @@ public sealed partial class NpgsqlJobStore
         FROM changed
         """;
 
-    /// <remarks>
-    /// Locks and claim travel as one batch: one round trip and one implicit transaction, so the locks are held only
-    /// while the server runs the two statements, never while a paused claimer (a long GC, SIGSTOP) sits between them.
-    /// The claim statement's snapshot is taken after the locks, so it sees what the previous holder committed.
-    /// </remarks>
     public async Task<IReadOnlyList<Job>> JobClaimManyAsync(JobClaimManyParams parameters, CancellationToken cancellationToken)
     {
-        var ids = parameters.Ids.Distinct().ToArray();
-        await using var batch = dataSource.CreateBatch();
-        var locks = new NpgsqlBatchCommand(LockCandidateWorkspacesSql);
-        locks.Parameters.AddWithValue("ids", ids);
-        batch.BatchCommands.Add(locks);
-        var claim = new NpgsqlBatchCommand(ClaimSql);
-        claim.Parameters.AddWithValue("ids", ids);
-        claim.Parameters.AddWithValue("owner", parameters.Owner);
-        claim.Parameters.AddWithValue("lease", parameters.LeaseDuration);
-        batch.BatchCommands.Add(claim);
-
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        return await JobRows.ReadAllAsync(reader, cancellationToken);
+        await using var command = dataSource.CreateCommand(ClaimSql);
+        command.Parameters.AddWithValue("ids", parameters.Ids.Distinct().ToArray());
+        command.Parameters.AddWithValue("owner", parameters.Owner);
+        command.Parameters.AddWithValue("lease", parameters.LeaseDuration);
+        return await JobRows.ReadAllAsync(command, cancellationToken);
     }
 
     private const string HeartbeatSql = """

@@ -104,13 +104,10 @@ public sealed partial class NpgsqlJobStore
             batch.BatchCommands.Add(complete);
         }
 
-        // After the completions, in the same transaction: the hint statement counts their slots as free.
-        var workspaces = parameters.Completions.Where(c => c.WorkspaceId is not null).Select(c => c.WorkspaceId!.Value).Distinct().ToArray();
-        var hinting = parameters.HintLimit > 0 && workspaces.Length > 0;
-        if (hinting)
-        {
-            AddHintNext(batch, workspaces, parameters.HintLimit, leader: null);
-        }
+        // After the completions, in the same transaction: the fills find the slots those freed (a transaction never
+        // passes over its own locks).
+        var workspaces = parameters.Completions.Where(c => c.WorkspaceId is not null).Select(c => c.WorkspaceId!.Value);
+        var fills = parameters.HintLimit > 0 ? AddHintNext(batch, workspaces, parameters.HintLimit, leader: null) : 0;
 
         if (batch.BatchCommands.Count == 0)
         {
@@ -126,10 +123,10 @@ public sealed partial class NpgsqlJobStore
 
         var completed = parameters.Completions.Count > 0 ? await JobRows.ReadAllAsync(reader, cancellationToken) : [];
         IReadOnlyList<JobHint> hints = [];
-        if (hinting)
+        if (fills > 0)
         {
             await reader.NextResultAsync(cancellationToken);
-            hints = await ReadHintsAfterLockAsync(reader, cancellationToken);
+            hints = await ReadHintsAsync(reader, fills, cancellationToken);
         }
 
         return new JobWriteManyResult(progressed, completed, hints);

@@ -8,11 +8,11 @@ namespace Jobs.Core.Storage;
 /// <para>
 /// Workers read the stream first in, first out, so whatever sits in front of a job's hint is what delays it. A
 /// workspace therefore only ever has hints for the slots it could use: at every moment
-/// <c>processing + pending-with-a-hint &lt;= max_concurrent_jobs</c>. Submit inserts every job but hints none
-/// itself; it asks for the workspace's next jobs within that bound, and the rest stay pending without a hint. When
-/// a job of the workspace ends (completed, failed, cancelled, handed back) its worker hints the next ones, highest
-/// priority first, then earliest due, then oldest; maintenance does the same for every workspace each tick (delays
-/// come due, retries, lost hints), within the same bound, so it never floods the stream either.
+/// <c>processing + pending-with-a-hint &lt;= max_concurrent_jobs</c>. A hint is a slot: hinting a job takes one of the
+/// workspace's free <c>job_slots</c> rows and names the job in it, and the job gives it back when it ends or loses its
+/// hint (migration 0018's trigger). Submit inserts the jobs and fills the workspace's free slots with its next jobs,
+/// highest priority first, then earliest due, then oldest; a completion batch fills the slots it freed in the same
+/// transaction; maintenance fills every workspace's each tick (delays come due, retries, lost hints).
 /// </para>
 /// <para>
 /// The stream then holds at most the sum of the workspaces' limits, and each of those entries is a job that can
@@ -22,85 +22,116 @@ namespace Jobs.Core.Storage;
 /// it is chosen when a slot frees up, not when it was submitted.
 /// </para>
 /// <para>
-/// The bound is checked under the same per-workspace advisory lock as the claim, so concurrent submits and
-/// completions cannot all see the same free slot. The limit itself is still enforced by the claim: a hint beyond it
-/// (a duplicate, an entry from before the bound existed) is dropped and its job stays pending.
+/// Nothing here waits for another transaction: free slots and candidate jobs are locked <c>FOR UPDATE SKIP LOCKED</c>,
+/// so two fillers of one workspace take different slots and different jobs, and a slot being freed by a transaction
+/// not yet committed is simply not there yet. The price is rare: a submit that meets a completion still in flight
+/// (each passing over what the other holds) may leave its job for maintenance's next tick (one second by default).
 /// </para>
 /// </summary>
 public sealed partial class NpgsqlJobStore
 {
-    // Both counts use partial indexes of migration 0009, the next-jobs range the unhinted one of 0003. The update
-    // finds the chosen rows by key and checks that they are unchanged by their version (every transition bumps it)
-    // rather than by status: a status test there let the planner scan the whole un-hinted backlog through its partial
-    // index instead (see LockCandidateWorkspacesSql).
-    private static readonly string HintNextSql = $"""
-        WITH budget AS (
-            SELECT w.id AS workspace_id,
-                   greatest(least(w.max_concurrent_jobs
-                       - (SELECT count(*)
-                          FROM jobs r
-                          WHERE r.workspace_id = w.id
-                            AND r.status = 'processing')
-                       - (SELECT count(*)
-                          FROM jobs h
-                          WHERE h.workspace_id = w.id
-                            AND h.status = 'pending'
-                            AND h.enqueued_at IS NOT NULL), @limit), 0) AS free
-            FROM workspaces w
-            WHERE w.id = ANY(@workspace_ids)
+    private const int PromoteBatch = 10_000;
+
+    // One workspace per statement (a batch carries one per workspace): each lookup reads one index range. First the
+    // free slots are counted without a lock, then at most that many of the best ready jobs are locked, then as many
+    // free slots as jobs were found: a submit with one new job locks one slot, leaving the others to concurrent
+    // submits. The candidates are picked inside ARRAY(…) so that their LIMIT is one value computed first: as
+    // "LIMIT b.free" in a join the planner took a 10 % guess and hash-joined every un-hinted row of the table once it
+    // had statistics. Scheduled (future) jobs are not in the ready index at all. A job locked here that finds no slot
+    // (another filler took it meanwhile) stays ready for the next fill.
+    private static readonly string FillSlotsSql = $"""
+        WITH room AS (
+            SELECT least(count(*), @limit) AS n
+            FROM job_slots s
+            WHERE s.workspace_id = @workspace_id
+              AND s.job_id IS NULL
+              AND s.slot <= (SELECT w.max_concurrent_jobs FROM workspaces w WHERE w.id = @workspace_id)
+              AND {LeaderHoldsTerm}
         ),
         next AS (
-            SELECT n.id, n.version
-            FROM budget b
-            CROSS JOIN LATERAL (
-                SELECT p.id, p.version
+            SELECT t.id, t.n
+            FROM unnest(ARRAY(
+                SELECT p.id
                 FROM jobs p
-                WHERE p.workspace_id = b.workspace_id
+                WHERE p.workspace_id = @workspace_id
                   AND p.status = 'pending'
                   AND p.enqueued_at IS NULL
+                  AND NOT p.scheduled
                   AND p.run_at <= now()
                   AND p.cancel_requested_at IS NULL
                 ORDER BY p.priority DESC, p.run_at, p.id
-                LIMIT b.free
-            ) n
+                LIMIT (SELECT r.n FROM room r)
+                FOR UPDATE OF p SKIP LOCKED
+            )) WITH ORDINALITY AS t(id, n)
+        ),
+        free AS (
+            SELECT s.slot
+            FROM job_slots s
+            WHERE s.workspace_id = @workspace_id
+              AND s.job_id IS NULL
+              AND s.slot <= (SELECT w.max_concurrent_jobs FROM workspaces w WHERE w.id = @workspace_id)
+            ORDER BY s.slot
+            LIMIT (SELECT count(*) FROM next)
+            FOR UPDATE OF s SKIP LOCKED
+        ),
+        pairs AS (
+            SELECT n.id, f.slot
+            FROM next n
+            JOIN (SELECT slot, row_number() OVER (ORDER BY slot) AS n FROM free) f ON f.n = n.n
+        ),
+        taken AS (
+            UPDATE job_slots s
+            SET job_id = p.id
+            FROM pairs p
+            WHERE s.workspace_id = @workspace_id
+              AND s.slot = p.slot
         )
         UPDATE jobs j
-        SET enqueued_at = now()
-        FROM next n
-        WHERE j.id = n.id
-          AND j.version = n.version
-          AND j.enqueued_at IS NULL
-          AND {LeaderHoldsTerm}
+        SET enqueued_at = now(),
+            slot = p.slot
+        FROM pairs p
+        WHERE j.id = p.id
         RETURNING j.id, j.workspace_id, j.queue
         """;
 
-    // Workspaces that could take a hint now: a free slot not already promised to a hint, and a due job without one
-    // (probed per workspace, LIMIT 1, never by reading every pending job).
+    // Workspaces that could take a hint now: a free slot within the limit and a due job without one (each probed
+    // LIMIT 1 in its index range, never by reading every pending job). Not locked: the fill decides.
     private const string WorkspacesToHintSql = """
         SELECT w.id
         FROM workspaces w
-        CROSS JOIN LATERAL (
-            SELECT 1
-            FROM jobs p
-            WHERE p.workspace_id = w.id
-              AND p.status = 'pending'
-              AND p.enqueued_at IS NULL
-              AND p.run_at <= now()
-              AND p.cancel_requested_at IS NULL
-            LIMIT 1
-        ) due
-        WHERE w.max_concurrent_jobs > (
-                SELECT count(*)
-                FROM jobs r
-                WHERE r.workspace_id = w.id
-                  AND r.status = 'processing') + (
-                SELECT count(*)
-                FROM jobs h
-                WHERE h.workspace_id = w.id
-                  AND h.status = 'pending'
-                  AND h.enqueued_at IS NOT NULL)
+        WHERE EXISTS (
+                SELECT 1
+                FROM job_slots s
+                WHERE s.workspace_id = w.id
+                  AND s.job_id IS NULL
+                  AND s.slot <= w.max_concurrent_jobs)
+          AND EXISTS (
+                SELECT 1
+                FROM jobs p
+                WHERE p.workspace_id = w.id
+                  AND p.status = 'pending'
+                  AND p.enqueued_at IS NULL
+                  AND NOT p.scheduled
+                  AND p.run_at <= now()
+                  AND p.cancel_requested_at IS NULL)
         ORDER BY w.id
         LIMIT @limit
+        """;
+
+    // Scheduled jobs whose time has come join the ready ones (the fill that follows may hint them at once).
+    private static readonly string PromoteDueSql = $"""
+        UPDATE jobs j
+        SET scheduled = false
+        WHERE j.id = ANY(ARRAY(
+                SELECT d.id
+                FROM jobs d
+                WHERE d.status = 'pending'
+                  AND d.scheduled
+                  AND d.run_at <= now()
+                ORDER BY d.run_at
+                LIMIT @limit))
+          AND j.scheduled
+          AND {LeaderHoldsTerm}
         """;
 
     // Hints lost with a flushed Redis or a dead consumer: the job keeps its place in the bound (it is counted as
@@ -130,6 +161,14 @@ public sealed partial class NpgsqlJobStore
     public async Task<IReadOnlyList<JobHint>> JobEnqueueDueAsync(JobEnqueueDueParams parameters, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (parameters.WorkspaceId is null)
+        {
+            await using var promote = new NpgsqlCommand(PromoteDueSql, connection);
+            promote.Parameters.AddWithValue("limit", PromoteBatch);
+            AddLeader(promote, parameters.Leader);
+            await promote.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         var hints = new List<JobHint>();
         if (parameters.StaleAfter is { } staleAfter)
         {
@@ -154,35 +193,47 @@ public sealed partial class NpgsqlJobStore
         return hints;
     }
 
-    // Lock and hint travel as one batch (one round trip; one implicit transaction unless the caller's is given); the
-    // hint statement's snapshot is taken after the lock, so it sees what the previous holder committed.
     private static async Task<IReadOnlyList<JobHint>> HintNextAsync(
         NpgsqlConnection connection, Guid workspaceId, int limit, LeaderTerm? leader, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         AddHintNext(batch, [workspaceId], limit, leader);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        return await ReadHintsAfterLockAsync(reader, cancellationToken);
+        return await ReadHintsAsync(reader, 1, cancellationToken);
     }
 
-    /// <summary>Reads the hints of <see cref="AddHintNext"/>'s commands, the reader being on the lock command's result.</summary>
-    private static async Task<IReadOnlyList<JobHint>> ReadHintsAfterLockAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    /// <summary>Adds one fill command per workspace: each hints that workspace's next jobs into its free slots.</summary>
+    private static int AddHintNext(NpgsqlBatch batch, IEnumerable<Guid> workspaceIds, int limit, LeaderTerm? leader)
     {
-        await reader.NextResultAsync(cancellationToken);
-        return await ReadHintsAsync(reader, cancellationToken);
+        var added = 0;
+        foreach (var workspaceId in workspaceIds.Distinct().Order())
+        {
+            var fill = new NpgsqlBatchCommand(FillSlotsSql);
+            fill.Parameters.AddWithValue("workspace_id", workspaceId);
+            fill.Parameters.AddWithValue("limit", limit);
+            AddLeader(fill.Parameters, leader);
+            batch.BatchCommands.Add(fill);
+            added++;
+        }
+
+        return added;
     }
 
-    /// <summary>Adds the two commands (lock, hint) that hint the next jobs of <paramref name="workspaceIds"/>.</summary>
-    private static void AddHintNext(NpgsqlBatch batch, Guid[] workspaceIds, int limit, LeaderTerm? leader)
+    /// <summary>Reads the hints of <paramref name="commands"/> fill commands, the reader being on the first one's result.</summary>
+    private static async Task<IReadOnlyList<JobHint>> ReadHintsAsync(NpgsqlDataReader reader, int commands, CancellationToken cancellationToken)
     {
-        var lockCommand = new NpgsqlBatchCommand(LockWorkspacesSql);
-        lockCommand.Parameters.AddWithValue("workspace_ids", workspaceIds);
-        batch.BatchCommands.Add(lockCommand);
-        var hint = new NpgsqlBatchCommand(HintNextSql);
-        hint.Parameters.AddWithValue("workspace_ids", workspaceIds);
-        hint.Parameters.AddWithValue("limit", limit);
-        AddLeader(hint.Parameters, leader);
-        batch.BatchCommands.Add(hint);
+        var hints = new List<JobHint>();
+        for (var i = 0; i < commands; i++)
+        {
+            if (i > 0)
+            {
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            hints.AddRange(await ReadHintsAsync(reader, cancellationToken));
+        }
+
+        return hints;
     }
 
     private static async Task<List<Guid>> WorkspacesToHintAsync(NpgsqlConnection connection, int limit, CancellationToken cancellationToken)

@@ -13,12 +13,14 @@ public sealed partial class NpgsqlJobStore
     public async Task<Job?> JobCompleteIfRunningAsync(JobSetProgressParams final, JsonElement result, CancellationToken cancellationToken) =>
         (await JobWriteManyAsync(new JobWriteManyParams([], [new JobCompletion(final, result, WorkspaceId: null)], HintLimit: 0), cancellationToken)).Completed.SingleOrDefault();
 
-    // A retry puts the job back to pending without a hint: maintenance enqueues it once run_at has come.
+    // A retry puts the job back to pending, scheduled and without a hint (its slot freed): maintenance promotes it
+    // and hints it once run_at has come.
     private static readonly string FailSql = $"""
         WITH changed AS (
             UPDATE jobs j
             SET status = CASE WHEN @retry_after::interval IS NULL THEN 'failed' ELSE 'pending' END,
                 run_at = CASE WHEN @retry_after::interval IS NULL THEN j.run_at ELSE now() + @retry_after END,
+                scheduled = @retry_after::interval IS NOT NULL AND @retry_after::interval > interval '0',
                 completed_at = CASE WHEN @retry_after::interval IS NULL THEN now() END,
                 error = @error,
                 enqueued_at = NULL,

@@ -32,9 +32,9 @@ public sealed partial class NpgsqlJobStore
         ),
         changed AS (
             INSERT INTO jobs (id, workspace_id, user_id, type, queue, priority, status, payload, max_attempts,
-                              attempts_per_run, run_at, timeout_seconds, idempotency_key)
+                              attempts_per_run, run_at, scheduled, timeout_seconds, idempotency_key)
             SELECT i.id, @workspace_id, @user_id, i.type, i.queue, i.priority, 'pending', i.payload, i.max_attempts,
-                   i.max_attempts, coalesce(i.run_at, now()), i.timeout_seconds, i.idempotency_key
+                   i.max_attempts, coalesce(i.run_at, now()), coalesce(i.run_at > now(), false), i.timeout_seconds, i.idempotency_key
             FROM input i
             WHERE i.idempotency_key IS NULL
                OR i.id IN (SELECT c.job_id FROM claimed c)
@@ -94,7 +94,7 @@ public sealed partial class NpgsqlJobStore
             }
 
             await reader.NextResultAsync(cancellationToken);
-            return new JobInsertManyResult(created, await ReadHintsAfterLockAsync(reader, cancellationToken));
+            return new JobInsertManyResult(created, await ReadHintsAsync(reader, 1, cancellationToken));
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -2,6 +2,7 @@ using Jobs.Core.Catalog;
 using Jobs.Core.Events;
 using Jobs.Core.Files;
 using Jobs.Core.Hosting;
+using Jobs.Core.Jobs;
 using Jobs.Core.Queue;
 using Jobs.Core.Storage;
 using Jobs.Worker.Processing;
@@ -90,11 +91,19 @@ internal sealed class MaintenanceService(
 
     private async Task RescueExpiredAsync(LeaderTerm term, CancellationToken cancellationToken)
     {
-        foreach (var job in await store.JobRescueExpiredAsync(term, BatchSize, cancellationToken))
+        var rescued = await store.JobRescueExpiredAsync(term, BatchSize, cancellationToken);
+        foreach (var job in rescued)
         {
             logger.LogWarning("Job {JobId}: {Error}; now {Status}", job.Id, job.Error, job.Status);
             JobsMetrics.LeaseReaps.Add(1, JobsMetrics.Type(job.Type));
             await bus.PublishAsync(job, job.Error);
+        }
+
+        // Back to pending in the slot it held: its hint goes out now.
+        var again = rescued.Where(j => j.Status == JobStatus.Pending).Select(j => new JobHint(j.Id, j.WorkspaceId, j.Queue)).ToList();
+        if (again.Count > 0)
+        {
+            await hintSender.SendAsync(again);
         }
     }
 

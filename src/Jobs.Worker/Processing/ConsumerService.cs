@@ -27,6 +27,9 @@ internal sealed class ConsumerService(
 {
     private readonly ConcurrentDictionary<Guid, (RunningJob Job, Task Task)> running = new();
     private readonly SemaphoreSlim slotFreed = new(0);
+    // Slots in use: a running handler, or none once its outcome is queued (RunningJob.FreeSlot), though the attempt stays
+    // in running until that outcome is committed.
+    private int busySlots;
     // Set by a wake message (JobQueue.EnqueueAsync): an idle fetch loop reads at once instead of at its next poll.
     private readonly SemaphoreSlim wake = new(0, 1);
     private readonly WorkerOptions settings = options.Value;
@@ -69,7 +72,7 @@ internal sealed class ConsumerService(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var free = settings.Slots - running.Count;
+            var free = settings.Slots - Volatile.Read(ref busySlots);
             if (free <= 0 || HeartbeatsPaused)
             {
                 await slotFreed.WaitAsync(settings.PollInterval, stoppingToken);
@@ -125,8 +128,23 @@ internal sealed class ConsumerService(
 
         var now = time.GetUtcNow();
         var won = claimed.ToDictionary(j => j.Id);
-        // Before the handlers start, so that no progress update of theirs overtakes it; all in one pipelined go.
-        await Task.WhenAll(claimed.Select(j => bus.PublishAsync(j, $"attempt {j.Attempt} of {j.MaxAttempts} started")));
+        // Sent before the handlers start, so that no progress update of theirs overtakes it (one connection writes
+        // commands in order), but not waited for: a slot does not idle on a PUBLISH round trip. Failures are logged
+        // by the bus; clients read the row.
+        var started = Task.WhenAll(claimed.Select(j => bus.PublishAsync(j, $"attempt {j.Attempt} of {j.MaxAttempts} started")));
+        Interlocked.Add(ref busySlots, claimed.Count);
+        foreach (var job in claimed)
+        {
+            JobsMetrics.Claimed.Add(1, JobsMetrics.Type(job.Type));
+            JobsMetrics.QueueWait.Record(Math.Max(0, (now - (job.RunAt > job.CreatedAt ? job.RunAt : job.CreatedAt)).TotalSeconds), JobsMetrics.Type(job.Type));
+            var entries = hints.Where(h => h.JobId == job.Id).ToList();
+            var attempt = new RunningJob(job, entries.Select(e => e.EntryId).ToList(), now, FreeSlot);
+            // Registered before it starts, so that its own clean-up always finds it.
+            var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            running[job.Id] = (attempt, Task.Run(() => RunTrackedAsync(attempt, entries[0], registered.Task), CancellationToken.None));
+            registered.SetResult();
+        }
+
         foreach (var group in hints.GroupBy(h => h.Queue))
         {
             // Losers (already claimed elsewhere, cancelled, over their workspace's limit, unknown) are dropped.
@@ -134,17 +152,13 @@ internal sealed class ConsumerService(
             await runner.AckAsync(group.Key, dropped);
         }
 
-        foreach (var job in claimed)
-        {
-            JobsMetrics.Claimed.Add(1, JobsMetrics.Type(job.Type));
-            JobsMetrics.QueueWait.Record(Math.Max(0, (now - (job.RunAt > job.CreatedAt ? job.RunAt : job.CreatedAt)).TotalSeconds), JobsMetrics.Type(job.Type));
-            var entries = hints.Where(h => h.JobId == job.Id).ToList();
-            var attempt = new RunningJob(job, entries.Select(e => e.EntryId).ToList(), now);
-            // Registered before it starts, so that its own clean-up always finds it.
-            var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            running[job.Id] = (attempt, Task.Run(() => RunTrackedAsync(attempt, entries[0], registered.Task), CancellationToken.None));
-            registered.SetResult();
-        }
+        await started;
+    }
+
+    private void FreeSlot()
+    {
+        Interlocked.Decrement(ref busySlots);
+        slotFreed.Release();
     }
 
     private async Task RunTrackedAsync(RunningJob attempt, StreamHint hint, Task registered)
@@ -163,7 +177,6 @@ internal sealed class ConsumerService(
         {
             running.TryRemove(attempt.Job.Id, out _);
             attempt.Dispose();
-            slotFreed.Release();
         }
     }
 

@@ -49,8 +49,11 @@ internal sealed class JobRunner(
 
             var result = await handler.HandleAsync(new JobContext(job, reporter), linked.Token);
             await reporter.DisposeAsync();
-            // Checkpoint: a crash before this write runs the job again elsewhere once the lease expires.
-            outcome = await writer.CompleteAsync(running, reporter.Snapshot(), result, hint.Queue);
+            // Checkpoint: a crash before this write runs the job again elsewhere once the lease expires. The worker's
+            // slot is free once the completion is queued: the next claim need not wait for this commit.
+            var completion = writer.CompleteAsync(running, reporter.Snapshot(), result, hint.Queue);
+            running.FreeSlot();
+            outcome = await completion;
             completed = true;
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)

@@ -3,10 +3,11 @@ using Jobs.Core.Jobs;
 namespace Jobs.Worker.Processing;
 
 /// <summary>One attempt in progress on this worker: its lease, the entries to acknowledge, and how to stop it.</summary>
-internal sealed class RunningJob(Job job, IReadOnlyList<string> entryIds, DateTimeOffset claimedAt) : IDisposable
+internal sealed class RunningJob(Job job, IReadOnlyList<string> entryIds, DateTimeOffset claimedAt, Action? slotFreed = null) : IDisposable
 {
     private readonly CancellationTokenSource stop = new();
     private int reason = (int)StopReason.None;
+    private Action? freeSlot = slotFreed;
 
     public Job Job { get; } = job;
 
@@ -37,5 +38,15 @@ internal sealed class RunningJob(Job job, IReadOnlyList<string> entryIds, DateTi
         }
     }
 
-    public void Dispose() => stop.Dispose();
+    /// <summary>
+    /// Gives the worker's slot back (once): called as soon as the outcome is queued for the group write, so that the
+    /// next job can be claimed while this one's outcome is committed; the attempt stays tracked (and heartbeated) until then.
+    /// </summary>
+    public void FreeSlot() => Interlocked.Exchange(ref freeSlot, null)?.Invoke();
+
+    public void Dispose()
+    {
+        FreeSlot();
+        stop.Dispose();
+    }
 }
