@@ -123,6 +123,7 @@ public static class ApiExtensions
         services.AddSingleton<UploadSpool>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadSpool>());
         services.AddSingleton<JobRequestValidator>();
+        services.AddSingleton<SubmitCoalescer>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<ClientAddress>();

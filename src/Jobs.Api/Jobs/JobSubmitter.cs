@@ -16,7 +16,8 @@ namespace Jobs.Api.Jobs;
 /// maintenance hint the rest as slots free up. When Redis is unreachable the jobs are still accepted; they are marked
 /// un-hinted so that the maintenance leader enqueues them as soon as it can.
 /// </summary>
-public sealed class JobSubmitter(IJobStore store, HintSender hints, JobEventBus bus, IOptions<ApiOptions> options, ILogger<JobSubmitter> logger)
+public sealed class JobSubmitter(
+    IJobStore store, SubmitCoalescer coalescer, HintSender hints, JobEventBus bus, IOptions<ApiOptions> options, ILogger<JobSubmitter> logger)
 {
     // A workspace's bound is its concurrency limit; this only caps one call's work should a limit be set very high.
     private const int MaxHintsPerSubmit = 1000;
@@ -26,13 +27,17 @@ public sealed class JobSubmitter(IJobStore store, HintSender hints, JobEventBus 
         using var activity = JobsTelemetry.ActivitySource.StartActivity("submit jobs", ActivityKind.Producer);
         activity?.SetTag("jobs.count", jobs.Count);
 
-        // Insert and the hints within the workspace's bound in one transaction; its commit is the 202's promise.
-        var submitted = await store.JobInsertManyAsync(new JobInsertManyParams(caller.WorkspaceId, caller.UserId, jobs)
+        // Insert and the hints within the workspace's bound in one transaction; its commit is the 202's promise. Submits
+        // without keys share their transaction with those of concurrent requests.
+        var parameters = new JobInsertManyParams(caller.WorkspaceId, caller.UserId, jobs)
         {
             ApiKeyId = caller.ApiKeyId,
             IdempotencyKeyLifetime = options.Value.IdempotencyKeyLifetime,
             HintLimit = MaxHintsPerSubmit,
-        }, cancellationToken);
+        };
+        var submitted = jobs.All(j => j.IdempotencyKey is null)
+            ? await coalescer.SubmitAsync(parameters, cancellationToken)
+            : await store.JobInsertManyAsync(parameters, cancellationToken);
         var created = submitted.Results.Where(r => r.Created).Select(r => r.Job).ToList();
         foreach (var job in created)
         {

@@ -12,6 +12,9 @@ public interface IJobStore
 {
     Task<JobInsertManyResult> JobInsertManyAsync(JobInsertManyParams parameters, CancellationToken cancellationToken);
 
+    Task<(IReadOnlyList<JobInsertManyResult> Groups, IReadOnlyList<JobHint> Hints)> JobInsertGroupsAsync(
+        IReadOnlyList<JobInsertManyParams> groups, CancellationToken cancellationToken);
+
     Task<Job?> JobGetAsync(Guid workspaceId, Guid jobId, CancellationToken cancellationToken);
 
     Task<JobPage> JobListAsync(JobListParams parameters, CancellationToken cancellationToken);

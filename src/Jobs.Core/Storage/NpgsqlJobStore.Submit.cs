@@ -64,39 +64,24 @@ public sealed partial class NpgsqlJobStore
         """;
 
     /// <remarks>
-    /// Without idempotency keys, insert and hint travel as one batch: one round trip, one commit. With keys, a
-    /// conflicting input needs the job its key names before the transaction can decide to commit or roll back.
+    /// Without idempotency keys, insert and hint travel as one batch: one round trip, one commit
+    /// (<see cref="JobInsertGroupsAsync"/>). With keys, a conflicting input needs the job its key names before the
+    /// transaction can decide to commit or roll back.
     /// </remarks>
     public async Task<JobInsertManyResult> JobInsertManyAsync(JobInsertManyParams parameters, CancellationToken cancellationToken)
     {
         var inputs = parameters.Jobs;
+        if (inputs.All(j => j.IdempotencyKey is null))
+        {
+            var (groups, groupHints) = await JobInsertGroupsAsync([parameters], cancellationToken);
+            return groups[0] with { Hints = groupHints };
+        }
+
         var ids = inputs.Select(_ => Guid.CreateVersion7()).ToArray();
         var hashes = inputs.Select(j => j.IdempotencyKey is null ? null : JobRequestHash.Compute(j)).ToArray();
         var insert = InsertCommand(parameters, ids, hashes);
-        // A delayed job is hinted by maintenance once due; a job due now may be hinted at once.
-        var hinting = parameters.HintLimit > 0 && inputs.Any(j => j.RunAt is null || j.RunAt <= DateTimeOffset.UtcNow);
-
+        var hinting = parameters.HintLimit > 0 && HasDueJob(parameters);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (inputs.All(j => j.IdempotencyKey is null))
-        {
-            await using var batch = new NpgsqlBatch(connection);
-            batch.BatchCommands.Add(insert);
-            if (hinting)
-            {
-                AddHintNext(batch, [parameters.WorkspaceId], parameters.HintLimit, leader: null);
-            }
-
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            var created = (await JobRows.ReadAllAsync(reader, cancellationToken)).Select(j => new JobInsertResult(j, Created: true, SameRequest: true)).ToList();
-            if (!hinting)
-            {
-                return new JobInsertManyResult(created, []);
-            }
-
-            await reader.NextResultAsync(cancellationToken);
-            return new JobInsertManyResult(created, await ReadHintsAsync(reader, 1, cancellationToken));
-        }
-
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         List<Job> inserted;
         await using (var keyed = new NpgsqlBatch(connection, transaction))
@@ -120,6 +105,55 @@ public sealed partial class NpgsqlJobStore
         await transaction.CommitAsync(cancellationToken);
         return new JobInsertManyResult(results, hints);
     }
+
+    /// <summary>
+    /// Several callers' submits without idempotency keys in one batch: an insert per caller, then one fill per workspace
+    /// that has a job due now, so one round trip and one commit for them all (the API coalesces concurrent single
+    /// submits this way). Each group's result carries no hints; the second value holds them all.
+    /// </summary>
+    public async Task<(IReadOnlyList<JobInsertManyResult> Groups, IReadOnlyList<JobHint> Hints)> JobInsertGroupsAsync(
+        IReadOnlyList<JobInsertManyParams> groups, CancellationToken cancellationToken)
+    {
+        if (groups.Any(g => g.Jobs.Any(j => j.IdempotencyKey is not null)))
+        {
+            throw new ArgumentException("Submits with idempotency keys are inserted one call at a time.", nameof(groups));
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var group in groups)
+        {
+            batch.BatchCommands.Add(InsertCommand(group, [.. group.Jobs.Select(_ => Guid.CreateVersion7())], new byte[]?[group.Jobs.Count]));
+        }
+
+        var hintLimit = groups.Max(g => g.HintLimit);
+        var fills = hintLimit > 0 ? AddHintNext(batch, groups.Where(g => g.HintLimit > 0 && HasDueJob(g)).Select(g => g.WorkspaceId), hintLimit, leader: null) : 0;
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var results = new List<JobInsertManyResult>(groups.Count);
+        for (var i = 0; i < groups.Count; i++)
+        {
+            if (i > 0)
+            {
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            var created = await JobRows.ReadAllAsync(reader, cancellationToken);
+            results.Add(new JobInsertManyResult([.. created.Select(j => new JobInsertResult(j, Created: true, SameRequest: true))], []));
+        }
+
+        if (fills == 0)
+        {
+            return (results, []);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        return (results, await ReadHintsAsync(reader, fills, cancellationToken));
+    }
+
+    // A delayed job is hinted by maintenance once due; a job due now may be hinted at once.
+    private static bool HasDueJob(JobInsertManyParams parameters) =>
+        parameters.Jobs.Any(j => j.RunAt is null || j.RunAt <= DateTimeOffset.UtcNow);
 
     private static NpgsqlBatchCommand InsertCommand(JobInsertManyParams parameters, Guid[] ids, byte[]?[] hashes)
     {

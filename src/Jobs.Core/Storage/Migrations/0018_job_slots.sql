@@ -102,9 +102,13 @@ WHERE status = 'pending'
   AND run_at > now();
 
 -- The next jobs of a workspace, best first: only pending, un-hinted and due ones (never the future backlog, never
--- the history). The counts of hinted jobs that admission needed go with the lock.
+-- the history). The counts that admission needed go with the lock (hinted and processing jobs per workspace), and so
+-- does the pending-by-priority index that nothing reads since hints took over: each job no longer writes an entry
+-- into them at every row version. The dashboard's counts read jobs_workspace_status_id.
 DROP INDEX jobs_pending_unhinted;
 DROP INDEX jobs_pending_hinted;
+DROP INDEX jobs_processing_workspace;
+DROP INDEX jobs_pending_due;
 CREATE INDEX jobs_ready ON jobs (workspace_id, priority DESC, run_at, id)
     WHERE status = 'pending' AND enqueued_at IS NULL AND NOT scheduled;
 -- Scheduled jobs by when they come due, for maintenance's promotion.
