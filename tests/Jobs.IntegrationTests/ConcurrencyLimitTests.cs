@@ -26,7 +26,7 @@ public sealed class ConcurrencyLimitTests(Servers servers, ITestOutputHelper out
 
         var idsA = await SubmitBatchAsync(cluster.Client, 60);
         // A hint for every job of A on top of the bounded ones, as a flood of duplicates would: now all four workers
-        // race to claim A's jobs, and only the claim's per-workspace lock and count stand between them and the limit.
+        // race to claim A's jobs, and only the slots a claim requires stand between them and the limit.
         var queue = cluster.Api.Services.GetRequiredService<JobQueue>();
         await queue.EnqueueAsync(idsA.Select(id => new JobHint(id, workspaceA, "default")).ToList());
         await Eventually.TrueAsync(async () => await CountAsync(cluster, workspaceA, "processing") == Limit, "A to fill its slots");

@@ -241,6 +241,12 @@ public static class JobsApi
         }
 
         await services.Bus.PublishAsync(job, job.Status == JobStatus.Cancelled ? "cancelled" : "cancel requested");
+        if (job.Status == JobStatus.Cancelled)
+        {
+            // A hinted job gave its slot back: the workspace's next job may have it now rather than at maintenance's tick.
+            await services.Submitter.HintNextAsync(job.WorkspaceId);
+        }
+
         return TypedResults.Ok(JobResponse.From(job));
     }
 

@@ -39,7 +39,7 @@ public sealed partial class NpgsqlJobStore
     // "LIMIT b.free" in a join the planner took a 10 % guess and hash-joined every un-hinted row of the table once it
     // had statistics. Scheduled (future) jobs are not in the ready index at all. A job locked here that finds no slot
     // (another filler took it meanwhile) stays ready for the next fill.
-    private static readonly string FillSlotsSql = $"""
+    internal static readonly string FillSlotsSql = $"""
         WITH room AS (
             SELECT least(count(*), @limit) AS n
             FROM job_slots s
