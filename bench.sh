@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The comparison in one command: Jobs and its peers (BullMQ, graphile-worker, pg-boss, Hangfire) on the same
 # throwaway PostgreSQL and Redis, same job count and concurrency. Prints a table and writes bench/results/*.json.
-#   ./bench.sh [--quick] [--only jobs,bullmq,graphile-worker,pg-boss,hangfire]
+# Every system runs three times, interleaved; the tables show medians (docs/benchmarks.md).
+#   ./bench.sh [--quick] [--only jobs,bullmq,graphile-worker,pg-boss,hangfire] [--runs N]
 set -euo pipefail
 cd "$(dirname "$0")"
 
-quick=""; limit=1200; rest=(); only="jobs,bullmq,graphile-worker,pg-boss,hangfire"; prev=""
+quick=""; limit=3000; rest=(); only="jobs,bullmq,graphile-worker,pg-boss,hangfire"; prev=""
 for a in "$@"; do
-  if [[ $a == --quick ]]; then quick="--quick"; limit=300; else rest+=("$a"); fi
+  if [[ $a == --quick ]]; then quick="--quick"; limit=900; else rest+=("$a"); fi
   if [[ $prev == --only ]]; then only="$a"; fi
   prev="$a"
 done

@@ -8,14 +8,16 @@ using StackExchange.Redis;
 namespace Jobs.Compare;
 
 /// <summary>
-/// Jobs through its real API and worker processes: submit, throughput of a backlog with its cost per job, pickup,
-/// event latency, continuous mode, a large backlog (full plan), and memory at the end of each.
+/// One run of Jobs through its real API and worker processes on a fresh database: submit, throughput of a backlog
+/// with its cost per job, pickup, the same backlog over many workspaces at their default limits, the same backlog
+/// again with a history of completed jobs and a future backlog, and memory at the end of each. Event latency and
+/// continuous mode run once per invocation (<c>once</c>), in its last run.
 /// </summary>
 public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<string> progress)
 {
     private static readonly object NoOp = new { type = "demo", payload = new { items = 0 } };
 
-    public async Task<JsonObject> RunAsync()
+    public async Task<JsonObject> RunAsync(bool once)
     {
         var result = new JsonObject();
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 })
@@ -28,16 +30,14 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
         // The API accepts only types that workers have published (job_types): workers start once, then stop, so
         // that every submitted job waits as backlog for the throughput scenario.
         progress("jobs: registering job types (workers start once and stop)");
-        foreach (var worker in await Task.WhenAll(Enumerable.Range(0, plan.Workers).Select(_ => cluster.StartWorkerAsync())))
-        {
-            cluster.SignalWorker(worker, ServiceProcess.SigTerm);
-            await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
-            worker.Dispose();
-        }
+        await WorkerControl.StartAsync(cluster, plan.Workers);
+        await WorkerControl.StopAsync(cluster);
 
         // Warm-up, not measured (Plan.WarmupSingles). Its jobs join the backlog like the others.
         await SubmitAsync(http, "/api/jobs", NoOp, plan.WarmupSingles, 4);
         await SubmitAsync(http, "/api/jobs/batch", new { jobs = Enumerable.Repeat(NoOp, plan.BatchSize).ToArray() }, plan.WarmupBatches, 1);
+        // The database is fresh for every run: its first job is the warm-up's, in the workspace of the harness's key.
+        var workspace = await cluster.ScalarAsync<Guid>("SELECT workspace_id FROM jobs ORDER BY id LIMIT 1");
         var submit = new JsonObject();
         foreach (var clients in plan.ClientCounts)
         {
@@ -59,22 +59,21 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
         rss["throughput"] = Rss(cluster);
         result["pickup"] = await PickupAsync(http);
         rss["pickup"] = Rss(cluster);
-        // Workers keep running from the work-down on: the scenarios below need them.
-        result["events"] = await GuardedAsync("events", () => new EventLatency(cluster, plan, progress).RunAsync(http));
-        rss["events"] = Rss(cluster);
-        result["continuous"] = await GuardedAsync("continuous", () => new ContinuousMode(cluster, plan, progress).RunAsync(http));
-        rss["continuous"] = Rss(cluster);
-        if (plan.BacklogRows > 0)
+        if (once)
         {
-            result["backlog"] = await GuardedAsync("backlog", () => new BacklogScenario(cluster, plan, progress).RunAsync(http));
-            rss["backlog"] = Rss(cluster);
-        }
-        else
-        {
-            result["backlog"] = new JsonObject { ["skipped"] = "the quick plan skips it; the full plan inserts 1,000,000 pending jobs" };
+            // Workers keep running from the work-down on: the scenarios below need them.
+            result["events"] = await GuardedAsync("events", () => new EventLatency(cluster, plan, progress).RunAsync(http));
+            rss["events"] = Rss(cluster);
+            result["continuous"] = await GuardedAsync("continuous", () => new ContinuousMode(cluster, plan, progress).RunAsync(http));
+            rss["continuous"] = Rss(cluster);
         }
 
-        // Memory at the end of each scenario, in MiB; rss_mib is the last of them, as before.
+        result["workspaces"] = await GuardedAsync("workspaces", () => new WorkspacesScenario(cluster, plan, progress).RunAsync(http));
+        rss["workspaces"] = Rss(cluster);
+        result["history"] = await GuardedAsync("history", () => new HistoryScenario(cluster, plan, progress).RunAsync(http, workspace));
+        rss["history"] = Rss(cluster);
+
+        // Memory at the end of each scenario, in MiB; rss_mib is the last of them.
         result["rss_mib_by_scenario"] = rss;
         result["rss_mib"] = Rss(cluster);
         return result;
@@ -110,7 +109,7 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
         var redis = await RedisCallsAsync();
         await StatementCost.ResetAsync(cluster);
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, plan.Workers).Select(_ => cluster.StartWorkerAsync()));
+        await WorkerControl.StartAsync(cluster, plan.Workers);
         var started = clock.Elapsed.TotalSeconds;
         long done;
         while ((done = await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE completed_at IS NOT NULL")) < backlog

@@ -11,26 +11,22 @@ public sealed class Peers(ProcessCluster cluster, Plan plan, string peersDirecto
 {
     public static readonly string[] Names = ["bullmq", "graphile-worker", "pg-boss", "hangfire"];
 
-    public async Task<JsonObject> RunAsync(IEnumerable<string> names)
+    /// <summary>One run of one peer in a database of its own made afresh; a failure is reported in the result, not thrown.</summary>
+    public async Task<JsonObject> RunAsync(string name)
     {
-        var results = new JsonObject();
-        foreach (var name in names)
+        progress($"peer {name}: {plan.BacklogJobs} no-op jobs, {plan.Workers} × {plan.Slots}");
+        try
         {
-            progress($"peer {name}: {plan.BacklogJobs} no-op jobs, {plan.Workers} × {plan.Slots}");
-            try
-            {
-                results[name] = await RunOneAsync(name);
-                var t = results[name]!["throughput"];
-                progress($"peer {name}: {t?["completed"]}/{t?["jobs"]} in {t?["seconds"]?.GetValue<double>():F2} s ({t?["jobsPerSecond"]?.GetValue<double>():F0} jobs/s)");
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or NpgsqlException or System.ComponentModel.Win32Exception)
-            {
-                progress($"peer {name} failed: {e.Message}");
-                results[name] = new JsonObject { ["peer"] = name, ["error"] = e.Message };
-            }
+            var result = await RunOneAsync(name);
+            var t = result["throughput"];
+            progress($"peer {name}: {t?["completed"]}/{t?["jobs"]} in {t?["seconds"]?.GetValue<double>():F2} s ({t?["jobsPerSecond"]?.GetValue<double>():F0} jobs/s)");
+            return result;
         }
-
-        return results;
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or NpgsqlException or System.ComponentModel.Win32Exception)
+        {
+            progress($"peer {name} failed: {e.Message}");
+            return new JsonObject { ["peer"] = name, ["error"] = e.Message };
+        }
     }
 
     private async Task<JsonObject> RunOneAsync(string name)

@@ -1,6 +1,9 @@
 namespace Jobs.Compare;
 
-/// <summary>How much each scenario does; the quick plan fits in three minutes on two cores.</summary>
+/// <summary>
+/// How much each scenario does. Every system runs <see cref="Runs"/> times in one invocation, the systems interleaved,
+/// so that each figure is a median of runs that saw the same machine at about the same time.
+/// </summary>
 public sealed record Plan(
     bool Quick,
     int Workers,
@@ -14,7 +17,21 @@ public sealed record Plan(
     int PeerClients,
     TimeSpan WorkDownDeadline)
 {
-    /// <summary>Jobs reporting progress to the SignalR client (issue 8: 200), each <see cref="EventItems"/> × <see cref="EventDelayMs"/>.</summary>
+    /// <summary>Runs of every system; the figures reported are their medians, the ratios medians of per-run ratios.</summary>
+    public int Runs { get; init; } = 3;
+
+    /// <summary>Workspaces at their default limits that share the multi-workspace work-down's backlog.</summary>
+    public int Workspaces { get; init; } = 20;
+
+    /// <summary>How often the multi-workspace scenario counts each workspace's processing jobs.</summary>
+    public TimeSpan LimitSampleInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The history variant: completed jobs kept (retention is 14 days) and pending jobs due in ten years.</summary>
+    public int HistoryCompleted { get; init; }
+
+    public int HistoryFuture { get; init; }
+
+    /// <summary>Jobs reporting progress to the SignalR client, each <see cref="EventItems"/> × <see cref="EventDelayMs"/>.</summary>
     public int EventJobs { get; init; } = 200;
 
     public int EventItems { get; init; } = 10;
@@ -28,19 +45,13 @@ public sealed record Plan(
 
     public TimeSpan ContinuousDrain { get; init; }
 
-    /// <summary>Pending rows inserted for the backlog scenario; 0 skips it (the quick plan).</summary>
-    public int BacklogRows { get; init; }
-
-    /// <summary>The backlog scenario's fresh set: single submits and batches of <see cref="BatchSize"/>, from 16 clients each.</summary>
-    public int BacklogSingles { get; init; }
-
-    public int BacklogBatches { get; init; }
-
     public static Plan For(bool quick) => quick
         ? new Plan(true, 2, 50, [1, 16],
             new Dictionary<int, int> { [1] = 100, [16] = 400 }, 100,
             new Dictionary<int, int> { [1] = 5, [16] = 15 }, 30, 400, 16, TimeSpan.FromSeconds(20))
         {
+            HistoryCompleted = 50_000,
+            HistoryFuture = 100_000,
             ContinuousRate = 300,
             ContinuousDuration = TimeSpan.FromSeconds(10),
             ContinuousDrain = TimeSpan.FromSeconds(20),
@@ -49,12 +60,11 @@ public sealed record Plan(
             new Dictionary<int, int> { [1] = 300, [16] = 2000, [64] = 2000 }, 100,
             new Dictionary<int, int> { [1] = 20, [16] = 60, [64] = 96 }, 200, 2000, 16, TimeSpan.FromSeconds(180))
         {
+            HistoryCompleted = 500_000,
+            HistoryFuture = 1_000_000,
             ContinuousRate = 500,
             ContinuousDuration = TimeSpan.FromSeconds(30),
             ContinuousDrain = TimeSpan.FromSeconds(60),
-            BacklogRows = 1_000_000,
-            BacklogSingles = 1000,
-            BacklogBatches = 30,
         };
 
     /// <summary>Every submitted job stays pending until the workers start: the throughput backlog is their sum.</summary>

@@ -24,14 +24,14 @@ internal static class StatementCost
     {
         var services = new NpgsqlConnectionStringBuilder(cluster.DatabaseConnectionString).Username!;
         var rows = await Sql.RowsAsync(cluster, """
-            SELECT s.calls, s.query
+            SELECT s.calls, s.query, s.total_exec_time
             FROM pg_stat_statements s
             JOIN pg_roles r ON r.oid = s.userid
             WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
               AND r.rolname = @services
             ORDER BY s.calls DESC
             """, ("services", services));
-        var statements = rows.Select(r => (Calls: (long)r[0]!, Query: (string)r[1]!)).ToList();
+        var statements = rows.Select(r => (Calls: (long)r[0]!, Query: (string)r[1]!, Milliseconds: (double)r[2]!)).ToList();
         var total = statements.Sum(s => s.Calls);
         var control = statements.Where(s => IsSessionControl(s.Query)).Sum(s => s.Calls);
         double? PerJob(long calls) => jobs > 0 ? calls / (double)jobs : null;
@@ -41,14 +41,23 @@ internal static class StatementCost
             ["statements"] = total,
             ["perJob"] = PerJob(total),
             ["perJobWithoutSessionControl"] = PerJob(total - control),
-            ["top"] = new JsonArray([.. statements.Take(10).Select(s => (JsonNode)new JsonObject
-            {
-                ["calls"] = s.Calls,
-                ["perJob"] = PerJob(s.Calls),
-                ["query"] = Shorten(s.Query),
-            })]),
+            // Server time of the services' statements per job (execution only, planning excluded).
+            ["execMsPerJob"] = jobs > 0 ? statements.Sum(s => s.Milliseconds) / jobs : null,
+            ["top"] = Top(statements.Take(10), PerJob),
+            // Where the server's time went: a plan that stopped being index-bound shows here first.
+            ["topByTime"] = Top(statements.OrderByDescending(s => s.Milliseconds).Take(5), PerJob),
         };
     }
+
+    private static JsonArray Top(IEnumerable<(long Calls, string Query, double Milliseconds)> statements, Func<long, double?> perJob) =>
+        new([.. statements.Select(s => (JsonNode)new JsonObject
+        {
+            ["calls"] = s.Calls,
+            ["perJob"] = perJob(s.Calls),
+            ["meanMs"] = s.Milliseconds / Math.Max(1, s.Calls),
+            ["totalMs"] = s.Milliseconds,
+            ["query"] = Shorten(s.Query),
+        })]);
 
     // Transaction control, and the DISCARD ALL with which Npgsql resets a pooled connection (sent with the next
     // statement, so no round trip of its own): statements the server runs, but no query of the engine's.

@@ -6,6 +6,9 @@ namespace Jobs.Soak;
 /// </summary>
 public sealed record ClusterOptions
 {
+    public const string Development = "Development";
+    public const string Production = "Production";
+
     public int Workers { get; init; } = 2;
 
     public int Slots { get; init; } = 16;
@@ -26,6 +29,15 @@ public sealed record ClusterOptions
 
     /// <summary>The workspace's limit of jobs processing at once; high, so that waits measure recovery, not the limit.</summary>
     public int MaxConcurrentJobs { get; init; } = 200;
+
+    /// <summary>
+    /// ASPNETCORE_ENVIRONMENT and DOTNET_ENVIRONMENT of the API and the workers. Development (the chaos suite's) seeds
+    /// the demo and acme workspaces and their keys itself; any other environment seeds nothing, as a deployment, so
+    /// the cluster makes both workspaces (<see cref="ProcessCluster.WorkspaceCreateAsync"/>) once the API is up.
+    /// </summary>
+    public string EnvironmentName { get; init; } = Development;
+
+    public bool IsDevelopment => EnvironmentName == Development;
 
     /// <summary>Restart a worker that exited without being stopped on purpose, as a process manager would.</summary>
     public bool SuperviseWorkers { get; init; }

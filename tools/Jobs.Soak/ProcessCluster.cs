@@ -8,7 +8,8 @@ namespace Jobs.Soak;
 /// <summary>
 /// The whole system as real processes: PostgreSQL and Redis from the machine's binaries, the API and N workers as
 /// <c>dotnet &lt;dll&gt;</c> with the configuration contract of DESIGN §2, so that faults are real signals and restarts.
-/// The API runs in Development, which seeds the demo workspace with the key in <see cref="ApiKey"/>.
+/// The API runs in Development by default, which seeds the demo workspace with the key in <see cref="ApiKey"/>; in any
+/// other environment (<see cref="ClusterOptions.EnvironmentName"/>) the cluster makes that workspace itself.
 /// </summary>
 public sealed partial class ProcessCluster : IAsyncDisposable
 {
@@ -18,11 +19,16 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     public const string AcmeApiKey = "chaos-key-acme";
     public const string Database = "jobsdb";
 
+    /// <summary>The demo workspace's requests a minute per key: the soak and the benchmark submit thousands with one key.</summary>
+    public const int DemoRequestsPerMinute = 1_000_000;
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly List<ServiceProcess> workers = [];
     private readonly Lock gate = new();
     private readonly string root = Path.Combine(Path.GetTempPath(), $"jobs-chaos-{System.Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
     private readonly CancellationTokenSource stopping = new();
+    private readonly Guid demoWorkspaceId = Guid.CreateVersion7();
+    private readonly Guid acmeWorkspaceId = Guid.CreateVersion7();
     private PostgresServer? postgres;
     private int postgresPort;
     private Task supervisor = Task.CompletedTask;
@@ -99,6 +105,18 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     {
         Api = ServiceProcess.Start("api", ApiDll, ServiceEnvironment("api", ApiUrl), ApiUrl);
         await WaitUntilHealthyAsync(Api);
+        if (!Options.IsDevelopment)
+        {
+            // Nothing is seeded outside Development: the workspaces behind Client and AcmeClient are made as an
+            // operator would, once the API has applied the migrations (and again after a reset of the database).
+            await WorkspaceCreateAsync(new WorkspaceSpec(demoWorkspaceId, "demo", ApiKey)
+            {
+                MaxConcurrentJobs = Options.MaxConcurrentJobs,
+                RequestsPerMinute = DemoRequestsPerMinute,
+            });
+            await WorkspaceCreateAsync(new WorkspaceSpec(acmeWorkspaceId, "acme", AcmeApiKey));
+        }
+
         Api.Ready = true;
         Log($"api started (pid {Api.Id})");
     }
@@ -196,9 +214,10 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     private Dictionary<string, string?> ServiceEnvironment(string name, string url)
     {
         var o = Options;
-        return new Dictionary<string, string?>
+        var environment = new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_ENVIRONMENT"] = o.EnvironmentName,
+            ["DOTNET_ENVIRONMENT"] = o.EnvironmentName,
             ["ASPNETCORE_URLS"] = url,
             ["HTTP_PORTS"] = null,
             ["HTTPS_PORTS"] = null,
@@ -206,14 +225,10 @@ public sealed partial class ProcessCluster : IAsyncDisposable
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
             ["ConnectionStrings__jobsdb"] = DatabaseConnectionString,
             ["ConnectionStrings__redis"] = Redis.ConnectionString,
-            ["JOBS_DEV_API_KEY"] = ApiKey,
-            ["JOBS_DEV_API_KEY_2"] = AcmeApiKey,
-            // The operator's ceilings go up with the demo workspace's limits: the overrides must fit under them.
+            // The operator's ceilings go up with the demo workspace's limits: its raised limits must fit under them.
             ["Api__LimitCeilings__MaxConcurrentJobs"] = o.MaxConcurrentJobs.ToString(CultureInfo.InvariantCulture),
-            ["Jobs__Dev__MaxConcurrentJobs"] = o.MaxConcurrentJobs.ToString(CultureInfo.InvariantCulture),
             // The soak submits thousands of jobs with one key: far beyond demo's default 600 requests a minute.
-            ["Api__LimitCeilings__RequestsPerMinute"] = "1000000",
-            ["Jobs__Dev__RequestsPerMinute"] = "1000000",
+            ["Api__LimitCeilings__RequestsPerMinute"] = DemoRequestsPerMinute.ToString(CultureInfo.InvariantCulture),
             ["Worker__Slots"] = o.Slots.ToString(CultureInfo.InvariantCulture),
             ["Worker__LeaseDuration"] = o.LeaseDuration.ToString("c"),
             ["Worker__HeartbeatInterval"] = o.HeartbeatInterval.ToString("c"),
@@ -224,13 +239,23 @@ public sealed partial class ProcessCluster : IAsyncDisposable
             ["Worker__RetryBaseDelay"] = o.RetryBaseDelay.ToString("c"),
             ["Worker__RetryMaxDelay"] = (o.RetryBaseDelay * 5).ToString("c"),
             ["Worker__PollInterval"] = "00:00:00.100",
-            // Test support in the demo handler: the poison-job scenario needs a job that kills its process.
-            ["Demo__AllowProcessCrash"] = "true",
             ["DOTNET_DbgEnableMiniDump"] = "0",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };
+        if (o.IsDevelopment)
+        {
+            // Development's seed makes demo and acme with these keys and raises demo's limits to the ceilings above.
+            environment["JOBS_DEV_API_KEY"] = ApiKey;
+            environment["JOBS_DEV_API_KEY_2"] = AcmeApiKey;
+            environment["Jobs__Dev__MaxConcurrentJobs"] = o.MaxConcurrentJobs.ToString(CultureInfo.InvariantCulture);
+            environment["Jobs__Dev__RequestsPerMinute"] = DemoRequestsPerMinute.ToString(CultureInfo.InvariantCulture);
+            // Test support in the demo handler: the poison-job scenario needs a job that kills its process.
+            environment["Demo__AllowProcessCrash"] = "true";
+        }
+
+        return environment;
     }
 
     // A process manager's restart policy: a worker that died on its own is replaced.
