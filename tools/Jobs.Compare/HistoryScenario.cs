@@ -115,15 +115,16 @@ public sealed class HistoryScenario(ProcessCluster cluster, Plan plan, Action<st
         WHERE t.id = @template
         """;
 
-    // Pending jobs due in ten years, never hinted: in every pending index, but no worker may take them. Ids from the
-    // last minutes' milliseconds (one each), so that they append to the primary key's right edge as the API's do.
+    // Pending jobs due in ten years, never hinted, written as the API's submit writes a job with a later runAt
+    // (scheduled): no worker may take them. Ids from the last minutes' milliseconds (one each), so that they append
+    // to the primary key's right edge as the API's do.
     private const string FutureSql = """
         INSERT INTO jobs (id, workspace_id, user_id, type, queue, priority, status, payload, max_attempts,
-                          attempts_per_run, run_at, timeout_seconds)
+                          attempts_per_run, run_at, scheduled, timeout_seconds)
         SELECT (lpad(to_hex((extract(epoch FROM now()) * 1000)::bigint - @rows + g), 12, '0') || '7' || substr(md5('f' || g), 1, 3)
                 || '8' || substr(md5('f' || g), 4, 15))::uuid,
                t.workspace_id, t.user_id, t.type, t.queue, t.priority, 'pending', t.payload, t.max_attempts,
-               t.attempts_per_run, now() + interval '10 years', t.timeout_seconds
+               t.attempts_per_run, now() + interval '10 years', true, t.timeout_seconds
         FROM jobs t
         CROSS JOIN generate_series(1, @rows) g
         WHERE t.id = @template

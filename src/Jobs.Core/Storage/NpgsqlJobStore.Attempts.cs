@@ -12,24 +12,25 @@ public sealed partial class NpgsqlJobStore
     // claimer are passed over. A hinted candidate whose slot is now beyond a lowered limit, or a hint left from
     // before slots existed, loses its hint (and so its slot) and is hinted again, in priority order, when one frees.
     //
-    // Rows named by id are looked up by primary key with no test of their state beside it: "id = ANY(…) AND
-    // status = 'pending'" lets the planner pick a partial index of pending jobs and read all of them.
+    // Rows named by id are looked up by primary key and tested on what the lock read (the row's latest version), never
+    // on the updated table: "id = ANY(…) AND status = 'pending'" there let the planner read a partial index of pending
+    // jobs whole instead.
     private static readonly string ClaimSql = $"""
         WITH locked AS (
-            SELECT j.id
+            SELECT j.id, j.status, j.slot, j.enqueued_at, j.run_at, j.cancel_requested_at, w.max_concurrent_jobs
             FROM jobs j
+            JOIN workspaces w ON w.id = j.workspace_id
             WHERE j.id = ANY(@ids)
-            FOR UPDATE SKIP LOCKED
+            FOR UPDATE OF j SKIP LOCKED
         ),
         deferred AS (
             UPDATE jobs j
             SET enqueued_at = NULL
-            FROM locked l, workspaces w
+            FROM locked l
             WHERE j.id = l.id
-              AND w.id = j.workspace_id
-              AND j.status = 'pending'
-              AND j.enqueued_at IS NOT NULL
-              AND (j.slot IS NULL OR j.slot > w.max_concurrent_jobs)
+              AND l.status = 'pending'
+              AND l.enqueued_at IS NOT NULL
+              AND (l.slot IS NULL OR l.slot > l.max_concurrent_jobs)
         ),
         changed AS (
             UPDATE jobs j
@@ -41,13 +42,12 @@ public sealed partial class NpgsqlJobStore
                 error = NULL,
                 version = j.version + 1,
                 updated_at = now()
-            FROM locked l, workspaces w
+            FROM locked l
             WHERE j.id = l.id
-              AND w.id = j.workspace_id
-              AND j.status = 'pending'
-              AND j.slot <= w.max_concurrent_jobs
-              AND j.run_at <= now()
-              AND j.cancel_requested_at IS NULL
+              AND l.status = 'pending'
+              AND l.slot <= l.max_concurrent_jobs
+              AND l.run_at <= now()
+              AND l.cancel_requested_at IS NULL
             RETURNING {JobRows.Select("j")}
         ),
         {EventFromChanged("'started'")}
