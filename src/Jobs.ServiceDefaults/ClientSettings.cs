@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Aspire.Npgsql;
 using Npgsql;
 using StackExchange.Redis;
@@ -15,32 +16,37 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class ClientSettings
 {
-    /// <summary>
-    /// Auto-prepare: the hot statements (claim, progress, outcomes, hints) are long CTEs run thousands of times a second;
-    /// prepared once per connection they skip parse and plan. A connection string that sets it itself keeps its value.
-    /// </summary>
+    /// <summary>Nothing beyond Aspire's defaults: the connection's own settings are made on the data source's builder.</summary>
     public static void Npgsql(NpgsqlSettings settings)
     {
-        var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
-        if (!connection.ContainsKey("Max Auto Prepare"))
+    }
+
+    /// <summary>
+    /// Payloads, results and metrics are jsonb of any shape. Auto-prepare: the hot statements (claim, progress,
+    /// outcomes, fills) are long CTEs run thousands of times a second; prepared once per connection they skip parse
+    /// and plan. A pooled connection is handed back as it is: the services keep no session state (no SET, LISTEN or
+    /// session lock outlives its use; the migrator unlocks its own), so the reset Npgsql would run first on the next
+    /// use (DISCARD ALL on a connection without prepared statements) is waste. A connection string that sets either
+    /// keeps its value.
+    /// </summary>
+    public static void NpgsqlDataSource(NpgsqlDataSourceBuilder dataSource)
+    {
+        dataSource.EnableDynamicJson();
+        var connection = dataSource.ConnectionStringBuilder;
+        // Npgsql's builder answers ContainsKey for every keyword it knows, set or not: ask a plain builder what the
+        // connection string itself says. (Until now that made both settings silently never apply.)
+        var given = new DbConnectionStringBuilder { ConnectionString = connection.ConnectionString };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
             connection.MaxAutoPrepare = 64;
             connection.AutoPrepareMinUsages = 2;
         }
 
-        // A pooled connection is handed back as it is: the services keep no session state (no SET, LISTEN or session
-        // lock outlives its use; the migrator unlocks its own), so the reset Npgsql would run first on the next use
-        // (DISCARD ALL on a connection without prepared statements, one statement in eight of a work-down) is waste.
-        if (!connection.ContainsKey("No Reset On Close"))
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
         {
             connection.NoResetOnClose = true;
         }
-
-        settings.ConnectionString = connection.ConnectionString;
     }
-
-    /// <summary>Payloads, results and metrics are jsonb of any shape.</summary>
-    public static void NpgsqlDataSource(NpgsqlDataSourceBuilder dataSource) => dataSource.EnableDynamicJson();
 
     public static void Redis(ConfigurationOptions options)
     {
