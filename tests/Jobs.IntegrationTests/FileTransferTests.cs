@@ -221,7 +221,8 @@ public sealed class FileTransferTests(Servers servers) : IDisposable
         File.Exists(leftover).ShouldBeFalse();
 
         // Stored: the spool file exists while the body arrives, and is gone once the upload is stored.
-        await using (var stored = await SlowUpload.StartAsync(cluster.Client, Csv(300 * 1024), bytesPerTick: 16 * 1024, TimeSpan.FromMilliseconds(50)))
+        // About four seconds of sending: long enough that a test thread slowed by a busy machine still sees the spool file.
+        await using (var stored = await SlowUpload.StartAsync(cluster.Client, Csv(300 * 1024), bytesPerTick: 8 * 1024, TimeSpan.FromMilliseconds(100)))
         {
             await SpoolHoldsAsync(1);
             (await stored.Response.WaitAsync(TimeSpan.FromSeconds(60))).Status.ShouldBe(201);
