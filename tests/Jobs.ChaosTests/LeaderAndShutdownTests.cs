@@ -45,7 +45,7 @@ public sealed class LeaderAndShutdownTests(ChaosFixture fixture) : IAsyncLifetim
             // Pause the new leader too: nobody else rescues the lease below, so only the term decides.
             currentProcess = Cluster.WorkerById(current.LeaderId).ShouldNotBeNull();
             currentProcess.Signal(ServiceProcess.SigStop);
-            (await store.Jobs.JobClaimManyAsync(new JobClaimManyParams(expired, "ghost-worker", TimeSpan.FromMilliseconds(1)), CancellationToken.None)).Count.ShouldBe(1);
+            (await store.Jobs.JobClaimManyAsync(new JobClaimManyParams(expired, "ghost-worker", TimeSpan.FromMilliseconds(1)), CancellationToken.None)).Claimed.Count.ShouldBe(1);
             await Task.Delay(50);
 
             (await store.Jobs.JobRescueExpiredAsync(old, 10, CancellationToken.None)).ShouldBeEmpty();

@@ -106,7 +106,7 @@ public sealed class ReaperRaceTests(ChaosFixture fixture) : IAsyncLifetime
         var inserted = await store.JobInsertManyAsync(new JobInsertManyParams(workspace, user,
             [.. Enumerable.Range(0, count).Select(_ => new JobInsertParams("demo", "default", 0, payload, null, 3, 60, null))]) { HintLimit = count },
             CancellationToken.None);
-        var claimed = await store.JobClaimManyAsync(new JobClaimManyParams([.. inserted.Results.Select(i => i.Job.Id)], "worker-a", TimeSpan.FromMinutes(5)), CancellationToken.None);
+        var claimed = (await store.JobClaimManyAsync(new JobClaimManyParams([.. inserted.Results.Select(i => i.Job.Id)], "worker-a", TimeSpan.FromMinutes(5)), CancellationToken.None)).Claimed;
         claimed.Count.ShouldBe(count);
         await using var expire = dataSource.CreateCommand("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE workspace_id = @w");
         expire.Parameters.AddWithValue("w", workspace);

@@ -100,7 +100,7 @@ public sealed class ContactsBulkTests(Servers servers)
         var subscribe = await cluster.Client.SubmitContactsJobAsync(ContactSubscribeHandler.TypeName, new { sequenceId = sequence, contactIds = contacts[..3] });
         var delete = await cluster.Client.SubmitContactsJobAsync(ContactDeleteHandler.TypeName, new { contactIds = contacts[3..] });
         var store = cluster.Api.Services.GetRequiredService<IJobStore>();
-        var first = (await store.JobClaimManyAsync(new JobClaimManyParams([subscribe, delete], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).ToDictionary(j => j.Id);
+        var first = (await store.JobClaimManyAsync(new JobClaimManyParams([subscribe, delete], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.ToDictionary(j => j.Id);
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
         var writer = new ContactWriter(dataSource);
 
@@ -112,7 +112,7 @@ public sealed class ContactsBulkTests(Servers servers)
         await cluster.ScalarAsync<int>("UPDATE jobs SET lease_expires_at = now() - interval '1 second'");
         var leader = (await cluster.Api.Services.GetRequiredService<IClusterStore>().LeaderAttemptElectAsync("maintenance", "test", TimeSpan.FromSeconds(30), CancellationToken.None))!;
         await store.JobRescueExpiredAsync(leader, 100, CancellationToken.None);
-        var second = (await store.JobClaimManyAsync(new JobClaimManyParams([subscribe, delete], "worker-b", TimeSpan.FromSeconds(30)), CancellationToken.None)).ToDictionary(j => j.Id);
+        var second = (await store.JobClaimManyAsync(new JobClaimManyParams([subscribe, delete], "worker-b", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.ToDictionary(j => j.Id);
 
         // The reruns find their own work done: enrolled by this job is a success, deleted by this job is deleted.
         (await writer.EnrollmentInsertManyAsync(second[subscribe].Lease, workspace, sequence, contacts[..3], CancellationToken.None))!
@@ -122,7 +122,7 @@ public sealed class ContactsBulkTests(Servers servers)
 
         // Another job enrolling the same contacts finds them enrolled already.
         var otherJob = await cluster.Client.SubmitContactsJobAsync(ContactSubscribeHandler.TypeName, new { sequenceId = sequence, contactIds = contacts[..3] });
-        var third = (await store.JobClaimManyAsync(new JobClaimManyParams([otherJob], "worker-c", TimeSpan.FromSeconds(30)), CancellationToken.None)).Single();
+        var third = (await store.JobClaimManyAsync(new JobClaimManyParams([otherJob], "worker-c", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.Single();
         (await writer.EnrollmentInsertManyAsync(third.Lease, workspace, sequence, contacts[..3], CancellationToken.None))!
             .Select(o => o.Detail).ShouldBe([BlockReasons.AlreadyEnrolled, BlockReasons.AlreadyEnrolled, BlockReasons.AlreadyEnrolled]);
 

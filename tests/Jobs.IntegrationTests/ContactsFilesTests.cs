@@ -265,7 +265,7 @@ public sealed class ContactsFilesTests(Servers servers)
         var id = await cluster.Client.SubmitContactsJobAsync(ContactExportHandler.TypeName, new { });
         var store = cluster.Api.Services.GetRequiredService<IJobStore>();
         var files = cluster.Api.Services.GetRequiredService<IFileStore>();
-        var first = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Single();
+        var first = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.Single();
         var workspace = cluster.Caller.WorkspaceId;
 
         async Task<JobFile?> WriteAsync(Jobs.Core.Jobs.JobLease lease, string text)

@@ -43,7 +43,7 @@ public sealed class DeliveryTests(Servers servers)
         var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(w =>
             store.JobClaimManyAsync(new JobClaimManyParams(ids, $"claimer-{w}", TimeSpan.FromSeconds(30)), CancellationToken.None)));
 
-        var won = claims.SelectMany(c => c.Select(j => j.Id)).ToList();
+        var won = claims.SelectMany(c => c.Claimed.Select(j => j.Id)).ToList();
         won.Count.ShouldBe(20);
         won.Distinct().Count().ShouldBe(20);
     }
@@ -75,11 +75,11 @@ public sealed class DeliveryTests(Servers servers)
         var id = await cluster.Client.SubmitDemoAsync(items: 1);
         var store = cluster.Api.Services.GetRequiredService<IJobStore>();
         var clusterStore = cluster.Api.Services.GetRequiredService<IClusterStore>();
-        var first = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Single();
+        var first = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.Single();
         await cluster.ScalarAsync<int>("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = @id", ("id", id));
         var leader = (await clusterStore.LeaderAttemptElectAsync("maintenance", "leader-1", TimeSpan.FromSeconds(30), CancellationToken.None))!;
         (await store.JobRescueExpiredAsync(leader, 100, CancellationToken.None)).Single().Status.ShouldBe("pending");
-        var second = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-b", TimeSpan.FromSeconds(30)), CancellationToken.None)).Single();
+        var second = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-b", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.Single();
         second.Attempt.ShouldBe(2);
         var before = await cluster.Client.GetJobAsync(id);
 
@@ -105,7 +105,7 @@ public sealed class DeliveryTests(Servers servers)
         var services = cluster.Api.Services;
         var store = services.GetRequiredService<IJobStore>();
         var id = await cluster.Client.SubmitDemoAsync(items: 1);
-        var job = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Single();
+        var job = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.Single();
         await using var writer = new Jobs.Worker.Processing.AttemptWriter(store, services.GetRequiredService<JobQueue>(), services.GetRequiredService<HintSender>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Jobs.Worker.Processing.AttemptWriter>.Instance);
         var metrics = JsonDocument.Parse("{}").RootElement;
@@ -129,7 +129,7 @@ public sealed class DeliveryTests(Servers servers)
         var clusterStore = cluster.Api.Services.GetRequiredService<IClusterStore>();
         var done = await cluster.Client.SubmitDemoAsync(items: 1);
         var expired = await cluster.Client.SubmitDemoAsync(items: 1);
-        var claimed = await store.JobClaimManyAsync(new JobClaimManyParams([done, expired], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None);
+        var claimed = (await store.JobClaimManyAsync(new JobClaimManyParams([done, expired], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed;
         var doneLease = claimed.Single(j => j.Id == done).Lease;
         (await store.JobCompleteIfRunningAsync(new JobSetProgressParams(doneLease, 100, null, null, null, JsonDocument.Parse("{}").RootElement, null, false), JsonDocument.Parse("{}").RootElement, CancellationToken.None)).ShouldNotBeNull();
         await cluster.ScalarAsync<int>("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE status = 'processing'");

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Jobs.Core.Storage;
+using Jobs.Core.Queue;
 using Jobs.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace Jobs.IntegrationTests;
 
@@ -38,6 +41,66 @@ public sealed class JobSlotsTests(Servers servers)
         var next = await cluster.Client.SubmitDemoAsync(items: 1);
         (await SlotsAsync(cluster, [next])).Single().ShouldNotBeNull();
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM job_slots WHERE workspace_id = @w AND job_id IS NOT NULL", ("w", workspace))).ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task AClaim_ReportsAHintedJobThatAnotherTransactionHolds_AsBusy_NotAsLost()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var id = await cluster.Client.SubmitDemoAsync(items: 1);
+        var store = cluster.Api.Services.GetRequiredService<IJobStore>();
+        // As a filler keeps the row it read as ready just before the job's hint committed: locked, to its commit.
+        await using (var holder = await HoldRowAsync(cluster, id))
+        {
+            var meanwhile = await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None);
+            meanwhile.Claimed.ShouldBeEmpty();
+            meanwhile.Busy.ShouldBe([id]);
+        }
+
+        var after = await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None);
+        after.Claimed.Single().Id.ShouldBe(id);
+        after.Busy.ShouldBeEmpty();
+        // Once someone's, it is no longer claimable: a later claimer is told neither.
+        var late = await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-b", TimeSpan.FromSeconds(30)), CancellationToken.None);
+        late.Claimed.ShouldBeEmpty();
+        late.Busy.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task AWorker_KeepsTheHintOfAJobItFindsHeld_AndRunsTheJobOnceReleased()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 1);
+        var consumer = TestCluster.ConsumerOf(cluster.Workers[0]);
+        consumer.HeartbeatsPaused = true;
+        var id = await cluster.Client.SubmitDemoAsync(items: 1);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(servers.RedisConnectionString);
+        var stream = new RedisKeys(cluster.RedisKeyPrefix).Stream("default");
+        async Task<long> UnacknowledgedAsync() => (await redis.GetDatabase().StreamPendingAsync(stream, RedisKeys.ConsumerGroup)).PendingMessageCount;
+
+        await using (var holder = await HoldRowAsync(cluster, id))
+        {
+            consumer.HeartbeatsPaused = false;
+            await Eventually.TrueAsync(async () => await UnacknowledgedAsync() == 1, "the worker to read the hint");
+            // Dropping it would leave the job hinted, holding its slot, until maintenance found the hint stale.
+            await Task.Delay(300);
+            (await UnacknowledgedAsync()).ShouldBe(1);
+            (await cluster.ScalarAsync<string>("SELECT status FROM jobs WHERE id = @id", ("id", id))).ShouldBe("pending");
+        }
+
+        var job = await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(30));
+        job.GetProperty("attempt").GetInt32().ShouldBe(1);
+        await Eventually.TrueAsync(async () => await UnacknowledgedAsync() == 0, "the entry to be acknowledged");
+    }
+
+    /// <summary>Another transaction holding the job's row (FOR UPDATE) until the result is disposed, which rolls it back.</summary>
+    private static async Task<NpgsqlConnection> HoldRowAsync(TestCluster cluster, Guid id)
+    {
+        var holder = new NpgsqlConnection(cluster.DatabaseConnectionString);
+        await holder.OpenAsync();
+        await using var command = new NpgsqlCommand("BEGIN; SELECT id FROM jobs WHERE id = @id FOR UPDATE", holder);
+        command.Parameters.AddWithValue("id", id);
+        (await command.ExecuteScalarAsync()).ShouldBe(id);
+        return holder;
     }
 
     [Fact]

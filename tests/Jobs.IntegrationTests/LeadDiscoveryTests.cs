@@ -300,7 +300,7 @@ public sealed class LeadDiscoveryTests(Servers servers)
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
         var id = await cluster.Client.SubmitLeadsAsync("plumbers", "Austin, TX", maxResults: 5, minConfidenceScore: 0);
         var store = cluster.Api.Services.GetRequiredService<IJobStore>();
-        var first = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Single();
+        var first = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.Single();
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
         var writer = new CampaignWriter(dataSource);
         CampaignUpsertParams Campaign(JobLease lease, params string[] places) => new(
@@ -320,7 +320,7 @@ public sealed class LeadDiscoveryTests(Servers servers)
         await cluster.ScalarAsync<int>("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = @id", ("id", id));
         var leader = (await cluster.Api.Services.GetRequiredService<IClusterStore>().LeaderAttemptElectAsync("maintenance", "test", TimeSpan.FromSeconds(30), CancellationToken.None))!;
         await store.JobRescueExpiredAsync(leader, 100, CancellationToken.None);
-        var second = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-b", TimeSpan.FromSeconds(30)), CancellationToken.None)).Single();
+        var second = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-b", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.Single();
         (await writer.CampaignUpsertAsync(Campaign(second.Lease, "d", "c", "b"), CancellationToken.None)).ShouldBe(campaignId);
         var leads = await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaignId}");
         leads.GetProperty("leads").EnumerateArray().Select(l => l.GetProperty("placeId").GetString()).ShouldBe(["d", "c", "b"]);

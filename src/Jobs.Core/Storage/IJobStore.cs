@@ -43,8 +43,11 @@ public interface IJobStore
     /// <summary>Forgets that these jobs have a hint on the stream (the XADD failed), so maintenance enqueues them.</summary>
     Task JobMarkUnhintedAsync(IReadOnlyList<Guid> jobIds, CancellationToken cancellationToken);
 
-    /// <summary>DESIGN §5.3: the batched conditional claim. Returns only the jobs this caller won.</summary>
-    Task<IReadOnlyList<Job>> JobClaimManyAsync(JobClaimManyParams parameters, CancellationToken cancellationToken);
+    /// <summary>
+    /// DESIGN §5.3: the batched conditional claim. Returns the jobs this caller won, and those it could have won but
+    /// another transaction held at that moment (to be claimed again shortly rather than dropped).
+    /// </summary>
+    Task<JobClaimResult> JobClaimManyAsync(JobClaimManyParams parameters, CancellationToken cancellationToken);
 
     /// <summary>Extends the leases still held; a lease missing from the answer is lost.</summary>
     Task<IReadOnlyList<JobHeartbeatResult>> JobHeartbeatManyAsync(string owner, IReadOnlyList<JobLease> leases, TimeSpan leaseDuration, CancellationToken cancellationToken);

@@ -50,6 +50,12 @@ public sealed record JobPage(IReadOnlyList<Job> Items, Guid? NextCursor);
 
 public sealed record JobClaimManyParams(IReadOnlyList<Guid> Ids, string Owner, TimeSpan LeaseDuration);
 
+/// <summary>
+/// A claim's answer: the jobs won, and the ids still claimable that another transaction held (<see cref="Busy"/>).
+/// Every other id named is not this caller's to run (already claimed, ended, cancelled, without a slot).
+/// </summary>
+public sealed record JobClaimResult(IReadOnlyList<Job> Claimed, IReadOnlyList<Guid> Busy);
+
 /// <summary>A heartbeat's answer for one lease it still holds.</summary>
 public sealed record JobHeartbeatResult(Guid JobId, bool CancelRequested);
 

@@ -55,13 +55,46 @@ public sealed partial class NpgsqlJobStore
         FROM changed
         """;
 
-    public async Task<IReadOnlyList<Job>> JobClaimManyAsync(JobClaimManyParams parameters, CancellationToken cancellationToken)
+    // Claimable by what the row says, yet passed over by the claim: another transaction holds the row. Usually a filler
+    // that read the job as ready just before its hint committed: FOR UPDATE … SKIP LOCKED locks the row's newest
+    // version before re-testing it, and keeps that lock to its commit although the job no longer qualifies. Dropping
+    // such a hint would strand the job, holding its slot, until maintenance re-hints stale hints.
+    private const string BusySql = """
+        SELECT j.id
+        FROM jobs j
+        JOIN workspaces w ON w.id = j.workspace_id
+        WHERE j.id = ANY(@ids)
+          AND j.status = 'pending'
+          AND j.enqueued_at IS NOT NULL
+          AND j.slot <= w.max_concurrent_jobs
+          AND j.run_at <= now()
+          AND j.cancel_requested_at IS NULL
+        """;
+
+    public async Task<JobClaimResult> JobClaimManyAsync(JobClaimManyParams parameters, CancellationToken cancellationToken)
     {
+        var ids = parameters.Ids.Distinct().ToArray();
         await using var command = dataSource.CreateCommand(ClaimSql);
-        command.Parameters.AddWithValue("ids", parameters.Ids.Distinct().ToArray());
+        command.Parameters.AddWithValue("ids", ids);
         command.Parameters.AddWithValue("owner", parameters.Owner);
         command.Parameters.AddWithValue("lease", parameters.LeaseDuration);
-        return await JobRows.ReadAllAsync(command, cancellationToken);
+        var claimed = await JobRows.ReadAllAsync(command, cancellationToken);
+        if (claimed.Count == ids.Length)
+        {
+            return new JobClaimResult(claimed, []);
+        }
+
+        var won = claimed.Select(j => j.Id).ToHashSet();
+        await using var busy = dataSource.CreateCommand(BusySql);
+        busy.Parameters.AddWithValue("ids", ids.Where(id => !won.Contains(id)).ToArray());
+        var held = new List<Guid>();
+        await using var reader = await busy.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            held.Add(reader.GetGuid(0));
+        }
+
+        return new JobClaimResult(claimed, held);
     }
 
     private const string HeartbeatSql = """

@@ -35,6 +35,12 @@ internal sealed class ConsumerService(
     private readonly WorkerOptions settings = options.Value;
     private volatile bool subscribed;
 
+    // Hints whose job another transaction held at the claim (JobClaimResult.Busy), claimed again shortly instead of
+    // dropped; given up after BusyRetryFor, when maintenance's re-hinting of stale hints takes over. Fetch loop only.
+    private List<(StreamHint Hint, DateTimeOffset Since)> busy = [];
+    private static readonly TimeSpan BusyRetryDelay = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan BusyRetryFor = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Fault injection for tests: while set, this worker neither extends its leases nor takes new work, as in a long
     /// GC pause or a network partition; handlers already running carry on and their writes meet the fence.
@@ -79,21 +85,25 @@ internal sealed class ConsumerService(
                 continue;
             }
 
-            var hints = new List<StreamHint>();
+            var retrying = busy.Take(free).ToList();
+            busy = busy.Skip(retrying.Count).ToList();
+            var hints = retrying.Select(r => r.Hint).ToList();
             try
             {
                 foreach (var name in queues)
                 {
-                    hints.AddRange(await queue.ReadAsync(name, identity.Id, free - hints.Count));
                     if (hints.Count >= free)
                     {
                         break;
                     }
+
+                    hints.AddRange(await queue.ReadAsync(name, identity.Id, free - hints.Count));
                 }
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 logger.LogWarning("Cannot read the streams ({Message}); retrying", ex.Message);
+                busy.InsertRange(0, retrying);
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
                 continue;
             }
@@ -104,18 +114,24 @@ internal sealed class ConsumerService(
                 continue;
             }
 
-            await ClaimAndStartAsync(hints, stoppingToken);
+            if (hints.Count == retrying.Count)
+            {
+                // Only hints to try again: give the transaction holding their jobs a moment to commit.
+                await Task.Delay(BusyRetryDelay, time, stoppingToken);
+            }
+
+            await ClaimAndStartAsync(hints, retrying.ToDictionary(r => r.Hint.EntryId, r => r.Since), stoppingToken);
         }
     }
 
-    private async Task ClaimAndStartAsync(List<StreamHint> hints, CancellationToken stoppingToken)
+    private async Task ClaimAndStartAsync(List<StreamHint> hints, Dictionary<string, DateTimeOffset> busySince, CancellationToken stoppingToken)
     {
         var valid = hints.Where(h => h.JobId != Guid.Empty).ToList();
-        IReadOnlyList<Core.Jobs.Job> claimed;
+        JobClaimResult result;
         try
         {
-            claimed = valid.Count == 0
-                ? []
+            result = valid.Count == 0
+                ? new JobClaimResult([], [])
                 : await store.JobClaimManyAsync(new JobClaimManyParams(valid.Select(h => h.JobId).ToList(), identity.Id, settings.LeaseDuration), stoppingToken);
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
@@ -126,8 +142,24 @@ internal sealed class ConsumerService(
             return;
         }
 
+        var claimed = result.Claimed;
         var now = time.GetUtcNow();
         var won = claimed.ToDictionary(j => j.Id);
+        var held = result.Busy.ToHashSet();
+        foreach (var hint in hints.Where(h => held.Contains(h.JobId)))
+        {
+            var since = busySince.GetValueOrDefault(hint.EntryId, now);
+            if (now - since < BusyRetryFor)
+            {
+                busy.Add((hint, since));
+            }
+            else
+            {
+                // Still held after all this while: dropped below, and maintenance re-hints the job once its hint is stale.
+                held.Remove(hint.JobId);
+                logger.LogWarning("Job {JobId} stayed locked by another transaction for {Duration}; leaving it to maintenance", hint.JobId, now - since);
+            }
+        }
         // Sent before the handlers start, so that no progress update of theirs overtakes it (one connection writes
         // commands in order), but not waited for: a slot does not idle on a PUBLISH round trip. Failures are logged
         // by the bus; clients read the row.
@@ -147,8 +179,9 @@ internal sealed class ConsumerService(
 
         foreach (var group in hints.GroupBy(h => h.Queue))
         {
-            // Losers (already claimed elsewhere, cancelled, over their workspace's limit, unknown) are dropped.
-            var dropped = group.Where(h => !won.ContainsKey(h.JobId)).Select(h => h.EntryId).ToList();
+            // Losers (already claimed elsewhere, cancelled, over their workspace's limit, unknown) are dropped; the
+            // busy ones wait in their consumer's pending list until claimed again.
+            var dropped = group.Where(h => !won.ContainsKey(h.JobId) && !held.Contains(h.JobId)).Select(h => h.EntryId).ToList();
             await runner.AckAsync(group.Key, dropped);
         }
 
