@@ -14,32 +14,40 @@ public static class TelemetryExtensions
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Logging.AddOpenTelemetry(logging =>
-        {
-            logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
-        });
-
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(JobsTelemetryName))
+                .AddMeter(JobsTelemetryName));
+
+        // Export only when an endpoint is configured, as Aspire's templates do; and without one, record no spans or log
+        // records that nobody will receive. Recording them anyway is not free: Redis's instrumentation profiles every
+        // command, and every job's claim, run and group write would build spans for nothing. The AppHost always sets
+        // the endpoint (its dashboard), so run mode keeps every trace; a deployment gets them by setting it.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            var untraced = new[] { "Aspire:Npgsql:DisableTracing", "Aspire:StackExchange:Redis:DisableTracing" }
+                .Where(key => builder.Configuration[key] is null)
+                .Select(key => new KeyValuePair<string, string?>(key, "true"));
+            builder.Configuration.AddInMemoryCollection(untraced);
+            return builder;
+        }
+
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+        builder.Services.AddOpenTelemetry()
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName, JobsTelemetryName)
                 .AddAspNetCoreInstrumentation(o =>
                     // Health probes arrive every few seconds and would drown the traces that matter.
                     o.Filter = ctx => !ctx.Request.Path.StartsWithSegments(Extensions.HealthEndpointPath)
                         && !ctx.Request.Path.StartsWithSegments(Extensions.AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
-
-        // Export only when an endpoint is configured, as Aspire's templates do.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
-        }
-
+                .AddHttpClientInstrumentation())
+            .UseOtlpExporter();
         return builder;
     }
 }

@@ -18,6 +18,10 @@ public sealed class TelemetryTests(Servers servers) : IDisposable
         "jobs.lease_reaps", "jobs.duration", "jobs.queue_wait", "jobs.queue.depth",
     ];
 
+    // Spans are recorded only when they have somewhere to go (ServiceDefaults): an endpoint nothing listens on (the
+    // discard port, refused at once) makes the services trace as a deployment with a collector does.
+    private static readonly Dictionary<string, string?> Exporting = new() { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9" };
+
     private readonly ConcurrentBag<Activity> _activities = [];
     private readonly ConcurrentDictionary<string, ConcurrentBag<string?>> _measurements = new();
     private readonly ConcurrentDictionary<string, string?> _published = new();
@@ -28,7 +32,7 @@ public sealed class TelemetryTests(Servers servers) : IDisposable
     public async Task OneTrace_RunsFromTheSubmitRequest_ThroughTheStream_ToTheHandlerAndItsDatabaseCalls()
     {
         ListenToActivities();
-        await using var cluster = await TestCluster.StartAsync(servers);
+        await using var cluster = await TestCluster.StartAsync(servers, overrides: Exporting);
 
         var id = await cluster.Client.SubmitDemoAsync(items: 3, delayMs: 20);
         await cluster.Client.WaitForStatusAsync(id, "completed");
@@ -71,7 +75,7 @@ public sealed class TelemetryTests(Servers servers) : IDisposable
         ListenToActivities();
         await using var stub = await StubServer.StartAsync(_ => new StubResponse(403,
             """{"error":{"code":403,"message":"The provided API key is invalid.","status":"PERMISSION_DENIED"}}"""));
-        await using var cluster = await TestCluster.StartAsync(servers, overrides: new Dictionary<string, string?>
+        await using var cluster = await TestCluster.StartAsync(servers, overrides: new Dictionary<string, string?>(Exporting)
         {
             ["Integrations:Places:Provider"] = "google",
             ["Integrations:Places:ApiKey"] = "wrong-key",
@@ -98,7 +102,7 @@ public sealed class TelemetryTests(Servers servers) : IDisposable
     public async Task JobsMeter_PublishesEveryInstrument_AndCountsAJobsWayThrough()
     {
         ListenToMeasurements();
-        await using var cluster = await TestCluster.StartAsync(servers);
+        await using var cluster = await TestCluster.StartAsync(servers, overrides: Exporting);
 
         var id = await cluster.Client.SubmitDemoAsync(items: 1, failAttempts: 1, maxAttempts: 2);
         await cluster.Client.WaitForStatusAsync(id, "completed");
