@@ -17,7 +17,7 @@ using Jobs.Api.Paging;
 namespace Jobs.Api.Jobs;
 
 /// <summary>The jobs endpoints of DESIGN §7. Every query is scoped to the caller's workspace.</summary>
-public static class JobsApi
+public static partial class JobsApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string IdempotentReplayedHeader = "Idempotent-Replayed";
@@ -179,44 +179,6 @@ public static class JobsApi
         return TypedResults.Accepted("/api/jobs", response);
     }
 
-    public static async Task<Results<Ok<JobListResponse>, ValidationProblem>> ListJobs(
-        string? status,
-        string? type,
-        string? limit,
-        string? cursor,
-        [AsParameters] JobServices services,
-        CancellationToken cancellationToken)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (status is not null && !JobStatus.IsKnown(status))
-        {
-            errors["status"] = [$"must be one of {string.Join(", ", JobStatus.All)}."];
-        }
-
-        var size = PageQuery.ParseLimit(limit, errors);
-
-        var after = PageQuery.ParseIdCursor(cursor, errors);
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-
-        var page = await services.Store.JobListAsync(
-            new JobListParams(services.Caller.WorkspaceId, status, string.IsNullOrEmpty(type) ? null : type, size, after), cancellationToken);
-        return TypedResults.Ok(new JobListResponse(page.Items.Select(JobResponse.From).ToList(), page.NextCursor?.ToString()));
-    }
-
-    public static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> GetJob(string id, [AsParameters] JobServices services, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var jobId) || await services.Store.JobGetAsync(services.Caller.WorkspaceId, jobId, cancellationToken) is not { } job)
-        {
-            return NotFound(id);
-        }
-
-        return TypedResults.Ok(JobResponse.From(job));
-    }
-
     public static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> CancelJob(string id, [AsParameters] JobServices services, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var jobId))
@@ -290,26 +252,6 @@ public static class JobsApi
         await services.Submitter.HintNextAsync(job.WorkspaceId);
         await services.Bus.PublishAsync(job, "retried");
         return TypedResults.Ok(JobResponse.From(job));
-    }
-
-    public static async Task<Results<Ok<IReadOnlyList<JobEventResponse>>, ProblemHttpResult>> GetTimeline(string id, [AsParameters] JobServices services, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var jobId) || await services.Store.JobGetAsync(services.Caller.WorkspaceId, jobId, cancellationToken) is null)
-        {
-            return NotFound(id);
-        }
-
-        var events = await services.Store.JobEventListAsync(services.Caller.WorkspaceId, jobId, cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<JobEventResponse>>(
-            events.Select(e => new JobEventResponse(e.Id, e.Kind, e.Status, e.Stage, e.Attempt, e.Message, e.CreatedAt, e.Actor)).ToList());
-    }
-
-    public static async Task<Ok<IReadOnlyList<JobTypeResponse>>> ListJobTypes(JobTypeCatalog catalog, CancellationToken cancellationToken)
-    {
-        var types = await catalog.ListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<JobTypeResponse>>(types
-            .Select(t => new JobTypeResponse(t.Name, t.Description, t.Queue, JsonSerializer.SerializeToElement(t.PayloadSchema), t.MaxAttempts, t.TimeoutSeconds, t.Bulk, t.ItemsField, t.Display))
-            .ToList());
     }
 
     private static ProblemHttpResult NotFound(string id) => ApiProblems.JobNotFound(id);

@@ -30,16 +30,9 @@ internal sealed class ConsumerService(
     // Slots in use: a running handler, or none once its outcome is queued (RunningJob.FreeSlot), though the attempt stays
     // in running until that outcome is committed.
     private int busySlots;
-    // Set by a wake message (JobQueue.EnqueueAsync): an idle fetch loop reads at once instead of at its next poll.
-    private readonly SemaphoreSlim wake = new(0, 1);
     private readonly WorkerOptions settings = options.Value;
-    private volatile bool subscribed;
-
-    // Hints whose job another transaction held at the claim (JobClaimResult.Busy), claimed again shortly instead of
-    // dropped; given up after BusyRetryFor, when maintenance's re-hinting of stale hints takes over. Fetch loop only.
-    private List<(StreamHint Hint, DateTimeOffset Since)> busy = [];
-    private static readonly TimeSpan BusyRetryDelay = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan BusyRetryFor = TimeSpan.FromSeconds(2);
+    private readonly WorkerSignals signals = new(queue, bus, logger);
+    private readonly HeldHints held = new(time, logger);
 
     /// <summary>
     /// Fault injection for tests: while set, this worker neither extends its leases nor takes new work, as in a long
@@ -85,9 +78,8 @@ internal sealed class ConsumerService(
                 continue;
             }
 
-            var retrying = busy.Take(free).ToList();
-            busy = busy.Skip(retrying.Count).ToList();
-            var hints = retrying.Select(r => r.Hint).ToList();
+            var hints = held.Take(free);
+            var retrying = hints.Count;
             try
             {
                 foreach (var name in queues)
@@ -103,28 +95,28 @@ internal sealed class ConsumerService(
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 logger.LogWarning("Cannot read the streams ({Message}); retrying", ex.Message);
-                busy.InsertRange(0, retrying);
+                held.Return();
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
                 continue;
             }
 
             if (hints.Count == 0)
             {
-                await wake.WaitAsync(settings.PollInterval, stoppingToken);
+                await signals.WaitForWakeAsync(settings.PollInterval, stoppingToken);
                 continue;
             }
 
-            if (hints.Count == retrying.Count)
+            if (hints.Count == retrying)
             {
                 // Only hints to try again: give the transaction holding their jobs a moment to commit.
-                await Task.Delay(BusyRetryDelay, time, stoppingToken);
+                await Task.Delay(HeldHints.RetryDelay, time, stoppingToken);
             }
 
-            await ClaimAndStartAsync(hints, retrying.ToDictionary(r => r.Hint.EntryId, r => r.Since), stoppingToken);
+            await ClaimAndStartAsync(hints, stoppingToken);
         }
     }
 
-    private async Task ClaimAndStartAsync(List<StreamHint> hints, Dictionary<string, DateTimeOffset> busySince, CancellationToken stoppingToken)
+    private async Task ClaimAndStartAsync(List<StreamHint> hints, CancellationToken stoppingToken)
     {
         var valid = hints.Where(h => h.JobId != Guid.Empty).ToList();
         JobClaimResult result;
@@ -138,6 +130,7 @@ internal sealed class ConsumerService(
         {
             // Leave the entries unacknowledged: maintenance hands them on if this worker never comes back to them.
             logger.LogWarning("Claim failed ({Message}); retrying", ex.Message);
+            held.Return();
             await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
             return;
         }
@@ -145,21 +138,8 @@ internal sealed class ConsumerService(
         var claimed = result.Claimed;
         var now = time.GetUtcNow();
         var won = claimed.ToDictionary(j => j.Id);
-        var held = result.Busy.ToHashSet();
-        foreach (var hint in hints.Where(h => held.Contains(h.JobId)))
-        {
-            var since = busySince.GetValueOrDefault(hint.EntryId, now);
-            if (now - since < BusyRetryFor)
-            {
-                busy.Add((hint, since));
-            }
-            else
-            {
-                // Still held after all this while: dropped below, and maintenance re-hints the job once its hint is stale.
-                held.Remove(hint.JobId);
-                logger.LogWarning("Job {JobId} stayed locked by another transaction for {Duration}; leaving it to maintenance", hint.JobId, now - since);
-            }
-        }
+        var kept = held.Keep(hints, result.Busy);
+
         // Sent before the handlers start, so that no progress update of theirs overtakes it (one connection writes
         // commands in order), but not waited for: a slot does not idle on a PUBLISH round trip. Failures are logged
         // by the bus; clients read the row.
@@ -181,7 +161,7 @@ internal sealed class ConsumerService(
         {
             // Losers (already claimed elsewhere, cancelled, over their workspace's limit, unknown) are dropped; the
             // busy ones wait in their consumer's pending list until claimed again.
-            var dropped = group.Where(h => !won.ContainsKey(h.JobId) && !held.Contains(h.JobId)).Select(h => h.EntryId).ToList();
+            var dropped = group.Where(h => !won.ContainsKey(h.JobId) && !kept.Contains(h.JobId)).Select(h => h.EntryId).ToList();
             await runner.AckAsync(group.Key, dropped);
         }
 
@@ -234,7 +214,7 @@ internal sealed class ConsumerService(
         try
         {
             await RegisterAsync(queues, cancellationToken);
-            if (!subscribed)
+            if (!signals.Subscribed)
             {
                 await SubscribeAsync(queues);
             }
@@ -278,43 +258,13 @@ internal sealed class ConsumerService(
     private Task RegisterAsync(string[] queues, CancellationToken cancellationToken) =>
         cluster.WorkerHeartbeatAsync(new WorkerInfo(identity.Id, Environment.MachineName, queues, settings.Slots, identity.StartedAt, time.GetUtcNow()), cancellationToken);
 
-    private async Task SubscribeAsync(string[] queues)
+    private Task SubscribeAsync(string[] queues) => signals.SubscribeAsync(queues, jobId =>
     {
-        // Cancel requests and wake-ups arrive by pub/sub within milliseconds; the heartbeat reading cancel_requested_at
-        // and the poll are the fallbacks when Redis is down, so failing to subscribe now is not fatal: the next
-        // heartbeat tries again.
-        try
+        if (running.TryGetValue(jobId, out var attempt))
         {
-            await queue.SubscribeWakeAsync(queues, Wake);
-            await bus.SubscribeCancelAsync(jobId =>
-            {
-                if (running.TryGetValue(jobId, out var attempt))
-                {
-                    attempt.Job.Stop(StopReason.CancelRequested);
-                }
-            });
-            subscribed = true;
+            attempt.Job.Stop(StopReason.CancelRequested);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            logger.LogWarning("Cannot subscribe to cancel requests yet ({Message}); heartbeats will carry them", ex.Message);
-        }
-    }
-
-    private void Wake()
-    {
-        if (wake.CurrentCount == 0)
-        {
-            try
-            {
-                wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Another wake-up got there first.
-            }
-        }
-    }
+    });
 
     private async Task DrainAsync()
     {

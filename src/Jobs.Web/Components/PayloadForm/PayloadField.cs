@@ -233,82 +233,6 @@ public sealed partial class PayloadField
         Touched = true;
     }
 
-    /// <summary>What is wrong with the value as it stands, as a sentence; null when it may be sent.</summary>
-    public string? Problem => Kind switch
-    {
-        PayloadFieldKind.Integer => NumberProblem(integer: true),
-        PayloadFieldKind.Number => NumberProblem(integer: false),
-        PayloadFieldKind.Text or PayloadFieldKind.MultilineText => Empty(Text) ? RequiredProblem : TextProblem(Text!, MinLength, MaxLength, Pattern, PatternMessage),
-        PayloadFieldKind.Choice or PayloadFieldKind.Upload => Empty(Text) ? RequiredProblem : null,
-        PayloadFieldKind.List => ListProblem(),
-        PayloadFieldKind.Json => JsonProblem(),
-        _ => null,
-    };
-
-    private string? RequiredProblem => Required ? $"{Label} is required." : null;
-
-    /// <summary>
-    /// Splits typed or pasted text into list values (at commas, semicolons and line breaks; at spaces too for ids) and
-    /// adds the valid ones; what is left (an invalid or duplicate value, or the last value still being typed when
-    /// <paramref name="all"/> is false) stays in <see cref="Text"/> with the reason in <see cref="Error"/>. While the
-    /// user types (<paramref name="all"/> false) the field is not marked touched: a half-typed value is no error yet.
-    /// </summary>
-    public void AddItems(bool all)
-    {
-        var text = Text ?? "";
-        var separators = TakesIds ? new[] { ',', ';', '\n', '\r', ' ', '\t' } : [',', ';', '\n', '\r'];
-        var parts = text.Split(separators);
-        var complete = all ? parts : parts[..^1];
-        var left = new List<string>();
-        string? reason = null;
-        foreach (var part in complete.Select(p => p.Trim()).Where(p => p.Length > 0))
-        {
-            var problem = ItemProblem(part)
-                ?? (Items.Contains(part, StringComparer.Ordinal) ? "is in the list already" : null)
-                ?? (MaxItems is { } max && Items.Count >= max ? $"would make more than {max.ToString("#,##0", CultureInfo.InvariantCulture)}" : null);
-            if (problem is null)
-            {
-                Items.Add(part);
-            }
-            else
-            {
-                left.Add(part);
-                reason ??= $"“{Shorten(part)}” {problem}.";
-            }
-        }
-
-        var rest = all ? "" : parts[^1];
-        if (complete.Length > 0)
-        {
-            _consumed = text;
-        }
-
-        Text = string.Join(", ", left.Append(rest).Where(p => p.Length > 0));
-        Error = reason is null ? null : left.Count > 1 ? $"{reason} {left.Count - 1} more value(s) were not added either: they stay in the box." : reason;
-        Touched |= all;
-    }
-
-    /// <summary>
-    /// True when <paramref name="value"/> is text this field has already split into its list (or that plus the line
-    /// break Enter typed): a late event of the input box, sent before the box showed what was left, not new values.
-    /// </summary>
-    public bool Consumed(string? value) =>
-        _consumed is not null && value is not null && value.TrimEnd('\r', '\n') == _consumed.TrimEnd('\r', '\n');
-
-    public void RemoveItem(string item)
-    {
-        Items.Remove(item);
-        _consumed = null;
-        Changed();
-    }
-
-    public void ClearItems()
-    {
-        Items.Clear();
-        _consumed = null;
-        Changed();
-    }
-
     /// <summary>The value for the payload, or null to leave the property out (so the API applies its default).</summary>
     public JsonNode? ToJson() => Kind switch
     {
@@ -360,99 +284,11 @@ public sealed partial class PayloadField
         };
     }
 
-    private string? NumberProblem(bool integer)
-    {
-        if (Empty(Text))
-        {
-            return RequiredProblem;
-        }
-
-        var text = Text!.Trim();
-        var plain = integer ? PlainInteger().IsMatch(text) : PlainNumber().IsMatch(text);
-        if (!plain)
-        {
-            return integer ? "Enter a whole number in digits, such as 12." : "Enter a number in digits, such as 2.5.";
-        }
-
-        if (integer && !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
-        {
-            return $"Must be at most {Format(Maximum ?? long.MaxValue)}.";
-        }
-
-        var value = double.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-        return value < Minimum ? $"Must be at least {Format(Minimum)}."
-            : value > Maximum ? $"Must be at most {Format(Maximum)}."
-            : null;
-    }
-
-    private static string? TextProblem(string text, int? minLength, int? maxLength, string? pattern, string? patternMessage)
-    {
-        if (minLength is { } min && text.Length < min)
-        {
-            return $"Must be at least {min} characters long.";
-        }
-
-        if (maxLength is { } max && text.Length > max)
-        {
-            return $"Must be at most {max.ToString("#,##0", CultureInfo.InvariantCulture)} characters long; this is {text.Length.ToString("#,##0", CultureInfo.InvariantCulture)}.";
-        }
-
-        if (pattern is not null && !Regex.IsMatch(text, pattern, RegexOptions.None, PatternTimeout))
-        {
-            return Sentence(patternMessage ?? "is not in the expected form.");
-        }
-
-        return null;
-    }
-
-    private string? ItemProblem(string item) => _itemSchema.ValueKind != JsonValueKind.Object ? null
-        : TextProblem(item, (int?)NumberOf(_itemSchema, "minLength"), (int?)NumberOf(_itemSchema, "maxLength"),
-            StringOf(_itemSchema, "pattern"), StringOf(_itemSchema, SchemaKeywords.PatternMessage)) is { } problem
-            ? char.ToLowerInvariant(problem[0]) + problem[1..].TrimEnd('.')
-            : null;
-
-    private string? ListProblem()
-    {
-        if (!Empty(Text))
-        {
-            return Error ?? $"“{Shorten(Text!.Trim())}” is not added yet: press Enter to add it, or clear it.";
-        }
-
-        if (Items.Count == 0)
-        {
-            return RequiredProblem;
-        }
-
-        return MinItems is { } min && Items.Count < min ? $"Add at least {min}."
-            : MaxItems is { } max && Items.Count > max ? $"At most {max.ToString("#,##0", CultureInfo.InvariantCulture)}; this list has {Items.Count.ToString("#,##0", CultureInfo.InvariantCulture)}."
-            : null;
-    }
-
-    private string? JsonProblem()
-    {
-        if (Empty(Text))
-        {
-            return RequiredProblem;
-        }
-
-        try
-        {
-            JsonNode.Parse(Text!);
-            return null;
-        }
-        catch (JsonException)
-        {
-            return "Is not valid JSON.";
-        }
-    }
-
     private JsonNode ItemJson(string item) => JsonValue.Create(item);
 
     private static bool Empty(string? text) => string.IsNullOrWhiteSpace(text);
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
-
-    private static string Sentence(string message) => message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..];
 
     private static string? StringOf(JsonElement schema, string name) =>
         schema.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
@@ -461,10 +297,4 @@ public sealed partial class PayloadField
         schema.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 
     private static string? Format(double? value) => value?.ToString("#,##0.###", CultureInfo.InvariantCulture);
-
-    [GeneratedRegex(@"^[-+]?[0-9]+$")]
-    private static partial Regex PlainInteger();
-
-    [GeneratedRegex(@"^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")]
-    private static partial Regex PlainNumber();
 }
