@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Aspire.Npgsql;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -8,7 +7,7 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>
 /// What the Jobs services ask of Aspire's client integrations beyond their defaults, passed to them as callbacks:
 /// <code>
-/// builder.AddNpgsqlDataSource("jobsdb", ClientSettings.Npgsql, ClientSettings.NpgsqlDataSource);
+/// builder.AddNpgsqlDataSource("jobsdb", configureDataSourceBuilder: ClientSettings.NpgsqlDataSource);
 /// builder.AddRedisClient("redis", configureOptions: ClientSettings.Redis);
 /// </code>
 /// Aspire.Npgsql and Aspire.StackExchange.Redis bring the rest: the connection from <c>ConnectionStrings:{name}</c>,
@@ -16,11 +15,6 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class ClientSettings
 {
-    /// <summary>Nothing beyond Aspire's defaults: the connection's own settings are made on the data source's builder.</summary>
-    public static void Npgsql(NpgsqlSettings settings)
-    {
-    }
-
     /// <summary>
     /// Payloads, results and metrics are jsonb of any shape. Auto-prepare: the hot statements (claim, progress,
     /// outcomes, fills) are long CTEs run thousands of times a second; prepared once per connection they skip parse
