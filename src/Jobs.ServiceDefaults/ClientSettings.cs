@@ -28,7 +28,7 @@ public static class ClientSettings
         dataSource.EnableDynamicJson();
         var connection = dataSource.ConnectionStringBuilder;
         // Npgsql's builder answers ContainsKey for every keyword it knows, set or not: ask a plain builder what the
-        // connection string itself says. (Until now that made both settings silently never apply.)
+        // connection string itself says.
         var given = new DbConnectionStringBuilder { ConnectionString = connection.ConnectionString };
         if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
