@@ -106,20 +106,70 @@ public sealed class DeliveryTests(Servers servers)
         var store = services.GetRequiredService<IJobStore>();
         var id = await cluster.Client.SubmitDemoAsync(items: 1);
         var job = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.Single();
-        await using var writer = new Jobs.Worker.Processing.AttemptWriter(store, services.GetRequiredService<JobQueue>(), services.GetRequiredService<HintSender>(),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Jobs.Worker.Processing.AttemptWriter>.Instance);
-        var metrics = JsonDocument.Parse("{}").RootElement;
-        JobSetProgressParams Progress(short percent, string stage) => new(job.Lease, percent, stage, percent, 100, metrics, null, StageChanged: true);
+        await using var writer = NewAttemptWriter(services);
+        JobSetProgressParams Progress(short percent, string stage, bool stageChanged = true) =>
+            new(job.Lease, percent, stage, percent, 100, JsonDocument.Parse("{}").RootElement, null, stageChanged);
 
         // Queued back to back, so that batches hold two writes of one job (a progress write and the completion, or two
-        // progress writes, which must not share a batch).
+        // progress writes, which must not share a batch). The completion's stage differs from the last write's, so it
+        // cannot take that write over.
         var writes = new[] { writer.SetProgressAsync(Progress(10, "a")), writer.SetProgressAsync(Progress(20, "b")), writer.SetProgressAsync(Progress(30, "c")) };
-        var completion = writer.CompleteAsync(new Jobs.Worker.Processing.RunningJob(job, [], DateTimeOffset.UtcNow), Progress(90, "d"), JsonDocument.Parse("{\"ok\":true}").RootElement, "default");
+        var completion = writer.CompleteAsync(new Jobs.Worker.Processing.RunningJob(job, [], DateTimeOffset.UtcNow), Progress(90, "d", stageChanged: false), JsonDocument.Parse("{\"ok\":true}").RootElement, "default");
 
         (await Task.WhenAll(writes)).Select(j => j!.Progress).ShouldBe([(short)10, (short)20, (short)30]);
         (await completion)!.Status.ShouldBe("completed");
-        (await cluster.Client.GetTimelineAsync(id)).Kinds().ShouldBe(["created", "started", "stage", "stage", "stage", "completed"]);
+        var timeline = await cluster.Client.GetTimelineAsync(id);
+        timeline.Kinds().ShouldBe(["created", "started", "stage", "stage", "stage", "completed"]);
+        timeline.Select(e => e.GetProperty("stage").GetString()).ShouldBe([null, null, "a", "b", "c", "d"]);
     }
+
+    [Fact]
+    public async Task GroupCommit_AJobsStageWriteAndItsCompletion_InOneBatch_AreOneRowVersionAndOneUpdate_WithTheStageEvent()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var services = cluster.Api.Services;
+        var store = services.GetRequiredService<IJobStore>();
+        var id = await cluster.Client.SubmitDemoAsync(items: 1);
+        var other = await cluster.Client.SubmitDemoAsync(items: 1);
+        var claimed = (await store.JobClaimManyAsync(new JobClaimManyParams([id, other], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed;
+        var job = claimed.Single(j => j.Id == id);
+        var otherJob = claimed.Single(j => j.Id == other);
+        var updates = new System.Collections.Concurrent.ConcurrentQueue<Jobs.Core.Events.JobUpdate>();
+        await services.GetRequiredService<Jobs.Core.Events.JobEventBus>().SubscribeUpdatesAsync(u => { if (u.JobId == id) updates.Enqueue(u); });
+        await using var writer = NewAttemptWriter(services);
+        var metrics = JsonDocument.Parse("{}").RootElement;
+
+        Task<Jobs.Core.Jobs.Job?> stageWrite, completion;
+        await using (await cluster.HoldRowAsync(other))
+        {
+            // The writer's first batch waits for the held row; the stage write and the completion queue behind it and
+            // meet in the next batch.
+            var blocked = writer.SetProgressAsync(new JobSetProgressParams(otherJob.Lease, 1, "x", 0, 1, metrics, null, true));
+            await Eventually.TrueAsync(async () => await cluster.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()") >= 1, "the writer to wait for the held row");
+            stageWrite = writer.SetProgressAsync(new JobSetProgressParams(job.Lease, 0, "processing", 0, 1, metrics, "on it", StageChanged: true));
+            completion = writer.CompleteAsync(new Jobs.Worker.Processing.RunningJob(job, [], DateTimeOffset.UtcNow),
+                new JobSetProgressParams(job.Lease, 100, "processing", 1, 1, metrics, null, StageChanged: false), JsonDocument.Parse("{}").RootElement, "default");
+            blocked.IsCompleted.ShouldBeFalse();
+        }
+
+        var completed = (await completion)!;
+        completed.Status.ShouldBe("completed");
+        (await stageWrite).ShouldBe(completed);
+        // Claimed at version v, completed at v + 1: no row version of its own for the stage write.
+        completed.Version.ShouldBe(job.Version + 1);
+        var timeline = await cluster.Client.GetTimelineAsync(id);
+        timeline.Kinds().ShouldBe(["created", "started", "stage", "completed"]);
+        timeline[2].GetProperty("stage").GetString().ShouldBe("processing");
+        timeline[2].GetProperty("message").GetString().ShouldBe("on it");
+        await Eventually.TrueAsync(() => Task.FromResult(!updates.IsEmpty), "the completion's update");
+        await Task.Delay(200);
+        updates.Select(u => u.Status).ShouldBe(["completed"]);
+    }
+
+    private static Jobs.Worker.Processing.AttemptWriter NewAttemptWriter(IServiceProvider services) => new(
+        services.GetRequiredService<IJobStore>(), services.GetRequiredService<JobQueue>(), services.GetRequiredService<HintSender>(),
+        services.GetRequiredService<Jobs.Core.Events.JobEventBus>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Jobs.Worker.Processing.AttemptWriter>.Instance);
 
     [Fact]
     public async Task Rescue_LeavesAJobThatCompletedMeanwhileCompleted_AndADeposedLeaderChangesNothing()

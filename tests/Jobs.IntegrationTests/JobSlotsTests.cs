@@ -50,7 +50,7 @@ public sealed class JobSlotsTests(Servers servers)
         var id = await cluster.Client.SubmitDemoAsync(items: 1);
         var store = cluster.Api.Services.GetRequiredService<IJobStore>();
         // As a filler keeps the row it read as ready just before the job's hint committed: locked, to its commit.
-        await using (var holder = await HoldRowAsync(cluster, id))
+        await using (var holder = await cluster.HoldRowAsync(id))
         {
             var meanwhile = await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None);
             meanwhile.Claimed.ShouldBeEmpty();
@@ -77,7 +77,7 @@ public sealed class JobSlotsTests(Servers servers)
         var stream = new RedisKeys(cluster.RedisKeyPrefix).Stream("default");
         async Task<long> UnacknowledgedAsync() => (await redis.GetDatabase().StreamPendingAsync(stream, RedisKeys.ConsumerGroup)).PendingMessageCount;
 
-        await using (var holder = await HoldRowAsync(cluster, id))
+        await using (var holder = await cluster.HoldRowAsync(id))
         {
             consumer.HeartbeatsPaused = false;
             await Eventually.TrueAsync(async () => await UnacknowledgedAsync() == 1, "the worker to read the hint");
@@ -90,17 +90,6 @@ public sealed class JobSlotsTests(Servers servers)
         var job = await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(30));
         job.GetProperty("attempt").GetInt32().ShouldBe(1);
         await Eventually.TrueAsync(async () => await UnacknowledgedAsync() == 0, "the entry to be acknowledged");
-    }
-
-    /// <summary>Another transaction holding the job's row (FOR UPDATE) until the result is disposed, which rolls it back.</summary>
-    private static async Task<NpgsqlConnection> HoldRowAsync(TestCluster cluster, Guid id)
-    {
-        var holder = new NpgsqlConnection(cluster.DatabaseConnectionString);
-        await holder.OpenAsync();
-        await using var command = new NpgsqlCommand("BEGIN; SELECT id FROM jobs WHERE id = @id FOR UPDATE", holder);
-        command.Parameters.AddWithValue("id", id);
-        (await command.ExecuteScalarAsync()).ShouldBe(id);
-        return holder;
     }
 
     [Fact]

@@ -55,12 +55,16 @@ internal sealed class RedisUpdateRecorder : IAsyncDisposable
                 var message = await _queue.ReadAsync();
                 // The time first: the parse below is not part of the system's latency.
                 var at = NowMs();
-                Interlocked.Increment(ref _received);
+                // One message carries one update or an array of a workspace's updates.
                 using var json = JsonDocument.Parse(message.Message.ToString());
                 var root = json.RootElement;
-                var jobId = root.GetProperty("jobId").GetGuid();
-                _first.TryAdd((jobId, $"p:{root.GetProperty("progress").GetInt32()}"), at);
-                _first.TryAdd((jobId, $"s:{root.GetProperty("status").GetString()}"), at);
+                foreach (var update in root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root])
+                {
+                    Interlocked.Increment(ref _received);
+                    var jobId = update.GetProperty("jobId").GetGuid();
+                    _first.TryAdd((jobId, $"p:{update.GetProperty("progress").GetInt32()}"), at);
+                    _first.TryAdd((jobId, $"s:{update.GetProperty("status").GetString()}"), at);
+                }
             }
         }
         catch (ChannelClosedException)

@@ -35,7 +35,8 @@ public sealed class JobSubmitter(
             IdempotencyKeyLifetime = options.Value.IdempotencyKeyLifetime,
             HintLimit = MaxHintsPerSubmit,
         };
-        var submitted = jobs.All(j => j.IdempotencyKey is null)
+        var coalesced = jobs.All(j => j.IdempotencyKey is null);
+        var submitted = coalesced
             ? await coalescer.SubmitAsync(parameters, cancellationToken)
             : await store.JobInsertManyAsync(parameters, cancellationToken);
         var created = submitted.Results.Where(r => r.Created).Select(r => r.Job).ToList();
@@ -44,8 +45,12 @@ public sealed class JobSubmitter(
             JobsMetrics.Submitted.Add(1, JobsMetrics.Type(job.Type));
         }
 
-        // The hints' XADDs and the live updates go out together, in one pipelined round trip.
-        await Task.WhenAll(created.Select(j => bus.PublishAsync(j, "submitted")).Append(hints.SendAsync(submitted.Hints)));
+        if (!coalesced)
+        {
+            // The coalescer sent its group's hints and updates; these go out together, in one pipelined round trip.
+            await Task.WhenAll(bus.PublishManyAsync(created.Select(j => (j, (string?)"submitted"))), hints.SendAsync(submitted.Hints));
+        }
+
         return submitted.Results;
     }
 

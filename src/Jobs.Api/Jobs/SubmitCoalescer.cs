@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Jobs.Core.Events;
 using Jobs.Core.Queue;
 using Jobs.Core.Storage;
 using Npgsql;
@@ -11,8 +12,8 @@ namespace Jobs.Api.Jobs;
 /// queued in one batch and one commit (<see cref="IJobStore.JobInsertGroupsAsync"/>: an insert per caller, a fill of
 /// the free slots per workspace). No timer: whatever arrives while a write is in flight goes in the next, so a lone
 /// submit is written at once and a busy API writes its submits in groups instead of one commit (one WAL flush) each.
-/// The loop puts the group's hints on the streams (DESIGN §5.2: after the commit), then answers each caller with its
-/// own jobs (and no hints: they are sent).
+/// The loop puts the group's hints on the streams (DESIGN §5.2: after the commit) and publishes its "submitted" updates
+/// (one PUBLISH per workspace), then answers each caller with its own jobs (and no hints: they are sent).
 /// <para>
 /// Should a group's batch fail (a user removed mid-flight fails its row's foreign key, and with it the batch), each
 /// caller is written again on its own, so one caller's error never becomes another's.
@@ -25,17 +26,22 @@ public sealed class SubmitCoalescer : IAsyncDisposable
 
     private readonly IJobStore store;
     private readonly HintSender hints;
+    private readonly JobEventBus bus;
     private readonly Channel<Pending> pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task loop;
 
-    public SubmitCoalescer(IJobStore store, HintSender hints)
+    public SubmitCoalescer(IJobStore store, HintSender hints, JobEventBus bus)
     {
         this.store = store;
         this.hints = hints;
+        this.bus = bus;
         loop = Task.Run(LoopAsync);
     }
 
-    /// <summary>Inserts <paramref name="parameters"/>' jobs with others queued meanwhile, and hints what they let start.</summary>
+    /// <summary>
+    /// Inserts <paramref name="parameters"/>' jobs with others queued meanwhile, hints what they let start and publishes
+    /// the created jobs' updates.
+    /// </summary>
     public Task<JobInsertManyResult> SubmitAsync(JobInsertManyParams parameters, CancellationToken cancellationToken)
     {
         var write = new Pending(parameters);
@@ -109,7 +115,7 @@ public sealed class SubmitCoalescer : IAsyncDisposable
     private async Task SendAsync(IReadOnlyList<Pending> writes, IReadOnlyList<JobInsertManyResult> groups, IReadOnlyList<JobHint> hinted)
     {
         var rest = hinted.ToDictionary(h => h.JobId);
-        var sends = new List<Task>(writes.Count + 1);
+        var sends = new List<Task>(writes.Count + 2);
         for (var i = 0; i < writes.Count; i++)
         {
             var own = groups[i].Results.Select(r => rest.Remove(r.Job.Id, out var hint) ? hint : null).OfType<JobHint>().ToList();
@@ -122,6 +128,7 @@ public sealed class SubmitCoalescer : IAsyncDisposable
 
         Activity.Current = null;
         sends.Add(hints.SendAsync([.. rest.Values]));
+        sends.Add(bus.PublishManyAsync(groups.SelectMany(g => g.Results).Where(r => r.Created).Select(r => (r.Job, (string?)"submitted"))));
         await Task.WhenAll(sends);
     }
 

@@ -14,20 +14,51 @@ public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, IL
 {
     public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web);
 
-    public async Task PublishAsync(Job job, string? message = null)
+    /// <summary>Most updates one message carries: a message is read whole by every subscriber.</summary>
+    public const int MaxUpdatesPerMessage = 100;
+
+    public Task PublishAsync(Job job, string? message = null) => PublishManyAsync([(job, message)]);
+
+    /// <summary>
+    /// Publishes <paramref name="updates"/> with one PUBLISH per workspace (a JSON array when it carries more than one
+    /// update, at most <see cref="MaxUpdatesPerMessage"/>), pipelined: a group write's updates cost one round trip.
+    /// Updates of one job keep their order within a message.
+    /// </summary>
+    public async Task PublishManyAsync(IEnumerable<(Job Job, string? Message)> updates)
     {
-        var update = JobUpdate.From(job, message);
+        var subscriber = redis.GetSubscriber();
+        var sends = new List<Task>();
+        foreach (var workspace in updates.GroupBy(u => u.Job.WorkspaceId))
+        {
+            foreach (var chunk in workspace.Chunk(MaxUpdatesPerMessage))
+            {
+                var payload = chunk.Length == 1
+                    ? JsonSerializer.Serialize(JobUpdate.From(chunk[0].Job, chunk[0].Message), SerializerOptions)
+                    : JsonSerializer.Serialize(chunk.Select(u => JobUpdate.From(u.Job, u.Message)), SerializerOptions);
+                sends.Add(PublishAsync(subscriber, workspace.Key, chunk.Length, payload));
+            }
+        }
+
+        await Task.WhenAll(sends);
+    }
+
+    private async Task PublishAsync(ISubscriber subscriber, Guid workspaceId, int count, string payload)
+    {
         try
         {
-            await redis.GetSubscriber().PublishAsync(
-                RedisChannel.Literal(keys.EventsChannel(job.WorkspaceId)),
-                JsonSerializer.Serialize(update, SerializerOptions));
+            await subscriber.PublishAsync(RedisChannel.Literal(keys.EventsChannel(workspaceId)), payload);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning(ex, "Could not publish update {Sequence} of job {JobId}; clients will read the row", update.Sequence, job.Id);
+            logger.LogWarning(ex, "Could not publish {Count} updates of workspace {WorkspaceId}; clients will read the rows", count, workspaceId);
         }
     }
+
+    /// <summary>The updates one message on a workspace's channel carries: one object, or an array of them.</summary>
+    public static IReadOnlyList<JobUpdate> ParseUpdates(string message) =>
+        message.AsSpan().TrimStart().StartsWith("[")
+            ? JsonSerializer.Deserialize<List<JobUpdate>>(message, SerializerOptions)?.OfType<JobUpdate>().ToList() ?? []
+            : JsonSerializer.Deserialize<JobUpdate>(message, SerializerOptions) is { } update ? [update] : [];
 
     public async Task PublishCancelAsync(Guid jobId)
     {
@@ -56,9 +87,9 @@ public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, IL
 
     /// <summary>
     /// One pattern subscription for every workspace's updates (the API's and the web's fan-out), made once per process;
-    /// <paramref name="onUpdate"/> is called for one update at a time, in the order Redis delivers them. Once made, the
-    /// multiplexer restores it after every reconnect. Throws when Redis cannot be reached, leaving nothing registered,
-    /// so that the caller can simply try again later.
+    /// <paramref name="onUpdate"/> is called for one update at a time, in the order Redis delivers them (a message's
+    /// updates in their order). Once made, the multiplexer restores it after every reconnect. Throws when Redis cannot
+    /// be reached, leaving nothing registered, so that the caller can simply try again later.
     /// </summary>
     public async Task SubscribeUpdatesAsync(Action<JobUpdate> onUpdate)
     {
@@ -81,7 +112,7 @@ public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, IL
         {
             try
             {
-                if (JsonSerializer.Deserialize<JobUpdate>(message.Message.ToString(), SerializerOptions) is { } update)
+                foreach (var update in ParseUpdates(message.Message.ToString()))
                 {
                     onUpdate(update);
                 }

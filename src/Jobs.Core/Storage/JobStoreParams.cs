@@ -95,8 +95,10 @@ public sealed record JobEnqueueDueParams(Guid? WorkspaceId, TimeSpan? StaleAfter
 public sealed record JobHint(Guid JobId, Guid WorkspaceId, string Queue);
 
 /// <summary>
-/// A successful end of an attempt, with its final progress. <see cref="WorkspaceId"/>, when given, is the workspace
-/// whose freed slot the same transaction hints (see <see cref="JobWriteManyParams.HintLimit"/>).
+/// A successful end of an attempt, with its final progress. A final <see cref="JobSetProgressParams.StageChanged"/>
+/// writes a <c>stage</c> event (with the final message) before the <c>completed</c> one: a stage write that the
+/// completion took over. <see cref="WorkspaceId"/>, when given, is the workspace whose freed slot the same transaction
+/// hints (see <see cref="JobWriteManyParams.HintLimit"/>).
 /// </summary>
 public sealed record JobCompletion(JobSetProgressParams Final, JsonElement Result, Guid? WorkspaceId);
 

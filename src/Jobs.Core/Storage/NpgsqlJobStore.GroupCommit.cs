@@ -54,8 +54,8 @@ public sealed partial class NpgsqlJobStore
         FROM changed
         """;
 
-    // The final progress values come with the result; a stage change at the very end is not a timeline event of its
-    // own (the completed event carries the stage).
+    // The final progress values come with the result. A row whose stage_changed is set carries a stage write the
+    // completion took over: its stage event goes in first, as if the stage write had committed just before.
     private static readonly string CompleteManySql = $"""
         WITH input AS (
             SELECT r.*, i.result
@@ -81,7 +81,20 @@ public sealed partial class NpgsqlJobStore
             WHERE {HeldByInput}
             RETURNING {JobRows.Select("j")}
         ),
-        {EventFromChanged("'completed'")}
+        event AS (
+            INSERT INTO job_events (job_id, workspace_id, kind, status, stage, attempt, message)
+            SELECT e.id, e.workspace_id, e.kind, e.status, e.stage, e.attempt, e.message
+            FROM (
+                SELECT c.id, c.workspace_id, 'stage' AS kind, 'processing' AS status, c.stage, c.attempt, i.message, 0 AS step
+                FROM changed c
+                JOIN input i ON i.id = c.id
+                WHERE i.stage_changed
+                UNION ALL
+                SELECT c.id, c.workspace_id, 'completed', c.status, c.stage, c.attempt, NULL, 1
+                FROM changed c
+            ) e
+            ORDER BY e.step, e.id
+        )
         SELECT {JobRows.Plain}
         FROM changed
         """;

@@ -96,8 +96,9 @@ internal sealed class MaintenanceService(
         {
             logger.LogWarning("Job {JobId}: {Error}; now {Status}", job.Id, job.Error, job.Status);
             JobsMetrics.LeaseReaps.Add(1, JobsMetrics.Type(job.Type));
-            await bus.PublishAsync(job, job.Error);
         }
+
+        await bus.PublishManyAsync(rescued.Select(j => (j, j.Error)));
 
         // Back to pending in the slot it held: its hint goes out now.
         var again = rescued.Where(j => j.Status == JobStatus.Pending).Select(j => new JobHint(j.Id, j.WorkspaceId, j.Queue)).ToList();

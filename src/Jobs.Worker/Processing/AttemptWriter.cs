@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
+using Jobs.Core.Events;
 using Jobs.Core.Hosting;
 using Jobs.Core.Jobs;
 using Jobs.Core.Queue;
@@ -13,9 +14,15 @@ namespace Jobs.Worker.Processing;
 /// <summary>
 /// Group commit for the worker's slots: progress writes and completions queue here, and one loop writes all
 /// that is queued in one transaction (<see cref="IJobStore.JobWriteManyAsync"/>), hints the freed slots' next jobs in
-/// that same transaction, then acknowledges the completed attempts' stream entries in one pipelined call. No timer:
-/// whatever arrives while a write is in flight goes in the next, so an idle worker writes at once and a busy one in
-/// batches. Each caller still gets its own fenced answer (null when its lease was lost), as from a single write.
+/// that same transaction, then, in one pipelined round trip, acknowledges the completed attempts' stream entries and
+/// publishes the batch's live updates (one PUBLISH per workspace). No timer: whatever arrives while a write is in
+/// flight goes in the next, so an idle worker writes at once and a busy one in batches. Each caller still gets its own
+/// fenced answer (null when its lease was lost), as from a single write.
+/// <para>
+/// A job's progress write and its outcome that meet in one batch, both of one stage, are written as one: the outcome's
+/// row carries the progress write's stage event (and message), so the job gets one row version and one update instead
+/// of two. A job that reports its stage and finishes at once (most short jobs) costs one group write, not two.
+/// </para>
 /// <para>
 /// A job whose handler has a <see cref="FencedTransaction"/> open writes its progress directly instead
 /// (ProgressReporter): that transaction share-locks the job's row, and a write of it queued here would hold every other
@@ -32,24 +39,27 @@ internal sealed class AttemptWriter : IAsyncDisposable
     private readonly IJobStore store;
     private readonly JobQueue queue;
     private readonly HintSender hints;
+    private readonly JobEventBus bus;
     private readonly ILogger<AttemptWriter> logger;
     private readonly Channel<Pending> pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task loop;
 
-    public AttemptWriter(IJobStore store, JobQueue queue, HintSender hints, ILogger<AttemptWriter> logger)
+    public AttemptWriter(IJobStore store, JobQueue queue, HintSender hints, JobEventBus bus, ILogger<AttemptWriter> logger)
     {
         this.store = store;
         this.queue = queue;
         this.hints = hints;
+        this.bus = bus;
         this.logger = logger;
         loop = Task.Run(LoopAsync);
     }
 
+    /// <summary>Writes and publishes the attempt's progress; the answer is the job as written (null: lease lost).</summary>
     public Task<Job?> SetProgressAsync(JobSetProgressParams write) => Enqueue(new Pending(write, null, "", []));
 
     /// <summary>
-    /// Completes the attempt; once that is committed its stream entries are acknowledged (DESIGN §5.6) and its
-    /// workspace's next jobs hinted.
+    /// Completes the attempt; once that is committed its stream entries are acknowledged (DESIGN §5.6), its
+    /// workspace's next jobs hinted and its outcome published.
     /// </summary>
     public Task<Job?> CompleteAsync(RunningJob attempt, JobSetProgressParams final, JsonElement result, string streamQueue) =>
         Enqueue(new Pending(final, new JobCompletion(final, result, attempt.Job.WorkspaceId), streamQueue, attempt.EntryIds));
@@ -70,20 +80,30 @@ internal sealed class AttemptWriter : IAsyncDisposable
         Activity.Current = null;
         var reader = pending.Reader;
         var batch = new List<Pending>();
-        var progressOf = new HashSet<Guid>();
+        // The batch's progress write of each job (null once an outcome has taken it over).
+        var progressOf = new Dictionary<Guid, Pending?>();
         Pending? carried = null;
         while (carried is not null || await reader.WaitToReadAsync())
         {
             batch.Clear();
             progressOf.Clear();
             // At most one progress write per job in a batch (one statement cannot apply two rows to one job in order):
-            // a second one waits for the next batch, keeping the order. A job's progress write and its completion may
-            // share a batch: the progress statement runs first.
+            // a second one waits for the next batch, keeping the order. A completion that finds its job's progress write
+            // in the batch takes it over.
             while (batch.Count < MaxBatch && (carried is not null || reader.TryRead(out carried)))
             {
-                if (carried.Completion is null && !progressOf.Add(carried.Write.Lease.JobId))
+                var jobId = carried.Write.Lease.JobId;
+                if (carried.Completion is null)
                 {
-                    break;
+                    if (!progressOf.TryAdd(jobId, carried))
+                    {
+                        break;
+                    }
+                }
+                else if (progressOf.GetValueOrDefault(jobId) is { } progress && carried.CanTakeOver(progress))
+                {
+                    carried.TakeOver(progress);
+                    progressOf[jobId] = null;
                 }
 
                 batch.Add(carried);
@@ -116,9 +136,10 @@ internal sealed class AttemptWriter : IAsyncDisposable
             parentContext: default,
             tags: [new("jobs.count", batch.Count)],
             links: batch.Where(p => p.Trace != default).Select(p => new ActivityLink(p.Trace)).DistinctBy(l => l.Context.SpanId));
+        var progress = batch.Where(p => p.Completion is null && p.TakenOverBy is null).ToList();
         var completions = batch.Where(p => p.Completion is not null).ToList();
         var written = await WriteAsync(new JobWriteManyParams(
-            batch.Where(p => p.Completion is null).Select(p => p.Write).ToList(),
+            progress.Select(p => p.Write).ToList(),
             completions.Select(p => p.Completion!).ToList(),
             MaxHintsPerWorkspace));
 
@@ -126,10 +147,16 @@ internal sealed class AttemptWriter : IAsyncDisposable
         var completed = written.Completed.ToDictionary(j => j.Id);
         foreach (var write in batch)
         {
-            write.Done.TrySetResult((write.Completion is null ? progressed : completed).GetValueOrDefault(write.Write.Lease.JobId));
+            var done = write.Completion is null && write.TakenOverBy is null ? progressed : completed;
+            write.Done.TrySetResult(done.GetValueOrDefault(write.Write.Lease.JobId));
         }
 
-        await Task.WhenAll(AckAsync(completions), hints.SendAsync(written.Hints));
+        // Progress first: a job's updates keep their order within a message.
+        var updates = progress.Select(p => (Job: progressed.GetValueOrDefault(p.Write.Lease.JobId), p.Write.Message))
+            .Concat(completions.Select(c => completed.GetValueOrDefault(c.Write.Lease.JobId)).Select(j => (Job: j, Message: j?.Error)))
+            .Where(u => u.Job is not null)
+            .Select(u => (u.Job!, u.Message));
+        await Task.WhenAll(AckAsync(completions), hints.SendAsync(written.Hints), bus.PublishManyAsync(updates));
     }
 
     private async Task<JobWriteManyResult> WriteAsync(JobWriteManyParams parameters)
@@ -170,11 +197,46 @@ internal sealed class AttemptWriter : IAsyncDisposable
         await loop;
     }
 
-    private sealed record Pending(JobSetProgressParams Write, JobCompletion? Completion, string Queue, IReadOnlyList<string> EntryIds)
+    private sealed class Pending(JobSetProgressParams write, JobCompletion? completion, string queue, IReadOnlyList<string> entryIds)
     {
+        public JobSetProgressParams Write { get; } = write;
+
+        public JobCompletion? Completion { get; private set; } = completion;
+
+        public string Queue { get; } = queue;
+
+        public IReadOnlyList<string> EntryIds { get; } = entryIds;
+
+        /// <summary>The completion that writes this progress write with its own row.</summary>
+        public Pending? TakenOverBy { get; private set; }
+
         /// <summary>The caller's span (the job's run), linked from the group write's.</summary>
         public ActivityContext Trace { get; } = Activity.Current?.Context ?? default;
 
         public TaskCompletionSource<Job?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>
+        /// Whether this completion can write <paramref name="progress"/>, the same job's progress write queued before it:
+        /// when both are of one stage (the handler's last stage write, as a rule), the outcome's row can carry its event.
+        /// </summary>
+        public bool CanTakeOver(Pending progress) => progress.Write.Stage == Write.Stage && !Write.StageChanged;
+
+        /// <summary>
+        /// This completion writes <paramref name="progress"/> too: its values are older than the outcome's, so only its
+        /// stage event and message remain to be written.
+        /// </summary>
+        public void TakeOver(Pending progress)
+        {
+            var final = Completion!.Final;
+            Completion = Completion with
+            {
+                Final = final with
+                {
+                    StageChanged = progress.Write.StageChanged,
+                    Message = progress.Write.Message ?? final.Message,
+                },
+            };
+            progress.TakenOverBy = this;
+        }
     }
 }

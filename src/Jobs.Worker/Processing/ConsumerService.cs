@@ -141,9 +141,9 @@ internal sealed class ConsumerService(
         var kept = held.Keep(hints, result.Busy);
 
         // Sent before the handlers start, so that no progress update of theirs overtakes it (one connection writes
-        // commands in order), but not waited for: a slot does not idle on a PUBLISH round trip. Failures are logged
-        // by the bus; clients read the row.
-        var started = Task.WhenAll(claimed.Select(j => bus.PublishAsync(j, $"attempt {j.Attempt} of {j.MaxAttempts} started")));
+        // commands in order), but not waited for: a slot does not idle on a PUBLISH round trip. One PUBLISH per
+        // workspace; failures are logged by the bus; clients read the row.
+        var started = bus.PublishManyAsync(claimed.Select(j => (j, (string?)$"attempt {j.Attempt} of {j.MaxAttempts} started")));
         Interlocked.Add(ref busySlots, claimed.Count);
         foreach (var job in claimed)
         {

@@ -37,7 +37,7 @@ internal sealed class JobRunner(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(running.Token, timeout.Token);
 
         Job? outcome;
-        // A completion is acknowledged and its workspace hinted by the writer, with the other completions of its batch.
+        // A completion is acknowledged, published and its workspace hinted by the writer, with the rest of its batch.
         var completed = false;
         var reporter = new ProgressReporter(job, store, writer, bus, options.Value.ProgressInterval, () => running.Stop(StopReason.LeaseLost));
         try
@@ -48,7 +48,7 @@ internal sealed class JobRunner(
             }
 
             var result = await handler.HandleAsync(new JobContext(job, reporter), linked.Token);
-            await reporter.DisposeAsync();
+            await reporter.StopBeforeQueuedOutcomeAsync();
             // Checkpoint: a crash before this write runs the job again elsewhere once the lease expires. The worker's
             // slot is free once the completion is queued: the next claim need not wait for this commit.
             var completion = writer.CompleteAsync(running, reporter.Snapshot(), result, hint.Queue);
@@ -88,7 +88,11 @@ internal sealed class JobRunner(
         {
             activity?.SetTag("job.status", outcome.Status);
             JobsMetrics.RecordOutcome(outcome, Stopwatch.GetElapsedTime(started), handedBack: running.Reason == StopReason.Shutdown);
-            await bus.PublishAsync(outcome, outcome.Error);
+            if (!completed)
+            {
+                // A completion is published by the writer, with the rest of its batch.
+                await bus.PublishAsync(outcome, outcome.Error);
+            }
             if (outcome.Status == JobStatus.Pending && running.Reason == StopReason.Shutdown)
             {
                 await hints.SendAsync([new JobHint(job.Id, job.WorkspaceId, job.Queue)]);

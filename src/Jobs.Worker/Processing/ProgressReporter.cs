@@ -10,8 +10,20 @@ namespace Jobs.Worker.Processing;
 /// <summary>
 /// Coalesces one attempt's progress (DESIGN §6): the latest values are written and published at most once per
 /// interval by a flush that the first unwritten report schedules (an interval after the attempt started or was last
-/// written, as a periodic timer would tick), while a stage change is written at once so the
-/// timeline never misses one. A write the fence rejects means the lease is lost, and the attempt is stopped.
+/// written, as a periodic timer would tick), while a stage change is written at once so the timeline never misses one.
+/// A write the fence rejects means the lease is lost, and the attempt is stopped.
+/// <para>
+/// Writes go through the worker's group write (<see cref="AttemptWriter"/>), which publishes them. A stage change is
+/// queued there, not waited for: the handler goes on at once, and an outcome queued after it is written after it, or
+/// with it when both meet in one batch. At most one stage write per attempt is in flight; a handler that changes stage
+/// faster than the writer commits waits for the previous one. A queued write that fails is kept for the next write
+/// (the outcome's included), so its stage event is lost only if the outcome was queued before the failure was known.
+/// </para>
+/// <para>
+/// While the handler holds a <see cref="FencedTransaction"/> open, its progress is written directly and waited for: that
+/// transaction share-locks the job's row, and a group write of it would hold every other job's write back until the
+/// handler commits. A direct stage write that fails reaches the handler, which fails (and is retried) like any error.
+/// </para>
 /// <para>
 /// No timer runs per attempt: a job that reports nothing between stage changes (most short jobs) costs no timer at all.
 /// A periodic timer per attempt, cancelled when the job ended, cost the worker about a sixth of its CPU in the no-op
@@ -42,6 +54,10 @@ internal sealed class ProgressReporter : IAsyncDisposable
     private bool flushScheduled;
     // When the attempt started or its progress was last written (Stopwatch timestamps).
     private long lastWrite = Stopwatch.GetTimestamp();
+    // The handler's last stage write, while the group write has it (the handler's calls are sequential).
+    private Task stageWrite = Task.CompletedTask;
+    // The last write queued in the group write, with its answer handled (never throws).
+    private Task lastQueued = Task.CompletedTask;
     private volatile bool disposed;
 
     public ProgressReporter(Job job, IJobStore store, AttemptWriter writer, JobEventBus bus, TimeSpan interval, Action onLeaseLost)
@@ -80,7 +96,12 @@ internal sealed class ProgressReporter : IAsyncDisposable
 
         if (stageChanged)
         {
-            await FlushAsync(stageChanged: true);
+            if (stageWrite is { IsCompleted: false } previous)
+            {
+                await previous;
+            }
+
+            stageWrite = await FlushAsync(stageChanged: true);
         }
     }
 
@@ -93,12 +114,15 @@ internal sealed class ProgressReporter : IAsyncDisposable
         }
     }
 
-    /// <summary>The last reported values, for the completion write.</summary>
+    /// <summary>
+    /// The last reported values, for the completion write, with the stage event of a stage write that failed (a stage
+    /// change at the very end is not an event of its own: the completed event carries the stage).
+    /// </summary>
     public JobSetProgressParams Snapshot()
     {
         lock (stateLock)
         {
-            return SnapshotLocked(stageChanged: false);
+            return SnapshotLocked(stageEventPending);
         }
     }
 
@@ -135,7 +159,7 @@ internal sealed class ProgressReporter : IAsyncDisposable
 
         try
         {
-            await FlushAsync(stageChanged: false);
+            await await FlushAsync(stageChanged: false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -143,8 +167,12 @@ internal sealed class ProgressReporter : IAsyncDisposable
         }
     }
 
-    /// <param name="stageChanged">True for the handler's own write of a stage change, which it waits for; false for a scheduled flush.</param>
-    private async Task FlushAsync(bool stageChanged)
+    /// <summary>
+    /// Writes what is new: queued in the group write (the task returned completes once it is written and its answer
+    /// handled, and never throws), or, while the handler's fenced transaction is open, written and published here.
+    /// </summary>
+    /// <param name="stageChanged">True for the handler's own write of a stage change; false for a scheduled flush.</param>
+    private async Task<Task> FlushAsync(bool stageChanged)
     {
         await writeLock.WaitAsync();
         try
@@ -155,7 +183,7 @@ internal sealed class ProgressReporter : IAsyncDisposable
                 // Once the attempt ends its outcome carries the final values; a scheduled flush must not follow it.
                 if (!dirty || (disposed && !stageChanged))
                 {
-                    return;
+                    return Task.CompletedTask;
                 }
 
                 dirty = false;
@@ -165,35 +193,15 @@ internal sealed class ProgressReporter : IAsyncDisposable
                 message = null;
             }
 
-            Job? job;
-            try
+            if (FencedTransaction.IsOpenFor(lease.JobId))
             {
-                // Grouped with the other slots' writes (AttemptWriter), unless the handler holds its row locked now.
-                job = FencedTransaction.IsOpenFor(lease.JobId)
-                    ? await store.JobSetProgressIfRunningAsync(parameters, CancellationToken.None)
-                    : await writer.SetProgressAsync(parameters);
-            }
-            catch (Exception ex) when ((ex is Npgsql.NpgsqlException or TimeoutException) && !stageChanged)
-            {
-                // Progress is best effort: keep the values (and the stage event they carried) for the next write. A stage
-                // change must not be lost, so the failure of the handler's own write of it reaches the handler, which
-                // then fails (and is retried) like any other error.
-                lock (stateLock)
-                {
-                    stageEventPending |= parameters.StageChanged;
-                    MarkDirtyLocked(scheduleFlush: true);
-                }
-
-                return;
+                await WriteDirectAsync(parameters, stageChanged);
+                return Task.CompletedTask;
             }
 
-            if (job is null)
-            {
-                onLeaseLost();
-                return;
-            }
-
-            await bus.PublishAsync(job, parameters.Message);
+            // Queued under the lock, so that writes reach the group write in the order they were taken; the group
+            // write writes them in that order, so the last one done means all are.
+            return lastQueued = HandleQueuedAsync(writer.SetProgressAsync(parameters), parameters);
         }
         finally
         {
@@ -201,21 +209,82 @@ internal sealed class ProgressReporter : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops scheduled flushes; the caller writes the final state with the outcome.</summary>
-    public async ValueTask DisposeAsync()
+    private async Task HandleQueuedAsync(Task<Job?> write, JobSetProgressParams parameters)
+    {
+        Job? job;
+        try
+        {
+            job = await write;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Keep the values (and the stage event they carried) for the next write.
+            Requeue(parameters);
+            return;
+        }
+
+        if (job is null)
+        {
+            onLeaseLost();
+        }
+    }
+
+    private async Task WriteDirectAsync(JobSetProgressParams parameters, bool stageChanged)
+    {
+        Job? job;
+        try
+        {
+            job = await store.JobSetProgressIfRunningAsync(parameters, CancellationToken.None);
+        }
+        catch (Exception ex) when ((ex is Npgsql.NpgsqlException or TimeoutException) && !stageChanged)
+        {
+            // Progress is best effort; the handler's own write of a stage change fails the handler instead.
+            Requeue(parameters);
+            return;
+        }
+
+        if (job is null)
+        {
+            onLeaseLost();
+            return;
+        }
+
+        await bus.PublishAsync(job, parameters.Message);
+    }
+
+    private void Requeue(JobSetProgressParams parameters)
     {
         lock (stateLock)
         {
-            if (disposed)
-            {
-                return;
-            }
+            stageEventPending |= parameters.StageChanged;
+            MarkDirtyLocked(scheduleFlush: true);
+        }
+    }
 
+    /// <summary>
+    /// Stops scheduled flushes, for an outcome queued in the same group write, which writes it after everything queued
+    /// before: a flush in progress is waited for only until it is queued.
+    /// </summary>
+    public async Task StopBeforeQueuedOutcomeAsync()
+    {
+        lock (stateLock)
+        {
             disposed = true;
         }
 
         // Wait for a flush in progress so it cannot land after the outcome; any later one finds the reporter disposed.
         await writeLock.WaitAsync();
         writeLock.Release();
+    }
+
+    /// <summary>
+    /// Stops scheduled flushes and waits until every write queued in the group write is written, for an outcome written
+    /// outside it (a failure, a cancel, a hand-back), which a queued write must not follow: the fence would refuse that
+    /// write and its stage event would be lost.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopBeforeQueuedOutcomeAsync();
+        await lastQueued;
     }
 }

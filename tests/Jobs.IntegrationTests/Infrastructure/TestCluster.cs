@@ -173,6 +173,22 @@ public sealed class TestCluster : IAsyncDisposable
         return result is DBNull or null ? default : (T)result;
     }
 
+    /// <summary>Another transaction holding the job's row (FOR UPDATE) until the result is disposed, which rolls it back.</summary>
+    public async Task<NpgsqlConnection> HoldRowAsync(Guid jobId)
+    {
+        var holder = new NpgsqlConnection(DatabaseConnectionString);
+        await holder.OpenAsync();
+        await using var command = new NpgsqlCommand("BEGIN; SELECT id FROM jobs WHERE id = @id FOR UPDATE", holder);
+        command.Parameters.AddWithValue("id", jobId);
+        if (!Equals(await command.ExecuteScalarAsync(), jobId))
+        {
+            await holder.DisposeAsync();
+            throw new InvalidOperationException($"Job {jobId} has no row to hold.");
+        }
+
+        return holder;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var worker in workers)
