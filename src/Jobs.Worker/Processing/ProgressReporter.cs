@@ -8,9 +8,9 @@ using Jobs.Core.Storage;
 namespace Jobs.Worker.Processing;
 
 /// <summary>
-/// Coalesces one attempt's progress (DESIGN §6): the latest values are written and published at most once per
-/// interval by a flush that the first unwritten report schedules (an interval after the attempt started or was last
-/// written, as a periodic timer would tick), while a stage change is written at once so the
+/// Coalesces one attempt's progress (docs/design.md, "Live updates"): the latest values are written and published at
+/// most once per interval by a flush that the first unwritten report schedules (an interval after the attempt started
+/// or was last written, as a periodic timer would tick), while a stage change is written at once so the
 /// timeline never misses one. A write the fence rejects means the lease is lost, and the attempt is stopped.
 /// <para>
 /// No timer runs per attempt: a job that reports nothing between stage changes (most short jobs) costs no timer at all.
