@@ -129,7 +129,8 @@ public static class ApiExtensions
         services.AddSingleton<ClientAddress>();
         services.AddJobsOpenApi();
 
-        // Live updates (DESIGN §6): one Redis subscription per instance feeds the hub's groups and the SSE streams.
+        // Live updates (docs/design.md, "Live updates"): one Redis subscription per instance feeds the hub's groups and
+        // the SSE streams.
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         services.AddSingleton<JobUpdateDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<JobUpdateDispatcher>());

@@ -9,7 +9,7 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class TelemetryExtensions
 {
-    /// <summary>The one ActivitySource and Meter name the Jobs services use (DESIGN §10).</summary>
+    /// <summary>The one ActivitySource and Meter name the Jobs services use (docs/design.md, "Conventions").</summary>
     public const string JobsTelemetryName = "Jobs";
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

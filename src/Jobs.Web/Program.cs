@@ -4,7 +4,8 @@ using Jobs.Web;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-// DESIGN §2: the web reaches the API over HTTP and hears live events from Redis; it never touches the database.
+// The web reaches the API over HTTP and hears live events from Redis; it never touches the database
+// (docs/design.md, "Topology").
 builder.AddRedisClient("redis", configureOptions: ClientSettings.Redis);
 builder.AddJobsEvents();
 builder.AddJobsWeb();

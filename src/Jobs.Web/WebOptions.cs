@@ -37,7 +37,7 @@ public sealed class WebOptions
 
     /// <summary>
     /// Pages re-read what they show this often even without events: a missed pub/sub message (Redis restarted, a
-    /// worker's publish failed) must not leave a page stale for good (DESIGN §6).
+    /// worker's publish failed) must not leave a page stale for good (docs/design.md, "Live updates").
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(15);

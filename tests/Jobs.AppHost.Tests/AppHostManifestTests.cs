@@ -94,8 +94,9 @@ public sealed partial class AppHostManifestTests : IAsyncLifetime
     public void Services_GetOnlyTheDesignsContract_FromTheirReferences(string name)
     {
         // Besides Aspire's own settings for any project (ports, forwarded headers, OTLP retries) and the forwarding
-        // secret of the API and the web, only the keys of DESIGN §2; not the connection parts Aspire would add by
-        // default (JOBSDB_HOST, REDIS_URI, API_HTTP, …).
+        // secret of the API and the web, only the keys of the configuration contract
+        // (docs/design.md, "Configuration contract"); not the connection parts Aspire would add by default
+        // (JOBSDB_HOST, REDIS_URI, API_HTTP, …).
         string[] aspires = ["HTTP_PORTS", "ASPNETCORE_FORWARDEDHEADERS_ENABLED", "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"];
         string[] secrets = [ApiForwardingSecret, WebForwardingSecret];
         var fromReferences = _resources.GetProperty(name).GetProperty("env").EnumerateObject().Select(p => p.Name).Except(aspires).Except(secrets);

@@ -10,7 +10,7 @@ namespace Jobs.ChaosTests;
 [Collection(ChaosCollection.Name)]
 public sealed class InfrastructureFaultTests(ChaosFixture fixture) : IAsyncLifetime
 {
-    // The 30 s, ten times the fixture's lease and longer than its stale-hint and dead-worker ages: every hint
+    // 30 s: ten times the fixture's lease and longer than its stale-hint and dead-worker ages: every hint
     // and consumer is lost and every recovery path is taken.
     private static readonly TimeSpan RedisOutage = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PostgresOutage = TimeSpan.FromSeconds(6);

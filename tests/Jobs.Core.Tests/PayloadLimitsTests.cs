@@ -4,7 +4,10 @@ using Jobs.Core.Catalog;
 
 namespace Jobs.Core.Tests;
 
-/// <summary>The bounds every payload keeps whatever its schema says (DESIGN §8): depth, strings, numbers, error count.</summary>
+/// <summary>
+/// The bounds every payload keeps whatever its schema says (docs/design.md, "Admission, limits and fairness"): depth,
+/// strings, numbers, error count.
+/// </summary>
 public sealed class PayloadLimitsTests
 {
     // Describes almost nothing, as a permissive job type would: the bounds must hold in the parts it leaves open.

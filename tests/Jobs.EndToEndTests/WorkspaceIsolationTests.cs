@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Jobs.EndToEndTests;
 
-/// <summary>DESIGN §7–8: another workspace's job is not found, in the UI as in the API.</summary>
+/// <summary>Another workspace's job is not found, in the UI as in the API (docs/design.md, "Tenancy").</summary>
 public sealed class WorkspaceIsolationTests(Topology topology)
 {
     [Fact]

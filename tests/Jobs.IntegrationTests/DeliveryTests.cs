@@ -9,7 +9,10 @@ using StackExchange.Redis;
 
 namespace Jobs.IntegrationTests;
 
-/// <summary>DESIGN §5: what happens when hints are duplicated or lost, Redis goes away, or a worker stops answering.</summary>
+/// <summary>
+/// What happens when hints are duplicated or lost, Redis goes away, or a worker stops answering
+/// (docs/design.md, "Delivery invariants").
+/// </summary>
 public sealed class DeliveryTests(Servers servers)
 {
     [Fact]

@@ -9,9 +9,9 @@ using Jobs.IntegrationTests.Infrastructure;
 namespace Jobs.IntegrationTests;
 
 /// <summary>
-/// What an attacker sends (DESIGN §8): oversized, deep, ambiguous or undecodable bodies, huge numbers and pages. Each
-/// is a 4xx problem with a stable code that says which field and why, never a 500, and nothing is stored.
-/// BadInputTests covers the ordinary mistakes.
+/// What an attacker sends (docs/design.md, "Admission, limits and fairness"): oversized, deep, ambiguous or undecodable
+/// bodies, huge numbers and pages. Each is a 4xx problem with a stable code that says which field and why, never a 500,
+/// and nothing is stored. BadInputTests covers the ordinary mistakes.
 /// </summary>
 public sealed class HostileInputTests(Servers servers)
 {

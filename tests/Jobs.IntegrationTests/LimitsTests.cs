@@ -8,8 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Jobs.IntegrationTests;
 
 /// <summary>
-/// DESIGN §8's submission limits, counted in Redis: bulk jobs per user per hour, requests per key per minute, both
-/// shared by every API instance and answered 429 with <c>Retry-After</c>. Limits are set as an admin would, in SQL.
+/// The submission limits (docs/design.md, "Admission, limits and fairness"), counted in Redis: bulk jobs per user per
+/// hour, requests per key per minute, both shared by every API instance and answered 429 with <c>Retry-After</c>.
+/// Limits are set as an admin would, in SQL.
 /// </summary>
 public sealed class LimitsTests(Servers servers)
 {

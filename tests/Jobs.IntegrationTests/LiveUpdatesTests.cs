@@ -16,7 +16,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Jobs.IntegrationTests;
 
-/// <summary>DESIGN §6: live updates over Server-Sent Events and SignalR, as clients on real HTTP see them.</summary>
+/// <summary>
+/// Live updates over Server-Sent Events and SignalR, as clients on real HTTP see them (docs/design.md, "Live updates").
+/// </summary>
 public sealed class LiveUpdatesTests(Servers servers)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

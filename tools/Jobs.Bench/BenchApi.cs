@@ -3,7 +3,9 @@ using System.Text.Json;
 
 namespace Jobs.Bench;
 
-/// <summary>The few calls of the HTTP API (DESIGN §7) the benchmarks make to set up and clean up their jobs.</summary>
+/// <summary>
+/// The few calls of the HTTP API (docs/api.md) the benchmarks make to set up and clean up their jobs.
+/// </summary>
 internal sealed class BenchApi(Uri api, string key) : IDisposable
 {
     private const int BatchLimit = 1000;

@@ -6,9 +6,10 @@ using StackExchange.Redis;
 namespace Jobs.Bench;
 
 /// <summary>
-/// Hears every live update as the web does (DESIGN §6: the pattern <c>jobs:events:*</c>, see RedisKeys in Jobs.Core)
-/// and keeps, for each job, the wall-clock time at which each progress value and each status was first heard. This is
-/// the start of the publish → DOM measurement: the web's own subscription hears the same message at about the same time.
+/// Hears every live update as the web does, on the pattern <c>jobs:events:*</c> (docs/design.md, "Live updates"; see
+/// RedisKeys in Jobs.Core), and keeps, for each job, the wall-clock time at which each progress value and each status
+/// was first heard. This is the start of the publish → DOM measurement: the web's own subscription hears the same
+/// message at about the same time.
 /// </summary>
 internal sealed class RedisUpdateRecorder : IAsyncDisposable
 {

@@ -90,7 +90,7 @@ internal static class SubmitCommand
         {
             // The demo workspace's requests_per_minute (600) is far below a benchmark's rate.
             throw new InvalidOperationException(
-                $"Submit answered 429: start the system with Api__LimitCeilings__RequestsPerMinute=1000000 Jobs__Dev__RequestsPerMinute=1000000 (README, Benchmarks). {await response.Content.ReadAsStringAsync(ct)}");
+                $"Submit answered 429: start the system with Api__LimitCeilings__RequestsPerMinute=1000000 Jobs__Dev__RequestsPerMinute=1000000 (docs/benchmarks.md). {await response.Content.ReadAsStringAsync(ct)}");
         }
 
         if ((int)response.StatusCode != 202)

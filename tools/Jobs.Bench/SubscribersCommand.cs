@@ -15,7 +15,7 @@ namespace Jobs.Bench;
 ///   --jobs 20 --items 300 --delay-ms 500 (each job then runs 150 s and publishes about twice a second)
 ///   --sse 1000 --signalr 1000 --workspace-share 0.1 --batch 100 --settle 5 --window 20 --connect-timeout 30
 /// 2,000 connections with one key exceed the demo workspace's 600 requests a minute: start the system with
-/// Jobs__Dev__RequestsPerMinute=1000000 (README, Benchmarks).
+/// Jobs__Dev__RequestsPerMinute=1000000 (docs/benchmarks.md).
 /// </summary>
 internal static class SubscribersCommand
 {

@@ -9,10 +9,11 @@ namespace Jobs.Compare;
 
 /// <summary>
 /// The throughput scenario's backlog spread evenly over <see cref="Plan.Workspaces"/> new workspaces at their default
-/// limits (5 jobs processing at once, DESIGN §8), worked down by the same workers. While it runs, every workspace's
-/// processing jobs are counted in one statement every <see cref="Plan.LimitSampleInterval"/>: the highest count seen
-/// per workspace is held against its limit. The rate is taken as in the throughput scenario, over the span the
-/// database saw (first started_at → last completed_at of these workspaces' jobs).
+/// limits (5 jobs processing at once: docs/design.md, "Admission, limits and fairness"), worked down by the same
+/// workers. While it runs, every workspace's processing jobs are counted in one statement every
+/// <see cref="Plan.LimitSampleInterval"/>: the highest count seen per workspace is held against its limit. The rate is
+/// taken as in the throughput scenario, over the span the database saw (first started_at → last completed_at of these
+/// workspaces' jobs).
 /// </summary>
 public sealed class WorkspacesScenario(ProcessCluster cluster, Plan plan, Action<string> progress)
 {

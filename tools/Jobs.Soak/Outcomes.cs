@@ -2,7 +2,10 @@ using Npgsql;
 
 namespace Jobs.Soak;
 
-/// <summary>One job as the database has it at the end: what the delivery invariants (DESIGN §5.7) are checked on.</summary>
+/// <summary>
+/// One job as the database has it at the end: what the delivery invariants (docs/design.md, "Delivery invariants") are
+/// checked on.
+/// </summary>
 public sealed record JobOutcome(
     Guid Id,
     string Status,

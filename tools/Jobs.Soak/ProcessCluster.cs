@@ -7,9 +7,10 @@ namespace Jobs.Soak;
 
 /// <summary>
 /// The whole system as real processes: PostgreSQL and Redis from the machine's binaries, the API and N workers as
-/// <c>dotnet &lt;dll&gt;</c> with the configuration contract of DESIGN §2, so that faults are real signals and restarts.
-/// The API runs in Development by default, which seeds the demo workspace with the key in <see cref="ApiKey"/>; in any
-/// other environment (<see cref="ClusterOptions.EnvironmentName"/>) the cluster makes that workspace itself.
+/// <c>dotnet &lt;dll&gt;</c> with the configuration contract (docs/design.md, "Configuration contract"), so that faults
+/// are real signals and restarts. The API runs in Development by default, which seeds the demo workspace with the key
+/// in <see cref="ApiKey"/>; in any other environment (<see cref="ClusterOptions.EnvironmentName"/>) the cluster makes
+/// that workspace itself.
 /// </summary>
 public sealed partial class ProcessCluster : IAsyncDisposable
 {

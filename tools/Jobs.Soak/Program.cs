@@ -1,6 +1,7 @@
 using Jobs.Soak;
 
-// The soak run of DESIGN §5: the real processes, thousands of demo jobs, random faults, invariants checked at the end.
+// The soak run (docs/design.md, "Delivery invariants"; docs/guarantees.md): the real processes, thousands of demo jobs,
+// random faults, invariants checked at the end.
 // Usage: dotnet run --project tools/Jobs.Soak -- [--quick] [--jobs N] [--seconds S] [--workers N] [--seed N] [--slack SECONDS]
 // Exit code 0 when every invariant held, 1 otherwise.
 var options = args.Contains("--quick") ? SoakOptions.Quick : SoakOptions.Default;

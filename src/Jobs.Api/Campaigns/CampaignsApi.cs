@@ -9,7 +9,7 @@ namespace Jobs.Api.Campaigns;
 
 /// <summary>
 /// The campaigns that <c>leads.discover</c> jobs store, with their leads and a CSV export. Scoped to the caller's
-/// workspace: another workspace's campaign answers exactly like one that does not exist (DESIGN §7).
+/// workspace: another workspace's campaign answers exactly like one that does not exist (docs/design.md, "Tenancy").
 /// </summary>
 public static class CampaignsApi
 {

@@ -29,7 +29,8 @@ public sealed class ContactListReader(NpgsqlDataSource dataSource)
                OR c.company ILIKE @search)
         """;
 
-    // Keyset pages (DESIGN §7): by id, UUIDv7, for newest first; by email, unique per workspace, for email order.
+    // Keyset pages (docs/api.md, "Endpoints"): by id, UUIDv7, for newest first; by email, unique per workspace, for
+    // email order.
     private const string ListNewestSql = $"""
         SELECT {Columns}
         FROM contacts c

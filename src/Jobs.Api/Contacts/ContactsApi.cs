@@ -15,7 +15,10 @@ public static class ContactsApi
     public const int MaxTagLength = 50;
     public const int MaxSearchLength = 100;
 
-    /// <summary>The most ids one answer of <c>GET /api/contacts/ids</c> lists: the largest bulk job (DESIGN §8).</summary>
+    /// <summary>
+    /// The most ids one answer of <c>GET /api/contacts/ids</c> lists: the largest bulk job
+    /// (docs/design.md, "Admission, limits and fairness").
+    /// </summary>
     public const int MaxIds = 1000;
 
     public static RouteGroupBuilder MapContactsApi(this IEndpointRouteBuilder app)

@@ -16,7 +16,7 @@ namespace Jobs.Api.Files;
 /// hold a database connection: an upload's body is received whole (spooled, bounded by size and time) before it is
 /// stored in one short transaction, and a download reads its content a chunk at a time, each chunk a statement of its
 /// own. Scoped to the caller's workspace: another workspace's job or file answers exactly like one that does not exist
-/// (DESIGN §7).
+/// (docs/design.md, "Tenancy").
 /// </summary>
 public static class FilesApi
 {

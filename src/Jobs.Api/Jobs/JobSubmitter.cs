@@ -11,10 +11,10 @@ using StackExchange.Redis;
 namespace Jobs.Api.Jobs;
 
 /// <summary>
-/// DESIGN §5.2: insert and commit, then XADD. Only the workspace's next jobs within its free slots are hinted (see
-/// NpgsqlJobStore.Hints.cs), so a large batch cannot crowd other workspaces' jobs off the stream; workers and
-/// maintenance hint the rest as slots free up. When Redis is unreachable the jobs are still accepted; they are marked
-/// un-hinted so that the maintenance leader enqueues them as soon as it can.
+/// Insert and commit, then XADD (docs/design.md, "Delivery invariants"). Only the workspace's next jobs within its free
+/// slots are hinted (see NpgsqlJobStore.Hints.cs), so a large batch cannot crowd other workspaces' jobs off the stream;
+/// workers and maintenance hint the rest as slots free up. When Redis is unreachable the jobs are still accepted; they
+/// are marked un-hinted so that the maintenance leader enqueues them as soon as it can.
 /// </summary>
 public sealed class JobSubmitter(
     IJobStore store, SubmitCoalescer coalescer, HintSender hints, JobEventBus bus, IOptions<ApiOptions> options, ILogger<JobSubmitter> logger)

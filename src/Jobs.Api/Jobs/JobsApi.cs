@@ -16,13 +16,16 @@ using Jobs.Api.Paging;
 
 namespace Jobs.Api.Jobs;
 
-/// <summary>The jobs endpoints of DESIGN §7. Every query is scoped to the caller's workspace.</summary>
+/// <summary>The jobs endpoints (docs/api.md). Every query is scoped to the caller's workspace.</summary>
 public static partial class JobsApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string IdempotentReplayedHeader = "Idempotent-Replayed";
 
-    /// <summary>DESIGN §8's cap on items in one bulk job (and jobs in one batch), when a workspace has no row to say.</summary>
+    /// <summary>
+    /// The cap on items in one bulk job (and jobs in one batch) when a workspace has no row to say
+    /// (docs/design.md, "Admission, limits and fairness").
+    /// </summary>
     private const int DefaultMaxBatchItems = 1000;
 
     /// <summary>Maps the routes; returns the authenticated <c>/api</c> group so that other features can join it.</summary>

@@ -12,8 +12,9 @@ namespace Jobs.Api.Jobs;
 /// queued in one batch and one commit (<see cref="IJobStore.JobInsertGroupsAsync"/>: an insert per caller, a fill of
 /// the free slots per workspace). No timer: whatever arrives while a write is in flight goes in the next, so a lone
 /// submit is written at once and a busy API writes its submits in groups instead of one commit (one WAL flush) each.
-/// The loop puts the group's hints on the streams (DESIGN §5.2: after the commit) and publishes its "submitted" updates
-/// (one PUBLISH per workspace), then answers each caller with its own jobs (and no hints: they are sent).
+/// The loop puts the group's hints on the streams (after the commit: docs/design.md, "Delivery invariants") and
+/// publishes its "submitted" updates (one PUBLISH per workspace), then answers each caller with its own jobs (and no
+/// hints: they are sent).
 /// <para>
 /// Should a group's batch fail (a user removed mid-flight fails its row's foreign key, and with it the batch), each
 /// caller is written again on its own, so one caller's error never becomes another's.
@@ -111,7 +112,7 @@ public sealed class SubmitCoalescer : IAsyncDisposable
     }
 
     // Each caller's own jobs are hinted under its request's span, so that their traces run on through the stream to
-    // the handler (DESIGN §10); hints of older jobs the group's fills let in carry no trace.
+    // the handler (docs/design.md, "Conventions"); hints of older jobs the group's fills let in carry no trace.
     private async Task SendAsync(IReadOnlyList<Pending> writes, IReadOnlyList<JobInsertManyResult> groups, IReadOnlyList<JobHint> hinted)
     {
         var rest = hinted.ToDictionary(h => h.JobId);

@@ -6,11 +6,11 @@ using Npgsql;
 namespace Jobs.Api.Limits;
 
 /// <summary>
-/// DESIGN §8's per-user submission limit: each user may submit the workspace's <c>bulk_jobs_per_hour</c> bulk jobs
-/// (<see cref="JobTypeDefinition.Bulk"/>) in any sliding hour, counted in Redis across every API instance. A batch
-/// counts each of its bulk jobs and is refused whole. A replay (an unexpired idempotency key the workspace used) does
-/// not count, nor does a submission that fails. A manual retry of a bulk job runs its whole operation again, so it
-/// counts too.
+/// The per-user submission limit (docs/design.md, "Admission, limits and fairness"): each user may submit the
+/// workspace's <c>bulk_jobs_per_hour</c> bulk jobs (<see cref="JobTypeDefinition.Bulk"/>) in any sliding hour, counted
+/// in Redis across every API instance. A batch counts each of its bulk jobs and is refused whole. A replay (an
+/// unexpired idempotency key the workspace used) does not count, nor does a submission that fails. A manual retry of a
+/// bulk job runs its whole operation again, so it counts too.
 /// </summary>
 public sealed class BulkSubmissionLimiter(
     RedisRateLimiter limiter, JobTypeCatalog catalog, WorkspaceLimitsCache limits, NpgsqlDataSource dataSource, TimeProvider time)

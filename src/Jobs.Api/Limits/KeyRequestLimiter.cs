@@ -4,9 +4,9 @@ using Jobs.Api.Auth;
 namespace Jobs.Api.Limits;
 
 /// <summary>
-/// The general per-key limit (DESIGN §8): every request made with an API key (a named key or a UI session's), and
-/// every call on the SignalR hub, counts against its workspace's <c>requests_per_minute</c>, in a one-minute window
-/// shared by all API instances through Redis.
+/// The general per-key limit (docs/design.md, "Admission, limits and fairness"): every request made with an API key (a
+/// named key or a UI session's), and every call on the SignalR hub, counts against its workspace's
+/// <c>requests_per_minute</c>, in a one-minute window shared by all API instances through Redis.
 /// </summary>
 public sealed class KeyRequestLimiter(RedisRateLimiter limiter, WorkspaceLimitsCache limits)
 {

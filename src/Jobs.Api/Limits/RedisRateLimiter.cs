@@ -16,8 +16,8 @@ public sealed record RateDecision(bool Allowed, long Count, TimeSpan RetryAfter)
 /// <summary>
 /// Rate-limit counters and concurrency slots kept in Redis, so that every API instance counts against the same limit.
 /// Each decision is one Lua script, atomic on the server, timed by the server's clock (instances' clocks may differ).
-/// When Redis does not answer the limits fail open: the engine accepts submissions while Redis is down (DESIGN §5), so
-/// must its limits.
+/// When Redis does not answer the limits fail open: the engine accepts submissions while Redis is down
+/// (docs/design.md, "Delivery invariants"), so must its limits.
 /// </summary>
 public sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time, ILogger<RedisRateLimiter> logger)
 {

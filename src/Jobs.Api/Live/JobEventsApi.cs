@@ -12,8 +12,8 @@ using Microsoft.Extensions.Options;
 namespace Jobs.Api.Live;
 
 /// <summary>
-/// <c>GET /api/jobs/{id}/events</c>: a job's live updates as Server-Sent Events (DESIGN §6, §7); and the stream tokens
-/// with which a browser opens it, or the hub, without an API key in a URL (<see cref="StreamTokens"/>).
+/// <c>GET /api/jobs/{id}/events</c>: a job's live updates as Server-Sent Events (docs/live-updates.md); and the stream
+/// tokens with which a browser opens it, or the hub, without an API key in a URL (<see cref="StreamTokens"/>).
 /// </summary>
 public static class JobEventsApi
 {

@@ -7,9 +7,9 @@ using StackExchange.Redis;
 namespace Jobs.Api.Live;
 
 /// <summary>
-/// The API instance's single pattern subscription to every workspace's updates (DESIGN §6), fanned out to the SignalR
-/// groups <c>job:{id}</c> and <c>workspace:{id}</c> and to the SSE streams of this instance. Every instance hears
-/// every update, so scaling the API out needs no SignalR backplane.
+/// The API instance's single pattern subscription to every workspace's updates (docs/design.md, "Live updates"), fanned
+/// out to the SignalR groups <c>job:{id}</c> and <c>workspace:{id}</c> and to the SSE streams of this instance. Every
+/// instance hears every update, so scaling the API out needs no SignalR backplane.
 /// </summary>
 /// <remarks>
 /// Redis delivers the pattern's messages to <see cref="Dispatch"/> one at a time, in order, so nothing here may wait:

@@ -8,10 +8,11 @@ using Microsoft.Extensions.Options;
 namespace Jobs.Api.Live;
 
 /// <summary>
-/// SignalR at <c>/hubs/jobs</c> (DESIGN §6, §7). A client subscribes to one job, or to its whole workspace, and then
-/// receives <c>jobUpdated</c> messages carrying a <see cref="JobUpdate"/>. It applies only updates whose sequence is
-/// higher than the last one it applied: a connection that joined both a job and its workspace hears the job twice,
-/// and updates of one job may arrive out of order when different processes publish them.
+/// SignalR at <c>/hubs/jobs</c> (docs/design.md, "Live updates"); protocol in docs/live-updates.md. A client subscribes
+/// to one job, or to its whole workspace, and then receives <c>jobUpdated</c> messages carrying a
+/// <see cref="JobUpdate"/>. It applies only updates whose sequence is higher than the last one it applied: a connection
+/// that joined both a job and its workspace hears the job twice, and updates of one job may arrive out of order when
+/// different processes publish them.
 /// </summary>
 /// <remarks>
 /// One connection follows at most <see cref="ApiOptions.HubMaxJobsPerConnection"/> jobs, so that it cannot make this

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Jobs.Api.Problems;
 
 /// <summary>
-/// RFC 9457 problems with a stable, machine-readable <c>code</c> (DESIGN §7). Clients branch on the code; the title
-/// and detail are for people.
+/// RFC 9457 problems with a stable, machine-readable <c>code</c> (docs/api.md, "Errors"). Clients branch on the code;
+/// the title and detail are for people.
 /// </summary>
 public static class ApiProblems
 {
@@ -23,7 +23,9 @@ public static class ApiProblems
     public static ValidationProblem Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });
 
-    /// <summary>Another workspace's job answers exactly like a job that does not exist (DESIGN §7).</summary>
+    /// <summary>
+    /// Another workspace's job answers exactly like a job that does not exist (docs/design.md, "Tenancy").
+    /// </summary>
     public static ProblemHttpResult JobNotFound(string id) =>
         Problem(StatusCodes.Status404NotFound, "job_not_found", "Job not found",
             $"There is no job '{(id.Length <= 64 ? id : id[..64] + "…")}' in your workspace.");

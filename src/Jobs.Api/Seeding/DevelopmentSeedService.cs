@@ -21,16 +21,18 @@ public sealed class DevelopmentSeedService(
     ILogger<DevelopmentSeedService> logger) : IHostedService
 {
     /// <summary>
-    /// When set, the demo workspace's limit of jobs processing at once (DESIGN §8 starts from 5). The benchmarks raise
-    /// it (<c>Jobs__Dev__MaxConcurrentJobs=250</c>) to have 200 jobs running at once; unset, the seed leaves the value
-    /// as it is, so an admin's change survives a restart.
+    /// When set, the demo workspace's limit of jobs processing at once
+    /// (5 by default: docs/design.md, "Admission, limits and fairness"). The benchmarks raise it
+    /// (<c>Jobs__Dev__MaxConcurrentJobs=250</c>) to have 200 jobs running at once; unset, the seed leaves the value as
+    /// it is, so an admin's change survives a restart.
     /// </summary>
     public const string MaxConcurrentJobsKey = "Jobs:Dev:MaxConcurrentJobs";
 
     /// <summary>
-    /// When set, the demo workspace's requests per minute per API key (default 600, DESIGN §8). The benchmarks submit
-    /// thousands of jobs with one key and raise it (<c>Jobs__Dev__RequestsPerMinute=1000000</c>); unset, the seed
-    /// leaves the value as it is, so an admin's change survives a restart.
+    /// When set, the demo workspace's requests per minute per API key
+    /// (default 600: docs/design.md, "Admission, limits and fairness"). The benchmarks submit thousands of jobs with
+    /// one key and raise it (<c>Jobs__Dev__RequestsPerMinute=1000000</c>); unset, the seed leaves the value as it is,
+    /// so an admin's change survives a restart.
     /// </summary>
     public const string RequestsPerMinuteKey = "Jobs:Dev:RequestsPerMinute";
 
@@ -74,7 +76,8 @@ public sealed class DevelopmentSeedService(
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // The contacts workload's demo data (DESIGN §9): 5,000 contacts and a few sequences, missing ones only.
+        // The contacts workload's demo data (docs/design.md, "Workloads"): 5,000 contacts and a few sequences, missing
+        // ones only.
         await DemoContacts.SeedAsync(dataSource, DevelopmentSeed.WorkspaceId, DemoContacts.DefaultCount, cancellationToken);
         await SeedAsync(new WorkspaceSeed(DevelopmentSeed.AcmeWorkspaceId, "acme", DevelopmentSeed.AcmeUserId, DevelopmentSeed.AcmeEmail, "Acme user", acmeApiKey), password, cancellationToken);
 

@@ -15,7 +15,8 @@ namespace Jobs.Api.Sessions;
 
 /// <summary>
 /// Sign-in for the web UI: email and password buy a short-lived API key, which the UI keeps in its encrypted cookie
-/// and sends like any other key. The UI never touches the database, as DESIGN §2's topology has it.
+/// and sends like any other key. The UI never touches the database, as the topology has it
+/// (docs/design.md, "Topology").
 /// </summary>
 public static class SessionsApi
 {

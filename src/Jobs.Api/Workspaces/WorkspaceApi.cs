@@ -9,9 +9,9 @@ using Microsoft.Extensions.Options;
 namespace Jobs.Api.Workspaces;
 
 /// <summary>
-/// The caller's workspace and its limits (DESIGN §8). Anyone in the workspace reads them; its admins change them within
-/// the operator's ceilings, and a change applies to the next claim, submission or job, since those read the limits
-/// from the row each time.
+/// The caller's workspace and its limits (docs/design.md, "Admission, limits and fairness"). Anyone in the workspace
+/// reads them; its admins change them within the operator's ceilings, and a change applies to the next claim,
+/// submission or job, since those read the limits from the row each time.
 /// </summary>
 public static class WorkspaceApi
 {

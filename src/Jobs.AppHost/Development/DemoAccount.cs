@@ -5,7 +5,7 @@ namespace Jobs.AppHost.Development;
 /// <summary>
 /// The demo workspace's user and API key that the API seeds in Development. The AppHost hands them to the API
 /// (<c>JOBS_DEV_API_KEY</c>, <c>JOBS_DEV_PASSWORD</c>), so what it prints and what its commands use are what the API
-/// seeded. The defaults are the ones README gives.
+/// seeded. The defaults are the ones README and docs/operations.md give.
 /// </summary>
 public sealed record DemoAccount(string Email, string Password, string ApiKey)
 {

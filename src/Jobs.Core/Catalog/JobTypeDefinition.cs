@@ -16,7 +16,8 @@ public sealed record JobTypeDefinition(
 {
     /// <summary>
     /// A bulk job works on many records at once; each one submitted counts against the workspace's
-    /// <c>bulk_jobs_per_hour</c> for the submitting user (DESIGN §8). The one place that says which types are bulk.
+    /// <c>bulk_jobs_per_hour</c> for the submitting user (docs/design.md, "Admission, limits and fairness"). The one
+    /// place that says which types are bulk.
     /// </summary>
     public bool Bulk { get; init; }
 

@@ -4,8 +4,8 @@ using Jobs.Core.Jobs;
 namespace Jobs.Core.Events;
 
 /// <summary>
-/// A live update (DESIGN §6). <see cref="Sequence"/> is the row's version: a client that read the job applies only
-/// updates with a higher sequence, so a missed or reordered update never leaves it wrong.
+/// A live update (docs/design.md, "Live updates"). <see cref="Sequence"/> is the row's version: a client that read
+/// the job applies only updates with a higher sequence, so a missed or reordered update never leaves it wrong.
 /// </summary>
 public sealed record JobUpdate(
     Guid JobId,

@@ -48,8 +48,9 @@ public sealed partial class NpgsqlFileStore(NpgsqlDataSource dataSource, IOption
         RETURNING created_at
         """;
 
-    // The engine's fence (DESIGN §5.4), held until the commit: a stale attempt cannot replace the file of the attempt
-    // that took over. Taken only at the end, after the content is written, so the job row is locked for milliseconds.
+    // The engine's fence (docs/design.md, "Leases and fencing"), held until the commit: a stale attempt cannot replace
+    // the file of the attempt that took over. Taken only at the end, after the content is written, so the job row is
+    // locked for milliseconds.
     private const string LockHeldJobSql = """
         SELECT 1
         FROM jobs j

@@ -39,7 +39,7 @@ public static class JobsCoreExtensions
     /// <summary>
     /// Only the live-update side of the engine: <see cref="RedisKeys"/> (from <c>Jobs:RedisKeyPrefix</c>) and
     /// <see cref="JobEventBus"/> over the registered <c>IConnectionMultiplexer</c>. For a host that hears events but
-    /// must not reach the database, as the web (DESIGN §2: it references the API and Redis only).
+    /// must not reach the database, as the web (it references the API and Redis only: docs/design.md, "Topology").
     /// </summary>
     public static TBuilder AddJobsEvents<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

@@ -4,8 +4,8 @@ using Jobs.Core.Jobs;
 namespace Jobs.Core.Hosting;
 
 /// <summary>
-/// The instruments on the <c>Jobs</c> meter (DESIGN §10). Counters and histograms carry <c>job.type</c>, so a
-/// dashboard splits them by workload; the queue depth carries <c>job.queue</c>.
+/// The instruments on the <c>Jobs</c> meter (docs/design.md, "Conventions"). Counters and histograms carry
+/// <c>job.type</c>, so a dashboard splits them by workload; the queue depth carries <c>job.queue</c>.
 /// </summary>
 public static class JobsMetrics
 {

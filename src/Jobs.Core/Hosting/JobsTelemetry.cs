@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 
 namespace Jobs.Core.Hosting;
 
-/// <summary>The one ActivitySource and Meter named "Jobs" (DESIGN §10).</summary>
+/// <summary>The one ActivitySource and Meter named "Jobs" (docs/design.md, "Conventions").</summary>
 public static class JobsTelemetry
 {
     public const string Name = "Jobs";

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Jobs.Core.Jobs;
 
-/// <summary>A row of <c>jobs</c> (DESIGN §4).</summary>
+/// <summary>A row of <c>jobs</c> (docs/design.md, "Job lifecycle").</summary>
 public sealed record Job
 {
     public required Guid Id { get; init; }
@@ -34,6 +34,6 @@ public sealed record Job
     public DateTimeOffset? CompletedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
-    /// <summary>The fencing token of the attempt this row describes (DESIGN §5.4).</summary>
+    /// <summary>The fencing token of the attempt this row describes (docs/design.md, "Leases and fencing").</summary>
     public JobLease Lease => new(Id, LeaseOwner ?? throw new InvalidOperationException($"Job {Id} holds no lease."), Attempt);
 }

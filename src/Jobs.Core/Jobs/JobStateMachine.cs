@@ -1,8 +1,8 @@
 namespace Jobs.Core.Jobs;
 
 /// <summary>
-/// The transitions of DESIGN §4 as data. The store enforces each one with a conditional UPDATE; this class is what
-/// callers (the API's 409s, the UI's buttons) ask before they try.
+/// The transitions of a job's lifecycle as data (docs/design.md, "Job lifecycle"). The store enforces each one with a
+/// conditional UPDATE; this class is what callers (the API's 409s, the UI's buttons) ask before they try.
 /// </summary>
 public static class JobStateMachine
 {

@@ -1,7 +1,7 @@
 namespace Jobs.Core.Jobs;
 
 /// <summary>
-/// The five statuses of a job (DESIGN §4) and which component moves a job out of each.
+/// The five statuses of a job (docs/design.md, "Job lifecycle") and which component moves a job out of each.
 /// </summary>
 public static class JobStatus
 {

@@ -5,8 +5,8 @@ using StackExchange.Redis;
 namespace Jobs.Core.Queue;
 
 /// <summary>
-/// One Redis stream per queue, one consumer group. An entry only wakes a worker up and names a job (DESIGN §5.1):
-/// losing one delays the job until maintenance re-enqueues it, never loses it.
+/// One Redis stream per queue, one consumer group. An entry only wakes a worker up and names a job
+/// (docs/design.md, "Delivery invariants"): losing one delays the job until maintenance re-enqueues it, never loses it.
 /// </summary>
 public sealed class JobQueue(IConnectionMultiplexer redis, RedisKeys keys)
 {
@@ -88,7 +88,10 @@ public sealed class JobQueue(IConnectionMultiplexer redis, RedisKeys keys)
         }
     }
 
-    /// <summary>DESIGN §5.6: acknowledged entries are deleted, so a stream holds only backlog and in-flight work.</summary>
+    /// <summary>
+    /// Acknowledged entries are deleted, so a stream holds only backlog and in-flight work
+    /// (docs/design.md, "Delivery invariants").
+    /// </summary>
     public async Task AckAsync(string queue, IReadOnlyList<string> entryIds)
     {
         if (entryIds.Count == 0)
@@ -137,8 +140,8 @@ public sealed class JobQueue(IConnectionMultiplexer redis, RedisKeys keys)
     }
 
     /// <summary>
-    /// Takes over the entries a dead consumer left unacknowledged (DESIGN §5.5), deletes them and the consumer, and
-    /// returns the jobs they named; the caller re-hints those still pending.
+    /// Takes over the entries a dead consumer left unacknowledged (docs/design.md, "Delivery invariants"), deletes them
+    /// and the consumer, and returns the jobs they named; the caller re-hints those still pending.
     /// </summary>
     public async Task<IReadOnlyList<Guid>> TakeOverAsync(string queue, string deadConsumer, string newOwner, int count)
     {

@@ -4,9 +4,9 @@ using Jobs.Core.Jobs;
 namespace Jobs.Core.Storage;
 
 /// <summary>
-/// The storage seam of the engine: PostgreSQL is the source of truth (DESIGN §5.1). Every transition is one
-/// conditional UPDATE that also appends its <c>job_events</c> row; methods named <c>…IfRunning</c> are fenced by a
-/// <see cref="JobLease"/> and return null when the attempt no longer owns the job.
+/// The storage seam of the engine: PostgreSQL is the source of truth (docs/design.md, "Delivery invariants"). Every
+/// transition is one conditional UPDATE that also appends its <c>job_events</c> row; methods named <c>…IfRunning</c>
+/// are fenced by a <see cref="JobLease"/> and return null when the attempt no longer owns the job.
 /// </summary>
 public interface IJobStore
 {
@@ -44,8 +44,9 @@ public interface IJobStore
     Task JobMarkUnhintedAsync(IReadOnlyList<Guid> jobIds, CancellationToken cancellationToken);
 
     /// <summary>
-    /// DESIGN §5.3: the batched conditional claim. Returns the jobs this caller won, and those it could have won but
-    /// another transaction held at that moment (to be claimed again shortly rather than dropped).
+    /// The batched conditional claim (docs/design.md, "Delivery invariants"). Returns the jobs this caller won, and
+    /// those it could have won but another transaction held at that moment (to be claimed again shortly rather than
+    /// dropped).
     /// </summary>
     Task<JobClaimResult> JobClaimManyAsync(JobClaimManyParams parameters, CancellationToken cancellationToken);
 
@@ -67,7 +68,10 @@ public interface IJobStore
     /// <summary>Back to pending without waiting, for another worker (graceful shutdown).</summary>
     Task<Job?> JobHandBackIfRunningAsync(JobLease lease, CancellationToken cancellationToken);
 
-    /// <summary>DESIGN §5.5: processing jobs whose lease expired go back to pending (or fail when out of attempts).</summary>
+    /// <summary>
+    /// Processing jobs whose lease expired go back to pending, or fail when out of attempts
+    /// (docs/design.md, "Leases and fencing").
+    /// </summary>
     Task<IReadOnlyList<Job>> JobRescueExpiredAsync(LeaderTerm leader, int limit, CancellationToken cancellationToken);
 
     /// <summary>

@@ -7,10 +7,11 @@ namespace Jobs.Core.Storage;
 
 public sealed partial class NpgsqlJobStore
 {
-    // DESIGN §5.3. A job may start only while it holds one of its workspace's slots within the limit (its hint took
-    // it: NpgsqlJobStore.Hints.cs), so the claim counts nothing and waits for no one: candidates locked by another
-    // claimer are passed over. A hinted candidate whose slot is now beyond a lowered limit, or a hint left from
-    // before slots existed, loses its hint (and so its slot) and is hinted again, in priority order, when one frees.
+    // The claim (docs/design.md, "Delivery invariants"). A job may start only while it holds one of its workspace's
+    // slots within the limit (its hint took it: NpgsqlJobStore.Hints.cs), so the claim counts nothing and waits for no
+    // one: candidates locked by another claimer are passed over. A hinted candidate whose slot is now beyond a lowered
+    // limit, or a hint left from before slots existed, loses its hint (and so its slot) and is hinted again, in
+    // priority order, when one frees.
     //
     // Rows named by id are looked up by primary key and tested on what the lock read (the row's latest version), never
     // on the updated table: "id = ANY(…) AND status = 'pending'" there let the planner read a partial index of pending
@@ -130,7 +131,7 @@ public sealed partial class NpgsqlJobStore
         return results;
     }
 
-    /// <summary>The fence of DESIGN §5.4, shared by every write of an attempt.</summary>
+    /// <summary>The fence (docs/design.md, "Leases and fencing"), shared by every write of an attempt.</summary>
     private const string HeldByAttempt = """
         j.id = @id
           AND j.status = 'processing'

@@ -6,12 +6,13 @@ namespace Jobs.Core.Storage;
 
 /// <summary>
 /// Group commit of attempts' writes: a worker's slots queue their progress writes and completions, and one
-/// batch writes all that is queued, each row fenced on its own lease as a single write would be (DESIGN §5.4), with
-/// its timeline events, and hints the freed slots' next jobs: one round trip and one commit for many jobs.
+/// batch writes all that is queued, each row fenced on its own lease as a single write would be
+/// (docs/design.md, "Leases and fencing"), with its timeline events, and hints the freed slots' next jobs: one round
+/// trip and one commit for many jobs.
 /// </summary>
 public sealed partial class NpgsqlJobStore
 {
-    /// <summary>The fence of DESIGN §5.4 for a row of <c>input</c>.</summary>
+    /// <summary>The fence (docs/design.md, "Leases and fencing") for a row of <c>input</c>.</summary>
     private const string HeldByInput = """
         j.id = i.id
           AND j.status = 'processing'

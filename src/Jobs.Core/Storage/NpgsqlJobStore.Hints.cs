@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace Jobs.Core.Storage;
 
 /// <summary>
-/// Fairness across workspaces by admission-bounded hinting (DESIGN §5, §8).
+/// Fairness across workspaces by admission-bounded hinting (docs/design.md, "Admission, limits and fairness").
 /// <para>
 /// Workers read the stream first in, first out, so whatever sits in front of a job's hint is what delays it. A
 /// workspace therefore only ever has hints for the slots it could use: at every moment

@@ -6,9 +6,10 @@ namespace Jobs.Core.Storage;
 
 public sealed partial class NpgsqlJobStore
 {
-    // DESIGN §5.5: only rows still processing under the expired lease read here change, so a job that completed
-    // meanwhile stays completed. A job whose cancel was requested ends cancelled; one out of attempts ends failed.
-    // One going back to pending keeps its slot, and the caller hints it at once (enqueued_at = now()), as a hand-back.
+    // Rescue (docs/design.md, "Leases and fencing"): only rows still processing under the expired lease read here
+    // change, so a job that completed meanwhile stays completed. A job whose cancel was requested ends cancelled; one
+    // out of attempts ends failed. One going back to pending keeps its slot, and the caller hints it at once
+    // (enqueued_at = now()), as a hand-back.
     private static readonly string RescueExpiredSql = $"""
         WITH expired AS (
             SELECT id, lease_owner, attempt

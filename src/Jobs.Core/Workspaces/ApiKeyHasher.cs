@@ -14,7 +14,7 @@ public static class ApiKeyHasher
     /// <summary>How many leading characters of a key are kept in clear, enough to recognise it, far too few to use it.</summary>
     public const int PrefixLength = 12;
 
-    /// <summary>The part of a key that is stored and shown in clear (DESIGN §8).</summary>
+    /// <summary>The part of a key that is stored and shown in clear (docs/design.md, "Tenancy").</summary>
     public static string PrefixOf(string apiKey) => apiKey.Length <= PrefixLength ? apiKey[..Math.Min(4, apiKey.Length)] : apiKey[..PrefixLength];
 
     public static string NewKey() => "jobs_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));

@@ -1,6 +1,8 @@
 namespace Jobs.Core.Workspaces;
 
-/// <summary>Who is calling: the workspace every query is scoped to (DESIGN §8) and the user acting in it.</summary>
+/// <summary>
+/// Who is calling: the workspace every query is scoped to (docs/design.md, "Tenancy") and the user acting in it.
+/// </summary>
 public sealed record Caller(Guid WorkspaceId, Guid UserId)
 {
     /// <summary>The user's role in the workspace (<see cref="WorkspaceRoles"/>).</summary>

@@ -1,6 +1,6 @@
 namespace Jobs.Core.Workspaces;
 
-/// <summary>A row of <c>workspaces</c>, with its limits (DESIGN §8).</summary>
+/// <summary>A row of <c>workspaces</c>, with its limits (docs/design.md, "Admission, limits and fairness").</summary>
 public sealed record Workspace(Guid Id, string Name, int MaxConcurrentJobs, int MaxBatchItems)
 {
     public int BulkJobsPerHour { get; init; } = 10;

@@ -1,6 +1,9 @@
 namespace Jobs.Core.Workspaces;
 
-/// <summary>The limits of a workspace an admin can change (DESIGN §8), with their allowed ranges.</summary>
+/// <summary>
+/// The limits of a workspace an admin can change, with their allowed ranges
+/// (docs/design.md, "Admission, limits and fairness").
+/// </summary>
 public sealed record WorkspaceLimits(
     int MaxConcurrentJobs,
     int MaxBatchItems,

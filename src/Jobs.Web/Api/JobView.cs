@@ -33,9 +33,9 @@ public sealed record JobView(
     bool CanRetry)
 {
     /// <summary>
-    /// This job with a live update applied, when the update is newer than what was read (DESIGN §6); otherwise this
-    /// job unchanged. <see cref="CanCancel"/> and <see cref="CanRetry"/> are not in an update: a page re-reads the
-    /// row on a change of status to refresh them.
+    /// This job with a live update applied, when the update is newer than what was read
+    /// (docs/design.md, "Live updates"); otherwise this job unchanged. <see cref="CanCancel"/> and
+    /// <see cref="CanRetry"/> are not in an update: a page re-reads the row on a change of status to refresh them.
     /// </summary>
     public JobView Apply(JobUpdate update) => update.JobId != Id || update.Sequence <= Sequence
         ? this

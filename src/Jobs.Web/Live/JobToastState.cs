@@ -9,8 +9,9 @@ using MudBlazor;
 namespace Jobs.Web.Live;
 
 /// <summary>
-/// One followed job as its toast shows it: the job as last read or heard (newer sequences only, DESIGN §6), and, once
-/// it ended, its outcome. <see cref="Changed"/> re-renders the toast in place.
+/// One followed job as its toast shows it: the job as last read or heard
+/// (newer sequences only: docs/design.md, "Live updates"), and, once it ended, its outcome. <see cref="Changed"/>
+/// re-renders the toast in place.
 /// </summary>
 public sealed class JobToastState(Guid jobId, string type, JobTypeDisplay? display, string? subtitle)
 {

@@ -6,8 +6,9 @@ using StackExchange.Redis;
 namespace Jobs.Web.Live;
 
 /// <summary>
-/// DESIGN §6 on the web side: one pattern subscription per process, fanned out in-process to the components of the
-/// circuits whose user is in the update's workspace. A component subscribes for as long as it is on screen.
+/// Live updates on the web side (docs/design.md, "Live updates"): one pattern subscription per process, fanned out
+/// in-process to the components of the circuits whose user is in the update's workspace. A component subscribes for as
+/// long as it is on screen.
 /// </summary>
 public sealed class JobUpdateFeed(JobEventBus bus, ILogger<JobUpdateFeed> logger) : BackgroundService
 {

@@ -12,10 +12,11 @@ using StackExchange.Redis;
 namespace Jobs.Worker.Maintenance;
 
 /// <summary>
-/// DESIGN §5.5, run by one elected worker at a time: every tick the leader rescues expired leases, hints due pending
-/// jobs (delays, retry backoff, lost or deferred hints), and now and then takes over the stream entries of dead
-/// consumers, deletes expired idempotency keys and applies retention (ended jobs, unused uploads). Each write to a
-/// running or pending job carries the leader's term, so a deposed leader changes nothing there.
+/// Maintenance (docs/design.md, "Delivery invariants"), run by one elected worker at a time: every tick the leader
+/// rescues expired leases, hints due pending jobs (delays, retry backoff, lost or deferred hints), and now and then
+/// takes over the stream entries of dead consumers, deletes expired idempotency keys and applies retention (ended jobs,
+/// unused uploads). Each write to a running or pending job carries the leader's term, so a deposed leader changes
+/// nothing there.
 /// </summary>
 internal sealed class MaintenanceService(
     IJobStore store,

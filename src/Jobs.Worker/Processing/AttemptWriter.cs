@@ -58,8 +58,8 @@ internal sealed class AttemptWriter : IAsyncDisposable
     public Task<Job?> SetProgressAsync(JobSetProgressParams write) => Enqueue(new Pending(write, null, "", []));
 
     /// <summary>
-    /// Completes the attempt; once that is committed its stream entries are acknowledged (DESIGN §5.6), its
-    /// workspace's next jobs hinted and its outcome published.
+    /// Completes the attempt; once that is committed its stream entries are acknowledged (docs/design.md, "Delivery
+    /// invariants"), its workspace's next jobs hinted and its outcome published.
     /// </summary>
     public Task<Job?> CompleteAsync(RunningJob attempt, JobSetProgressParams final, JsonElement result, string streamQueue) =>
         Enqueue(new Pending(final, new JobCompletion(final, result, attempt.Job.WorkspaceId), streamQueue, attempt.EntryIds));
@@ -173,8 +173,8 @@ internal sealed class AttemptWriter : IAsyncDisposable
         }
     }
 
-    // DESIGN §5.6: acknowledged only now, after the outcomes are recorded (or fenced out: then the job is someone
-    // else's, and this entry is spent either way).
+    // Acknowledged only now (docs/design.md, "Delivery invariants"), after the outcomes are recorded (or fenced out:
+    // then the job is someone else's, and this entry is spent either way).
     private async Task AckAsync(List<Pending> completions)
     {
         foreach (var group in completions.GroupBy(c => c.Queue))

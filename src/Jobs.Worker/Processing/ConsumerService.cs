@@ -9,9 +9,9 @@ using StackExchange.Redis;
 namespace Jobs.Worker.Processing;
 
 /// <summary>
-/// The worker's main loop: reads hints from the streams of the queues it serves, claims the jobs (DESIGN §5.3), runs
-/// them in up to <see cref="WorkerOptions.Slots"/> slots, extends their leases, stops them on cancel, and on
-/// shutdown lets them finish for a grace period before handing the rest back.
+/// The worker's main loop: reads hints from the streams of the queues it serves, claims the jobs
+/// (docs/design.md, "Delivery invariants"), runs them in up to <see cref="WorkerOptions.Slots"/> slots, extends their
+/// leases, stops them on cancel, and on shutdown lets them finish for a grace period before handing the rest back.
 /// </summary>
 internal sealed class ConsumerService(
     JobRunner runner,
@@ -246,7 +246,8 @@ internal sealed class ConsumerService(
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
         {
-            // DESIGN §5.4: past the lease, another worker may already run the job, so this one must stop.
+            // Past the lease, another worker may already run the job, so this one must stop
+            // (docs/design.md, "Leases and fencing").
             logger.LogWarning("Heartbeat failed ({Message})", ex.Message);
             foreach (var attempt in attempts.Where(a => time.GetUtcNow() - a.LeaseConfirmedAt > settings.LeaseDuration))
             {

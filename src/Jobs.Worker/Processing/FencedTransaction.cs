@@ -5,9 +5,10 @@ using Npgsql;
 namespace Jobs.Worker.Processing;
 
 /// <summary>
-/// A transaction for a handler's own writes, fenced by its attempt's lease as the engine's writes are (DESIGN §5.4):
-/// it starts by share-locking the job row while the attempt still holds it, so a stale attempt writes nothing and the
-/// lease cannot change hands before the commit. Keep it short: the lock holds back the job's heartbeat until then.
+/// A transaction for a handler's own writes, fenced by its attempt's lease as the engine's writes are
+/// (docs/design.md, "Leases and fencing"): it starts by share-locking the job row while the attempt still holds it, so
+/// a stale attempt writes nothing and the lease cannot change hands before the commit. Keep it short: the lock holds
+/// back the job's heartbeat until then.
 /// </summary>
 public sealed class FencedTransaction : IAsyncDisposable
 {

@@ -4,9 +4,10 @@ using Jobs.Core.Catalog;
 namespace Jobs.Worker.Processing;
 
 /// <summary>
-/// Runs one job type. Execution is at-least-once (DESIGN §5.7): after a crash the same job may run again, so a
-/// handler is idempotent or checkpoints. Throw <see cref="Jobs.Core.Jobs.NonRetryableJobException"/> for errors a
-/// retry cannot fix; any other exception is retried with backoff while attempts remain.
+/// Runs one job type. Execution is at-least-once (docs/design.md, "Delivery invariants"): after a crash the same job
+/// may run again, so a handler is idempotent or checkpoints. Throw
+/// <see cref="Jobs.Core.Jobs.NonRetryableJobException"/> for errors a retry cannot fix; any other exception is retried
+/// with backoff while attempts remain.
 /// </summary>
 public interface IJobHandler
 {

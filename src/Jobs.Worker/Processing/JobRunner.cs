@@ -101,7 +101,8 @@ internal sealed class JobRunner(
 
         if (!completed)
         {
-            // DESIGN §5.6: the entry is acknowledged only now, after the attempt's outcome is recorded.
+            // The entry is acknowledged only now, after the attempt's outcome is recorded
+            // (docs/design.md, "Delivery invariants").
             await AckAsync(hint.Queue, running.EntryIds);
             // A slot of this workspace freed up: wake the pending jobs its concurrency limit held back.
             await HintWorkspaceAsync(job.WorkspaceId);
@@ -150,7 +151,7 @@ internal sealed class JobRunner(
 
     private static Activity? StartActivity(Job job, StreamHint hint)
     {
-        // The trace runs from the submit request through the stream to here (DESIGN §10).
+        // The trace runs from the submit request through the stream to here (docs/design.md, "Conventions").
         ActivityContext.TryParse(hint.TraceParent, hint.TraceState, out var parent);
         var activity = JobsTelemetry.ActivitySource.StartActivity($"run {job.Type}", ActivityKind.Consumer, parent);
         activity?.SetTag("job.id", job.Id);

@@ -8,9 +8,10 @@ using Jobs.Core.Storage;
 namespace Jobs.Worker.Processing;
 
 /// <summary>
-/// Coalesces one attempt's progress (DESIGN §6): the latest values are written and published at most once per
-/// interval by a flush that the first unwritten report schedules (an interval after the attempt started or was last
-/// written, as a periodic timer would tick), while a stage change is written at once so the timeline never misses one.
+/// Coalesces one attempt's progress (docs/design.md, "Live updates"): the latest values are written and published at
+/// most once per interval by a flush that the first unwritten report schedules (an interval after the attempt started
+/// or was last written, as a periodic timer would tick), while a stage change is written at once so the timeline
+/// never misses one.
 /// A write the fence rejects means the lease is lost, and the attempt is stopped.
 /// <para>
 /// Writes go through the worker's group write (<see cref="AttemptWriter"/>), which publishes them. A stage change is

@@ -26,7 +26,10 @@ public sealed class WorkerOptions : IValidatableObject
     /// <summary>On shutdown, running jobs get this long to finish before they are stopped and handed back.</summary>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often the maintenance leader runs (DESIGN §5.5); it also bounds how late a retry fires.</summary>
+    /// <summary>
+    /// How often the maintenance leader runs (docs/design.md, "Delivery invariants"); it also bounds how late a retry
+    /// fires.
+    /// </summary>
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>A pending job whose hint is older than this is hinted again (lost hints, a flushed Redis).</summary>

@@ -7,7 +7,7 @@ namespace Jobs.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Starts a Jobs service (api or worker) in-process on Kestrel at a free loopback port, configured through the same
-/// keys the AppHost sets (DESIGN §2), so tests speak real HTTP to it.
+/// keys the AppHost sets (docs/design.md, "Configuration contract"), so tests speak real HTTP to it.
 /// </summary>
 public sealed class ServiceFactory<TEntryPoint>(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
     : WebApplicationFactory<TEntryPoint> where TEntryPoint : class

@@ -1,9 +1,11 @@
--- 0001: the engine's tables. DESIGN §4 (job row), §5 (leases, leadership), §8 (tenancy and limits).
+-- 0001: the engine's tables. In docs/design.md: "Job lifecycle" (the job row), "Leases and fencing" (leases,
+-- leadership), "Tenancy" and "Admission, limits and fairness".
 
 CREATE TABLE workspaces (
     id                   uuid        PRIMARY KEY,
     name                 text        NOT NULL,
-    -- DESIGN §8: jobs beyond this many processing at once wait as pending; they are never rejected.
+    -- Jobs beyond this many processing at once wait as pending; they are never rejected
+    -- (docs/design.md, "Admission, limits and fairness").
     max_concurrent_jobs  integer     NOT NULL DEFAULT 5 CHECK (max_concurrent_jobs > 0),
     max_batch_items      integer     NOT NULL DEFAULT 1000 CHECK (max_batch_items > 0),
     created_at           timestamptz NOT NULL DEFAULT now()
@@ -58,7 +60,8 @@ CREATE TABLE jobs (
     -- When a wake-up hint was last put on the stream; NULL means "no live hint", which maintenance repairs.
     enqueued_at          timestamptz,
     idempotency_key      text,
-    -- Bumped by every write a client could see; it is the sequence number of live updates (DESIGN §6).
+    -- Bumped by every write a client could see; it is the sequence number of live updates
+    -- (docs/design.md, "Live updates").
     version              bigint      NOT NULL DEFAULT 1,
     created_at           timestamptz NOT NULL DEFAULT now(),
     started_at           timestamptz,

@@ -1,5 +1,6 @@
--- 0004: the tables of the lead-discovery workload (DESIGN §9), owned by it: Jobs.Worker/Handlers/Leads writes them,
--- Jobs.Api/Campaigns reads them. The engine applies this file with its own but never reads or writes these tables.
+-- 0004: the tables of the lead-discovery workload (docs/design.md, "Workloads"), owned by it:
+-- Jobs.Worker/Handlers/Leads writes them, Jobs.Api/Campaigns reads them. The engine applies this file with its own but
+-- never reads or writes these tables.
 
 -- One campaign per leads.discover job. job_id is the idempotency anchor: a rerun of the job after a crash upserts
 -- this row rather than adding one. No foreign key to jobs, so that purging old jobs one day keeps their campaigns.

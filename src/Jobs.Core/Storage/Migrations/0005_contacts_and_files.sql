@@ -1,4 +1,5 @@
--- 0005: the contacts workload (DESIGN §9: contact bulk operations), and the files that jobs produce and consume.
+-- 0005: the contacts workload (contact bulk operations, docs/design.md, "Workloads"), and the files that jobs produce
+-- and consume.
 --
 -- Contacts, sequences, enrollments, tags and deletions are owned by the workload: Jobs.Worker/Handlers/Contacts writes
 -- them, Jobs.Api/Contacts reads them; the engine applies this file but never touches those tables. Files (job_files,

@@ -1,4 +1,5 @@
--- 0006: roles, recognisable and auditable API keys, and the per-workspace limits an admin can change (DESIGN §8).
+-- 0006: roles, recognisable and auditable API keys, and the per-workspace limits an admin can change
+-- (docs/design.md, "Admission, limits and fairness").
 
 -- One role per user in their workspace: admins manage keys, users and limits; members use the workspace.
 ALTER TABLE users

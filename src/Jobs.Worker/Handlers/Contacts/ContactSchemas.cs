@@ -6,7 +6,10 @@ namespace Jobs.Worker.Handlers.Contacts;
 /// <summary>The pieces of the contact job types' payload schemas that they share.</summary>
 public static class ContactSchemas
 {
-    /// <summary>DESIGN §8: at most 1,000 items in one bulk job (a workspace may set fewer).</summary>
+    /// <summary>
+    /// At most 1,000 items in one bulk job; a workspace may set fewer
+    /// (docs/design.md, "Admission, limits and fairness").
+    /// </summary>
     public const int MaxContacts = 1000;
 
     public const string UuidPattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";

@@ -8,10 +8,11 @@ using Npgsql;
 namespace Jobs.Worker.Handlers.Contacts;
 
 /// <summary>
-/// <c>contacts.subscribe</c> (DESIGN §9): enrolls contacts in a sequence in batches of the workspace's
-/// <c>subscribe_batch_size</c>, pausing <c>subscribe_batch_pause_ms</c> between batches, as the downstream providers'
-/// rate limits want. Each contact succeeds, is blocked (<see cref="BlockReasons"/>) or fails with the database's error;
-/// processed/total and the counts (metrics succeeded, blocked, failed) are reported after every batch.
+/// <c>contacts.subscribe</c> (docs/design.md, "Workloads"): enrolls contacts in a sequence in batches of the
+/// workspace's <c>subscribe_batch_size</c>, pausing <c>subscribe_batch_pause_ms</c> between batches, as the downstream
+/// providers' rate limits want. Each contact succeeds, is blocked (<see cref="BlockReasons"/>) or fails with the
+/// database's error; processed/total and the counts (metrics succeeded, blocked, failed) are reported after every
+/// batch.
 /// <para>
 /// At-least-once: each batch commits on its own, fenced by the lease; a rerun goes through every contact again, and
 /// the enrollment's primary key and its job id make it enroll nobody twice and report the earlier attempt's

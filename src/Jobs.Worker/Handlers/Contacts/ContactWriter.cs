@@ -7,9 +7,9 @@ namespace Jobs.Worker.Handlers.Contacts;
 
 /// <summary>
 /// The contact jobs' writes, one batch per transaction, each fenced by the attempt's lease (<see cref="FencedTransaction"/>)
-/// and idempotent, because a job may run again after a crash (DESIGN §5.7): enrollments and tags are inserted with
-/// ON CONFLICT DO NOTHING, deletions are journalled, imports upsert by email. Every method returns null when the
-/// attempt no longer holds its lease; then it wrote nothing.
+/// and idempotent, because a job may run again after a crash (docs/design.md, "Delivery invariants"): enrollments and
+/// tags are inserted with ON CONFLICT DO NOTHING, deletions are journalled, imports upsert by email. Every method
+/// returns null when the attempt no longer holds its lease; then it wrote nothing.
 /// </summary>
 public sealed partial class ContactWriter(NpgsqlDataSource dataSource)
 {

@@ -5,7 +5,9 @@ namespace Jobs.Worker.Handlers.Contacts;
 
 public static class ContactsWorkerExtensions
 {
-    /// <summary>The contact bulk operations (DESIGN §9): subscribe, tag, delete, export, import.</summary>
+    /// <summary>
+    /// The contact bulk operations (docs/design.md, "Workloads"): subscribe, tag, delete, export, import.
+    /// </summary>
     public static IServiceCollection AddContactHandlers(this IServiceCollection services)
     {
         services.AddSingleton<ContactReader>();

@@ -8,8 +8,8 @@ using Jobs.Worker.Processing;
 namespace Jobs.Worker.Handlers.Journeys;
 
 /// <summary>
-/// <c>journey.from-transcript</c> (DESIGN §9): turns a conversation's transcript into a customer journey (stages,
-/// steps, pain points) with one call to the chat model, reporting the elapsed time while it waits
+/// <c>journey.from-transcript</c> (docs/design.md, "Workloads"): turns a conversation's transcript into a customer
+/// journey (stages, steps, pain points) with one call to the chat model, reporting the elapsed time while it waits
 /// (<see cref="JourneyGenerator"/>). Stages: preparing, waiting_for_model, reading_journey.
 /// </summary>
 public sealed class JourneyFromTranscriptHandler(JourneyGenerator generator) : IJobHandler

@@ -5,7 +5,10 @@ namespace Jobs.Worker.Handlers.Journeys;
 
 public static class JourneyWorkerExtensions
 {
-    /// <summary>The AI journey job types (DESIGN §9): from a transcript, from a diagram. Needs the integrations.</summary>
+    /// <summary>
+    /// The AI journey job types (docs/design.md, "Workloads"): from a transcript, from a diagram. Needs the
+    /// integrations.
+    /// </summary>
     public static IServiceCollection AddJourneyHandlers(this IServiceCollection services)
     {
         services.AddSingleton<JourneyGenerator>();

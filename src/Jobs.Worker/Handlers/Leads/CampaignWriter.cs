@@ -5,11 +5,12 @@ using NpgsqlTypes;
 namespace Jobs.Worker.Handlers.Leads;
 
 /// <summary>
-/// Writes a campaign and its leads in one transaction, idempotently (DESIGN §5.7: a job may run again after a crash):
-/// the campaign is upserted by its job, each lead by (campaign, place), and leads an earlier attempt stored that this
-/// one did not find are removed, so the campaign always holds exactly the last successful attempt's leads. The write
-/// is fenced by the attempt's lease as the engine's own writes are (DESIGN §5.4): the job row is share-locked first,
-/// so a stale attempt cannot overwrite the result of the attempt that replaced it.
+/// Writes a campaign and its leads in one transaction, idempotently, because a job may run again after a crash
+/// (docs/design.md, "Delivery invariants"): the campaign is upserted by its job, each lead by (campaign, place), and
+/// leads an earlier attempt stored that this one did not find are removed, so the campaign always holds exactly the
+/// last successful attempt's leads. The write is fenced by the attempt's lease as the engine's own writes are
+/// (docs/design.md, "Leases and fencing"): the job row is share-locked first, so a stale attempt cannot overwrite the
+/// result of the attempt that replaced it.
 /// </summary>
 public sealed class CampaignWriter(NpgsqlDataSource dataSource)
 {

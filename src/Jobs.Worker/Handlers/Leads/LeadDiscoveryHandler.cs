@@ -10,9 +10,9 @@ using Jobs.Worker.Processing;
 namespace Jobs.Worker.Handlers.Leads;
 
 /// <summary>
-/// <c>leads.discover</c> (DESIGN §9): finds businesses of a type in a location, scores how likely each is a real,
-/// reachable lead, finds and verifies an email for the best ones, and stores them as a campaign. Stages and bands:
-/// discovering 0–30 %, scoring 30–50 %, enriching 50–90 %, storing 90–100 %. Metrics: businesses_found,
+/// <c>leads.discover</c> (docs/design.md, "Workloads"): finds businesses of a type in a location, scores how likely
+/// each is a real, reachable lead, finds and verifies an email for the best ones, and stores them as a campaign. Stages
+/// and bands: discovering 0–30 %, scoring 30–50 %, enriching 50–90 %, storing 90–100 %. Metrics: businesses_found,
 /// qualified_leads, leads_enriched, total_cost (USD), avg_confidence.
 /// <para>
 /// At-least-once: a rerun starts over, calls the services again (their cost is counted again: it was spent again) and

@@ -1,8 +1,8 @@
 namespace Jobs.Worker.Handlers.Leads;
 
 /// <summary>
-/// The stages of <c>leads.discover</c> and the progress band each one fills (DESIGN §9); the UI and the tests rely on
-/// these exact names and bands.
+/// The stages of <c>leads.discover</c> and the progress band each one fills (docs/design.md, "Workloads"); the UI and
+/// the tests rely on these exact names and bands.
 /// </summary>
 public static class LeadStages
 {
