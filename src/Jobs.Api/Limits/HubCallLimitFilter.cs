@@ -28,14 +28,15 @@ public sealed class HubCallLimitFilter(
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var context = invocationContext.Context;
-        if (context.ConnectionAborted.IsCancellationRequested)
+        var state = StateOf(context);
+        if (state.Closing || context.ConnectionAborted.IsCancellationRequested)
         {
             // Calls the closing connection had already sent: no answer would reach the client, and a refusal would
-            // only be logged.
+            // only be logged. Abort() cancels ConnectionAborted from the thread pool, later under load: the state's own
+            // flag holds from the moment this filter decided to close.
             return null;
         }
 
-        var state = StateOf(context);
         if (!state.Bucket.TryTake(out var wait))
         {
             var limits = options.Value;
@@ -64,6 +65,7 @@ public sealed class HubCallLimitFilter(
     {
         if (state.Refused() == RefusalsBeforeClose)
         {
+            state.Close();
             logger.LogWarning("Closing SignalR connection {ConnectionId}: it called on through {Refusals} refusals in a row", context.ConnectionId, RefusalsBeforeClose);
             context.Abort();
         }
@@ -89,6 +91,13 @@ public sealed class HubCallLimitFilter(
         private int refusedInARow;
 
         public CallBucket Bucket { get; } = bucket;
+
+        private volatile bool closing;
+
+        /// <summary>True once this filter closed the connection.</summary>
+        public bool Closing => closing;
+
+        public void Close() => closing = true;
 
         /// <summary>Counts a refusal; returns how many came in a row.</summary>
         public int Refused() => Interlocked.Increment(ref refusedInARow);
