@@ -1,3 +1,4 @@
+using Jobs.Core.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -46,20 +47,6 @@ public sealed partial class NpgsqlFileStore(NpgsqlDataSource dataSource, IOption
         INSERT INTO uploads (id, workspace_id, user_id, name, content_type, size, content_oid)
         VALUES (@id, @workspace_id, @user_id, @name, @content_type, @size, @content_oid)
         RETURNING created_at
-        """;
-
-    // The engine's fence (docs/design.md, "Leases and fencing"), held until the commit: a stale attempt cannot replace
-    // the file of the attempt that took over. Taken only at the end, after the content is written, so the job row is
-    // locked for milliseconds.
-    private const string LockHeldJobSql = """
-        SELECT 1
-        FROM jobs j
-        WHERE j.id = @job_id
-          AND j.workspace_id = @workspace_id
-          AND j.status = 'processing'
-          AND j.lease_owner = @owner
-          AND j.attempt = @attempt
-        FOR SHARE
         """;
 
     // Replacing the content unlinks the earlier attempt's large object (the row's trigger).
@@ -203,17 +190,12 @@ public sealed partial class NpgsqlFileStore(NpgsqlDataSource dataSource, IOption
         }
 
         await content.FlushAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand(LockHeldJobSql, content.Connection, content.Transaction))
+        // The engine's fence, held until the commit: a stale attempt cannot replace the file of the attempt that took
+        // over. Taken only at the end, after the content is written, so the job row is locked for milliseconds.
+        if (!await JobRules.LockHeldJobAsync(content.Connection, content.Transaction, parameters.Lease, parameters.WorkspaceId, cancellationToken))
         {
-            command.Parameters.AddWithValue("job_id", parameters.Lease.JobId);
-            command.Parameters.AddWithValue("workspace_id", parameters.WorkspaceId);
-            command.Parameters.AddWithValue("owner", parameters.Lease.Owner);
-            command.Parameters.AddWithValue("attempt", parameters.Lease.Attempt);
-            if (await command.ExecuteScalarAsync(cancellationToken) is null)
-            {
-                // Left uncommitted: disposing the content rolls it back.
-                return null;
-            }
+            // Left uncommitted: disposing the content rolls it back.
+            return null;
         }
 
         long replaced;

@@ -31,7 +31,7 @@ public sealed partial class NpgsqlJobStore
             WHERE j.id = l.id
               AND l.status = 'pending'
               AND l.enqueued_at IS NOT NULL
-              AND (l.slot IS NULL OR l.slot > l.max_concurrent_jobs)
+              AND {JobRules.SlotNotWithinLimit("l.slot", "l.max_concurrent_jobs")}
         ),
         changed AS (
             UPDATE jobs j
@@ -46,7 +46,7 @@ public sealed partial class NpgsqlJobStore
             FROM locked l
             WHERE j.id = l.id
               AND l.status = 'pending'
-              AND l.slot <= l.max_concurrent_jobs
+              AND {JobRules.SlotWithinLimit("l.slot", "l.max_concurrent_jobs")}
               AND l.run_at <= now()
               AND l.cancel_requested_at IS NULL
             RETURNING {JobRows.Select("j")}
@@ -60,14 +60,14 @@ public sealed partial class NpgsqlJobStore
     // that read the job as ready just before its hint committed: FOR UPDATE … SKIP LOCKED locks the row's newest
     // version before re-testing it, and keeps that lock to its commit although the job no longer qualifies. Dropping
     // such a hint would strand the job, holding its slot, until maintenance re-hints stale hints.
-    private const string BusySql = """
+    private static readonly string BusySql = $"""
         SELECT j.id
         FROM jobs j
         JOIN workspaces w ON w.id = j.workspace_id
         WHERE j.id = ANY(@ids)
           AND j.status = 'pending'
           AND j.enqueued_at IS NOT NULL
-          AND j.slot <= w.max_concurrent_jobs
+          AND {JobRules.SlotWithinLimit("j.slot", "w.max_concurrent_jobs")}
           AND j.run_at <= now()
           AND j.cancel_requested_at IS NULL
         """;
@@ -98,14 +98,12 @@ public sealed partial class NpgsqlJobStore
         return new JobClaimResult(claimed, held);
     }
 
-    private const string HeartbeatSql = """
+    private static readonly string HeartbeatSql = $"""
         UPDATE jobs j
         SET lease_expires_at = now() + @lease
         FROM unnest(@ids, @attempts) AS l(id, attempt)
         WHERE j.id = l.id
-          AND j.attempt = l.attempt
-          AND j.status = 'processing'
-          AND j.lease_owner = @owner
+          AND {JobRules.Fence("j", "@owner", "l.attempt")}
         RETURNING j.id, j.cancel_requested_at IS NOT NULL
         """;
 
@@ -132,11 +130,11 @@ public sealed partial class NpgsqlJobStore
     }
 
     /// <summary>The fence (docs/design.md, "Leases and fencing"), shared by every write of an attempt.</summary>
-    private const string HeldByAttempt = """
+    // A property, not a field: statements in other files of this class are built from it, and the order in which the
+    // files' static fields are initialised is not defined.
+    private static string HeldByAttempt => $"""
         j.id = @id
-          AND j.status = 'processing'
-          AND j.lease_owner = @owner
-          AND j.attempt = @attempt
+          AND {JobRules.Fence("j", "@owner", "@attempt")}
         """;
 
     public async Task<Job?> JobSetProgressIfRunningAsync(JobSetProgressParams parameters, CancellationToken cancellationToken) =>

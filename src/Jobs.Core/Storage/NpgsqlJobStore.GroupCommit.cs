@@ -13,11 +13,9 @@ namespace Jobs.Core.Storage;
 public sealed partial class NpgsqlJobStore
 {
     /// <summary>The fence (docs/design.md, "Leases and fencing") for a row of <c>input</c>.</summary>
-    private const string HeldByInput = """
+    private static readonly string HeldByInput = $"""
         j.id = i.id
-          AND j.status = 'processing'
-          AND j.lease_owner = i.owner
-          AND j.attempt = i.attempt
+          AND {JobRules.Fence("j", "i.owner", "i.attempt")}
         """;
 
     private const string ProgressInputSql = """

@@ -45,7 +45,7 @@ public sealed partial class NpgsqlJobStore
             FROM job_slots s
             WHERE s.workspace_id = @workspace_id
               AND s.job_id IS NULL
-              AND s.slot <= (SELECT w.max_concurrent_jobs FROM workspaces w WHERE w.id = @workspace_id)
+              AND {JobRules.SlotWithinLimit("s.slot", "(SELECT w.max_concurrent_jobs FROM workspaces w WHERE w.id = @workspace_id)")}
               AND {LeaderHoldsTerm}
         ),
         next AS (
@@ -69,7 +69,7 @@ public sealed partial class NpgsqlJobStore
             FROM job_slots s
             WHERE s.workspace_id = @workspace_id
               AND s.job_id IS NULL
-              AND s.slot <= (SELECT w.max_concurrent_jobs FROM workspaces w WHERE w.id = @workspace_id)
+              AND {JobRules.SlotWithinLimit("s.slot", "(SELECT w.max_concurrent_jobs FROM workspaces w WHERE w.id = @workspace_id)")}
             ORDER BY s.slot
             LIMIT (SELECT count(*) FROM next)
             FOR UPDATE OF s SKIP LOCKED
@@ -96,7 +96,7 @@ public sealed partial class NpgsqlJobStore
 
     // Workspaces that could take a hint now: a free slot within the limit and a due job without one (each probed
     // LIMIT 1 in its index range, never by reading every pending job). Not locked: the fill decides.
-    private const string WorkspacesToHintSql = """
+    private static readonly string WorkspacesToHintSql = $"""
         SELECT w.id
         FROM workspaces w
         WHERE EXISTS (
@@ -104,7 +104,7 @@ public sealed partial class NpgsqlJobStore
                 FROM job_slots s
                 WHERE s.workspace_id = w.id
                   AND s.job_id IS NULL
-                  AND s.slot <= w.max_concurrent_jobs)
+                  AND {JobRules.SlotWithinLimit("s.slot", "w.max_concurrent_jobs")})
           AND EXISTS (
                 SELECT 1
                 FROM jobs p

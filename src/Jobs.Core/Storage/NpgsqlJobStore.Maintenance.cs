@@ -39,9 +39,7 @@ public sealed partial class NpgsqlJobStore
                 updated_at = now()
             FROM expired e
             WHERE j.id = e.id
-              AND j.status = 'processing'
-              AND j.lease_owner = e.lease_owner
-              AND j.attempt = e.attempt
+              AND {JobRules.Fence("j", "e.lease_owner", "e.attempt")}
               AND j.lease_expires_at < now()
               AND {LeaderHoldsTerm}
             RETURNING {JobRows.Select("j")}

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Jobs.Core.Jobs;
+using Jobs.Core.Storage;
 using Npgsql;
 
 namespace Jobs.Worker.Processing;
@@ -12,16 +13,6 @@ namespace Jobs.Worker.Processing;
 /// </summary>
 public sealed class FencedTransaction : IAsyncDisposable
 {
-    private const string LockHeldJobSql = """
-        SELECT 1
-        FROM jobs j
-        WHERE j.id = @job_id
-          AND j.status = 'processing'
-          AND j.lease_owner = @owner
-          AND j.attempt = @attempt
-        FOR SHARE
-        """;
-
     // A worker paused or partitioned inside the transaction would keep the job row share-locked, and the reaper skips
     // locked rows: the job would not be rescued until the worker resumed. The server ends such a session instead; the
     // writes here are a few statements in a row, never a wait (the chaos suite noticed this).
@@ -59,11 +50,7 @@ public sealed class FencedTransaction : IAsyncDisposable
                 await timeout.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using var command = new NpgsqlCommand(LockHeldJobSql, connection, transaction);
-            command.Parameters.AddWithValue("job_id", lease.JobId);
-            command.Parameters.AddWithValue("owner", lease.Owner);
-            command.Parameters.AddWithValue("attempt", lease.Attempt);
-            if (await command.ExecuteScalarAsync(cancellationToken) is null)
+            if (!await JobRules.LockHeldJobAsync(connection, transaction, lease, workspaceId: null, cancellationToken))
             {
                 await transaction.DisposeAsync();
                 await connection.DisposeAsync();
