@@ -14,8 +14,7 @@ public sealed class WorkspaceSlots(JobsApiClient api, Func<Func<Task>, Task> dis
 {
     private readonly Lock _lock = new();
     private readonly HashSet<Guid> _processing = [];
-    private IDisposable? _subscription;
-    private Timer? _resync;
+    private LiveSync? _live;
     private bool _scheduled;
     private bool _disposed;
     private DateTimeOffset _lastRead = DateTimeOffset.MinValue;
@@ -26,12 +25,18 @@ public sealed class WorkspaceSlots(JobsApiClient api, Func<Func<Task>, Task> dis
     /// <summary>Reads once (call it from the component's dispatcher), then follows the workspace's updates.</summary>
     public async Task StartAsync(JobUpdateFeed feed, Guid workspaceId, TimeSpan resyncInterval)
     {
-        _subscription = feed.Subscribe(workspaceId, update =>
+        // Taken in where they arrive (Redis's thread, the timer's): only the read hops onto the page's dispatcher.
+        _live = new LiveSync(feed, work => work());
+        _live.Follow(workspaceId, update =>
         {
             Observe(update);
             return Task.CompletedTask;
         });
-        _resync = new Timer(_ => Request(), null, resyncInterval, resyncInterval);
+        _live.ResyncEvery(resyncInterval, () =>
+        {
+            Request();
+            return Task.CompletedTask;
+        });
         await ReadAsync();
     }
 
@@ -125,7 +130,6 @@ public sealed class WorkspaceSlots(JobsApiClient api, Func<Func<Task>, Task> dis
             _disposed = true;
         }
 
-        _subscription?.Dispose();
-        _resync?.Dispose();
+        _live?.Dispose();
     }
 }
