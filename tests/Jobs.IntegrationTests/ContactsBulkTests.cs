@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Jobs.Api.Contacts;
+using Jobs.Core.Contacts;
 using Jobs.Core.Storage;
 using Jobs.IntegrationTests.Infrastructure;
 using Jobs.Worker.Handlers.Contacts;
@@ -102,7 +103,7 @@ public sealed class ContactsBulkTests(Servers servers)
         var store = cluster.Api.Services.GetRequiredService<IJobStore>();
         var first = (await store.JobClaimManyAsync(new JobClaimManyParams([subscribe, delete], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.ToDictionary(j => j.Id);
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
-        var writer = new ContactWriter(dataSource);
+        var writer = new ContactWriter(dataSource, new NpgsqlContactStore(dataSource));
 
         // The first attempts do their work, then crash before completing.
         (await writer.EnrollmentInsertManyAsync(first[subscribe].Lease, workspace, sequence, contacts[..3], CancellationToken.None))!
