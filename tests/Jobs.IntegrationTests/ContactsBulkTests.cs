@@ -138,7 +138,7 @@ public sealed class ContactsBulkTests(Servers servers)
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
-        await DemoContacts.SeedAsync(dataSource, cluster.Caller.WorkspaceId, 300, CancellationToken.None);
+        await DemoContacts.SeedAsync(new NpgsqlContactStore(dataSource), cluster.Caller.WorkspaceId, 300, CancellationToken.None);
 
         async Task<List<JsonElement>> AllAsync(string query)
         {
@@ -216,8 +216,8 @@ public sealed class ContactsBulkTests(Servers servers)
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
         var workspace = cluster.Caller.WorkspaceId;
 
-        await DemoContacts.SeedAsync(dataSource, workspace, 1000, CancellationToken.None);
-        await DemoContacts.SeedAsync(dataSource, workspace, 1000, CancellationToken.None);
+        await DemoContacts.SeedAsync(new NpgsqlContactStore(dataSource), workspace, 1000, CancellationToken.None);
+        await DemoContacts.SeedAsync(new NpgsqlContactStore(dataSource), workspace, 1000, CancellationToken.None);
 
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE workspace_id = @w", ("w", workspace))).ShouldBe(1000);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE opted_out")).ShouldBe(1000 / 23);

@@ -68,4 +68,10 @@ public interface IContactStore
     Task<IReadOnlyList<(Guid ContactId, Guid? JobId)>> EnrollmentJobListAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid sequenceId, IReadOnlyList<Guid> contactIds,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Seeds demo data, idempotently and in one round trip: the named sequences and <paramref name="count"/> contacts;
+    /// what exists is left as it is, and only contacts that were missing are tagged and enrolled.
+    /// </summary>
+    Task DemoSeedAsync(Guid workspaceId, IReadOnlyList<string> sequenceNames, int count, CancellationToken cancellationToken);
 }
