@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Jobs.Api.Contacts;
+using Jobs.Core.Contacts;
 using Jobs.Core.Storage;
 using Jobs.IntegrationTests.Infrastructure;
 using Jobs.Worker.Handlers.Contacts;
@@ -102,7 +103,7 @@ public sealed class ContactsBulkTests(Servers servers)
         var store = cluster.Api.Services.GetRequiredService<IJobStore>();
         var first = (await store.JobClaimManyAsync(new JobClaimManyParams([subscribe, delete], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.ToDictionary(j => j.Id);
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
-        var writer = new ContactWriter(dataSource);
+        var writer = new ContactWriter(dataSource, new NpgsqlContactStore(dataSource));
 
         // The first attempts do their work, then crash before completing.
         (await writer.EnrollmentInsertManyAsync(first[subscribe].Lease, workspace, sequence, contacts[..3], CancellationToken.None))!
@@ -137,7 +138,7 @@ public sealed class ContactsBulkTests(Servers servers)
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
-        await DemoContacts.SeedAsync(dataSource, cluster.Caller.WorkspaceId, 300, CancellationToken.None);
+        await DemoContacts.SeedAsync(new NpgsqlContactStore(dataSource), cluster.Caller.WorkspaceId, 300, CancellationToken.None);
 
         async Task<List<JsonElement>> AllAsync(string query)
         {
@@ -215,8 +216,8 @@ public sealed class ContactsBulkTests(Servers servers)
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
         var workspace = cluster.Caller.WorkspaceId;
 
-        await DemoContacts.SeedAsync(dataSource, workspace, 1000, CancellationToken.None);
-        await DemoContacts.SeedAsync(dataSource, workspace, 1000, CancellationToken.None);
+        await DemoContacts.SeedAsync(new NpgsqlContactStore(dataSource), workspace, 1000, CancellationToken.None);
+        await DemoContacts.SeedAsync(new NpgsqlContactStore(dataSource), workspace, 1000, CancellationToken.None);
 
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE workspace_id = @w", ("w", workspace))).ShouldBe(1000);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE opted_out")).ShouldBe(1000 / 23);

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using CsvHelper;
 using Jobs.Api.Contacts;
+using Jobs.Core.Contacts;
 using Jobs.Core.Files;
 using Jobs.Core.Storage;
 using Jobs.IntegrationTests.Infrastructure;
@@ -27,7 +28,7 @@ public sealed class ContactsFilesTests(Servers servers)
         await using var cluster = await TestCluster.StartAsync(servers);
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
         var workspace = cluster.Caller.WorkspaceId;
-        await DemoContacts.SeedAsync(dataSource, workspace, 300, CancellationToken.None);
+        await DemoContacts.SeedAsync(new NpgsqlContactStore(dataSource), workspace, 300, CancellationToken.None);
         var expected = await EmailsAsync(dataSource, """
             SELECT c.email FROM contacts c
             WHERE c.workspace_id = @w AND NOT c.opted_out
@@ -84,7 +85,7 @@ public sealed class ContactsFilesTests(Servers servers)
     {
         await using var cluster = await TestCluster.StartAsync(servers);
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
-        await DemoContacts.SeedAsync(dataSource, cluster.Caller.WorkspaceId, 3500, CancellationToken.None);
+        await DemoContacts.SeedAsync(new NpgsqlContactStore(dataSource), cluster.Caller.WorkspaceId, 3500, CancellationToken.None);
 
         var id = await cluster.Client.SubmitContactsJobAsync(ContactExportHandler.TypeName, new { });
         var job = await cluster.Client.WaitForStatusAsync(id, "completed");
@@ -178,7 +179,7 @@ public sealed class ContactsFilesTests(Servers servers)
     {
         await using var cluster = await TestCluster.StartAsync(servers);
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
-        await DemoContacts.SeedAsync(dataSource, cluster.Caller.WorkspaceId, 400, CancellationToken.None);
+        await DemoContacts.SeedAsync(new NpgsqlContactStore(dataSource), cluster.Caller.WorkspaceId, 400, CancellationToken.None);
         var export = await cluster.Client.WaitForStatusAsync(await cluster.Client.SubmitContactsJobAsync(ContactExportHandler.TypeName, new { }), "completed");
         var csv = await cluster.Client.GetStringAsync(export.GetProperty("result").GetProperty("url").GetString());
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CsvHelper;
 using Jobs.Api.Campaigns;
+using Jobs.Core.Campaigns;
 using Jobs.Core.Jobs;
 using Jobs.Core.Storage;
 using Jobs.IntegrationTests.Infrastructure;
@@ -302,7 +303,7 @@ public sealed class LeadDiscoveryTests(Servers servers)
         var store = cluster.Api.Services.GetRequiredService<IJobStore>();
         var first = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.Single();
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
-        var writer = new CampaignWriter(dataSource);
+        var writer = new CampaignWriter(dataSource, new NpgsqlCampaignStore(dataSource));
         CampaignUpsertParams Campaign(JobLease lease, params string[] places) => new(
             lease, cluster.Caller.WorkspaceId, "plumbers in Austin, TX", "plumbers", "Austin, TX", 5, 0, "simulated",
             JsonSerializer.SerializeToElement(new { qualifiedLeads = places.Length }),

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Jobs.Api.Contacts;
+using Jobs.Core.Contacts;
 using Jobs.IntegrationTests.Infrastructure;
 using Jobs.Worker.Handlers.Contacts;
 using Npgsql;
@@ -79,7 +80,7 @@ public sealed class StorageQuotaTests(Servers servers)
     {
         await using var cluster = await TestCluster.StartAsync(servers, overrides: new Dictionary<string, string?> { ["Storage:DefaultQuotaBytes"] = "20000" });
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
-        await DemoContacts.SeedAsync(dataSource, cluster.Caller.WorkspaceId, 50, CancellationToken.None);
+        await DemoContacts.SeedAsync(new NpgsqlContactStore(dataSource), cluster.Caller.WorkspaceId, 50, CancellationToken.None);
 
         var small = await cluster.Client.WaitForStatusAsync(
             await cluster.Client.SubmitContactsJobAsync(ContactExportHandler.TypeName, new { filters = new { search = "1" } }), "completed");
@@ -87,7 +88,7 @@ public sealed class StorageQuotaTests(Servers servers)
         size.ShouldBeGreaterThan(0);
         (await StorageAsync(cluster.Client)).ShouldBe((size, 20000));
 
-        await DemoContacts.SeedAsync(dataSource, cluster.Caller.WorkspaceId, 400, CancellationToken.None);
+        await DemoContacts.SeedAsync(new NpgsqlContactStore(dataSource), cluster.Caller.WorkspaceId, 400, CancellationToken.None);
         var big = await cluster.Client.WaitForFinishAsync(
             await cluster.Client.SubmitContactsJobAsync(ContactExportHandler.TypeName, new { }, maxAttempts: 3));
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jobs.Core.Campaigns;
 
 namespace Jobs.Api.Campaigns;
 

@@ -1,13 +1,11 @@
 using Jobs.Api.Auth;
+using Jobs.Core.Campaigns;
 using Jobs.Core.Workspaces;
-using Npgsql;
 
 namespace Jobs.Api.Campaigns;
 
 /// <summary>What the campaign endpoints depend on, gathered in one <c>[AsParameters]</c> record.</summary>
-public sealed record CampaignServices(HttpContext HttpContext, NpgsqlDataSource DataSource)
+public sealed record CampaignServices(HttpContext HttpContext, ICampaignStore Store)
 {
     public Caller Caller => HttpContext.User.ToCaller();
-
-    public CampaignReader Reader => new(DataSource);
 }

@@ -1,5 +1,6 @@
 using Jobs.Api.Jobs;
 using Jobs.Api.Problems;
+using Jobs.Core.Campaigns;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using Jobs.Api.OpenApi;
@@ -48,7 +49,7 @@ public static class CampaignsApi
             return ApiProblems.Validation(errors);
         }
 
-        var (items, next) = await services.Reader.CampaignListAsync(services.Caller.WorkspaceId, size, after, cancellationToken);
+        var (items, next) = await services.Store.CampaignListAsync(services.Caller.WorkspaceId, size, after, cancellationToken);
         return TypedResults.Ok(new CampaignListResponse(items.Select(CampaignSummaryResponse.From).ToList(), next?.ToString()));
     }
 
@@ -58,12 +59,12 @@ public static class CampaignsApi
         CancellationToken cancellationToken)
     {
         var workspaceId = services.Caller.WorkspaceId;
-        if (!Guid.TryParse(id, out var campaignId) || await services.Reader.CampaignGetAsync(workspaceId, campaignId, cancellationToken) is not { } campaign)
+        if (!Guid.TryParse(id, out var campaignId) || await services.Store.CampaignGetAsync(workspaceId, campaignId, cancellationToken) is not { } campaign)
         {
             return NotFound(id);
         }
 
-        var leads = await services.Reader.LeadListAsync(workspaceId, campaignId, cancellationToken);
+        var leads = await services.Store.LeadListAsync(workspaceId, campaignId, cancellationToken);
         return TypedResults.Ok(CampaignResponse.From(campaign, leads));
     }
 
@@ -73,13 +74,13 @@ public static class CampaignsApi
         CancellationToken cancellationToken)
     {
         var workspaceId = services.Caller.WorkspaceId;
-        if (!Guid.TryParse(id, out var campaignId) || await services.Reader.CampaignGetAsync(workspaceId, campaignId, cancellationToken) is not { } campaign)
+        if (!Guid.TryParse(id, out var campaignId) || await services.Store.CampaignGetAsync(workspaceId, campaignId, cancellationToken) is not { } campaign)
         {
             return NotFound(id);
         }
 
         // Read before the response starts, so that a database error is still a problem response, not a cut-off file.
-        var leads = await services.Reader.LeadListAsync(workspaceId, campaignId, cancellationToken);
+        var leads = await services.Store.LeadListAsync(workspaceId, campaignId, cancellationToken);
         return TypedResults.Stream(
             stream => LeadsCsv.WriteAsync(stream, leads, cancellationToken),
             LeadsCsv.ContentType,

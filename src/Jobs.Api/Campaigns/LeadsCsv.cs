@@ -1,4 +1,5 @@
 using CsvHelper;
+using Jobs.Core.Campaigns;
 
 namespace Jobs.Api.Campaigns;
 

@@ -1,3 +1,5 @@
+using Jobs.Core.Contacts;
+
 namespace Jobs.Api.Contacts;
 
 /// <summary>A contact as the list shows it; <see cref="Tags"/> in alphabetical order.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using Jobs.Core.Contacts;
 
 namespace Jobs.Api.Contacts;
 

@@ -1,3 +1,5 @@
+using Jobs.Core.Contacts;
+
 namespace Jobs.Api.Contacts;
 
 /// <summary>
@@ -11,4 +13,8 @@ public sealed record ContactFilter(
     bool? DoNotContact,
     ContactSort Sort,
     int Limit,
-    ContactCursor? After);
+    ContactCursor? After)
+{
+    /// <summary>Which contacts match, as the store selects them (the export takes the same).</summary>
+    public ContactMatch Match => new(Tag, OptedOut, DoNotContact, Search);
+}

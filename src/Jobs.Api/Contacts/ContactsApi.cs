@@ -1,5 +1,6 @@
 using Jobs.Api.Jobs;
 using Jobs.Api.Problems;
+using Jobs.Core.Contacts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using Jobs.Api.Paging;
@@ -77,7 +78,7 @@ public static class ContactsApi
         }
 
         var filter = new ContactFilter(normalizedTag, search, opted, dnc, order!.Value, size, after);
-        var (items, next) = await services.Reader.ContactListAsync(services.Caller.WorkspaceId, filter, cancellationToken);
+        var (items, next) = await PageAsync(services.Store, services.Caller.WorkspaceId, filter, cancellationToken);
         return TypedResults.Ok(new ContactListResponse(items.Select(ContactResponse.From).ToList(), next?.Encode()));
     }
 
@@ -105,14 +106,30 @@ public static class ContactsApi
         }
 
         var filter = new ContactFilter(normalizedTag, search, opted, dnc, ContactSort.Newest, size, null);
-        var (total, ids) = await services.Reader.ContactIdsAsync(services.Caller.WorkspaceId, filter, cancellationToken);
+        var (total, ids) = await services.Store.ContactIdsAsync(services.Caller.WorkspaceId, filter.Match, filter.Limit, cancellationToken);
         return TypedResults.Ok(new ContactIdsResponse(total, ids));
     }
 
     public static async Task<Ok<SequenceListResponse>> ListSequences([AsParameters] ContactServices services, CancellationToken cancellationToken)
     {
-        var sequences = await services.Reader.SequenceListAsync(services.Caller.WorkspaceId, cancellationToken);
+        var sequences = await services.Store.SequenceListAsync(services.Caller.WorkspaceId, cancellationToken);
         return TypedResults.Ok(new SequenceListResponse(sequences.Select(s => new SequenceResponse(s.Id, s.Name, s.EnrolledCount, s.CreatedAt)).ToList()));
+    }
+
+    /// <summary>One page; the next cursor is null on the last page.</summary>
+    private static async Task<(IReadOnlyList<ContactRow> Items, ContactCursor? Next)> PageAsync(
+        IContactStore store, Guid workspaceId, ContactFilter filter, CancellationToken cancellationToken)
+    {
+        // One extra row says whether there is a next page without a COUNT.
+        var contacts = (await store.ContactListAsync(
+            workspaceId, filter.Match, filter.Sort, filter.After?.Id, filter.After?.Email, filter.Limit + 1, cancellationToken)).ToList();
+        if (contacts.Count <= filter.Limit)
+        {
+            return (contacts, null);
+        }
+
+        contacts.RemoveAt(contacts.Count - 1);
+        return (contacts, ContactCursor.After(contacts[^1], filter.Sort));
     }
 
     /// <summary>The filters both lists take, each checked; the tag as stored (trimmed, lower case).</summary>

@@ -1,7 +1,6 @@
 using Jobs.Core.Catalog;
 using Jobs.Core.Storage;
 using Jobs.Core.Workspaces;
-using Npgsql;
 
 namespace Jobs.Api.Limits;
 
@@ -13,20 +12,12 @@ namespace Jobs.Api.Limits;
 /// bulk job runs its whole operation again, so it counts too.
 /// </summary>
 public sealed class BulkSubmissionLimiter(
-    RedisRateLimiter limiter, JobTypeCatalog catalog, WorkspaceLimitsCache limits, NpgsqlDataSource dataSource, TimeProvider time)
+    RedisRateLimiter limiter, JobTypeCatalog catalog, WorkspaceLimitsCache limits, IJobStore store, TimeProvider time)
 {
     /// <summary>A workspace row without the column would be older than the limit; the seeded default.</summary>
     private const int DefaultLimit = 10;
 
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);
-
-    private const string UsedKeysSql = """
-        SELECT key
-        FROM idempotency_keys
-        WHERE workspace_id = @workspace_id
-          AND key = ANY(@keys)
-          AND expires_at > now()
-        """;
 
     /// <summary>Runs <paramref name="submit"/> when the caller's bulk jobs fit the limit; otherwise says how long to wait.</summary>
     public async Task<BulkSubmitOutcome> SubmitAsync(
@@ -149,18 +140,7 @@ public sealed class BulkSubmissionLimiter(
             return bulk;
         }
 
-        await using var command = dataSource.CreateCommand(UsedKeysSql);
-        command.Parameters.AddWithValue("workspace_id", caller.WorkspaceId);
-        command.Parameters.AddWithValue("keys", keys);
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                used.Add(reader.GetString(0));
-            }
-        }
-
+        var used = await store.IdempotencyKeyUsedListAsync(caller.WorkspaceId, keys, cancellationToken);
         return bulk.Where(i => jobs[i].IdempotencyKey is not { } key || !used.Contains(key)).ToList();
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Jobs.Api.Auth;
 using Jobs.Api.Contacts;
 using Jobs.Api.Paging;
+using Jobs.Core.Contacts;
 using Jobs.Core.Jobs;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;

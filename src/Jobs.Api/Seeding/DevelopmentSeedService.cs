@@ -1,5 +1,6 @@
 using Jobs.Api.Contacts;
 using Jobs.Api.Workspaces;
+using Jobs.Core.Contacts;
 using Jobs.Core.Workspaces;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ namespace Jobs.Api.Seeding;
 /// </summary>
 public sealed class DevelopmentSeedService(
     IWorkspaceStore workspaces,
+    IContactStore contacts,
     NpgsqlDataSource dataSource,
     IConfiguration configuration,
     IOptions<LimitCeilingsOptions> ceilings,
@@ -78,7 +80,7 @@ public sealed class DevelopmentSeedService(
 
         // The contacts workload's demo data (docs/design.md, "Workloads"): 5,000 contacts and a few sequences, missing
         // ones only.
-        await DemoContacts.SeedAsync(dataSource, DevelopmentSeed.WorkspaceId, DemoContacts.DefaultCount, cancellationToken);
+        await DemoContacts.SeedAsync(contacts, DevelopmentSeed.WorkspaceId, DemoContacts.DefaultCount, cancellationToken);
         await SeedAsync(new WorkspaceSeed(DevelopmentSeed.AcmeWorkspaceId, "acme", DevelopmentSeed.AcmeUserId, DevelopmentSeed.AcmeEmail, "Acme user", acmeApiKey), password, cancellationToken);
 
         logger.LogInformation(

@@ -1,4 +1,6 @@
+using Jobs.Core.Campaigns;
 using Jobs.Core.Catalog;
+using Jobs.Core.Contacts;
 using Jobs.Core.Events;
 using Jobs.Core.Files;
 using Jobs.Core.Queue;
@@ -14,7 +16,7 @@ namespace Jobs.Core.Hosting;
 public static class JobsCoreExtensions
 {
     /// <summary>
-    /// The engine's stores (jobs, workspaces, files), queue, event bus and catalog, over the <c>NpgsqlDataSource</c> and
+    /// The engine's stores (jobs, workspaces, files, contacts, campaigns), queue, event bus and catalog, over the <c>NpgsqlDataSource</c> and
     /// <c>IConnectionMultiplexer</c> that <c>AddNpgsqlDataSource("jobsdb")</c> and <c>AddRedisClient("redis")</c>
     /// registered. <c>Jobs:RedisKeyPrefix</c> optionally namespaces every Redis key; <c>Storage</c> holds the storage
     /// quota (<see cref="StorageOptions"/>).
@@ -27,6 +29,8 @@ public static class JobsCoreExtensions
         services.AddSingleton<IJobStore, NpgsqlJobStore>();
         services.AddSingleton<IClusterStore, NpgsqlClusterStore>();
         services.AddSingleton<IWorkspaceStore, NpgsqlWorkspaceStore>();
+        services.AddSingleton<IContactStore, NpgsqlContactStore>();
+        services.AddSingleton<ICampaignStore, NpgsqlCampaignStore>();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IFileStore, NpgsqlFileStore>();
         services.AddSingleton<JobQueue>();

@@ -33,6 +33,9 @@ public interface IJobStore
     /// <summary>Deletes up to <paramref name="limit"/> expired idempotency keys (maintenance); returns how many.</summary>
     Task<int> IdempotencyKeyDeleteExpiredAsync(int limit, CancellationToken cancellationToken);
 
+    /// <summary>Which of <paramref name="keys"/> the workspace used and are not yet expired: a submission with one is a replay.</summary>
+    Task<IReadOnlySet<string>> IdempotencyKeyUsedListAsync(Guid workspaceId, IReadOnlyList<string> keys, CancellationToken cancellationToken);
+
     /// <summary>
     /// Retention (maintenance): deletes up to <paramref name="limit"/> jobs that ended longer ago than their status's
     /// retention allows, with their events, files and deletion journal; returns how many. A zero retention keeps

@@ -243,4 +243,27 @@ public sealed partial class NpgsqlJobStore
         command.Parameters.AddWithValue("ids", jobIds.ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private const string IdempotencyKeyUsedListSql = """
+        SELECT key
+        FROM idempotency_keys
+        WHERE workspace_id = @workspace_id
+          AND key = ANY(@keys)
+          AND expires_at > now()
+        """;
+
+    public async Task<IReadOnlySet<string>> IdempotencyKeyUsedListAsync(Guid workspaceId, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(IdempotencyKeyUsedListSql);
+        command.Parameters.AddWithValue("workspace_id", workspaceId);
+        command.Parameters.AddWithValue("keys", keys.ToArray());
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            used.Add(reader.GetString(0));
+        }
+
+        return used;
+    }
 }

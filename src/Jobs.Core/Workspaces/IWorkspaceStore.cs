@@ -136,4 +136,11 @@ public interface IWorkspaceStore
     Task<int> WorkspaceLimitsCapAsync(WorkspaceLimitCeilings ceilings, CancellationToken cancellationToken);
 
     Task<WorkspaceUsage> WorkspaceUsageGetAsync(Guid workspaceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes a workspace named <paramref name="workspaceName"/> with this user as its admin, unless a user with the
+    /// email exists already (compared without regard to case); serialized across instances. True when it made them.
+    /// </summary>
+    Task<bool> FirstAdminCreateAsync(
+        Guid userId, string workspaceName, string email, string displayName, string passwordHash, CancellationToken cancellationToken);
 }

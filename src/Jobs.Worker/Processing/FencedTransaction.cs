@@ -75,6 +75,12 @@ public sealed class FencedTransaction : IAsyncDisposable
     public static InvalidOperationException LeaseLost(Guid jobId) =>
         new($"Job {jobId}: this attempt lost its lease; the attempt that took over does the work.");
 
+    /// <summary>The connection and transaction, for a store's writes that run inside this fence.</summary>
+    public NpgsqlConnection Connection => connection;
+
+    /// <inheritdoc cref="Connection"/>
+    public NpgsqlTransaction Transaction => transaction;
+
     public NpgsqlCommand CreateCommand(string sql) => new(sql, connection, transaction);
 
     public NpgsqlBatch CreateBatch() => new(connection, transaction);

@@ -1,4 +1,5 @@
 using CsvHelper;
+using Jobs.Core.Contacts;
 using Jobs.Core.Jobs;
 
 namespace Jobs.Worker.Handlers.Contacts;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jobs.Core.Catalog;
+using Jobs.Core.Contacts;
 using Jobs.Core.Files;
 using Jobs.Core.Jobs;
 using Jobs.Worker.Processing;

@@ -1,3 +1,5 @@
+using Jobs.Core.Contacts;
+
 namespace Jobs.Worker.Handlers.Contacts;
 
 /// <summary>

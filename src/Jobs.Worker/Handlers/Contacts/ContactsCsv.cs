@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Jobs.Core.Contacts;
 
 namespace Jobs.Worker.Handlers.Contacts;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Jobs.Core.Campaigns;
 using Jobs.Core.Catalog;
 using Jobs.Worker.Handlers.Contacts;
 using Jobs.Worker.Integrations;

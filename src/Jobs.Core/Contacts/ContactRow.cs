@@ -1,4 +1,4 @@
-namespace Jobs.Api.Contacts;
+namespace Jobs.Core.Contacts;
 
 /// <summary>A row of <c>contacts</c> with its tags, written by the contact jobs and the Development seed.</summary>
 public sealed record ContactRow(

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Jobs.Api.Campaigns;
+namespace Jobs.Core.Campaigns;
 
 /// <summary>A row of <c>campaigns</c>, written by the <c>leads.discover</c> handler.</summary>
 public sealed record CampaignRow(

@@ -1,4 +1,4 @@
-namespace Jobs.Worker.Handlers.Contacts;
+namespace Jobs.Core.Contacts;
 
 /// <summary>One contact as an export writes it.</summary>
 public sealed record ExportedContact(

@@ -1,4 +1,4 @@
-namespace Jobs.Worker.Handlers.Contacts;
+namespace Jobs.Core.Contacts;
 
 /// <summary>
 /// A workspace's settings for the contact jobs: subscriptions run in batches of <see cref="SubscribeBatchSize"/> with

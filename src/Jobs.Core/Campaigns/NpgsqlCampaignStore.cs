@@ -2,10 +2,13 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Jobs.Api.Campaigns;
+namespace Jobs.Core.Campaigns;
 
-/// <summary>Reads the lead-discovery workload's tables, always within the caller's workspace.</summary>
-public sealed class CampaignReader(NpgsqlDataSource dataSource)
+/// <summary>
+/// The one <see cref="ICampaignStore"/> implementation: its reads here, the <c>leads.discover</c> handler's write in
+/// <c>NpgsqlCampaignStore.Writes.cs</c>.
+/// </summary>
+public sealed partial class NpgsqlCampaignStore(NpgsqlDataSource dataSource) : ICampaignStore
 {
     private const string CampaignColumns = """
         c.id, c.job_id, c.name, c.business_type, c.location, c.max_results, c.min_confidence, c.source, c.stats,
@@ -38,7 +41,6 @@ public sealed class CampaignReader(NpgsqlDataSource dataSource)
         ORDER BY l.rank, l.place_id
         """;
 
-    /// <summary>Newest first. The cursor is the last id of the previous page (exclusive); the next one is null on the last page.</summary>
     public async Task<(IReadOnlyList<CampaignRow> Items, Guid? NextCursor)> CampaignListAsync(Guid workspaceId, int limit, Guid? cursor, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(CampaignListSql);
@@ -71,7 +73,6 @@ public sealed class CampaignReader(NpgsqlDataSource dataSource)
         return await reader.ReadAsync(cancellationToken) ? ReadCampaign(reader) : null;
     }
 
-    /// <summary>The campaign's leads in its order, the most confident first.</summary>
     public async Task<IReadOnlyList<LeadRow>> LeadListAsync(Guid workspaceId, Guid campaignId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(LeadListSql);

@@ -2,7 +2,7 @@ using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Jobs.Worker.Handlers.Contacts;
+namespace Jobs.Core.Contacts;
 
 /// <summary>
 /// The workspace's contacts as one repeatable-read transaction sees them, so that an export's count and its pages
@@ -11,27 +11,10 @@ namespace Jobs.Worker.Handlers.Contacts;
 /// </summary>
 public sealed class ContactExportSnapshot : IAsyncDisposable
 {
-    private const string Filters = """
-        c.workspace_id = @workspace_id
-          AND (@tag::text IS NULL OR EXISTS (
-                  SELECT 1
-                  FROM contact_tags t
-                  WHERE t.contact_id = c.id
-                    AND t.tag = @tag))
-          AND (@opted_out::boolean IS NULL OR c.opted_out = @opted_out)
-          AND (@do_not_contact::boolean IS NULL OR c.do_not_contact = @do_not_contact)
-          AND (@search::text IS NULL
-               OR c.email ILIKE @search
-               OR c.first_name ILIKE @search
-               OR c.last_name ILIKE @search
-               OR concat_ws(' ', c.first_name, c.last_name) ILIKE @search
-               OR c.company ILIKE @search)
-        """;
-
     private const string CountSql = $"""
         SELECT count(*)
         FROM contacts c
-        WHERE {Filters}
+        WHERE {ContactMatch.Sql}
         """;
 
     private const string PageSql = $"""
@@ -39,7 +22,7 @@ public sealed class ContactExportSnapshot : IAsyncDisposable
                ARRAY(SELECT t.tag FROM contact_tags t WHERE t.contact_id = c.id ORDER BY t.tag) AS tags,
                c.created_at
         FROM contacts c
-        WHERE {Filters}
+        WHERE {ContactMatch.Sql}
           AND (@after::text IS NULL OR c.email > @after)
         ORDER BY c.email
         LIMIT @limit
@@ -48,23 +31,23 @@ public sealed class ContactExportSnapshot : IAsyncDisposable
     private readonly NpgsqlConnection connection;
     private readonly NpgsqlTransaction transaction;
     private readonly Guid workspaceId;
-    private readonly ContactExportFilters filters;
+    private readonly ContactMatch match;
 
-    private ContactExportSnapshot(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, ContactExportFilters filters)
+    private ContactExportSnapshot(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid workspaceId, ContactMatch match)
     {
         this.connection = connection;
         this.transaction = transaction;
         this.workspaceId = workspaceId;
-        this.filters = filters;
+        this.match = match;
     }
 
-    public static async Task<ContactExportSnapshot> OpenAsync(NpgsqlDataSource dataSource, Guid workspaceId, ContactExportFilters filters, CancellationToken cancellationToken)
+    internal static async Task<ContactExportSnapshot> OpenAsync(NpgsqlDataSource dataSource, Guid workspaceId, ContactMatch match, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            return new ContactExportSnapshot(connection, transaction, workspaceId, filters);
+            return new ContactExportSnapshot(connection, transaction, workspaceId, match);
         }
         catch
         {
@@ -76,7 +59,7 @@ public sealed class ContactExportSnapshot : IAsyncDisposable
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(CountSql, connection, transaction);
-        Bind(command);
+        match.Bind(command.Parameters, workspaceId);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -84,8 +67,8 @@ public sealed class ContactExportSnapshot : IAsyncDisposable
     public async Task<IReadOnlyList<ExportedContact>> PageAsync(string? after, int limit, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(PageSql, connection, transaction);
-        Bind(command);
-        command.Parameters.Add(new NpgsqlParameter("after", NpgsqlDbType.Text) { Value = (object?)after ?? DBNull.Value });
+        match.Bind(command.Parameters, workspaceId);
+        command.Parameters.Add(ContactMatch.Nullable("after", NpgsqlDbType.Text, after));
         command.Parameters.AddWithValue("limit", limit);
         var page = new List<ExportedContact>(limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -106,21 +89,6 @@ public sealed class ContactExportSnapshot : IAsyncDisposable
 
         return page;
     }
-
-    private void Bind(NpgsqlCommand command)
-    {
-        command.Parameters.AddWithValue("workspace_id", workspaceId);
-        command.Parameters.Add(new NpgsqlParameter("tag", NpgsqlDbType.Text) { Value = (object?)ContactTags.Normalize(filters.Tag) ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("opted_out", NpgsqlDbType.Boolean) { Value = (object?)filters.OptedOut ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("do_not_contact", NpgsqlDbType.Boolean) { Value = (object?)filters.DoNotContact ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("search", NpgsqlDbType.Text) { Value = (object?)ContainsPattern(filters.Search) ?? DBNull.Value });
-    }
-
-    /// <summary>An ILIKE pattern that finds <paramref name="search"/> anywhere, its own wildcards taken literally.</summary>
-    public static string? ContainsPattern(string? search) =>
-        string.IsNullOrWhiteSpace(search)
-            ? null
-            : "%" + search.Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
 
     public async ValueTask DisposeAsync()
     {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Jobs.Core.Jobs;
 
-namespace Jobs.Worker.Handlers.Leads;
+namespace Jobs.Core.Campaigns;
 
 /// <summary>
 /// A campaign as one attempt of its job found it, with its leads in rank order. <see cref="Lease"/> fences the write:

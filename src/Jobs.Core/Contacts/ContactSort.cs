@@ -1,4 +1,4 @@
-namespace Jobs.Api.Contacts;
+namespace Jobs.Core.Contacts;
 
 /// <summary>The orders of the contact list: newest first (by id, UUIDv7), or by email.</summary>
 public enum ContactSort

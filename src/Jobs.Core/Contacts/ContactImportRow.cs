@@ -1,4 +1,4 @@
-namespace Jobs.Worker.Handlers.Contacts;
+namespace Jobs.Core.Contacts;
 
 /// <summary>
 /// A valid row of an import: the email trimmed and lower-cased, other values trimmed; null where the cell was empty

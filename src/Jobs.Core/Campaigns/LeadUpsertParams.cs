@@ -1,15 +1,14 @@
-namespace Jobs.Api.Campaigns;
+namespace Jobs.Core.Campaigns;
 
-/// <summary>A row of <c>leads</c>. <see cref="Cost"/> is in USD.</summary>
-public sealed record LeadRow(
-    Guid Id,
-    string PlaceId,
+/// <summary>One lead of a campaign; (campaign, <see cref="PlaceId"/>) identifies it across reruns.</summary>
+public sealed record LeadUpsertParams(
     int Rank,
+    string PlaceId,
     string BusinessName,
     string? Address,
     string? Phone,
     string? Website,
-    decimal? Rating,
+    double? Rating,
     int? ReviewsCount,
     bool HasOpeningHours,
     string? BusinessStatus,

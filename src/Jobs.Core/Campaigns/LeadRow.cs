@@ -1,14 +1,15 @@
-namespace Jobs.Worker.Handlers.Leads;
+namespace Jobs.Core.Campaigns;
 
-/// <summary>One lead of a campaign; (campaign, <see cref="PlaceId"/>) identifies it across reruns.</summary>
-public sealed record LeadUpsertParams(
-    int Rank,
+/// <summary>A row of <c>leads</c>. <see cref="Cost"/> is in USD.</summary>
+public sealed record LeadRow(
+    Guid Id,
     string PlaceId,
+    int Rank,
     string BusinessName,
     string? Address,
     string? Phone,
     string? Website,
-    double? Rating,
+    decimal? Rating,
     int? ReviewsCount,
     bool HasOpeningHours,
     string? BusinessStatus,
