@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 using StackExchange.Redis;
 
 namespace Jobs.ChaosTests;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 
 namespace Jobs.ChaosTests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Jobs.Core.Storage;
 using Jobs.Hosting.Local;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 
 namespace Jobs.ChaosTests;
 

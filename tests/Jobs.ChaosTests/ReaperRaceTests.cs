@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Jobs.Core.Storage;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -83,10 +83,13 @@ public sealed class ReaperRaceTests(ChaosFixture fixture) : IAsyncLifetime
         (outcomes[claimed[1].Id].Status, outcomes[claimed[1].Id].CompletedEvents).ShouldBe(("pending", 0L));
     }
 
-    private Task<Core.Jobs.Job?> CompleteAsync(Core.Jobs.Job job) => store.JobCompleteIfRunningAsync(
-        new JobSetProgressParams(job.Lease, 100, null, 1, 1, NoMetrics, null, false),
-        JsonSerializer.SerializeToElement(new { attempt = job.Attempt }),
-        CancellationToken.None);
+    // The worker's completion write (a group commit of one), fenced on the attempt's lease.
+    private async Task<Core.Jobs.Job?> CompleteAsync(Core.Jobs.Job job) => (await store.JobWriteManyAsync(
+        new JobWriteManyParams([], [new JobCompletion(
+            new JobSetProgressParams(job.Lease, 100, null, 1, 1, NoMetrics, null, false),
+            JsonSerializer.SerializeToElement(new { attempt = job.Attempt }),
+            WorkspaceId: null)], HintLimit: 0),
+        CancellationToken.None)).Completed.SingleOrDefault();
 
     private async Task<IReadOnlyList<Core.Jobs.Job>> ClaimExpiredAsync(int count)
     {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Jobs.Core.Storage;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 using Npgsql;
 
 namespace Jobs.ChaosTests;

@@ -1,5 +1,5 @@
 using Jobs.Core.Queue;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 using StackExchange.Redis;
 
 namespace Jobs.ChaosTests;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 
 namespace Jobs.ChaosTests;
 

@@ -1,4 +1,4 @@
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 
 namespace Jobs.ChaosTests;
 

@@ -4,29 +4,6 @@ namespace Jobs.Core.Tests;
 
 public sealed class JobStateMachineTests
 {
-    [Theory]
-    [InlineData("pending", "processing")]
-    [InlineData("pending", "cancelled")]
-    [InlineData("processing", "completed")]
-    [InlineData("processing", "failed")]
-    [InlineData("processing", "cancelled")]
-    [InlineData("processing", "pending")]
-    [InlineData("failed", "pending")]
-    [InlineData("cancelled", "pending")]
-    public void CanTransition_AllowsTheTransitionsOfTheLifecycle(string from, string to) =>
-        JobStateMachine.CanTransition(from, to).ShouldBeTrue();
-
-    [Theory]
-    [InlineData("pending", "completed")]
-    [InlineData("pending", "failed")]
-    [InlineData("completed", "pending")]
-    [InlineData("completed", "failed")]
-    [InlineData("failed", "completed")]
-    [InlineData("cancelled", "processing")]
-    [InlineData("unknown", "pending")]
-    public void CanTransition_RefusesEverythingElse(string from, string to) =>
-        JobStateMachine.CanTransition(from, to).ShouldBeFalse();
-
     [Fact]
     public void CanCancel_IsTrueForPendingAndForProcessingUntilRequested()
     {

@@ -88,7 +88,7 @@ public sealed class DeliveryTests(Servers servers)
 
         var staleFinal = new JobSetProgressParams(first.Lease, 100, "done", 1, 1, JsonDocument.Parse("{}").RootElement, null, false);
         (await store.JobSetProgressIfRunningAsync(staleFinal, CancellationToken.None)).ShouldBeNull();
-        (await store.JobCompleteIfRunningAsync(staleFinal, JsonDocument.Parse("{\"stale\":true}").RootElement, CancellationToken.None)).ShouldBeNull();
+        (await CompleteAsync(store, staleFinal, JsonDocument.Parse("{\"stale\":true}").RootElement)).ShouldBeNull();
         (await store.JobFailIfRunningAsync(first.Lease, "stale", null, CancellationToken.None)).ShouldBeNull();
         (await store.JobCancelIfRunningAsync(first.Lease, CancellationToken.None)).ShouldBeNull();
         (await store.JobHandBackIfRunningAsync(first.Lease, CancellationToken.None)).ShouldBeNull();
@@ -98,7 +98,7 @@ public sealed class DeliveryTests(Servers servers)
         var after = await cluster.Client.GetJobAsync(id);
         after.GetProperty("sequence").GetInt64().ShouldBe(before.GetProperty("sequence").GetInt64());
         after.Status().ShouldBe("processing");
-        (await store.JobCompleteIfRunningAsync(staleFinal with { Lease = second.Lease }, JsonDocument.Parse("{}").RootElement, CancellationToken.None))!.Status.ShouldBe("completed");
+        (await CompleteAsync(store, staleFinal with { Lease = second.Lease }, JsonDocument.Parse("{}").RootElement))!.Status.ShouldBe("completed");
     }
 
     [Fact]
@@ -170,6 +170,12 @@ public sealed class DeliveryTests(Servers servers)
         updates.Select(u => u.Status).ShouldBe(["completed"]);
     }
 
+    // One completion written the way the worker writes them (a group commit of one), fenced on its lease; the job, or
+    // null when the lease no longer holds.
+    private static async Task<Core.Jobs.Job?> CompleteAsync(IJobStore store, JobSetProgressParams final, JsonElement result) =>
+        (await store.JobWriteManyAsync(new JobWriteManyParams([], [new JobCompletion(final, result, WorkspaceId: null)], HintLimit: 0),
+            CancellationToken.None)).Completed.SingleOrDefault();
+
     private static Jobs.Worker.Processing.AttemptWriter NewAttemptWriter(IServiceProvider services) => new(
         services.GetRequiredService<IJobStore>(), services.GetRequiredService<JobQueue>(), services.GetRequiredService<HintSender>(),
         services.GetRequiredService<Jobs.Core.Events.JobEventBus>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Jobs.Worker.Processing.AttemptWriter>.Instance);
@@ -184,7 +190,7 @@ public sealed class DeliveryTests(Servers servers)
         var expired = await cluster.Client.SubmitDemoAsync(items: 1);
         var claimed = (await store.JobClaimManyAsync(new JobClaimManyParams([done, expired], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed;
         var doneLease = claimed.Single(j => j.Id == done).Lease;
-        (await store.JobCompleteIfRunningAsync(new JobSetProgressParams(doneLease, 100, null, null, null, JsonDocument.Parse("{}").RootElement, null, false), JsonDocument.Parse("{}").RootElement, CancellationToken.None)).ShouldNotBeNull();
+        (await CompleteAsync(store, new JobSetProgressParams(doneLease, 100, null, null, null, JsonDocument.Parse("{}").RootElement, null, false), JsonDocument.Parse("{}").RootElement)).ShouldNotBeNull();
         await cluster.ScalarAsync<int>("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE status = 'processing'");
 
         var oldLeader = (await clusterStore.LeaderAttemptElectAsync("maintenance", "leader-1", TimeSpan.FromMilliseconds(200), CancellationToken.None))!;

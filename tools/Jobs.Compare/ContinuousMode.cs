@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 
 namespace Jobs.Compare;
 

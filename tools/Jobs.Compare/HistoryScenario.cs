@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 
 namespace Jobs.Compare;
 

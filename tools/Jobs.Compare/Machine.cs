@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 using StackExchange.Redis;
 
 namespace Jobs.Compare;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 using Npgsql;
 
 namespace Jobs.Compare;

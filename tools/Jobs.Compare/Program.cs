@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jobs.Compare;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 
 // --chart <result.json>: only renders that file's chart next to it (latest.svg), no run.
 if (args is ["--chart", var resultFile])
@@ -28,9 +28,10 @@ if (int.TryParse(Option("--runs", ""), System.Globalization.CultureInfo.Invarian
 var clock = Stopwatch.StartNew();
 void Progress(string message) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {message}");
 
-// The services as a deployment runs them: the Release builds of the API and worker (Jobs.Soak records the paths of the
-// configuration it was built in, and bench.sh builds Release), in Production, which seeds nothing: the cluster makes
-// the measured workspace and its key, the workers register the job types. Timings are the services' defaults.
+// The services as a deployment runs them: the Release builds of the API and worker (Jobs.Testing.Processes records the
+// paths of the configuration it was built in, and bench.sh builds Release), in Production, which seeds nothing: the
+// cluster makes the measured workspace and its key, the workers register the job types. Timings are the services'
+// defaults.
 var options = new ClusterOptions
 {
     EnvironmentName = ClusterOptions.Production,

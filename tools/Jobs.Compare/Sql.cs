@@ -1,4 +1,4 @@
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 using Npgsql;
 
 namespace Jobs.Compare;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 using Npgsql;
 
 namespace Jobs.Compare;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Jobs.Soak;
+using Jobs.Testing.Processes;
 using Npgsql;
 
 namespace Jobs.Compare;

@@ -1,3 +1,5 @@
+using Jobs.Testing.Processes;
+
 namespace Jobs.Soak;
 
 /// <param name="Jobs">Demo jobs submitted, spread over the first part of <paramref name="Duration"/>.</param>

@@ -1,3 +1,4 @@
+using Jobs.Testing.Processes;
 using Npgsql;
 
 namespace Jobs.Soak;

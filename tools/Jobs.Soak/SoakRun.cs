@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Testing.Processes;
 using StackExchange.Redis;
 
 namespace Jobs.Soak;

@@ -2,7 +2,6 @@ using Jobs.Api.Auth;
 using Jobs.Api.Limits;
 using Jobs.Core.Events;
 using Jobs.Core.Jobs;
-using Jobs.Core.Queue;
 using Jobs.Core.Storage;
 using Jobs.Core.Workspaces;
 
@@ -12,12 +11,10 @@ namespace Jobs.Api.Jobs;
 public sealed record JobServices(
     HttpContext HttpContext,
     IJobStore Store,
-    IWorkspaceStore Workspaces,
     WorkspaceLimitsCache Limits,
     BulkSubmissionLimiter BulkLimiter,
     JobRequestValidator Validator,
     JobSubmitter Submitter,
-    JobQueue Queue,
     JobEventBus Bus)
 {
     public Caller Caller => HttpContext.User.ToCaller();

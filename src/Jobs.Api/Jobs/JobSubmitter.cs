@@ -19,9 +19,6 @@ namespace Jobs.Api.Jobs;
 public sealed class JobSubmitter(
     IJobStore store, SubmitCoalescer coalescer, HintSender hints, JobEventBus bus, IOptions<ApiOptions> options, ILogger<JobSubmitter> logger)
 {
-    // A workspace's bound is its concurrency limit; this only caps one call's work should a limit be set very high.
-    private const int MaxHintsPerSubmit = 1000;
-
     public async Task<IReadOnlyList<JobInsertResult>> SubmitAsync(Caller caller, IReadOnlyList<JobInsertParams> jobs, CancellationToken cancellationToken)
     {
         using var activity = JobsTelemetry.ActivitySource.StartActivity("submit jobs", ActivityKind.Producer);
@@ -33,7 +30,7 @@ public sealed class JobSubmitter(
         {
             ApiKeyId = caller.ApiKeyId,
             IdempotencyKeyLifetime = options.Value.IdempotencyKeyLifetime,
-            HintLimit = MaxHintsPerSubmit,
+            HintLimit = WorkspaceLimits.MaxHintsPerWorkspace,
         };
         var coalesced = jobs.All(j => j.IdempotencyKey is null);
         var submitted = coalesced
@@ -60,7 +57,7 @@ public sealed class JobSubmitter(
         IReadOnlyList<JobHint> due;
         try
         {
-            due = await store.JobEnqueueDueAsync(new JobEnqueueDueParams(workspaceId, StaleAfter: null, Limit: MaxHintsPerSubmit, Leader: null), CancellationToken.None);
+            due = await store.JobEnqueueDueAsync(new JobEnqueueDueParams(workspaceId, StaleAfter: null, Limit: WorkspaceLimits.MaxHintsPerWorkspace, Leader: null), CancellationToken.None);
         }
         catch (NpgsqlException ex)
         {

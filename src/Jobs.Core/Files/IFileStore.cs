@@ -29,9 +29,6 @@ public interface IFileStore
     /// <exception cref="StorageQuotaExceededException">The file does not fit the workspace's quota; nothing is stored.</exception>
     Task<JobFile?> JobFileUpsertIfRunningAsync(FileContentWriter content, JobFileUpsertParams parameters, CancellationToken cancellationToken);
 
-    /// <summary>The upload, or null when the workspace has none with that id (another workspace's included).</summary>
-    Task<Upload?> UploadGetAsync(Guid workspaceId, Guid uploadId, CancellationToken cancellationToken);
-
     /// <summary>
     /// The upload and a stream of its content, or null. The stream reads a chunk at a time, each on a pooled connection
     /// taken for that read only; it is seekable, and fails with an <see cref="IOException"/> if the file is deleted

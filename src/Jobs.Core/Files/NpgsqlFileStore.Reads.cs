@@ -38,15 +38,6 @@ public sealed partial class NpgsqlFileStore
           AND f.name = @name
         """;
 
-    public async Task<Upload?> UploadGetAsync(Guid workspaceId, Guid uploadId, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(UploadGetSql);
-        command.Parameters.AddWithValue("workspace_id", workspaceId);
-        command.Parameters.AddWithValue("id", uploadId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadUpload(reader) : null;
-    }
-
     public async Task<(Upload Upload, Stream Content)?> UploadOpenReadAsync(Guid workspaceId, Guid uploadId, CancellationToken cancellationToken) =>
         await OpenReadAsync(UploadGetSql, command =>
         {

@@ -1,6 +1,9 @@
 namespace Jobs.Core.Jobs;
 
-/// <summary>The kinds of <see cref="JobEvent"/>.</summary>
+/// <summary>
+/// The kinds of <see cref="JobEvent"/>. The store's SQL writes them as literals; C# that compares a kind (the UI's
+/// timeline) uses these names.
+/// </summary>
 public static class JobEventKind
 {
     public const string Created = "created";

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Jobs.Core.Jobs;
 
 namespace Jobs.Core.Storage;
@@ -57,8 +56,6 @@ public interface IJobStore
     Task<IReadOnlyList<JobHeartbeatResult>> JobHeartbeatManyAsync(string owner, IReadOnlyList<JobLease> leases, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
     Task<Job?> JobSetProgressIfRunningAsync(JobSetProgressParams parameters, CancellationToken cancellationToken);
-
-    Task<Job?> JobCompleteIfRunningAsync(JobSetProgressParams final, JsonElement result, CancellationToken cancellationToken);
 
     /// <summary>Group commit: many attempts' progress writes and completions, fenced row by row, in one transaction.</summary>
     Task<JobWriteManyResult> JobWriteManyAsync(JobWriteManyParams parameters, CancellationToken cancellationToken);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Jobs.Core.Jobs;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,10 +8,6 @@ namespace Jobs.Core.Storage;
 // like every other write of an attempt (NpgsqlJobStore.Attempts.cs).
 public sealed partial class NpgsqlJobStore
 {
-    /// <remarks>A completion alone: the worker itself groups them (JobWriteManyAsync) and hints the freed slots.</remarks>
-    public async Task<Job?> JobCompleteIfRunningAsync(JobSetProgressParams final, JsonElement result, CancellationToken cancellationToken) =>
-        (await JobWriteManyAsync(new JobWriteManyParams([], [new JobCompletion(final, result, WorkspaceId: null)], HintLimit: 0), cancellationToken)).Completed.SingleOrDefault();
-
     // A retry puts the job back to pending, scheduled and without a hint (its slot freed): maintenance promotes it
     // and hints it once run_at has come.
     private static readonly string FailSql = $"""

@@ -6,6 +6,7 @@ using Jobs.Core.Hosting;
 using Jobs.Core.Jobs;
 using Jobs.Core.Queue;
 using Jobs.Core.Storage;
+using Jobs.Core.Workspaces;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -32,9 +33,6 @@ namespace Jobs.Worker.Processing;
 internal sealed class AttemptWriter : IAsyncDisposable
 {
     private const int MaxBatch = 500;
-
-    // A workspace's bound is its concurrency limit; this caps one batch's hints should a limit be set very high.
-    private const int MaxHintsPerWorkspace = 100;
 
     private readonly IJobStore store;
     private readonly JobQueue queue;
@@ -141,7 +139,7 @@ internal sealed class AttemptWriter : IAsyncDisposable
         var written = await WriteAsync(new JobWriteManyParams(
             progress.Select(p => p.Write).ToList(),
             completions.Select(p => p.Completion!).ToList(),
-            MaxHintsPerWorkspace));
+            WorkspaceLimits.MaxHintsPerWorkspace));
 
         var progressed = written.Progressed.ToDictionary(j => j.Id);
         var completed = written.Completed.ToDictionary(j => j.Id);

@@ -5,6 +5,7 @@ using Jobs.Core.Hosting;
 using Jobs.Core.Jobs;
 using Jobs.Core.Queue;
 using Jobs.Core.Storage;
+using Jobs.Core.Workspaces;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -138,7 +139,7 @@ internal sealed class JobRunner(
         try
         {
             next = await store.JobEnqueueDueAsync(
-                new JobEnqueueDueParams(workspaceId, StaleAfter: null, Limit: 100, Leader: null), CancellationToken.None);
+                new JobEnqueueDueParams(workspaceId, StaleAfter: null, Limit: WorkspaceLimits.MaxHintsPerWorkspace, Leader: null), CancellationToken.None);
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
         {

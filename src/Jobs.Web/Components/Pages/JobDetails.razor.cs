@@ -134,7 +134,7 @@ public partial class JobDetails
             return;
         }
 
-        if (entries.LastOrDefault(e => e.Kind == "started" && e.Attempt == fresh.Attempt) is { } started)
+        if (entries.LastOrDefault(e => e.Kind == JobEventKind.Started && e.Attempt == fresh.Attempt) is { } started)
         {
             rate.Add(started.At, 0);
         }

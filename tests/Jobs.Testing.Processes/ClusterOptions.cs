@@ -1,4 +1,4 @@
-namespace Jobs.Soak;
+namespace Jobs.Testing.Processes;
 
 /// <summary>
 /// Timings of a <see cref="ProcessCluster"/>: leases, heartbeats and maintenance shortened so that crashes, expiries

@@ -3,7 +3,7 @@ using System.Reflection;
 using Jobs.Hosting.Local;
 using Npgsql;
 
-namespace Jobs.Soak;
+namespace Jobs.Testing.Processes;
 
 /// <summary>
 /// The whole system as real processes: PostgreSQL and Redis from the machine's binaries, the API and N workers as

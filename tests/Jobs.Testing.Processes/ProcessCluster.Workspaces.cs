@@ -3,7 +3,7 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Jobs.Soak;
+namespace Jobs.Testing.Processes;
 
 /// <summary>Workspaces made by SQL, as the API's own seed stores them, for environments that seed nothing.</summary>
 public sealed partial class ProcessCluster

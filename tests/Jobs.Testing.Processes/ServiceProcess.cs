@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Jobs.Soak;
+namespace Jobs.Testing.Processes;
 
 /// <summary>
 /// One service (<c>dotnet &lt;dll&gt;</c>) as a real process that faults are injected into with real signals. Its last

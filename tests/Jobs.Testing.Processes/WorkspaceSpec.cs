@@ -1,4 +1,4 @@
-namespace Jobs.Soak;
+namespace Jobs.Testing.Processes;
 
 /// <summary>A workspace that <see cref="ProcessCluster.WorkspaceCreateAsync"/> makes: one admin, one API key; a null limit keeps the column's default.</summary>
 public sealed record WorkspaceSpec(Guid Id, string Name, string ApiKey)

@@ -1,6 +1,6 @@
 using Jobs.Hosting.Local;
 
-namespace Jobs.Soak;
+namespace Jobs.Testing.Processes;
 
 /// <summary>The cluster's PostgreSQL and Redis: started first, and PostgreSQL stopped and started again by scenarios.</summary>
 public sealed partial class ProcessCluster

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 
-namespace Jobs.Soak;
+namespace Jobs.Testing.Processes;
 
 /// <summary>What scenarios and the soak run ask of a running cluster: its database, its API, and waiting for either.</summary>
 public sealed partial class ProcessCluster

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Jobs.Soak;
+namespace Jobs.Testing.Processes;
 
 /// <summary>
 /// One job as the database has it at the end: what the delivery invariants (docs/design.md, "Delivery invariants") are
