@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Jobs.Core.Storage;
+using Jobs.Core.Engine.Storage;
 using Jobs.Hosting.Local;
 using Jobs.Testing.Processes;
 

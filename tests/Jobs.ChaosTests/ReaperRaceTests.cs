@@ -1,5 +1,7 @@
 using System.Text.Json;
-using Jobs.Core.Storage;
+using Jobs.Core.Database;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Storage;
 using Jobs.Testing.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -48,7 +50,7 @@ public sealed class ReaperRaceTests(ChaosFixture fixture) : IAsyncLifetime
         var rescues = claimed.Select(_ => Task.Run(() => store.JobRescueExpiredAsync(leader, 1, CancellationToken.None))).ToList();
         await Task.WhenAll([.. completions, .. rescues]);
 
-        var completed = completions.Select(c => c.Result).OfType<Core.Jobs.Job>().Select(j => j.Id).ToHashSet();
+        var completed = completions.Select(c => c.Result).OfType<Job>().Select(j => j.Id).ToHashSet();
         var rescued = rescues.SelectMany(r => r.Result).Select(j => j.Id).ToList();
         rescued.ShouldBeUnique();
         completed.Intersect(rescued).ShouldBeEmpty("a job was both completed and rescued");
@@ -84,14 +86,14 @@ public sealed class ReaperRaceTests(ChaosFixture fixture) : IAsyncLifetime
     }
 
     // The worker's completion write (a group commit of one), fenced on the attempt's lease.
-    private async Task<Core.Jobs.Job?> CompleteAsync(Core.Jobs.Job job) => (await store.JobWriteManyAsync(
+    private async Task<Job?> CompleteAsync(Job job) => (await store.JobWriteManyAsync(
         new JobWriteManyParams([], [new JobCompletion(
             new JobSetProgressParams(job.Lease, 100, null, 1, 1, NoMetrics, null, false),
             JsonSerializer.SerializeToElement(new { attempt = job.Attempt }),
             WorkspaceId: null)], HintLimit: 0),
         CancellationToken.None)).Completed.SingleOrDefault();
 
-    private async Task<IReadOnlyList<Core.Jobs.Job>> ClaimExpiredAsync(int count)
+    private async Task<IReadOnlyList<Job>> ClaimExpiredAsync(int count)
     {
         var workspace = Guid.CreateVersion7();
         var user = Guid.CreateVersion7();

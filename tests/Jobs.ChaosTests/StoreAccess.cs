@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Storage;
+using Jobs.Core.Engine.Storage;
 using Jobs.Testing.Processes;
 using Npgsql;
 

@@ -1,4 +1,4 @@
-using Jobs.Core.Queue;
+using Jobs.Core.Engine.Queue;
 using Jobs.Testing.Processes;
 using StackExchange.Redis;
 

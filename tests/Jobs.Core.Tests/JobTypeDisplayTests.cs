@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Catalog;
+using Jobs.Core.Engine.Catalog;
 
 namespace Jobs.Core.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jobs.Core.Catalog;
+using Jobs.Core.Engine.Catalog;
 
 namespace Jobs.Core.Tests;
 

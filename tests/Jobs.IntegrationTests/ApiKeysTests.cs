@@ -1,7 +1,7 @@
 using System.Net;
 using Jobs.Api.Auth;
 using Jobs.Api.Live;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;

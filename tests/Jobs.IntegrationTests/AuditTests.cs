@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;

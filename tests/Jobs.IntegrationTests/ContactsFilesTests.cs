@@ -5,9 +5,9 @@ using System.Text;
 using System.Text.Json;
 using CsvHelper;
 using Jobs.Api.Contacts;
-using Jobs.Core.Contacts;
+using Jobs.Core.Engine.Storage;
 using Jobs.Core.Files;
-using Jobs.Core.Storage;
+using Jobs.Core.Workloads.Contacts;
 using Jobs.IntegrationTests.Infrastructure;
 using Jobs.Worker.Handlers.Contacts;
 using Microsoft.Extensions.DependencyInjection;
@@ -269,7 +269,7 @@ public sealed class ContactsFilesTests(Servers servers)
         var first = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.Single();
         var workspace = cluster.Caller.WorkspaceId;
 
-        async Task<JobFile?> WriteAsync(Jobs.Core.Jobs.JobLease lease, string text)
+        async Task<JobFile?> WriteAsync(Jobs.Core.Engine.JobLease lease, string text)
         {
             await using var content = await files.ContentCreateAsync(CancellationToken.None);
             // Larger than one chunk, so that the content goes to the server in several writes.

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,9 @@
-using System.Net.Http.Json;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
-using Jobs.Core.Queue;
-using Jobs.Core.Storage;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Queue;
+using Jobs.Core.Engine.Storage;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
@@ -137,12 +138,12 @@ public sealed class DeliveryTests(Servers servers)
         var claimed = (await store.JobClaimManyAsync(new JobClaimManyParams([id, other], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed;
         var job = claimed.Single(j => j.Id == id);
         var otherJob = claimed.Single(j => j.Id == other);
-        var updates = new System.Collections.Concurrent.ConcurrentQueue<Jobs.Core.Events.JobUpdate>();
-        await services.GetRequiredService<Jobs.Core.Events.JobEventBus>().SubscribeUpdatesAsync(u => { if (u.JobId == id) updates.Enqueue(u); });
+        var updates = new System.Collections.Concurrent.ConcurrentQueue<Jobs.Core.Engine.Events.JobUpdate>();
+        await services.GetRequiredService<Jobs.Core.Engine.Events.JobEventBus>().SubscribeUpdatesAsync(u => { if (u.JobId == id) updates.Enqueue(u); });
         await using var writer = NewAttemptWriter(services);
         var metrics = JsonDocument.Parse("{}").RootElement;
 
-        Task<Jobs.Core.Jobs.Job?> stageWrite, completion;
+        Task<Job?> stageWrite, completion;
         await using (await cluster.HoldRowAsync(other))
         {
             // The writer's first batch waits for the held row; the stage write and the completion queue behind it and
@@ -172,13 +173,13 @@ public sealed class DeliveryTests(Servers servers)
 
     // One completion written the way the worker writes them (a group commit of one), fenced on its lease; the job, or
     // null when the lease no longer holds.
-    private static async Task<Core.Jobs.Job?> CompleteAsync(IJobStore store, JobSetProgressParams final, JsonElement result) =>
+    private static async Task<Job?> CompleteAsync(IJobStore store, JobSetProgressParams final, JsonElement result) =>
         (await store.JobWriteManyAsync(new JobWriteManyParams([], [new JobCompletion(final, result, WorkspaceId: null)], HintLimit: 0),
             CancellationToken.None)).Completed.SingleOrDefault();
 
     private static Jobs.Worker.Processing.AttemptWriter NewAttemptWriter(IServiceProvider services) => new(
         services.GetRequiredService<IJobStore>(), services.GetRequiredService<JobQueue>(), services.GetRequiredService<HintSender>(),
-        services.GetRequiredService<Jobs.Core.Events.JobEventBus>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Jobs.Worker.Processing.AttemptWriter>.Instance);
+        services.GetRequiredService<Jobs.Core.Engine.Events.JobEventBus>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Jobs.Worker.Processing.AttemptWriter>.Instance);
 
     [Fact]
     public async Task Rescue_LeavesAJobThatCompletedMeanwhileCompleted_AndADeposedLeaderChangesNothing()

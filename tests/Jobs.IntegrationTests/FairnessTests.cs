@@ -1,5 +1,5 @@
 using System.Net;
-using Jobs.Core.Queue;
+using Jobs.Core.Engine.Queue;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

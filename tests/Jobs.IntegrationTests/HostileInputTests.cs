@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Jobs.Api.Paging;
-using Jobs.Core.Catalog;
+using Jobs.Core.Engine.Catalog;
 using Jobs.IntegrationTests.Infrastructure;
 
 namespace Jobs.IntegrationTests;

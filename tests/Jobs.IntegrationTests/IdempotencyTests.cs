@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Jobs.Core.Queue;
+using Jobs.Core.Engine.Queue;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

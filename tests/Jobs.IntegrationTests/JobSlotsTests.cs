@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Jobs.Core.Storage;
-using Jobs.Core.Queue;
+using Jobs.Core.Engine.Queue;
+using Jobs.Core.Engine.Storage;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

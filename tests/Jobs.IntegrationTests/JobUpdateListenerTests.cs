@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Jobs.Api.Live;
-using Jobs.Core.Events;
+using Jobs.Core.Engine.Events;
 
 namespace Jobs.IntegrationTests;
 

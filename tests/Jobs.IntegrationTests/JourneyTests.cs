@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
 using Jobs.IntegrationTests.Infrastructure;
 using Jobs.Worker.Handlers.Journeys;
 using Jobs.Worker.Integrations;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
 using Jobs.IntegrationTests.Infrastructure;
 using Jobs.Worker.Integrations;
 using Jobs.Worker.Integrations.Email;

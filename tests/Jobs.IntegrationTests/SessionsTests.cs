@@ -1,11 +1,11 @@
 using System.Net;
 using Jobs.Api.Auth;
 using Jobs.Api.Live;
-using Jobs.Core.Events;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Engine.Events;
+using Jobs.Core.Identity;
 using Jobs.IntegrationTests.Infrastructure;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.IntegrationTests;

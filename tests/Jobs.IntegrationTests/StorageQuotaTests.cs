@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Jobs.Api.Contacts;
-using Jobs.Core.Contacts;
+using Jobs.Core.Workloads.Contacts;
 using Jobs.IntegrationTests.Infrastructure;
 using Jobs.Worker.Handlers.Contacts;
 using Npgsql;

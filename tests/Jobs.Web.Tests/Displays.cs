@@ -1,4 +1,4 @@
-using Jobs.Core.Catalog;
+using Jobs.Core.Engine.Catalog;
 
 namespace Jobs.Web.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Jobs.Core.Events;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Events;
 using Jobs.Web.Api;
 using Jobs.Web.Components.Display;
 using Jobs.Web.Live;

@@ -2,7 +2,7 @@ using System.Globalization;
 using Jobs.Api.Auth;
 using Jobs.Api.Paging;
 using Jobs.Api.Problems;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jobs.Api.Audit;

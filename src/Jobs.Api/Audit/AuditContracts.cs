@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 
 namespace Jobs.Api.Audit;
 

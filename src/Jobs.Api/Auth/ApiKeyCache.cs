@@ -1,5 +1,5 @@
-using Jobs.Core.Queue;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Engine.Queue;
+using Jobs.Core.Identity;
 using Microsoft.Extensions.Caching.Memory;
 using StackExchange.Redis;
 

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 
 namespace Jobs.Api.Auth;
 

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using Jobs.Core.Storage;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Engine.Storage;
+using Jobs.Core.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Campaigns;
+using Jobs.Core.Workloads.Campaigns;
 
 namespace Jobs.Api.Campaigns;
 

@@ -1,6 +1,6 @@
 using Jobs.Api.Auth;
-using Jobs.Core.Campaigns;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
+using Jobs.Core.Workloads.Campaigns;
 
 namespace Jobs.Api.Campaigns;
 

@@ -1,6 +1,6 @@
 using Jobs.Api.Jobs;
 using Jobs.Api.Problems;
-using Jobs.Core.Campaigns;
+using Jobs.Core.Workloads.Campaigns;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using Jobs.Api.OpenApi;

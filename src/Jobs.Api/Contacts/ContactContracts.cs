@@ -1,4 +1,4 @@
-using Jobs.Core.Contacts;
+using Jobs.Core.Workloads.Contacts;
 
 namespace Jobs.Api.Contacts;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
-using Jobs.Core.Contacts;
+using Jobs.Core.Workloads.Contacts;
 
 namespace Jobs.Api.Contacts;
 

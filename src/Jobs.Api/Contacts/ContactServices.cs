@@ -1,6 +1,6 @@
 using Jobs.Api.Auth;
-using Jobs.Core.Contacts;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
+using Jobs.Core.Workloads.Contacts;
 
 namespace Jobs.Api.Contacts;
 

@@ -1,6 +1,6 @@
 using Jobs.Api.Jobs;
 using Jobs.Api.Problems;
-using Jobs.Core.Contacts;
+using Jobs.Core.Workloads.Contacts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using Jobs.Api.Paging;

@@ -1,6 +1,6 @@
 using Jobs.Api.Auth;
 using Jobs.Core.Files;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Api.Files;

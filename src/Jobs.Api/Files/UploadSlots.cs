@@ -1,5 +1,5 @@
 using Jobs.Api.Limits;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Api.Files;

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Jobs.Api.Problems;
-using Jobs.Core.Catalog;
-using Jobs.Core.Storage;
+using Jobs.Core.Engine.Catalog;
+using Jobs.Core.Engine.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Api.Jobs;

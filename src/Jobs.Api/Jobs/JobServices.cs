@@ -1,9 +1,9 @@
 using Jobs.Api.Auth;
 using Jobs.Api.Limits;
-using Jobs.Core.Events;
-using Jobs.Core.Jobs;
-using Jobs.Core.Storage;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Events;
+using Jobs.Core.Engine.Storage;
+using Jobs.Core.Identity;
 
 namespace Jobs.Api.Jobs;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Jobs.Core.Events;
+using Jobs.Core.Engine.Events;
+using Jobs.Core.Engine.Queue;
+using Jobs.Core.Engine.Storage;
 using Jobs.Core.Hosting;
-using Jobs.Core.Queue;
-using Jobs.Core.Storage;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Jobs.Core.Events;
-using Jobs.Core.Queue;
-using Jobs.Core.Storage;
+using Jobs.Core.Engine.Events;
+using Jobs.Core.Engine.Queue;
+using Jobs.Core.Engine.Storage;
 using Npgsql;
 
 namespace Jobs.Api.Jobs;

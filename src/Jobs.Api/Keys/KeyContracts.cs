@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 
 namespace Jobs.Api.Keys;
 

@@ -1,7 +1,7 @@
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
 using Jobs.Api.Security;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jobs.Api.Keys;

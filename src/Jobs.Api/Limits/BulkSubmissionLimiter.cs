@@ -1,6 +1,6 @@
-using Jobs.Core.Catalog;
-using Jobs.Core.Storage;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Engine.Catalog;
+using Jobs.Core.Engine.Storage;
+using Jobs.Core.Identity;
 
 namespace Jobs.Api.Limits;
 

@@ -1,4 +1,4 @@
-using Jobs.Core.Queue;
+using Jobs.Core.Engine.Queue;
 using StackExchange.Redis;
 
 namespace Jobs.Api.Limits;

@@ -4,7 +4,7 @@ using Jobs.Api.Jobs;
 using Jobs.Api.OpenApi;
 using Jobs.Api.Problems;
 using Jobs.Api.Security;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;

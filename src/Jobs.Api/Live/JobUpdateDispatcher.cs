@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using Jobs.Core.Events;
+using Jobs.Core.Engine.Events;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 

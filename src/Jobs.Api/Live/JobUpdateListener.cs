@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using Jobs.Core.Events;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Events;
 
 namespace Jobs.Api.Live;
 

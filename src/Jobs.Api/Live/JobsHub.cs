@@ -1,6 +1,6 @@
 using Jobs.Api.Auth;
-using Jobs.Core.Events;
-using Jobs.Core.Storage;
+using Jobs.Core.Engine.Events;
+using Jobs.Core.Engine.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;

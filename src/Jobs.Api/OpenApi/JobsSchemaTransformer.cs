@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jobs.Core.Jobs;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Engine;
+using Jobs.Core.Identity;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 

@@ -1,7 +1,7 @@
 using Jobs.Api.Contacts;
 using Jobs.Api.Workspaces;
-using Jobs.Core.Contacts;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
+using Jobs.Core.Workloads.Contacts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Npgsql;

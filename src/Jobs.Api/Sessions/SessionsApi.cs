@@ -5,7 +5,7 @@ using Jobs.Api.Auth;
 using Jobs.Api.Problems;
 using Jobs.Api.Security;
 using Jobs.Api.Users;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Jobs.Core.Queue;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Engine.Queue;
+using Jobs.Core.Identity;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -1,6 +1,6 @@
 using Jobs.Api.Auth;
-using Jobs.Core.Catalog;
-using Jobs.Core.Storage;
+using Jobs.Core.Engine.Catalog;
+using Jobs.Core.Engine.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jobs.Api.Stats;

@@ -1,4 +1,4 @@
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Identity;
 
 namespace Jobs.Api.Users;

@@ -2,7 +2,7 @@ using Jobs.Api.Auth;
 using Jobs.Api.Problems;
 using Jobs.Api.Security;
 using Jobs.Api.Sessions;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jobs.Api.Users;

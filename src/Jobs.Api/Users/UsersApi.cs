@@ -4,7 +4,7 @@ using Jobs.Api.Auth;
 using Jobs.Api.Problems;
 using Jobs.Api.Security;
 using Jobs.Api.Sessions;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jobs.Api.Users;

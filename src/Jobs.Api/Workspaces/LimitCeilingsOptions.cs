@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 
 namespace Jobs.Api.Workspaces;
 

@@ -1,4 +1,4 @@
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Api.Workspaces;

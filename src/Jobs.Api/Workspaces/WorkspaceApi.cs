@@ -2,7 +2,7 @@ using Jobs.Api.Auth;
 using Jobs.Api.Limits;
 using Jobs.Api.Problems;
 using Jobs.Core.Files;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Jobs.Core.Files;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 
 namespace Jobs.Api.Workspaces;
 

@@ -1,4 +1,4 @@
-using Jobs.Core.Storage;
+using Jobs.Core.Engine.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
 
 namespace Jobs.Core.Hosting;
 

@@ -1,4 +1,4 @@
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
 
 namespace Jobs.Web.Api;
 

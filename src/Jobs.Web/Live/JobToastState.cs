@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Jobs.Core.Catalog;
-using Jobs.Core.Events;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Catalog;
+using Jobs.Core.Engine.Events;
 using Jobs.Web.Api;
 using Jobs.Web.Components.Display;
 using MudBlazor;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Events;
+using Jobs.Core.Engine.Events;
 using Jobs.Web.Api;
 using Jobs.Web.Components.Display;
 using Jobs.Web.Components.Layout;

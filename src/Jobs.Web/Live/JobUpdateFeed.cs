@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Jobs.Core.Events;
+using Jobs.Core.Engine.Events;
 using Microsoft.JSInterop;
 using StackExchange.Redis;
 

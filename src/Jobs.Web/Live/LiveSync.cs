@@ -1,4 +1,4 @@
-using Jobs.Core.Events;
+using Jobs.Core.Engine.Events;
 using Jobs.Web.Api;
 using Polly.Timeout;
 

@@ -1,5 +1,5 @@
-using Jobs.Core.Events;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Events;
 using Jobs.Web.Api;
 
 namespace Jobs.Web.Live;

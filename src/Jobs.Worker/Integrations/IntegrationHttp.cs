@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
 
 namespace Jobs.Worker.Integrations;
 

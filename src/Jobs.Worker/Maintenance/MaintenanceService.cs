@@ -1,10 +1,10 @@
-using Jobs.Core.Catalog;
-using Jobs.Core.Events;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Catalog;
+using Jobs.Core.Engine.Events;
+using Jobs.Core.Engine.Queue;
+using Jobs.Core.Engine.Storage;
 using Jobs.Core.Files;
 using Jobs.Core.Hosting;
-using Jobs.Core.Jobs;
-using Jobs.Core.Queue;
-using Jobs.Core.Storage;
 using Jobs.Worker.Processing;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;

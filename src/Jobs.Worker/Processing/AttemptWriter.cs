@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
-using Jobs.Core.Events;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Events;
+using Jobs.Core.Engine.Queue;
+using Jobs.Core.Engine.Storage;
 using Jobs.Core.Hosting;
-using Jobs.Core.Jobs;
-using Jobs.Core.Queue;
-using Jobs.Core.Storage;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Npgsql;
 using StackExchange.Redis;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Jobs.Core.Events;
+using Jobs.Core.Engine.Events;
+using Jobs.Core.Engine.Queue;
+using Jobs.Core.Engine.Storage;
 using Jobs.Core.Hosting;
-using Jobs.Core.Queue;
-using Jobs.Core.Storage;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Jobs.Core.Jobs;
-using Jobs.Core.Storage;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Storage;
 using Npgsql;
 
 namespace Jobs.Worker.Processing;

@@ -1,4 +1,4 @@
-using Jobs.Core.Queue;
+using Jobs.Core.Engine.Queue;
 
 namespace Jobs.Worker.Processing;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
 
 namespace Jobs.Worker.Processing;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Jobs.Core.Events;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Events;
+using Jobs.Core.Engine.Queue;
+using Jobs.Core.Engine.Storage;
 using Jobs.Core.Hosting;
-using Jobs.Core.Jobs;
-using Jobs.Core.Queue;
-using Jobs.Core.Storage;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Identity;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

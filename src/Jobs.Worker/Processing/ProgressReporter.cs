@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jobs.Core.Events;
-using Jobs.Core.Jobs;
-using Jobs.Core.Storage;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Events;
+using Jobs.Core.Engine.Storage;
 
 namespace Jobs.Worker.Processing;
 

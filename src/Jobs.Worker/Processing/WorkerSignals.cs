@@ -1,5 +1,5 @@
-using Jobs.Core.Events;
-using Jobs.Core.Queue;
+using Jobs.Core.Engine.Events;
+using Jobs.Core.Engine.Queue;
 using StackExchange.Redis;
 
 namespace Jobs.Worker.Processing;

@@ -1,6 +1,6 @@
 using Jobs.Api;
-using Jobs.Core.Storage;
-using Jobs.Core.Workspaces;
+using Jobs.Core.Engine.Storage;
+using Jobs.Core.Identity;
 using Jobs.Worker;
 using Jobs.Worker.Handlers.Contacts;
 using Jobs.Worker.Handlers.Demo;

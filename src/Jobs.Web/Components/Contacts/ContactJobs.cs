@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Jobs.Core.Events;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Events;
 
 namespace Jobs.Web.Components.Contacts;
 

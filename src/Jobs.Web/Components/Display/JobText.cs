@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Jobs.Core.Catalog;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Catalog;
 
 namespace Jobs.Web.Components.Display;
 

@@ -1,4 +1,4 @@
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
 using Jobs.Web.Live;
 
 namespace Jobs.Web.Components.Display;

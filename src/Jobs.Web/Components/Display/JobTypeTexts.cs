@@ -1,4 +1,4 @@
-using Jobs.Core.Catalog;
+using Jobs.Core.Engine.Catalog;
 using Jobs.Web.Api;
 
 namespace Jobs.Web.Components.Display;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Jobs.Core.Events;
+using Jobs.Core.Engine.Events;
 using Jobs.Web.Api;
 using Jobs.Web.Components.Contacts;
 using Jobs.Web.Components.Display;

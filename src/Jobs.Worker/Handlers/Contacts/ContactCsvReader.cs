@@ -1,6 +1,6 @@
 using CsvHelper;
-using Jobs.Core.Contacts;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
+using Jobs.Core.Workloads.Contacts;
 
 namespace Jobs.Worker.Handlers.Contacts;
 

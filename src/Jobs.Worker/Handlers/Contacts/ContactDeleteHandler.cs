@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jobs.Core.Catalog;
+using Jobs.Core.Engine.Catalog;
 using Jobs.Worker.Processing;
 
 namespace Jobs.Worker.Handlers.Contacts;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsvHelper;
-using Jobs.Core.Catalog;
+using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Files;
 using Jobs.Worker.Processing;
 

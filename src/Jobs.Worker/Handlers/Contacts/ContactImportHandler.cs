@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jobs.Core.Catalog;
-using Jobs.Core.Contacts;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Files;
-using Jobs.Core.Jobs;
+using Jobs.Core.Workloads.Contacts;
 using Jobs.Worker.Processing;
 
 namespace Jobs.Worker.Handlers.Contacts;

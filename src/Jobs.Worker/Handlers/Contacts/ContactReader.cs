@@ -1,5 +1,5 @@
-using Jobs.Core.Contacts;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
+using Jobs.Core.Workloads.Contacts;
 
 namespace Jobs.Worker.Handlers.Contacts;
 

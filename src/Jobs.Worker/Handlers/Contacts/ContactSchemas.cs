@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Jobs.Core.Catalog;
+using Jobs.Core.Engine.Catalog;
 
 namespace Jobs.Worker.Handlers.Contacts;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jobs.Core.Catalog;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Catalog;
 using Jobs.Worker.Processing;
 using Npgsql;
 

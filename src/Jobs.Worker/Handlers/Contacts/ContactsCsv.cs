@@ -1,6 +1,6 @@
 using System.Globalization;
 using CsvHelper;
-using Jobs.Core.Contacts;
+using Jobs.Core.Workloads.Contacts;
 
 namespace Jobs.Worker.Handlers.Contacts;
 

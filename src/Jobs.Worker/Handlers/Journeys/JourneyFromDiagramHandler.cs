@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jobs.Core.Catalog;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Files;
-using Jobs.Core.Jobs;
 using Jobs.Worker.Handlers.Contacts;
 using Jobs.Worker.Integrations.Chat;
 using Jobs.Worker.Processing;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
 using Jobs.Worker.Integrations.Chat;
 using Jobs.Worker.Processing;
 

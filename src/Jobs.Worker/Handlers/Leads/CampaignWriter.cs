@@ -1,4 +1,4 @@
-using Jobs.Core.Campaigns;
+using Jobs.Core.Workloads.Campaigns;
 using Jobs.Worker.Processing;
 using Npgsql;
 

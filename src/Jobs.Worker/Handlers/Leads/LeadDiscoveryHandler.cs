@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jobs.Core.Campaigns;
-using Jobs.Core.Catalog;
+using Jobs.Core.Engine.Catalog;
+using Jobs.Core.Workloads.Campaigns;
 using Jobs.Worker.Handlers.Contacts;
 using Jobs.Worker.Integrations;
 using Jobs.Worker.Integrations.Email;

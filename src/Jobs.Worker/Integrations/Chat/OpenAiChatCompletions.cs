@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Worker.Integrations.Chat;

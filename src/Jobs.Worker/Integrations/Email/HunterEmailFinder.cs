@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Worker.Integrations.Email;

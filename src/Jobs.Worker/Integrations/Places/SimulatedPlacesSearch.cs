@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Jobs.Core.Jobs;
+using Jobs.Core.Engine;
 using Jobs.Worker.Integrations.Simulation;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,0 @@
-namespace Jobs.Core.Contacts;
-
-/// <summary>The orders of the contact list: newest first (by id, UUIDv7), or by email.</summary>
-public enum ContactSort
-{
-    Newest,
-    Email,
-}

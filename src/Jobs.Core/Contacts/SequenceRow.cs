@@ -1,4 +1,0 @@
-namespace Jobs.Core.Contacts;
-
-/// <summary>A row of <c>sequences</c> with the number of its enrollments.</summary>
-public sealed record SequenceRow(Guid Id, string Name, long EnrolledCount, DateTimeOffset CreatedAt);

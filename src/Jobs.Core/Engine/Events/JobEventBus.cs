@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Jobs.Core.Engine;
+using Jobs.Core.Engine.Queue;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Jobs.Core.Engine.Events;
+
+/// <summary>
+/// Redis pub/sub for live updates and cancel requests. Publishing is best effort by design: the row in PostgreSQL is
+/// always current, so a lost update costs a client freshness, never correctness.
+/// </summary>
+public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, ILogger<JobEventBus> logger)
+{
+    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Most updates one message carries: a message is read whole by every subscriber.</summary>
+    public const int MaxUpdatesPerMessage = 100;
+
+    public Task PublishAsync(Job job, string? message = null) => PublishManyAsync([(job, message)]);
+
+    /// <summary>
+    /// Publishes <paramref name="updates"/> with one PUBLISH per workspace (a JSON array when it carries more than one
+    /// update, at most <see cref="MaxUpdatesPerMessage"/>), pipelined: a group write's updates cost one round trip.
+    /// Updates of one job keep their order within a message.
+    /// </summary>
+    public async Task PublishManyAsync(IEnumerable<(Job Job, string? Message)> updates)
+    {
+        var subscriber = redis.GetSubscriber();
+        var sends = new List<Task>();
+        foreach (var workspace in updates.GroupBy(u => u.Job.WorkspaceId))
+        {
+            foreach (var chunk in workspace.Chunk(MaxUpdatesPerMessage))
+            {
+                var payload = chunk.Length == 1
+                    ? JsonSerializer.Serialize(JobUpdate.From(chunk[0].Job, chunk[0].Message), SerializerOptions)
+                    : JsonSerializer.Serialize(chunk.Select(u => JobUpdate.From(u.Job, u.Message)), SerializerOptions);
+                sends.Add(PublishAsync(subscriber, workspace.Key, chunk.Length, payload));
+            }
+        }
+
+        await Task.WhenAll(sends);
+    }
+
+    private async Task PublishAsync(ISubscriber subscriber, Guid workspaceId, int count, string payload)
+    {
+        try
+        {
+            await subscriber.PublishAsync(RedisChannel.Literal(keys.EventsChannel(workspaceId)), payload);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not publish {Count} updates of workspace {WorkspaceId}; clients will read the rows", count, workspaceId);
+        }
+    }
+
+    /// <summary>The updates one message on a workspace's channel carries: one object, or an array of them.</summary>
+    public static IReadOnlyList<JobUpdate> ParseUpdates(string message) =>
+        message.AsSpan().TrimStart().StartsWith("[")
+            ? JsonSerializer.Deserialize<List<JobUpdate>>(message, SerializerOptions)?.OfType<JobUpdate>().ToList() ?? []
+            : JsonSerializer.Deserialize<JobUpdate>(message, SerializerOptions) is { } update ? [update] : [];
+
+    public async Task PublishCancelAsync(Guid jobId)
+    {
+        try
+        {
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(keys.CancelChannel), jobId.ToString());
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The worker's heartbeat also reads cancel_requested_at, so the handler still stops, a little later.
+            logger.LogWarning(ex, "Could not publish the cancel request of job {JobId}; the worker's heartbeat will see it", jobId);
+        }
+    }
+
+    public async Task SubscribeCancelAsync(Action<Guid> onCancel)
+    {
+        var channel = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.CancelChannel));
+        channel.OnMessage(message =>
+        {
+            if (Guid.TryParse(message.Message.ToString(), out var jobId))
+            {
+                onCancel(jobId);
+            }
+        });
+    }
+
+    /// <summary>
+    /// One pattern subscription for every workspace's updates (the API's and the web's fan-out), made once per process;
+    /// <paramref name="onUpdate"/> is called for one update at a time, in the order Redis delivers them (a message's
+    /// updates in their order). Once made, the multiplexer restores it after every reconnect. Throws when Redis cannot
+    /// be reached, leaving nothing registered, so that the caller can simply try again later.
+    /// </summary>
+    public async Task SubscribeUpdatesAsync(Action<JobUpdate> onUpdate)
+    {
+        var subscriber = redis.GetSubscriber();
+        var pattern = RedisChannel.Pattern(keys.EventsPattern);
+        ChannelMessageQueue channel;
+        try
+        {
+            channel = await subscriber.SubscribeAsync(pattern);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The multiplexer registers the subscription's queue before it asks the server, and keeps it after a failure
+            // to subscribe it on reconnect. Nobody would read that queue, and it is unbounded: remove it before rethrowing.
+            await subscriber.UnsubscribeAsync(pattern, flags: CommandFlags.FireAndForget);
+            throw;
+        }
+
+        channel.OnMessage(message =>
+        {
+            try
+            {
+                foreach (var update in ParseUpdates(message.Message.ToString()))
+                {
+                    onUpdate(update);
+                }
+            }
+            catch (JsonException ex)
+            {
+                logger.LogWarning(ex, "Ignored a malformed update on {Channel}", message.Channel);
+            }
+        });
+    }
+}

@@ -1,0 +1,80 @@
+using Jobs.Core.Engine;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Jobs.Core.Engine.Storage;
+
+public sealed partial class NpgsqlJobStore
+{
+    // Rescue (docs/design.md, "Leases and fencing"): only rows still processing under the expired lease read here
+    // change, so a job that completed meanwhile stays completed. A job whose cancel was requested ends cancelled; one
+    // out of attempts ends failed. One going back to pending keeps its slot, and the caller hints it at once
+    // (enqueued_at = now()), as a hand-back.
+    private static readonly string RescueExpiredSql = $"""
+        WITH expired AS (
+            SELECT id, lease_owner, attempt
+            FROM jobs
+            WHERE status = 'processing'
+              AND lease_expires_at < now()
+            ORDER BY lease_expires_at
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+        ),
+        changed AS (
+            UPDATE jobs j
+            SET status = CASE
+                    WHEN j.cancel_requested_at IS NOT NULL THEN 'cancelled'
+                    WHEN j.attempt >= j.max_attempts THEN 'failed'
+                    ELSE 'pending'
+                END,
+                completed_at = CASE
+                    WHEN j.cancel_requested_at IS NOT NULL OR j.attempt >= j.max_attempts THEN now()
+                END,
+                error = 'Lease expired: worker ' || j.lease_owner || ' stopped heartbeating during attempt ' || j.attempt,
+                run_at = now(),
+                enqueued_at = CASE WHEN j.cancel_requested_at IS NULL AND j.attempt < j.max_attempts THEN now() END,
+                lease_owner = NULL,
+                lease_expires_at = NULL,
+                version = j.version + 1,
+                updated_at = now()
+            FROM expired e
+            WHERE j.id = e.id
+              AND {JobRules.Fence("j", "e.lease_owner", "e.attempt")}
+              AND j.lease_expires_at < now()
+              AND {LeaderHoldsTerm}
+            RETURNING {JobRows.Select("j")}
+        ),
+        {EventFromChanged("'lease_expired'", "error")}
+        SELECT {JobRows.Plain}
+        FROM changed
+        """;
+
+    public async Task<IReadOnlyList<Job>> JobRescueExpiredAsync(LeaderTerm leader, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(RescueExpiredSql);
+        command.Parameters.AddWithValue("limit", limit);
+        AddLeader(command, leader);
+        return await JobRows.ReadAllAsync(command, cancellationToken);
+    }
+
+    private const string FilterPendingSql = """
+        SELECT id
+        FROM jobs
+        WHERE id = ANY(@ids)
+          AND status = 'pending'
+        """;
+
+    public async Task<IReadOnlyList<Guid>> JobFilterPendingAsync(IReadOnlyList<Guid> jobIds, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(FilterPendingSql);
+        command.Parameters.AddWithValue("ids", jobIds.ToArray());
+        var pending = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pending.Add(reader.GetGuid(0));
+        }
+
+        return pending;
+    }
+}

@@ -1,0 +1,269 @@
+using System.Text.Json;
+using Jobs.Core.Engine;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Jobs.Core.Engine.Storage;
+
+public sealed partial class NpgsqlJobStore
+{
+    // One statement for one job or a thousand: the inputs travel as parallel arrays. No job is hinted here: the
+    // caller then asks JobEnqueueDueAsync for the workspace's next jobs within its bound (NpgsqlJobStore.Hints.cs).
+    // An input with an idempotency key is inserted only when its key row is new or expired (taken over); racing
+    // submissions of one key wait on the key row's lock, and all but the first find it live and insert nothing.
+    private static readonly string InsertManySql = $"""
+        WITH input AS (
+            SELECT *
+            FROM unnest(@ids, @types, @queues, @priorities, @payloads, @run_ats, @max_attempts, @timeouts, @keys, @hashes)
+                AS t(id, type, queue, priority, payload, run_at, max_attempts, timeout_seconds, idempotency_key, request_hash)
+        ),
+        claimed AS (
+            INSERT INTO idempotency_keys AS k (workspace_id, key, job_id, request_hash, expires_at)
+            SELECT @workspace_id, i.idempotency_key, i.id, i.request_hash, now() + @key_lifetime
+            FROM input i
+            WHERE i.idempotency_key IS NOT NULL
+            ON CONFLICT (workspace_id, key) DO UPDATE
+            SET job_id = excluded.job_id,
+                request_hash = excluded.request_hash,
+                created_at = now(),
+                expires_at = excluded.expires_at
+            WHERE k.expires_at <= now()
+            RETURNING k.job_id
+        ),
+        changed AS (
+            INSERT INTO jobs (id, workspace_id, user_id, type, queue, priority, status, payload, max_attempts,
+                              attempts_per_run, run_at, scheduled, timeout_seconds, idempotency_key)
+            SELECT i.id, @workspace_id, @user_id, i.type, i.queue, i.priority, 'pending', i.payload, i.max_attempts,
+                   i.max_attempts, coalesce(i.run_at, now()), coalesce(i.run_at > now(), false), i.timeout_seconds, i.idempotency_key
+            FROM input i
+            WHERE i.idempotency_key IS NULL
+               OR i.id IN (SELECT c.job_id FROM claimed c)
+            RETURNING {JobRows.Select("jobs")}
+        ),
+        {EventFromChanged("'created'", actor: ActorSql)}
+        SELECT {JobRows.Plain}
+        FROM changed
+        """;
+
+    private static readonly string GetByIdempotencyKeySql = $"""
+        SELECT {JobRows.Select("j")}, k.request_hash
+        FROM idempotency_keys k
+        JOIN jobs j ON j.id = k.job_id
+        WHERE k.workspace_id = @workspace_id
+          AND k.key = @key
+        """;
+
+    // Expired keys are already taken over by the next submission; deleting them only keeps the table small.
+    private const string DeleteExpiredKeysSql = """
+        DELETE FROM idempotency_keys
+        WHERE ctid IN (
+            SELECT ctid
+            FROM idempotency_keys
+            WHERE expires_at <= now()
+            LIMIT @limit)
+        """;
+
+    /// <remarks>
+    /// Without idempotency keys, insert and hint travel as one batch: one round trip, one commit
+    /// (<see cref="JobInsertGroupsAsync"/>). With keys, a conflicting input needs the job its key names before the
+    /// transaction can decide to commit or roll back.
+    /// </remarks>
+    public async Task<JobInsertManyResult> JobInsertManyAsync(JobInsertManyParams parameters, CancellationToken cancellationToken)
+    {
+        var inputs = parameters.Jobs;
+        if (inputs.All(j => j.IdempotencyKey is null))
+        {
+            var (groups, groupHints) = await JobInsertGroupsAsync([parameters], cancellationToken);
+            return groups[0] with { Hints = groupHints };
+        }
+
+        var ids = inputs.Select(_ => Guid.CreateVersion7()).ToArray();
+        var hashes = inputs.Select(j => j.IdempotencyKey is null ? null : JobRequestHash.Compute(j)).ToArray();
+        var insert = InsertCommand(parameters, ids, hashes);
+        var hinting = parameters.HintLimit > 0 && HasDueJob(parameters);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        List<Job> inserted;
+        await using (var keyed = new NpgsqlBatch(connection, transaction))
+        {
+            keyed.BatchCommands.Add(insert);
+            await using var reader = await keyed.ExecuteReaderAsync(cancellationToken);
+            inserted = await JobRows.ReadAllAsync(reader, cancellationToken);
+        }
+
+        var results = await ResolveKeysAsync(connection, transaction, parameters, ids, hashes, inserted.ToDictionary(j => j.Id), cancellationToken);
+        if (results.Any(r => !r.SameRequest))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new JobInsertManyResult(results.Select(r => r with { Created = false }).ToList(), []);
+        }
+
+        var hints = hinting && results.Any(r => r.Created)
+            ? await HintNextAsync(connection, parameters.WorkspaceId, parameters.HintLimit, leader: null, cancellationToken, transaction)
+            : [];
+
+        await transaction.CommitAsync(cancellationToken);
+        return new JobInsertManyResult(results, hints);
+    }
+
+    /// <summary>
+    /// Several callers' submits without idempotency keys in one batch: an insert per caller, then one fill per workspace
+    /// that has a job due now, so one round trip and one commit for them all (the API coalesces concurrent single
+    /// submits this way). Each group's result carries no hints; the second value holds them all.
+    /// </summary>
+    public async Task<(IReadOnlyList<JobInsertManyResult> Groups, IReadOnlyList<JobHint> Hints)> JobInsertGroupsAsync(
+        IReadOnlyList<JobInsertManyParams> groups, CancellationToken cancellationToken)
+    {
+        if (groups.Any(g => g.Jobs.Any(j => j.IdempotencyKey is not null)))
+        {
+            throw new ArgumentException("Submits with idempotency keys are inserted one call at a time.", nameof(groups));
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var group in groups)
+        {
+            batch.BatchCommands.Add(InsertCommand(group, [.. group.Jobs.Select(_ => Guid.CreateVersion7())], new byte[]?[group.Jobs.Count]));
+        }
+
+        var hintLimit = groups.Max(g => g.HintLimit);
+        var fills = hintLimit > 0 ? AddHintNext(batch, groups.Where(g => g.HintLimit > 0 && HasDueJob(g)).Select(g => g.WorkspaceId), hintLimit, leader: null) : 0;
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var results = new List<JobInsertManyResult>(groups.Count);
+        for (var i = 0; i < groups.Count; i++)
+        {
+            if (i > 0)
+            {
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            var created = await JobRows.ReadAllAsync(reader, cancellationToken);
+            results.Add(new JobInsertManyResult([.. created.Select(j => new JobInsertResult(j, Created: true, SameRequest: true))], []));
+        }
+
+        if (fills == 0)
+        {
+            return (results, []);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        return (results, await ReadHintsAsync(reader, fills, cancellationToken));
+    }
+
+    // A delayed job is hinted by maintenance once due; a job due now may be hinted at once.
+    private static bool HasDueJob(JobInsertManyParams parameters) =>
+        parameters.Jobs.Any(j => j.RunAt is null || j.RunAt <= DateTimeOffset.UtcNow);
+
+    private static NpgsqlBatchCommand InsertCommand(JobInsertManyParams parameters, Guid[] ids, byte[]?[] hashes)
+    {
+        var inputs = parameters.Jobs;
+        var command = new NpgsqlBatchCommand(InsertManySql);
+        command.Parameters.AddWithValue("workspace_id", parameters.WorkspaceId);
+        command.Parameters.AddWithValue("user_id", parameters.UserId);
+        AddActor(command.Parameters, new JobActor(parameters.UserId, parameters.ApiKeyId));
+        command.Parameters.AddWithValue("key_lifetime", parameters.IdempotencyKeyLifetime);
+        command.Parameters.AddWithValue("ids", ids);
+        command.Parameters.AddWithValue("types", inputs.Select(j => j.Type).ToArray());
+        command.Parameters.AddWithValue("queues", inputs.Select(j => j.Queue).ToArray());
+        command.Parameters.AddWithValue("priorities", inputs.Select(j => j.Priority).ToArray());
+        command.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
+        {
+            Value = inputs.Select(j => j.Payload.GetRawText()).ToArray(),
+        });
+        command.Parameters.Add(new NpgsqlParameter("run_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        {
+            Value = inputs.Select(j => j.RunAt?.UtcDateTime).ToArray(),
+        });
+        command.Parameters.AddWithValue("max_attempts", inputs.Select(j => j.MaxAttempts).ToArray());
+        command.Parameters.AddWithValue("timeouts", inputs.Select(j => j.TimeoutSeconds).ToArray());
+        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text)
+        {
+            Value = inputs.Select(j => j.IdempotencyKey).ToArray(),
+        });
+        command.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = hashes });
+        return command;
+    }
+
+    /// <summary>Each input's result: its new job, or the job its live idempotency key already names.</summary>
+    private static async Task<List<JobInsertResult>> ResolveKeysAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, JobInsertManyParams parameters, Guid[] ids, byte[]?[] hashes,
+        Dictionary<Guid, Job> inserted, CancellationToken cancellationToken)
+    {
+        var inputs = parameters.Jobs;
+        var results = new List<JobInsertResult>(inputs.Count);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (inserted.TryGetValue(ids[i], out var job))
+            {
+                results.Add(new JobInsertResult(job, Created: true, SameRequest: true));
+                continue;
+            }
+
+            // Only a live idempotency key makes the insert skip a row: return the job it names.
+            var key = inputs[i].IdempotencyKey ?? throw new InvalidOperationException("A job without an idempotency key was not inserted.");
+            await using var get = new NpgsqlCommand(GetByIdempotencyKeySql, connection, transaction);
+            get.Parameters.AddWithValue("workspace_id", parameters.WorkspaceId);
+            get.Parameters.AddWithValue("key", key);
+            await using var reader = await get.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"Idempotency key '{key}' conflicted but no job holds it.");
+            }
+
+            var existing = JobRows.Read(reader);
+            var hashOrdinal = reader.FieldCount - 1;
+            // Keys stored before request hashes existed are compared by type and payload.
+            var same = reader.IsDBNull(hashOrdinal)
+                ? existing.Type == inputs[i].Type && JsonElement.DeepEquals(existing.Payload, inputs[i].Payload)
+                : reader.GetFieldValue<byte[]>(hashOrdinal).AsSpan().SequenceEqual(hashes[i]!);
+            results.Add(new JobInsertResult(existing, Created: false, SameRequest: same));
+        }
+
+        return results;
+    }
+
+    public async Task<int> IdempotencyKeyDeleteExpiredAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(DeleteExpiredKeysSql);
+        command.Parameters.AddWithValue("limit", limit);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private const string MarkUnhintedSql = """
+        UPDATE jobs
+        SET enqueued_at = NULL
+        WHERE id = ANY(@ids)
+          AND status = 'pending'
+        """;
+
+    public async Task JobMarkUnhintedAsync(IReadOnlyList<Guid> jobIds, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(MarkUnhintedSql);
+        command.Parameters.AddWithValue("ids", jobIds.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private const string IdempotencyKeyUsedListSql = """
+        SELECT key
+        FROM idempotency_keys
+        WHERE workspace_id = @workspace_id
+          AND key = ANY(@keys)
+          AND expires_at > now()
+        """;
+
+    public async Task<IReadOnlySet<string>> IdempotencyKeyUsedListAsync(Guid workspaceId, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(IdempotencyKeyUsedListSql);
+        command.Parameters.AddWithValue("workspace_id", workspaceId);
+        command.Parameters.AddWithValue("keys", keys.ToArray());
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            used.Add(reader.GetString(0));
+        }
+
+        return used;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Jobs.Core.Identity;
+
+/// <summary>The <c>action</c> of an <c>audit_events</c> row: stable names that clients may branch on.</summary>
+public static class AuditActions
+{
+    public const string UserInvited = "user.invited";
+    public const string InvitationAccepted = "invitation.accepted";
+    public const string InvitationCancelled = "invitation.cancelled";
+    public const string RoleChanged = "user.role_changed";
+    public const string UserRemoved = "user.removed";
+    public const string SessionsRevoked = "user.sessions_revoked";
+    public const string PasswordChanged = "password.changed";
+    public const string PasswordResetIssued = "password.reset_issued";
+    public const string PasswordReset = "password.reset";
+    public const string ApiKeyCreated = "api_key.created";
+    public const string ApiKeyRevoked = "api_key.revoked";
+}

@@ -1,4 +1,0 @@
-namespace Jobs.Core.Workspaces;
-
-/// <summary>A key just made: <see cref="PlainKey"/> exists only here and is shown once; the database keeps its hash.</summary>
-public sealed record NewApiKey(ApiKeyInfo Key, string PlainKey);

@@ -1,4 +1,0 @@
-namespace Jobs.Core.Workspaces;
-
-/// <summary>A live UI session of a user (a session key): recognised by its prefix, never shown whole.</summary>
-public sealed record UserSession(Guid Id, string? Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset ExpiresAt);

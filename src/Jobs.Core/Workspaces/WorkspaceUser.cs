@@ -1,4 +1,0 @@
-namespace Jobs.Core.Workspaces;
-
-/// <summary>A user of a workspace as an admin lists them; <see cref="InvitationPending"/> until they accept.</summary>
-public sealed record WorkspaceUser(Guid Id, string Email, string DisplayName, string Role, DateTimeOffset CreatedAt, bool InvitationPending);
