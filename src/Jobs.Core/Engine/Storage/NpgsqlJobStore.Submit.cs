@@ -232,7 +232,7 @@ public sealed partial class NpgsqlJobStore
 
     private const string MarkUnhintedSql = """
         UPDATE jobs
-        SET enqueued_at = NULL
+        SET hinted_at = NULL
         WHERE id = ANY(@ids)
           AND status = 'pending'
         """;
