@@ -158,7 +158,7 @@ public sealed partial class NpgsqlJobStore
         RETURNING j.id, j.workspace_id, j.queue
         """;
 
-    public async Task<IReadOnlyList<JobHint>> JobEnqueueDueAsync(JobEnqueueDueParams parameters, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<JobHint>> JobHintDueAsync(JobHintDueParams parameters, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (parameters.WorkspaceId is null)
