@@ -16,7 +16,7 @@ public sealed class HintSender(JobQueue queue, IJobStore store, ILogger<HintSend
     {
         try
         {
-            await queue.EnqueueAsync(hints);
+            await queue.AddHintsAsync(hints);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
