@@ -28,7 +28,7 @@ public sealed class ConcurrencyLimitTests(Servers servers, ITestOutputHelper out
         // A hint for every job of A on top of the bounded ones, as a flood of duplicates would: now all four workers
         // race to claim A's jobs, and only the slots a claim requires stand between them and the limit.
         var queue = cluster.Api.Services.GetRequiredService<JobQueue>();
-        await queue.EnqueueAsync(idsA.Select(id => new JobHint(id, workspaceA, "default")).ToList());
+        await queue.AddHintsAsync(idsA.Select(id => new JobHint(id, workspaceA, "default")).ToList());
         await Eventually.TrueAsync(async () => await CountAsync(cluster, workspaceA, "processing") == Limit, "A to fill its slots");
 
         var idsB = await SubmitBatchAsync(clientB, 10);

@@ -22,7 +22,7 @@ public sealed class DeliveryTests(Servers servers)
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
         var id = await cluster.Client.SubmitDemoAsync(items: 5, delayMs: 20);
         var queue = cluster.Api.Services.GetRequiredService<JobQueue>();
-        await queue.EnqueueAsync(Enumerable.Range(0, 9).Select(_ => new JobHint(id, cluster.Caller.WorkspaceId, "default")).ToList());
+        await queue.AddHintsAsync(Enumerable.Range(0, 9).Select(_ => new JobHint(id, cluster.Caller.WorkspaceId, "default")).ToList());
 
         await Task.WhenAll(cluster.StartWorkerAsync(), cluster.StartWorkerAsync());
 

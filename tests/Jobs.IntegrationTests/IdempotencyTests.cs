@@ -41,7 +41,7 @@ public sealed class IdempotencyTests(Servers servers)
         var plain = await cluster.Client.SubmitDemoAsync(items: 1);
 
         keyed.Status.ShouldBe(HttpStatusCode.Accepted);
-        (await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE id = ANY(@ids) AND enqueued_at IS NOT NULL", ("ids", new[] { keyed.JobId!.Value, plain })))
+        (await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE id = ANY(@ids) AND hinted_at IS NOT NULL", ("ids", new[] { keyed.JobId!.Value, plain })))
             .ShouldBe(2);
         (await queue.LengthAsync("default")).ShouldBe(2);
     }

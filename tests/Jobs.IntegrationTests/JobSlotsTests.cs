@@ -105,7 +105,7 @@ public sealed class JobSlotsTests(Servers servers)
 
         // Two hinted (holding the two slots), two waiting without a hint.
         (await SlotsAsync(cluster, [.. ids])).Count(s => s is not null).ShouldBe(2);
-        (await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE workspace_id = @w AND status = 'pending' AND enqueued_at IS NULL", ("w", workspace))).ShouldBe(2);
+        (await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE workspace_id = @w AND status = 'pending' AND hinted_at IS NULL", ("w", workspace))).ShouldBe(2);
 
         // Cancelling a hinted job frees its slot; the API then hints the next job into it.
         using (var cancel = await cluster.Client.PostAsync($"/api/jobs/{ids[0]}/cancel", null))
@@ -151,7 +151,7 @@ public sealed class JobSlotsTests(Servers servers)
         // few ready ones; statistics current, as autovacuum keeps them.
         await cluster.ScalarAsync<object>("""
             INSERT INTO jobs (id, workspace_id, user_id, type, queue, status, payload, max_attempts, attempts_per_run, run_at,
-                              timeout_seconds, enqueued_at, attempt, progress, started_at, completed_at)
+                              timeout_seconds, hinted_at, attempt, progress, started_at, completed_at)
             SELECT gen_random_uuid(), @w, u.id, 'demo', 'default', 'completed', '{}', 3, 3, now() - interval '1 day', 60,
                    now() - interval '1 day', 1, 100, now() - interval '1 day', now() - interval '1 day'
             FROM generate_series(1, 30000), (SELECT id FROM users WHERE workspace_id = @w LIMIT 1) u;

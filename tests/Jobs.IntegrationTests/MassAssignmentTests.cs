@@ -33,6 +33,22 @@ public sealed class MassAssignmentTests(Servers servers)
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs")).ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData("hintedAt")]
+    [InlineData("enqueuedAt")]
+    public async Task ASubmissionSettingTheHintMark_UnderItsNameOrItsOldOne_IsToldTheServerSetsIt(string field)
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var json = $$"""{"type":"demo","payload":{"items":1},"{{field}}":"2030-01-01T00:00:00Z"}""";
+
+        var (status, problem) = await cluster.Client.SendRawAsync(HttpMethod.Post, "/api/jobs", json);
+
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").TryGetProperty(field, out var messages).ShouldBeTrue(problem.ToString());
+        messages[0].GetString()!.ShouldContain("set by the server");
+        (await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs")).ShouldBe(0);
+    }
+
     [Fact]
     public async Task ABatchItemSettingAServerField_Answers400AtItsIndex_AndSubmitsNoneOfTheBatch()
     {

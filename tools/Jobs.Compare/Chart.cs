@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Jobs.Compare;
 
 /// <summary>
-/// A bar chart of the result file's medians (work-down and single-enqueue jobs/s per system, and Jobs' work-down with
+/// A bar chart of the result file's medians (work-down and single-submit jobs/s per system, and Jobs' work-down with
 /// a history and over 20 workspaces), each with a line over the runs' min – max, as a standalone SVG.
 /// </summary>
 public static class Chart
@@ -20,7 +20,7 @@ public static class Chart
     public static string Svg(JsonObject run)
     {
         var summary = run["summary"];
-        var rows = new List<(string Name, Figure? WorkDown, Figure? Enqueue)>();
+        var rows = new List<(string Name, Figure? WorkDown, Figure? Submit)>();
         if (summary?["jobs"] is { } jobs)
         {
             rows.Add(("Jobs", Of(jobs["throughput.jobsPerSecond"]), Of(jobs["submit.single_16.jobsPerSecond"])));
@@ -33,23 +33,23 @@ public static class Chart
             rows.Add((name, Of(peer?["workDown"]), Of(peer?["submit.jobsPerSecond"])));
         }
 
-        var max = Math.Max(1, rows.SelectMany(r => new[] { r.WorkDown?.Max ?? 0, r.Enqueue?.Max ?? 0 }).DefaultIfEmpty().Max());
-        var height = 60 + rows.Sum(r => (r.Enqueue is null ? 1 : 2) * Bar + 14);
+        var max = Math.Max(1, rows.SelectMany(r => new[] { r.WorkDown?.Max ?? 0, r.Submit?.Max ?? 0 }).DefaultIfEmpty().Max());
+        var height = 60 + rows.Sum(r => (r.Submit is null ? 1 : 2) * Bar + 14);
         var s = new StringBuilder();
         s.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">");
         s.Append(CultureInfo.InvariantCulture, $"<rect width=\"{Width}\" height=\"{height}\" fill=\"white\"/>");
         s.Append(CultureInfo.InvariantCulture, $"<text x=\"10\" y=\"20\" font-size=\"14\">jobs/s, medians of {run["runs"]?.AsArray().Count} runs (line: min – max), {run["startedAt"]} ({(run["quick"]?.GetValue<bool>() == true ? "--quick" : "full run")}); longer is better</text>");
         s.Append("<rect x=\"10\" y=\"30\" width=\"12\" height=\"10\" fill=\"#2b6cb0\"/><text x=\"26\" y=\"39\">work-down of the backlog</text>");
-        s.Append("<rect x=\"200\" y=\"30\" width=\"12\" height=\"10\" fill=\"#a0aec0\"/><text x=\"216\" y=\"39\">single enqueue, 16 clients</text>");
+        s.Append("<rect x=\"200\" y=\"30\" width=\"12\" height=\"10\" fill=\"#a0aec0\"/><text x=\"216\" y=\"39\">single submit, 16 clients</text>");
         var y = 52;
-        foreach (var (name, workDown, enqueue) in rows)
+        foreach (var (name, workDown, submit) in rows)
         {
-            var bars = enqueue is null ? 1 : 2;
+            var bars = submit is null ? 1 : 2;
             s.Append(CultureInfo.InvariantCulture, $"<text x=\"10\" y=\"{y + (bars * Bar / 2) + 4}\">{SecurityElement.Escape(name)}</text>");
             BarAt(s, y, workDown, max, "#2b6cb0");
-            if (enqueue is not null)
+            if (submit is not null)
             {
-                BarAt(s, y + Bar, enqueue, max, "#a0aec0");
+                BarAt(s, y + Bar, submit, max, "#a0aec0");
             }
 
             y += bars * Bar + 14;

@@ -7,7 +7,7 @@ namespace Jobs.Compare;
 /// <summary>
 /// The throughput scenario again, on a table that looks like production's: <see cref="Plan.HistoryCompleted"/> completed
 /// jobs retained (spread over the last 13 days, inside the default 14-day retention) and <see cref="Plan.HistoryFuture"/>
-/// pending jobs due in ten years and never hinted (enqueued_at NULL), all in the measured workspace, inserted with
+/// pending jobs due in ten years and never hinted (hinted_at NULL), all in the measured workspace, inserted with
 /// INSERT … SELECT generate_series (no job_events rows), then <c>VACUUM (ANALYZE) jobs</c> as autovacuum would leave
 /// a settled table, so the plans are the ones production gets. With the workers stopped, the same single and batch
 /// submits at 16 clients as the plain run, topped up with unmeasured batches to the same backlog; then the workers
@@ -102,12 +102,12 @@ public sealed class HistoryScenario(ProcessCluster cluster, Plan plan, Action<st
     private const string CompletedSql = """
         INSERT INTO jobs (id, workspace_id, user_id, type, queue, priority, status, payload, result, progress, stage,
                           processed_items, total_items, attempt, max_attempts, attempts_per_run, run_at, timeout_seconds,
-                          enqueued_at, version, created_at, started_at, completed_at, updated_at)
+                          hinted_at, version, created_at, started_at, completed_at, updated_at)
         SELECT (lpad(to_hex((extract(epoch FROM c.at) * 1000)::bigint), 12, '0') || '7' || substr(md5('h' || g), 1, 3)
                 || '8' || substr(md5('h' || g), 4, 15))::uuid,
                t.workspace_id, t.user_id, t.type, t.queue, t.priority, 'completed', t.payload, t.result, 100, t.stage,
                t.processed_items, t.total_items, 1, t.max_attempts, t.attempts_per_run, c.at, t.timeout_seconds,
-               CASE WHEN t.enqueued_at IS NULL THEN NULL ELSE c.at END, t.version, c.at,
+               CASE WHEN t.hinted_at IS NULL THEN NULL ELSE c.at END, t.version, c.at,
                c.at + interval '5 milliseconds', c.at + interval '7 milliseconds', c.at + interval '7 milliseconds'
         FROM jobs t
         CROSS JOIN generate_series(1, @rows) g

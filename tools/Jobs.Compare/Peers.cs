@@ -65,7 +65,7 @@ public sealed class Peers(ProcessCluster cluster, Plan plan, string peersDirecto
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {name}");
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
-        // Set-up, enqueueing and the work-down deadline, with room for start-up: a peer that hangs is killed.
+        // Set-up, submitting and the work-down deadline, with room for start-up: a peer that hangs is killed.
         using var limit = new CancellationTokenSource(plan.WorkDownDeadline + TimeSpan.FromSeconds(90));
         try
         {

@@ -127,7 +127,7 @@ public static class Report
     {
         var plan = run["plan"]!;
         var services = run["services"]!;
-        s.AppendLine("| system | version | single enqueue, 16 clients: p50 / p99 ms, jobs/s | work-down of the same backlog, jobs/s | min – max | Jobs ÷ system (per run) | commits/job | Redis cmds/job | configured as |");
+        s.AppendLine("| system | version | single submit, 16 clients: p50 / p99 ms, jobs/s | work-down of the same backlog, jobs/s | min – max | Jobs ÷ system (per run) | commits/job | Redis cmds/job | configured as |");
         s.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         var t = jobs["throughput.jobsPerSecond"];
         var timedOut = run["runs"]!.AsArray().Count(r => r!["jobs"]?["throughput"]?["timedOut"]?.GetValue<bool>() == true);

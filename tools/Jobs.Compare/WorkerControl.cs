@@ -38,7 +38,7 @@ internal static class WorkerControl
         return await cluster.ScalarAsync<int>("""
             WITH c AS (
                 UPDATE jobs
-                SET status = 'cancelled', completed_at = now(), cancel_requested_at = now(), enqueued_at = NULL
+                SET status = 'cancelled', completed_at = now(), cancel_requested_at = now(), hinted_at = NULL
                 WHERE status = 'pending'
                 RETURNING 1)
             SELECT count(*)::int FROM c

@@ -14,7 +14,7 @@ namespace Jobs.Api.Jobs;
 /// Insert and commit, then XADD (docs/design.md, "Delivery invariants"). Only the workspace's next jobs within its free
 /// slots are hinted (see NpgsqlJobStore.Hints.cs), so a large batch cannot crowd other workspaces' jobs off the stream;
 /// workers and maintenance hint the rest as slots free up. When Redis is unreachable the jobs are still accepted; they
-/// are marked un-hinted so that the maintenance leader enqueues them as soon as it can.
+/// are marked un-hinted so that the maintenance leader hints them as soon as it can.
 /// </summary>
 public sealed class JobSubmitter(
     IJobStore store, SubmitCoalescer coalescer, HintSender hints, JobEventBus bus, IOptions<ApiOptions> options, ILogger<JobSubmitter> logger)
@@ -57,7 +57,7 @@ public sealed class JobSubmitter(
         IReadOnlyList<JobHint> due;
         try
         {
-            due = await store.JobEnqueueDueAsync(new JobEnqueueDueParams(workspaceId, StaleAfter: null, Limit: WorkspaceLimits.MaxHintsPerWorkspace, Leader: null), CancellationToken.None);
+            due = await store.JobHintDueAsync(new JobHintDueParams(workspaceId, StaleAfter: null, Limit: WorkspaceLimits.MaxHintsPerWorkspace, Leader: null), CancellationToken.None);
         }
         catch (NpgsqlException ex)
         {

@@ -13,7 +13,9 @@ public static class UnknownFields
         "id", "jobId", "workspaceId", "workspace_id", "workspace", "userId", "user_id", "status", "attempt",
         "leaseOwner", "lease_owner", "leaseExpiresAt", "lease_expires_at", "result", "error", "progress", "stage",
         "version", "sequence", "createdAt", "created_at", "startedAt", "completedAt", "updatedAt", "cancelRequestedAt",
-        "enqueuedAt", "attemptsPerRun", "role", "apiKeyId",
+        "hintedAt", "attemptsPerRun", "role", "apiKeyId",
+        // The hint's old name (hinted_at was enqueued_at): a client sending it keeps getting the same answer.
+        "enqueuedAt",
     };
 
     /// <summary>Limits on capacity every workspace shares: only the operator sets them, never a client.</summary>

@@ -54,7 +54,7 @@ internal sealed class MaintenanceService(
                     }
 
                     await RescueExpiredAsync(term, stoppingToken);
-                    await EnqueueDueAsync(term, stoppingToken);
+                    await HintDueAsync(term, stoppingToken);
                     await ObserveQueueDepthAsync(stoppingToken);
                     if (time.GetUtcNow() - lastSweep > settings.DeadWorkerAfter / 3)
                     {
@@ -109,9 +109,9 @@ internal sealed class MaintenanceService(
         }
     }
 
-    private async Task EnqueueDueAsync(LeaderTerm term, CancellationToken cancellationToken)
+    private async Task HintDueAsync(LeaderTerm term, CancellationToken cancellationToken)
     {
-        var hints = await store.JobEnqueueDueAsync(new JobEnqueueDueParams(null, settings.StaleHintAfter, BatchSize, term), cancellationToken);
+        var hints = await store.JobHintDueAsync(new JobHintDueParams(null, settings.StaleHintAfter, BatchSize, term), cancellationToken);
         if (hints.Count > 0)
         {
             // Hints that cannot be sent are marked un-hinted again, for the next tick.
@@ -145,7 +145,7 @@ internal sealed class MaintenanceService(
                 var pending = jobIds.Count == 0 ? [] : await store.JobFilterPendingAsync(jobIds, cancellationToken);
                 if (pending.Count > 0)
                 {
-                    // Un-hinted, they are hinted again by the next tick's EnqueueDue, within their workspace's limit.
+                    // Un-hinted, they are hinted again by the next tick's HintDueAsync, within their workspace's limit.
                     await store.JobMarkUnhintedAsync(pending, cancellationToken);
                 }
 

@@ -138,8 +138,8 @@ internal sealed class JobRunner(
         IReadOnlyList<JobHint> next;
         try
         {
-            next = await store.JobEnqueueDueAsync(
-                new JobEnqueueDueParams(workspaceId, StaleAfter: null, Limit: WorkspaceLimits.MaxHintsPerWorkspace, Leader: null), CancellationToken.None);
+            next = await store.JobHintDueAsync(
+                new JobHintDueParams(workspaceId, StaleAfter: null, Limit: WorkspaceLimits.MaxHintsPerWorkspace, Leader: null), CancellationToken.None);
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
         {

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace Jobs.Worker.Processing;
 
 /// <summary>
-/// What reaches a worker by pub/sub within milliseconds: wake-ups (a hint on a queue it serves, JobQueue.EnqueueAsync),
+/// What reaches a worker by pub/sub within milliseconds: wake-ups (a hint on a queue it serves, JobQueue.AddHintsAsync),
 /// so an idle fetch loop reads at once instead of at its next poll, and cancel requests for the jobs it runs. The poll
 /// and the heartbeat's reading of cancel_requested_at are the fallbacks while Redis is down, so failing to subscribe is
 /// not fatal: the next heartbeat tries again.

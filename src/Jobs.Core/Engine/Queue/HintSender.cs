@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace Jobs.Core.Engine.Queue;
 
 /// <summary>
-/// Puts hints already marked in the database (enqueued_at) on their streams. The jobs are committed, so a failure here
+/// Puts hints already marked in the database (hinted_at) on their streams. The jobs are committed, so a failure here
 /// only delays them: when Redis is unreachable they are marked un-hinted for maintenance to hint again, and should
 /// even that fail, maintenance re-hints stale hints after <c>StaleHintAfter</c>. Never throws for Redis or PostgreSQL.
 /// </summary>
@@ -16,7 +16,7 @@ public sealed class HintSender(JobQueue queue, IJobStore store, ILogger<HintSend
     {
         try
         {
-            await queue.EnqueueAsync(hints);
+            await queue.AddHintsAsync(hints);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -6,7 +6,7 @@ namespace Jobs.Core.Engine.Queue;
 
 /// <summary>
 /// One Redis stream per queue, one consumer group. An entry only wakes a worker up and names a job
-/// (docs/design.md, "Delivery invariants"): losing one delays the job until maintenance re-enqueues it, never loses it.
+/// (docs/design.md, "Delivery invariants"): losing one delays the job until maintenance hints it again, never loses it.
 /// </summary>
 public sealed class JobQueue(IConnectionMultiplexer redis, RedisKeys keys)
 {
@@ -17,7 +17,7 @@ public sealed class JobQueue(IConnectionMultiplexer redis, RedisKeys keys)
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>XADDs one hint per job, pipelined, carrying the current trace context. Throws when Redis is unreachable.</summary>
-    public async Task EnqueueAsync(IReadOnlyList<JobHint> hints)
+    public async Task AddHintsAsync(IReadOnlyList<JobHint> hints)
     {
         if (hints.Count == 0)
         {

@@ -42,7 +42,7 @@ public interface IJobStore
     /// </summary>
     Task<int> JobDeleteEndedAsync(JobRetention retention, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Forgets that these jobs have a hint on the stream (the XADD failed), so maintenance enqueues them.</summary>
+    /// <summary>Forgets that these jobs have a hint on the stream (the XADD failed), so maintenance hints them again.</summary>
     Task JobMarkUnhintedAsync(IReadOnlyList<Guid> jobIds, CancellationToken cancellationToken);
 
     /// <summary>
@@ -78,7 +78,7 @@ public interface IJobStore
     /// Marks the next due pending jobs as hinted, never more per workspace than its free slots, and returns them; the
     /// caller puts the hints on the streams. Fairness across workspaces rests on this bound (NpgsqlJobStore.Hints.cs).
     /// </summary>
-    Task<IReadOnlyList<JobHint>> JobEnqueueDueAsync(JobEnqueueDueParams parameters, CancellationToken cancellationToken);
+    Task<IReadOnlyList<JobHint>> JobHintDueAsync(JobHintDueParams parameters, CancellationToken cancellationToken);
 
     /// <summary>Which of these jobs are still pending (for stream entries found in a dead consumer's list).</summary>
     Task<IReadOnlyList<Guid>> JobFilterPendingAsync(IReadOnlyList<Guid> jobIds, CancellationToken cancellationToken);

@@ -89,7 +89,7 @@ public sealed record LeaderTerm(string Name, string LeaderId, long Term);
 /// ones whose hint is older than that. <see cref="WorkspaceId"/> null means every workspace. At most
 /// <see cref="Limit"/> hints in all.
 /// </summary>
-public sealed record JobEnqueueDueParams(Guid? WorkspaceId, TimeSpan? StaleAfter, int Limit, LeaderTerm? Leader);
+public sealed record JobHintDueParams(Guid? WorkspaceId, TimeSpan? StaleAfter, int Limit, LeaderTerm? Leader);
 
 /// <summary>A hint to put on a queue's stream.</summary>
 public sealed record JobHint(Guid JobId, Guid WorkspaceId, string Queue);

@@ -18,7 +18,7 @@ public sealed partial class NpgsqlJobStore
     // jobs whole instead.
     private static readonly string ClaimSql = $"""
         WITH locked AS (
-            SELECT j.id, j.status, j.slot, j.enqueued_at, j.run_at, j.cancel_requested_at, w.max_concurrent_jobs
+            SELECT j.id, j.status, j.slot, j.hinted_at, j.run_at, j.cancel_requested_at, w.max_concurrent_jobs
             FROM jobs j
             JOIN workspaces w ON w.id = j.workspace_id
             WHERE j.id = ANY(@ids)
@@ -26,11 +26,11 @@ public sealed partial class NpgsqlJobStore
         ),
         deferred AS (
             UPDATE jobs j
-            SET enqueued_at = NULL
+            SET hinted_at = NULL
             FROM locked l
             WHERE j.id = l.id
               AND l.status = 'pending'
-              AND l.enqueued_at IS NOT NULL
+              AND l.hinted_at IS NOT NULL
               AND {JobRules.SlotNotWithinLimit("l.slot", "l.max_concurrent_jobs")}
         ),
         changed AS (
@@ -66,7 +66,7 @@ public sealed partial class NpgsqlJobStore
         JOIN workspaces w ON w.id = j.workspace_id
         WHERE j.id = ANY(@ids)
           AND j.status = 'pending'
-          AND j.enqueued_at IS NOT NULL
+          AND j.hinted_at IS NOT NULL
           AND {JobRules.SlotWithinLimit("j.slot", "w.max_concurrent_jobs")}
           AND j.run_at <= now()
           AND j.cancel_requested_at IS NULL

@@ -34,7 +34,7 @@ public sealed partial class NpgsqlJobStore
                 max_attempts = j.attempt + j.attempts_per_run,
                 run_at = now(),
                 scheduled = false,
-                enqueued_at = NULL,
+                hinted_at = NULL,
                 cancel_requested_at = NULL,
                 completed_at = NULL,
                 error = NULL,

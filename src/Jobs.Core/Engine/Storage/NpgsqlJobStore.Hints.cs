@@ -55,7 +55,7 @@ public sealed partial class NpgsqlJobStore
                 FROM jobs p
                 WHERE p.workspace_id = @workspace_id
                   AND p.status = 'pending'
-                  AND p.enqueued_at IS NULL
+                  AND p.hinted_at IS NULL
                   AND NOT p.scheduled
                   AND p.run_at <= now()
                   AND p.cancel_requested_at IS NULL
@@ -87,7 +87,7 @@ public sealed partial class NpgsqlJobStore
               AND s.slot = p.slot
         )
         UPDATE jobs j
-        SET enqueued_at = now(),
+        SET hinted_at = now(),
             slot = p.slot
         FROM pairs p
         WHERE j.id = p.id
@@ -110,7 +110,7 @@ public sealed partial class NpgsqlJobStore
                 FROM jobs p
                 WHERE p.workspace_id = w.id
                   AND p.status = 'pending'
-                  AND p.enqueued_at IS NULL
+                  AND p.hinted_at IS NULL
                   AND NOT p.scheduled
                   AND p.run_at <= now()
                   AND p.cancel_requested_at IS NULL)
@@ -141,24 +141,24 @@ public sealed partial class NpgsqlJobStore
             SELECT id, version
             FROM jobs
             WHERE status = 'pending'
-              AND enqueued_at IS NOT NULL
-              AND enqueued_at < now() - @stale_after
+              AND hinted_at IS NOT NULL
+              AND hinted_at < now() - @stale_after
               AND run_at <= now()
               AND cancel_requested_at IS NULL
-            ORDER BY enqueued_at
+            ORDER BY hinted_at
             LIMIT @limit
         )
         UPDATE jobs j
-        SET enqueued_at = now()
+        SET hinted_at = now()
         FROM stale s
         WHERE j.id = s.id
           AND j.version = s.version
-          AND j.enqueued_at IS NOT NULL
+          AND j.hinted_at IS NOT NULL
           AND {LeaderHoldsTerm}
         RETURNING j.id, j.workspace_id, j.queue
         """;
 
-    public async Task<IReadOnlyList<JobHint>> JobEnqueueDueAsync(JobEnqueueDueParams parameters, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<JobHint>> JobHintDueAsync(JobHintDueParams parameters, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (parameters.WorkspaceId is null)

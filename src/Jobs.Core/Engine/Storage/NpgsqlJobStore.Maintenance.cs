@@ -9,7 +9,7 @@ public sealed partial class NpgsqlJobStore
     // Rescue (docs/design.md, "Leases and fencing"): only rows still processing under the expired lease read here
     // change, so a job that completed meanwhile stays completed. A job whose cancel was requested ends cancelled; one
     // out of attempts ends failed. One going back to pending keeps its slot, and the caller hints it at once
-    // (enqueued_at = now()), as a hand-back.
+    // (hinted_at = now()), as a hand-back.
     private static readonly string RescueExpiredSql = $"""
         WITH expired AS (
             SELECT id, lease_owner, attempt
@@ -32,7 +32,7 @@ public sealed partial class NpgsqlJobStore
                 END,
                 error = 'Lease expired: worker ' || j.lease_owner || ' stopped heartbeating during attempt ' || j.attempt,
                 run_at = now(),
-                enqueued_at = CASE WHEN j.cancel_requested_at IS NULL AND j.attempt < j.max_attempts THEN now() END,
+                hinted_at = CASE WHEN j.cancel_requested_at IS NULL AND j.attempt < j.max_attempts THEN now() END,
                 lease_owner = NULL,
                 lease_expires_at = NULL,
                 version = j.version + 1,

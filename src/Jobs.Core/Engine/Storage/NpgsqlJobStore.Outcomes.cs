@@ -18,7 +18,7 @@ public sealed partial class NpgsqlJobStore
                 scheduled = @retry_after::interval IS NOT NULL AND @retry_after::interval > interval '0',
                 completed_at = CASE WHEN @retry_after::interval IS NULL THEN now() END,
                 error = @error,
-                enqueued_at = NULL,
+                hinted_at = NULL,
                 lease_owner = NULL,
                 lease_expires_at = NULL,
                 version = j.version + 1,
@@ -64,13 +64,13 @@ public sealed partial class NpgsqlJobStore
         return await JobRows.ReadSingleAsync(command, cancellationToken);
     }
 
-    // The caller XADDs a fresh hint right after, hence enqueued_at = now().
+    // The caller XADDs a fresh hint right after, hence hinted_at = now().
     private static readonly string HandBackSql = $"""
         WITH changed AS (
             UPDATE jobs j
             SET status = 'pending',
                 run_at = now(),
-                enqueued_at = now(),
+                hinted_at = now(),
                 lease_owner = NULL,
                 lease_expires_at = NULL,
                 version = j.version + 1,

@@ -8,7 +8,7 @@ namespace Jobs.Core.Engine.Storage;
 public sealed partial class NpgsqlJobStore
 {
     // One statement for one job or a thousand: the inputs travel as parallel arrays. No job is hinted here: the
-    // caller then asks JobEnqueueDueAsync for the workspace's next jobs within its bound (NpgsqlJobStore.Hints.cs).
+    // caller then asks JobHintDueAsync for the workspace's next jobs within its bound (NpgsqlJobStore.Hints.cs).
     // An input with an idempotency key is inserted only when its key row is new or expired (taken over); racing
     // submissions of one key wait on the key row's lock, and all but the first find it live and insert nothing.
     private static readonly string InsertManySql = $"""
@@ -232,7 +232,7 @@ public sealed partial class NpgsqlJobStore
 
     private const string MarkUnhintedSql = """
         UPDATE jobs
-        SET enqueued_at = NULL
+        SET hinted_at = NULL
         WHERE id = ANY(@ids)
           AND status = 'pending'
         """;
