@@ -8,7 +8,6 @@ using Jobs.Core.Engine.Storage;
 using Jobs.Core.Hosting;
 using Jobs.Core.Identity;
 using Npgsql;
-using StackExchange.Redis;
 
 namespace Jobs.Worker.Processing;
 
@@ -35,17 +34,17 @@ internal sealed class AttemptWriter : IAsyncDisposable
     private const int MaxBatch = 500;
 
     private readonly IJobStore store;
-    private readonly JobQueue queue;
+    private readonly StreamAcks acks;
     private readonly HintSender hints;
     private readonly JobEventBus bus;
     private readonly ILogger<AttemptWriter> logger;
     private readonly Channel<Pending> pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task loop;
 
-    public AttemptWriter(IJobStore store, JobQueue queue, HintSender hints, JobEventBus bus, ILogger<AttemptWriter> logger)
+    public AttemptWriter(IJobStore store, StreamAcks acks, HintSender hints, JobEventBus bus, ILogger<AttemptWriter> logger)
     {
         this.store = store;
-        this.queue = queue;
+        this.acks = acks;
         this.hints = hints;
         this.bus = bus;
         this.logger = logger;
@@ -177,15 +176,7 @@ internal sealed class AttemptWriter : IAsyncDisposable
     {
         foreach (var group in completions.GroupBy(c => c.Queue))
         {
-            var entries = group.SelectMany(c => c.EntryIds).ToList();
-            try
-            {
-                await queue.AckAsync(group.Key, entries);
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Could not acknowledge {Count} entries on {Queue}", entries.Count, group.Key);
-            }
+            await acks.AckAsync(group.Key, group.SelectMany(c => c.EntryIds).ToList());
         }
     }
 

@@ -18,6 +18,7 @@ internal sealed class ConsumerService(
     IJobStore store,
     IClusterStore cluster,
     JobQueue queue,
+    StreamAcks acks,
     JobEventBus bus,
     WorkerIdentity identity,
     IOptions<WorkerOptions> options,
@@ -162,7 +163,7 @@ internal sealed class ConsumerService(
             // Losers (already claimed elsewhere, cancelled, over their workspace's limit, unknown) are dropped; the
             // busy ones wait in their consumer's pending list until claimed again.
             var dropped = group.Where(h => !won.ContainsKey(h.JobId) && !kept.Contains(h.JobId)).Select(h => h.EntryId).ToList();
-            await runner.AckAsync(group.Key, dropped);
+            await acks.AckAsync(group.Key, dropped);
         }
 
         await started;

@@ -7,7 +7,6 @@ using Jobs.Core.Engine.Storage;
 using Jobs.Core.Hosting;
 using Jobs.Core.Identity;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Jobs.Worker.Processing;
 
@@ -17,7 +16,7 @@ internal sealed class JobRunner(
     IJobStore store,
     AttemptWriter writer,
     JobEventBus bus,
-    JobQueue queue,
+    StreamAcks acks,
     HintSender hints,
     IOptions<WorkerOptions> options,
     ILogger<JobRunner> logger)
@@ -104,7 +103,7 @@ internal sealed class JobRunner(
         {
             // The entry is acknowledged only now, after the attempt's outcome is recorded
             // (docs/design.md, "Delivery invariants").
-            await AckAsync(hint.Queue, running.EntryIds);
+            await acks.AckAsync(hint.Queue, running.EntryIds);
             // A slot of this workspace freed up: wake the pending jobs its concurrency limit held back.
             await HintWorkspaceAsync(job.WorkspaceId);
         }
@@ -116,19 +115,6 @@ internal sealed class JobRunner(
             ? backoff.DelayAfter(job.Attempt, Random.Shared.NextDouble())
             : null;
         return await store.JobFailIfRunningAsync(job.Lease, error, retryAfter, CancellationToken.None);
-    }
-
-    public async Task AckAsync(string queueName, IReadOnlyList<string> entryIds)
-    {
-        try
-        {
-            await queue.AckAsync(queueName, entryIds);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // The entry stays in our pending list; the job is finished, so whoever re-reads the hint drops it.
-            logger.LogWarning(ex, "Could not acknowledge {Count} entries on {Queue}", entryIds.Count, queueName);
-        }
     }
 
     // The fairness bound (NpgsqlJobStore.Hints.cs) lets a workspace's next job in only through a freed slot, so this

@@ -17,6 +17,7 @@ public static class WorkerExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<WorkerIdentity>();
+        builder.Services.AddSingleton<StreamAcks>();
         builder.Services.AddSingleton<AttemptWriter>();
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddSingleton<ConsumerService>();
