@@ -115,7 +115,7 @@ internal sealed class AttemptWriter : IAsyncDisposable
             {
                 // Never leave a caller waiting, and keep the loop alive for the next batch. Each caller handles the
                 // failure as it would its own write's: progress is kept for the next one, a failed completion is
-                // recorded as a retryable failure or left to the lease (JobRunner).
+                // recorded as a retryable failure or left to the lease (OutcomeRecorder).
                 logger.LogWarning("Group write of {Count} attempts failed: {Message}", batch.Count, ex.Message);
                 foreach (var write in batch)
                 {

@@ -10,11 +10,13 @@ namespace Jobs.Worker.Processing;
 
 /// <summary>
 /// The worker's main loop: reads hints from the streams of the queues it serves, claims the jobs
-/// (docs/design.md, "Delivery invariants"), runs them in up to <see cref="WorkerOptions.Slots"/> slots, extends their
-/// leases, stops them on cancel, and on shutdown lets them finish for a grace period before handing the rest back.
+/// (docs/design.md, "Delivery invariants"), runs them in up to <see cref="WorkerOptions.Slots"/> slots
+/// (<see cref="JobRunner"/>) and records their outcomes (<see cref="OutcomeRecorder"/>), extends their leases, stops
+/// them on cancel, and on shutdown lets them finish for a grace period before handing the rest back.
 /// </summary>
 internal sealed class ConsumerService(
     JobRunner runner,
+    OutcomeRecorder recorder,
     IJobStore store,
     IClusterStore cluster,
     JobQueue queue,
@@ -180,7 +182,9 @@ internal sealed class ConsumerService(
         await registered;
         try
         {
-            await runner.RunAsync(attempt, hint);
+            using var trace = AttemptTrace.Start(attempt.Job, hint);
+            var run = await runner.RunAsync(attempt);
+            await recorder.RecordAsync(attempt, hint.Queue, run, trace);
         }
         catch (Exception ex)
         {
