@@ -178,7 +178,9 @@ public sealed class DeliveryTests(Servers servers)
             CancellationToken.None)).Completed.SingleOrDefault();
 
     private static Jobs.Worker.Processing.AttemptWriter NewAttemptWriter(IServiceProvider services) => new(
-        services.GetRequiredService<IJobStore>(), services.GetRequiredService<JobQueue>(), services.GetRequiredService<HintSender>(),
+        services.GetRequiredService<IJobStore>(),
+        new Jobs.Worker.Processing.StreamAcks(services.GetRequiredService<JobQueue>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Jobs.Worker.Processing.StreamAcks>.Instance),
+        services.GetRequiredService<HintSender>(),
         services.GetRequiredService<Jobs.Core.Engine.Events.JobEventBus>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Jobs.Worker.Processing.AttemptWriter>.Instance);
 
     [Fact]

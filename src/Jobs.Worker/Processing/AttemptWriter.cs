@@ -8,7 +8,6 @@ using Jobs.Core.Engine.Storage;
 using Jobs.Core.Hosting;
 using Jobs.Core.Identity;
 using Npgsql;
-using StackExchange.Redis;
 
 namespace Jobs.Worker.Processing;
 
@@ -35,17 +34,17 @@ internal sealed class AttemptWriter : IAsyncDisposable
     private const int MaxBatch = 500;
 
     private readonly IJobStore store;
-    private readonly JobQueue queue;
+    private readonly StreamAcks acks;
     private readonly HintSender hints;
     private readonly JobEventBus bus;
     private readonly ILogger<AttemptWriter> logger;
     private readonly Channel<Pending> pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task loop;
 
-    public AttemptWriter(IJobStore store, JobQueue queue, HintSender hints, JobEventBus bus, ILogger<AttemptWriter> logger)
+    public AttemptWriter(IJobStore store, StreamAcks acks, HintSender hints, JobEventBus bus, ILogger<AttemptWriter> logger)
     {
         this.store = store;
-        this.queue = queue;
+        this.acks = acks;
         this.hints = hints;
         this.bus = bus;
         this.logger = logger;
@@ -116,7 +115,7 @@ internal sealed class AttemptWriter : IAsyncDisposable
             {
                 // Never leave a caller waiting, and keep the loop alive for the next batch. Each caller handles the
                 // failure as it would its own write's: progress is kept for the next one, a failed completion is
-                // recorded as a retryable failure or left to the lease (JobRunner).
+                // recorded as a retryable failure or left to the lease (OutcomeRecorder).
                 logger.LogWarning("Group write of {Count} attempts failed: {Message}", batch.Count, ex.Message);
                 foreach (var write in batch)
                 {
@@ -177,15 +176,7 @@ internal sealed class AttemptWriter : IAsyncDisposable
     {
         foreach (var group in completions.GroupBy(c => c.Queue))
         {
-            var entries = group.SelectMany(c => c.EntryIds).ToList();
-            try
-            {
-                await queue.AckAsync(group.Key, entries);
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Could not acknowledge {Count} entries on {Queue}", entries.Count, group.Key);
-            }
+            await acks.AckAsync(group.Key, group.SelectMany(c => c.EntryIds).ToList());
         }
     }
 

@@ -10,14 +10,17 @@ namespace Jobs.Worker.Processing;
 
 /// <summary>
 /// The worker's main loop: reads hints from the streams of the queues it serves, claims the jobs
-/// (docs/design.md, "Delivery invariants"), runs them in up to <see cref="WorkerOptions.Slots"/> slots, extends their
-/// leases, stops them on cancel, and on shutdown lets them finish for a grace period before handing the rest back.
+/// (docs/design.md, "Delivery invariants"), runs them in up to <see cref="WorkerOptions.Slots"/> slots
+/// (<see cref="JobRunner"/>) and records their outcomes (<see cref="OutcomeRecorder"/>), extends their leases, stops
+/// them on cancel, and on shutdown lets them finish for a grace period before handing the rest back.
 /// </summary>
 internal sealed class ConsumerService(
     JobRunner runner,
+    OutcomeRecorder recorder,
     IJobStore store,
     IClusterStore cluster,
     JobQueue queue,
+    StreamAcks acks,
     JobEventBus bus,
     WorkerIdentity identity,
     IOptions<WorkerOptions> options,
@@ -162,7 +165,7 @@ internal sealed class ConsumerService(
             // Losers (already claimed elsewhere, cancelled, over their workspace's limit, unknown) are dropped; the
             // busy ones wait in their consumer's pending list until claimed again.
             var dropped = group.Where(h => !won.ContainsKey(h.JobId) && !kept.Contains(h.JobId)).Select(h => h.EntryId).ToList();
-            await runner.AckAsync(group.Key, dropped);
+            await acks.AckAsync(group.Key, dropped);
         }
 
         await started;
@@ -179,7 +182,9 @@ internal sealed class ConsumerService(
         await registered;
         try
         {
-            await runner.RunAsync(attempt, hint);
+            using var trace = AttemptTrace.Start(attempt.Job, hint);
+            var run = await runner.RunAsync(attempt);
+            await recorder.RecordAsync(attempt, hint.Queue, run, trace);
         }
         catch (Exception ex)
         {

@@ -3,7 +3,7 @@ using Jobs.Core.Engine.Queue;
 namespace Jobs.Worker.Processing;
 
 /// <summary>
-/// Hints whose job another transaction held at the claim (<see cref="Core.Storage.JobClaimResult.Busy"/>): their stream
+/// Hints whose job another transaction held at the claim (<see cref="Jobs.Core.Engine.Storage.JobClaimResult.Busy"/>): their stream
 /// entries stay unacknowledged and the fetch loop claims them again shortly instead of dropping them. A hint held for
 /// longer than <see cref="RetryFor"/> is given up: its entry is dropped, and maintenance re-hints the job once the hint
 /// is stale. For the fetch loop only (not thread-safe).

@@ -17,8 +17,10 @@ public static class WorkerExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<WorkerIdentity>();
+        builder.Services.AddSingleton<StreamAcks>();
         builder.Services.AddSingleton<AttemptWriter>();
         builder.Services.AddSingleton<JobRunner>();
+        builder.Services.AddSingleton<OutcomeRecorder>();
         builder.Services.AddSingleton<ConsumerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerService>());
         builder.Services.AddHostedService<MaintenanceService>();
