@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Jobs.Core.Identity;
 using Jobs.IntegrationTests.Infrastructure;
 using Jobs.Worker.Handlers.Contacts;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.IntegrationTests;
 
@@ -232,6 +234,22 @@ public sealed class WorkspaceLimitsTests(Servers servers)
         (await cluster.ScalarAsync<string>(
             "SELECT concat_ws(',', max_concurrent_jobs, bulk_jobs_per_hour) FROM workspaces WHERE id = @id", ("id", cluster.Caller.WorkspaceId)))
             .ShouldBe("8,20");
+    }
+
+    [Fact]
+    public async Task LimitOverrides_SetTheGivenLimits_AndLeaveTheOthersAsStored()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var store = cluster.Api.Services.GetRequiredService<IWorkspaceStore>();
+        const string Limits = "SELECT concat_ws(',', max_concurrent_jobs, requests_per_minute, bulk_jobs_per_hour) FROM workspaces WHERE id = @id";
+        var before = (await cluster.ScalarAsync<string>(Limits, ("id", cluster.Caller.WorkspaceId)))!.Split(',');
+
+        (await store.WorkspaceLimitsOverrideAsync(cluster.Caller.WorkspaceId, new WorkspaceLimitOverrides(null, 1234, null), CancellationToken.None))
+            .ShouldBeTrue();
+        (await store.WorkspaceLimitsOverrideAsync(Guid.NewGuid(), new WorkspaceLimitOverrides(3, null, null), CancellationToken.None))
+            .ShouldBeFalse();
+
+        (await cluster.ScalarAsync<string>(Limits, ("id", cluster.Caller.WorkspaceId))).ShouldBe($"{before[0]},1234,{before[2]}");
     }
 
     [Fact]

@@ -12,7 +12,6 @@ public sealed record JobServices(
     HttpContext HttpContext,
     IJobStore Store,
     WorkspaceLimitsCache Limits,
-    BulkSubmissionLimiter BulkLimiter,
     JobRequestValidator Validator,
     JobSubmitter Submitter,
     JobEventBus Bus)

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Jobs.Api.Limits;
+using Jobs.Core.Engine;
 using Jobs.Core.Engine.Events;
 using Jobs.Core.Engine.Queue;
 using Jobs.Core.Engine.Storage;
@@ -15,11 +17,77 @@ namespace Jobs.Api.Jobs;
 /// slots are hinted (see NpgsqlJobStore.Hints.cs), so a large batch cannot crowd other workspaces' jobs off the stream;
 /// workers and maintenance hint the rest as slots free up. When Redis is unreachable the jobs are still accepted; they
 /// are marked un-hinted so that the maintenance leader hints them as soon as it can.
+/// <para>
+/// Submits and retries are held to the caller's bulk jobs per hour first (<see cref="BulkSubmissionLimiter"/>): a
+/// refused one changes nothing, and whatever the reservation counted but the submit or retry did not create is given
+/// back, in a <c>finally</c> so that no path keeps it.
+/// </para>
 /// </summary>
 public sealed class JobSubmitter(
-    IJobStore store, SubmitCoalescer coalescer, HintSender hints, JobEventBus bus, IOptions<ApiOptions> options, ILogger<JobSubmitter> logger)
+    IJobStore store,
+    SubmitCoalescer coalescer,
+    HintSender hints,
+    JobEventBus bus,
+    BulkSubmissionLimiter bulkLimiter,
+    IOptions<ApiOptions> options,
+    ILogger<JobSubmitter> logger)
 {
-    public async Task<IReadOnlyList<JobInsertResult>> SubmitAsync(Caller caller, IReadOnlyList<JobInsertParams> jobs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Submits <paramref name="jobs"/> when the caller's bulk jobs among them fit the limit (a batch is refused whole);
+    /// otherwise changes nothing and says how long to wait.
+    /// </summary>
+    public async Task<SubmitOutcome> SubmitAsync(Caller caller, IReadOnlyList<JobInsertParams> jobs, CancellationToken cancellationToken)
+    {
+        var reservation = await bulkLimiter.ReserveAsync(caller, jobs, cancellationToken);
+        if (reservation.Refusal is { } refusal)
+        {
+            return new SubmitOutcome(null, refusal);
+        }
+
+        // A counted job that was not created goes back: every one when the submission fails, and one whose request
+        // raced another with the same key and found the job already there.
+        var created = 0;
+        try
+        {
+            var results = await InsertAsync(caller, jobs, cancellationToken);
+            created = reservation.Counted.Count(i => results[i].Created);
+            return new SubmitOutcome(results, null);
+        }
+        finally
+        {
+            await reservation.ReleaseAsync(reservation.Count - created);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="job"/> again when the caller may: a bulk job counts as one against the caller's bulk jobs
+    /// per hour, given back when the retry does not apply (the job was no longer failed or cancelled) or fails.
+    /// </summary>
+    public async Task<RetryOutcome> RetryAsync(Caller caller, JobActor actor, Job job, CancellationToken cancellationToken)
+    {
+        var reservation = await bulkLimiter.ReserveRetryAsync(caller, job.Type, cancellationToken);
+        if (reservation.Refusal is { } refusal)
+        {
+            return new RetryOutcome(null, refusal);
+        }
+
+        var applied = false;
+        try
+        {
+            var result = await store.JobRetryAsync(caller.WorkspaceId, job.Id, actor, cancellationToken);
+            applied = result.Applied;
+            return new RetryOutcome(result, null);
+        }
+        finally
+        {
+            if (!applied)
+            {
+                await reservation.ReleaseAsync(reservation.Count);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<JobInsertResult>> InsertAsync(Caller caller, IReadOnlyList<JobInsertParams> jobs, CancellationToken cancellationToken)
     {
         using var activity = JobsTelemetry.ActivitySource.StartActivity("submit jobs", ActivityKind.Producer);
         activity?.SetTag("jobs.count", jobs.Count);
@@ -68,3 +136,9 @@ public sealed class JobSubmitter(
         await hints.SendAsync(due);
     }
 }
+
+/// <summary>Either the submission's results, one per job in its order, or the bulk limit's refusal.</summary>
+public sealed record SubmitOutcome(IReadOnlyList<JobInsertResult>? Results, BulkRefusal? Refused);
+
+/// <summary>Either the retry's result (null job: not found), or the bulk limit's refusal.</summary>
+public sealed record RetryOutcome(JobCommandResult? Result, BulkRefusal? Refused);

@@ -88,11 +88,10 @@ public static partial class JobsApi
             return ApiProblems.Validation(errors);
         }
 
-        var outcome = await services.BulkLimiter.SubmitAsync(services.Caller, [insert],
-            () => services.Submitter.SubmitAsync(services.Caller, [insert], cancellationToken), cancellationToken);
-        if (outcome.Denied is { } denied)
+        var outcome = await services.Submitter.SubmitAsync(services.Caller, [insert], cancellationToken);
+        if (outcome.Refused is { } refused)
         {
-            return LimitProblems.BulkRateLimited(services.HttpContext, denied, outcome.Limit, outcome.Requested);
+            return LimitProblems.BulkRateLimited(services.HttpContext, refused);
         }
 
         var result = outcome.Results![0];
@@ -157,11 +156,10 @@ public static partial class JobsApi
             return ApiProblems.Validation(errors, "No job was submitted: every job of a batch must be valid.");
         }
 
-        var outcome = await services.BulkLimiter.SubmitAsync(services.Caller, inserts,
-            () => services.Submitter.SubmitAsync(services.Caller, inserts, cancellationToken), cancellationToken);
-        if (outcome.Denied is { } denied)
+        var outcome = await services.Submitter.SubmitAsync(services.Caller, inserts, cancellationToken);
+        if (outcome.Refused is { } refused)
         {
-            return LimitProblems.BulkRateLimited(services.HttpContext, denied, outcome.Limit, outcome.Requested);
+            return LimitProblems.BulkRateLimited(services.HttpContext, refused);
         }
 
         var results = outcome.Results!;
@@ -234,11 +232,10 @@ public static partial class JobsApi
             return ApiProblems.InvalidTransition(jobId, current.Status, "retry");
         }
 
-        var (result, denied, limit) = await services.BulkLimiter.RetryAsync(services.Caller, current.Type,
-            () => services.Store.JobRetryAsync(services.Caller.WorkspaceId, jobId, services.Actor, cancellationToken), cancellationToken);
-        if (denied is not null)
+        var (result, refused) = await services.Submitter.RetryAsync(services.Caller, services.Actor, current, cancellationToken);
+        if (refused is not null)
         {
-            return LimitProblems.BulkRateLimited(services.HttpContext, denied, limit, requested: 1);
+            return LimitProblems.BulkRateLimited(services.HttpContext, refused);
         }
 
         if (result?.Job is not { } job)

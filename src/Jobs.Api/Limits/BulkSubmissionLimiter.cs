@@ -10,6 +10,10 @@ namespace Jobs.Api.Limits;
 /// in Redis across every API instance. A batch counts each of its bulk jobs and is refused whole. A replay (an
 /// unexpired idempotency key the workspace used) does not count, nor does a submission that fails. A manual retry of a
 /// bulk job runs its whole operation again, so it counts too.
+/// <para>
+/// This class only counts: it says whether a submission's bulk jobs may go and holds them in the hour
+/// (<see cref="BulkReservation"/>); the submitter (<c>JobSubmitter</c>) submits, then gives back what it did not create.
+/// </para>
 /// </summary>
 public sealed class BulkSubmissionLimiter(
     RedisRateLimiter limiter, JobTypeCatalog catalog, WorkspaceLimitsCache limits, IJobStore store, TimeProvider time)
@@ -19,84 +23,19 @@ public sealed class BulkSubmissionLimiter(
 
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);
 
-    /// <summary>Runs <paramref name="submit"/> when the caller's bulk jobs fit the limit; otherwise says how long to wait.</summary>
-    public async Task<BulkSubmitOutcome> SubmitAsync(
-        Caller caller,
-        IReadOnlyList<JobInsertParams> jobs,
-        Func<Task<IReadOnlyList<JobInsertResult>>> submit,
-        CancellationToken cancellationToken)
-    {
-        var counted = await CountedAsync(caller, jobs, cancellationToken);
-        if (counted.Count == 0)
-        {
-            return new BulkSubmitOutcome(await submit(), null, 0, 0);
-        }
-
-        var limit = await LimitAsync(caller, cancellationToken);
-        var (decision, reservation) = await limiter.TryReserveAsync(Key(caller), limit, Window, counted.Count);
-        if (!decision.Allowed)
-        {
-            return new BulkSubmitOutcome(null, decision, limit, counted.Count);
-        }
-
-        IReadOnlyList<JobInsertResult> results;
-        try
-        {
-            results = await submit();
-        }
-        catch when (reservation is not null)
-        {
-            await limiter.ReleaseAsync(reservation, reservation.Count);
-            throw;
-        }
-
-        // Two requests raced with the same key: the one that found the job already there did not create anything.
-        if (reservation is not null)
-        {
-            await limiter.ReleaseAsync(reservation, counted.Count(i => !results[i].Created));
-        }
-
-        return new BulkSubmitOutcome(results, null, limit, counted.Count);
-    }
+    /// <summary>
+    /// Counts the caller's bulk jobs among <paramref name="jobs"/> against the limit, all of them or none: a refusal says
+    /// how long to wait; otherwise the caller submits and gives back what it did not create.
+    /// </summary>
+    public async Task<BulkReservation> ReserveAsync(Caller caller, IReadOnlyList<JobInsertParams> jobs, CancellationToken cancellationToken) =>
+        await ReserveCountedAsync(caller, await CountedAsync(caller, jobs, cancellationToken), cancellationToken);
 
     /// <summary>
-    /// Runs <paramref name="retry"/> for a job of <paramref name="type"/> when the caller may: a bulk job counts as one
-    /// against the caller's bulk jobs per hour, given back when the retry does not apply (the job was not failed or
-    /// cancelled). Otherwise says how long to wait, with the limit it was held to.
+    /// Counts a retry of a job of <paramref name="type"/>: a bulk job counts as one (its whole operation runs again),
+    /// which the caller gives back when the retry does not apply.
     /// </summary>
-    public async Task<(JobCommandResult? Result, RateDecision? Denied, int Limit)> RetryAsync(
-        Caller caller, string type, Func<Task<JobCommandResult>> retry, CancellationToken cancellationToken)
-    {
-        if ((await catalog.FindAsync(type, cancellationToken))?.Bulk != true)
-        {
-            return (await retry(), null, 0);
-        }
-
-        var limit = await LimitAsync(caller, cancellationToken);
-        var (decision, reservation) = await limiter.TryReserveAsync(Key(caller), limit, Window, 1);
-        if (!decision.Allowed)
-        {
-            return (null, decision, limit);
-        }
-
-        JobCommandResult result;
-        try
-        {
-            result = await retry();
-        }
-        catch when (reservation is not null)
-        {
-            await limiter.ReleaseAsync(reservation, 1);
-            throw;
-        }
-
-        if (!result.Applied && reservation is not null)
-        {
-            await limiter.ReleaseAsync(reservation, 1);
-        }
-
-        return (result, null, limit);
-    }
+    public async Task<BulkReservation> ReserveRetryAsync(Caller caller, string type, CancellationToken cancellationToken) =>
+        await ReserveCountedAsync(caller, await IsBulkAsync(type, cancellationToken) ? [0] : [], cancellationToken);
 
     /// <summary>
     /// The caller's bulk jobs of the last hour against the limit, counting nothing: what a person sees before starting
@@ -117,6 +56,23 @@ public sealed class BulkSubmissionLimiter(
         return new BulkJobAllowance(limit, used, Math.Max(0, limit - used), nextFreeAt);
     }
 
+    private async Task<BulkReservation> ReserveCountedAsync(Caller caller, List<int> counted, CancellationToken cancellationToken)
+    {
+        if (counted.Count == 0)
+        {
+            return BulkReservation.None;
+        }
+
+        var limit = await LimitAsync(caller, cancellationToken);
+        var (decision, held) = await limiter.TryReserveAsync(Key(caller), limit, Window, counted.Count);
+        return decision.Allowed
+            ? new BulkReservation(counted, limiter: limiter, held: held)
+            : new BulkReservation(counted, new BulkRefusal(decision, limit, counted.Count));
+    }
+
+    private async Task<bool> IsBulkAsync(string type, CancellationToken cancellationToken) =>
+        (await catalog.FindAsync(type, cancellationToken))?.Bulk == true;
+
     private async Task<int> LimitAsync(Caller caller, CancellationToken cancellationToken) =>
         (await limits.GetAsync(caller.WorkspaceId, cancellationToken))?.BulkJobsPerHour ?? DefaultLimit;
 
@@ -128,7 +84,7 @@ public sealed class BulkSubmissionLimiter(
         var bulk = new List<int>();
         for (var i = 0; i < jobs.Count; i++)
         {
-            if ((await catalog.FindAsync(jobs[i].Type, cancellationToken))?.Bulk == true)
+            if (await IsBulkAsync(jobs[i].Type, cancellationToken))
             {
                 bulk.Add(i);
             }
@@ -150,7 +106,3 @@ public sealed class BulkSubmissionLimiter(
 /// more may start now, and when the oldest counted one leaves the hour (null when none counts).
 /// </summary>
 public sealed record BulkJobAllowance(int Limit, int Used, int Remaining, DateTimeOffset? NextFreeAt);
-
-/// <summary>Either the submission's results, or the decision that refused it, with the limit it was held to and how
-/// many of its jobs counted against it.</summary>
-public sealed record BulkSubmitOutcome(IReadOnlyList<JobInsertResult>? Results, RateDecision? Denied, int Limit, int Requested);

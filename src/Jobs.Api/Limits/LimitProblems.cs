@@ -10,8 +10,9 @@ namespace Jobs.Api.Limits;
 /// </summary>
 public static class LimitProblems
 {
-    public static ProblemHttpResult BulkRateLimited(HttpContext context, RateDecision decision, int limit, int requested)
+    public static ProblemHttpResult BulkRateLimited(HttpContext context, BulkRefusal refusal)
     {
+        var (decision, limit, requested) = refusal;
         var seconds = SetRetryAfter(context, decision);
         var detail = requested > limit
             ? $"This workspace allows {BulkJobs(limit)} per hour per user; this request has {requested}, more than an hour allows."

@@ -4,7 +4,6 @@ using Jobs.Core.Identity;
 using Jobs.Core.Workloads.Contacts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Jobs.Api.Seeding;
 
@@ -17,7 +16,6 @@ namespace Jobs.Api.Seeding;
 public sealed class DevelopmentSeedService(
     IWorkspaceStore workspaces,
     IContactStore contacts,
-    NpgsqlDataSource dataSource,
     IConfiguration configuration,
     IOptions<LimitCeilingsOptions> ceilings,
     ILogger<DevelopmentSeedService> logger) : IHostedService
@@ -41,15 +39,6 @@ public sealed class DevelopmentSeedService(
     /// <summary>When set, the demo workspace's bulk jobs per user per hour (default 10); the browser tests raise it.</summary>
     public const string BulkJobsPerHourKey = "Jobs:Dev:BulkJobsPerHour";
 
-    // The benchmarks' and browser tests' overrides of demo's limits: configuration key, column, allowed range. Column
-    // names are constants. Like an admin's value, an override stays within the operator's ceiling.
-    private IEnumerable<(string Key, string Column, int Min, int Max)> LimitOverrides() =>
-    [
-        (MaxConcurrentJobsKey, "max_concurrent_jobs", 1, ceilings.Value.MaxConcurrentJobs),
-        (RequestsPerMinuteKey, "requests_per_minute", 1, ceilings.Value.RequestsPerMinute),
-        (BulkJobsPerHourKey, "bulk_jobs_per_hour", 1, ceilings.Value.BulkJobsPerHour),
-    ];
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var apiKey = configuration["JOBS_DEV_API_KEY"] is { Length: > 0 } key ? key : DevelopmentSeed.DefaultApiKey;
@@ -59,23 +48,15 @@ public sealed class DevelopmentSeedService(
             new WorkspaceSeed(DevelopmentSeed.WorkspaceId, "demo", DevelopmentSeed.UserId, DevelopmentSeed.Email, "Demo user", apiKey),
             password,
             cancellationToken);
-        foreach (var (configKey, column, min, max) in LimitOverrides())
+        // The benchmarks' and browser tests' overrides of demo's limits: each checked against its ceiling, then all set
+        // in one statement.
+        var overrides = new WorkspaceLimitOverrides(
+            MaxConcurrentJobs: LimitOverride(MaxConcurrentJobsKey, ceilings.Value.MaxConcurrentJobs),
+            RequestsPerMinute: LimitOverride(RequestsPerMinuteKey, ceilings.Value.RequestsPerMinute),
+            BulkJobsPerHour: LimitOverride(BulkJobsPerHourKey, ceilings.Value.BulkJobsPerHour));
+        if (!overrides.IsEmpty)
         {
-            if (configuration.GetValue<int?>(configKey) is not { } value)
-            {
-                continue;
-            }
-
-            if (value < min || value > max)
-            {
-                throw new InvalidOperationException(
-                    $"{configKey} must be between {min} and {max} (the ceiling, {LimitCeilingsOptions.Section}), is {value}.");
-            }
-
-            await using var command = dataSource.CreateCommand($"UPDATE workspaces SET {column} = @value WHERE id = @id");
-            command.Parameters.AddWithValue("value", value);
-            command.Parameters.AddWithValue("id", DevelopmentSeed.WorkspaceId);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await workspaces.WorkspaceLimitsOverrideAsync(DevelopmentSeed.WorkspaceId, overrides, cancellationToken);
         }
 
         // The contacts workload's demo data (docs/design.md, "Workloads"): 5,000 contacts and a few sequences, missing
@@ -86,6 +67,26 @@ public sealed class DevelopmentSeedService(
         logger.LogInformation(
             "Development workspace 'demo' is ready. API key: {ApiKey} (send it as X-Api-Key). Sign in to the UI as {Email} / {Password}. A second workspace 'acme': key {AcmeKey}, user {AcmeEmail}",
             apiKey, DevelopmentSeed.Email, password, acmeApiKey, DevelopmentSeed.AcmeEmail);
+    }
+
+    /// <summary>
+    /// The configured value of one of demo's limits, null when unset. Like an admin's value, an override stays within the
+    /// operator's ceiling, <paramref name="max"/>.
+    /// </summary>
+    private int? LimitOverride(string configKey, int max)
+    {
+        if (configuration.GetValue<int?>(configKey) is not { } value)
+        {
+            return null;
+        }
+
+        if (value < 1 || value > max)
+        {
+            throw new InvalidOperationException(
+                $"{configKey} must be between 1 and {max} (the ceiling, {LimitCeilingsOptions.Section}), is {value}.");
+        }
+
+        return value;
     }
 
     private async Task SeedAsync(WorkspaceSeed seed, string password, CancellationToken cancellationToken)

@@ -132,6 +132,12 @@ public interface IWorkspaceStore
     /// <summary>Replaces the workspace's limits; false when there is no such workspace.</summary>
     Task<bool> WorkspaceLimitsSetAsync(Guid workspaceId, WorkspaceLimits limits, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sets the limits <paramref name="overrides"/> gives and leaves the others as they are; false when there is no such
+    /// workspace.
+    /// </summary>
+    Task<bool> WorkspaceLimitsOverrideAsync(Guid workspaceId, WorkspaceLimitOverrides overrides, CancellationToken cancellationToken);
+
     /// <summary>Brings every workspace's limits down to <paramref name="ceilings"/> where they are above; returns how many workspaces changed.</summary>
     Task<int> WorkspaceLimitsCapAsync(WorkspaceLimitCeilings ceilings, CancellationToken cancellationToken);
 

@@ -1,3 +1,6 @@
+using Npgsql;
+using NpgsqlTypes;
+
 namespace Jobs.Core.Identity;
 
 /// <summary>The limits an admin changes, and how much of them a workspace uses.</summary>
@@ -13,6 +16,16 @@ public sealed partial class NpgsqlWorkspaceStore
             requests_per_minute = @requests_per_minute,
             subscribe_batch_size = @subscribe_batch_size,
             subscribe_batch_pause_ms = @subscribe_batch_pause_ms
+        WHERE id = @id
+        """;
+
+    // A limit given as null keeps its stored value. Naming max_concurrent_jobs fires the job_slots trigger even when it
+    // stays the same, which then adds no slot (it adds only missing ones).
+    private const string WorkspaceLimitsOverrideSql = """
+        UPDATE workspaces
+        SET max_concurrent_jobs = COALESCE(@max_concurrent_jobs, max_concurrent_jobs),
+            requests_per_minute = COALESCE(@requests_per_minute, requests_per_minute),
+            bulk_jobs_per_hour = COALESCE(@bulk_jobs_per_hour, bulk_jobs_per_hour)
         WHERE id = @id
         """;
 
@@ -49,6 +62,16 @@ public sealed partial class NpgsqlWorkspaceStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    public async Task<bool> WorkspaceLimitsOverrideAsync(Guid workspaceId, WorkspaceLimitOverrides overrides, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(WorkspaceLimitsOverrideSql);
+        command.Parameters.AddWithValue("id", workspaceId);
+        command.Parameters.Add(NullableInteger("max_concurrent_jobs", overrides.MaxConcurrentJobs));
+        command.Parameters.Add(NullableInteger("requests_per_minute", overrides.RequestsPerMinute));
+        command.Parameters.Add(NullableInteger("bulk_jobs_per_hour", overrides.BulkJobsPerHour));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     public async Task<int> WorkspaceLimitsCapAsync(WorkspaceLimitCeilings ceilings, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(WorkspaceLimitsCapSql);
@@ -67,4 +90,7 @@ public sealed partial class NpgsqlWorkspaceStore
         await reader.ReadAsync(cancellationToken);
         return new WorkspaceUsage(reader.GetInt64(0), reader.GetInt64(1));
     }
+
+    private static NpgsqlParameter NullableInteger(string name, int? value) =>
+        new(name, NpgsqlDbType.Integer) { Value = (object?)value ?? DBNull.Value };
 }
