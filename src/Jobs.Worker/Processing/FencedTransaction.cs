@@ -81,10 +81,6 @@ public sealed class FencedTransaction : IAsyncDisposable
     /// <inheritdoc cref="Connection"/>
     public NpgsqlTransaction Transaction => transaction;
 
-    public NpgsqlCommand CreateCommand(string sql) => new(sql, connection, transaction);
-
-    public NpgsqlBatch CreateBatch() => new(connection, transaction);
-
     public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
