@@ -56,7 +56,9 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async Task<TestDatabase> CreateDatabaseAsync()
     {
         var name = $"jobs_store_{Guid.NewGuid():N}";
-        await ExecuteAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"");
+        // FILE_COPY copies the template's files whole: several times faster than the default (WAL_LOG) for a small
+        // database, and the checkpoints it needs cost little on a server without fsync.
+        await ExecuteAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" STRATEGY FILE_COPY");
         return new TestDatabase(ConnectionString(name), () => ExecuteAsync($"DROP DATABASE \"{name}\" WITH (FORCE)"));
     }
 
