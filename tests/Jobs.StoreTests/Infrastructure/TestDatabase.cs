@@ -40,6 +40,19 @@ public sealed class TestDatabase(string connectionString, Func<Task> drop) : IAs
         return new TestWorkspace(this, caller, apiKey);
     }
 
+    /// <summary>
+    /// Runs <paramref name="write"/> in a transaction of its own and commits it: the caller's transaction that the
+    /// workload stores write in (a handler's fenced transaction, in the worker).
+    /// </summary>
+    public async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(Ct);
+        await using var transaction = await connection.BeginTransactionAsync(Ct);
+        var result = await write(connection, transaction);
+        await transaction.CommitAsync(Ct);
+        return result;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
