@@ -101,4 +101,27 @@ public sealed class JobOutcomeTests(PostgresFixture postgres)
         (await ws.HintAsync()).ShouldBeEmpty();
         (await ws.ClaimAsync(job.Id, "worker-2")).Attempt.ShouldBe(2);
     }
+
+    [Theory]
+    [InlineData("retry")]
+    [InlineData("hand back")]
+    public async Task A_cancel_requested_during_the_attempt_ends_the_job_when_the_attempt_would_go_back_to_pending(string end)
+    {
+        var ws = await db.NewWorkspaceAsync(maxConcurrentJobs: 1);
+        var job = await ws.StartAsync();
+        (await db.Jobs.JobCancelAsync(ws.Id, job.Id, null, Ct)).Applied.ShouldBeTrue();
+        var waiting = await ws.SubmitOneAsync();
+
+        var outcome = end == "retry"
+            ? await db.Jobs.JobFailIfRunningAsync(job.Lease, "flaky", TimeSpan.Zero, Ct)
+            : await db.Jobs.JobHandBackIfRunningAsync(job.Lease, Ct);
+
+        // Pending with a cancel request, no fill would hint it and no claim take it: it would never end, and a hand-back
+        // would keep its slot for good. It ends cancelled, as a rescue ends it, and its slot goes to the next job.
+        var ended = outcome.ShouldNotBeNull();
+        (ended.Status, ended.LeaseOwner).ShouldBe((JobStatus.Cancelled, null));
+        ended.CompletedAt.ShouldNotBeNull();
+        (await ws.EventKindsAsync(job.Id))[^1].ShouldBe(JobEventKind.Cancelled);
+        (await ws.HintAsync()).ShouldHaveSingleItem().JobId.ShouldBe(waiting.Id);
+    }
 }
