@@ -54,13 +54,16 @@ public sealed class ClusterStoreTests(PostgresFixture postgres)
         var started = DateTimeOffset.UtcNow;
         await own.Cluster.WorkerHeartbeatAsync(new WorkerInfo("worker-1", "host-a", ["default"], 8, started, started), Ct);
         await own.Cluster.WorkerHeartbeatAsync(new WorkerInfo("worker-2", "host-b", ["default"], 8, started, started), Ct);
-        await Task.Delay(300, Ct);
+        // worker-2 falls silent; worker-1 beats again (and changes what it serves). The window is wide enough that a
+        // loaded machine still reads worker-1 within it.
+        var window = TimeSpan.FromSeconds(1);
+        await Task.Delay(window * 1.5, Ct);
         await own.Cluster.WorkerHeartbeatAsync(new WorkerInfo("worker-1", "host-a", ["default", "mail"], 4, started, started), Ct);
 
-        var live = (await own.Cluster.WorkerListLiveAsync(TimeSpan.FromMilliseconds(200), Ct)).ShouldHaveSingleItem();
+        var live = (await own.Cluster.WorkerListLiveAsync(window, Ct)).ShouldHaveSingleItem();
         (live.Id, live.Host, live.Slots).ShouldBe(("worker-1", "host-a", 4));
         live.Queues.ShouldBe(["default", "mail"]);
-        (await own.Cluster.WorkerDeleteDeadAsync(TimeSpan.FromMilliseconds(200), Ct)).ShouldBe(1);
+        (await own.Cluster.WorkerDeleteDeadAsync(window, Ct)).ShouldBe(1);
         (await own.Cluster.WorkerListLiveAsync(TimeSpan.FromHours(1), Ct)).ShouldHaveSingleItem().Id.ShouldBe("worker-1");
         await own.Cluster.WorkerDeleteAsync("worker-1", Ct);
         (await own.Cluster.WorkerListLiveAsync(TimeSpan.FromHours(1), Ct)).ShouldBeEmpty();

@@ -109,13 +109,16 @@ public sealed class JobMaintenanceTests(PostgresFixture postgres)
         await using var db = await postgres.CreateDatabaseAsync();
         var leader = await ElectAsync(db);
         var ws = await db.NewWorkspaceAsync();
-        var delayed = await ws.SubmitOneAsync(TestWorkspace.Job(runAt: DateTimeOffset.UtcNow.AddMilliseconds(300)));
+        // Long enough that a loaded machine still asks before they are due.
+        var wait = TimeSpan.FromSeconds(1.5);
+        var delayed = await ws.SubmitOneAsync(TestWorkspace.Job(runAt: DateTimeOffset.UtcNow + wait));
         var retrying = await ws.StartAsync();
-        (await db.Jobs.JobFailIfRunningAsync(retrying.Lease, "flaky", TimeSpan.FromMilliseconds(300), Ct)).ShouldNotBeNull();
+        (await db.Jobs.JobFailIfRunningAsync(retrying.Lease, "flaky", wait, Ct)).ShouldNotBeNull();
+        var bothDue = DateTimeOffset.UtcNow + wait;
         var due = new JobEnqueueDueParams(null, null, 100, leader);
 
         (await db.Jobs.JobEnqueueDueAsync(due, Ct)).ShouldBeEmpty();
-        await Task.Delay(600, Ct);
+        await Task.Delay(bothDue - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100), Ct);
 
         (await db.Jobs.JobEnqueueDueAsync(due, Ct)).Select(h => h.JobId).ShouldBe([delayed.Id, retrying.Id], ignoreOrder: true);
     }
