@@ -22,7 +22,8 @@ public sealed class FileStoreTests(PostgresFixture postgres)
 
         var upload = await files.UploadInsertAsync(new MemoryStream(bytes), Upload(ws, "contacts.csv"), Ct);
 
-        (upload.WorkspaceId, upload.UserId, upload.Name, upload.ContentType, upload.Size).ShouldBe((ws.Id, ws.UserId, "contacts.csv", "text/csv", bytes.LongLength));
+        (upload.WorkspaceId, upload.UserId, upload.Name, upload.ContentType, upload.Size)
+            .ShouldBe((ws.Id, ws.UserId, "contacts.csv", "text/csv", bytes.LongLength));
         (await files.StorageUsageGetAsync(ws.Id, Ct)).ShouldNotBeNull().UsedBytes.ShouldBe(bytes.LongLength);
         var (read, content) = (await files.UploadOpenReadAsync(ws.Id, upload.Id, Ct)).ShouldNotBeNull();
         await using (content)
@@ -101,7 +102,8 @@ public sealed class FileStoreTests(PostgresFixture postgres)
         (await files.StorageUsageGetAsync(ws.Id, Ct)).ShouldNotBeNull().UsedBytes.ShouldBe(300);
         (await files.JobFileOpenReadAsync(other.Id, first.Id, "export.csv", Ct)).ShouldBeNull();
         (await WriteJobFileAsync(files, new JobFileUpsertParams(rerun.Lease, other.Id, "stolen.csv", "text/csv"), Content(10))).ShouldBeNull();
-        await Should.ThrowAsync<ArgumentException>(() => WriteJobFileAsync(files, new JobFileUpsertParams(rerun.Lease, ws.Id, "../etc", "text/plain"), Content(1)));
+        await Should.ThrowAsync<ArgumentException>(() =>
+            WriteJobFileAsync(files, new JobFileUpsertParams(rerun.Lease, ws.Id, "../etc", "text/plain"), Content(1)));
     }
 
     [Fact]

@@ -29,7 +29,8 @@ public sealed class WorkspaceStoreTests(PostgresFixture postgres)
     public async Task Limits_set_by_an_admin_are_read_back_and_kept_by_the_seed()
     {
         var ws = await db.NewWorkspaceAsync(maxConcurrentJobs: 5);
-        var limits = new WorkspaceLimits(MaxConcurrentJobs: 8, MaxBatchItems: 50, BulkJobsPerHour: 3, RequestsPerMinute: 120, SubscribeBatchSize: 10, SubscribeBatchPauseMs: 0);
+        var limits = new WorkspaceLimits(
+            MaxConcurrentJobs: 8, MaxBatchItems: 50, BulkJobsPerHour: 3, RequestsPerMinute: 120, SubscribeBatchSize: 10, SubscribeBatchPauseMs: 0);
 
         (await db.Workspaces.WorkspaceLimitsSetAsync(ws.Id, limits, Ct)).ShouldBeTrue();
         var user = (await db.Workspaces.UserGetAsync(ws.UserId, Ct)).ShouldNotBeNull();

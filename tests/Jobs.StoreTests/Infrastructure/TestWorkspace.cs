@@ -26,7 +26,8 @@ public sealed class TestWorkspace(TestDatabase database, Caller caller, string a
 
     /// <summary>One job to submit; a payload of <c>{}</c> unless given.</summary>
     public static JobInsertParams Job(
-        short priority = 0, DateTimeOffset? runAt = null, int maxAttempts = 3, string? key = null, string queue = "default", string type = "demo", string payload = "{}") =>
+        short priority = 0, DateTimeOffset? runAt = null, int maxAttempts = 3, string? key = null,
+        string queue = "default", string type = "demo", string payload = "{}") =>
         new(type, queue, priority, JsonDocument.Parse(payload).RootElement, runAt, maxAttempts, TimeoutSeconds: 60, key);
 
     /// <summary>An insert of <paramref name="jobs"/> by this workspace's admin, hinting as the API's submit does.</summary>
@@ -78,7 +79,8 @@ public sealed class TestWorkspace(TestDatabase database, Caller caller, string a
     {
         var ended = status switch
         {
-            JobStatus.Completed => (await Jobs.JobWriteManyAsync(AttemptWrites.Complete(AttemptWrites.Completion(running.Lease)), Ct)).Completed.SingleOrDefault(),
+            JobStatus.Completed =>
+                (await Jobs.JobWriteManyAsync(AttemptWrites.Complete(AttemptWrites.Completion(running.Lease)), Ct)).Completed.SingleOrDefault(),
             JobStatus.Failed => await Jobs.JobFailIfRunningAsync(running.Lease, "boom", retryAfter: null, Ct),
             JobStatus.Cancelled => await Jobs.JobCancelIfRunningAsync(running.Lease, Ct),
             _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not an end of an attempt."),

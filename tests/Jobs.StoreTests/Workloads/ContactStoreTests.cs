@@ -71,7 +71,7 @@ public sealed class ContactStoreTests(PostgresFixture postgres)
         var job = await other.SubmitOneAsync();
 
         (await db.InTransactionAsync((c, t) => db.Contacts.TagInsertManyAsync(c, t, other.Id, ids, ["stolen"], Ct))).ShouldBeEmpty();
-        (await db.InTransactionAsync((c, t) => db.Contacts.ContactDeleteManyAsync(c, t, other.Id, job.Id, ids, Ct))).ShouldBeEmpty();
+        (await DeleteAsync(other, job.Id, ids)).ShouldBeEmpty();
         var candidates = await db.InTransactionAsync((c, t) => db.Contacts.EnrollmentCandidateListAsync(c, t, other.Id, sequence.Id, ids, Ct));
 
         candidates.ShouldAllBe(c => !c.Found && !c.Enrolled);
@@ -79,7 +79,8 @@ public sealed class ContactStoreTests(PostgresFixture postgres)
         (await db.Contacts.SequenceListAsync(other.Id, Ct)).ShouldBeEmpty();
         (await db.Contacts.SequenceNameGetAsync(other.Id, sequence.Id, Ct)).ShouldBeNull();
         (await db.Contacts.SequenceNameGetAsync(ws.Id, sequence.Id, Ct)).ShouldBe("Welcome");
-        (await ListAsync(ws, new ContactMatch())).Select(c => (c.Id, c.UpdatedAt, c.Tags.Count)).ShouldBe(contacts.Select(c => (c.Id, c.UpdatedAt, c.Tags.Count)));
+        (await ListAsync(ws, new ContactMatch())).Select(c => (c.Id, c.UpdatedAt, c.Tags.Count))
+            .ShouldBe(contacts.Select(c => (c.Id, c.UpdatedAt, c.Tags.Count)));
         (await db.Contacts.SettingsGetAsync(Guid.CreateVersion7(), Ct)).ShouldBeNull();
     }
 
@@ -94,9 +95,9 @@ public sealed class ContactStoreTests(PostgresFixture postgres)
         var sequence = (await db.Contacts.SequenceListAsync(ws.Id, Ct)).ShouldHaveSingleItem();
         var (deleting, otherDelete, enrolling) = (await ws.SubmitOneAsync(), await ws.SubmitOneAsync(), Guid.CreateVersion7());
 
-        var deleted = await db.InTransactionAsync((c, t) => db.Contacts.ContactDeleteManyAsync(c, t, ws.Id, deleting.Id, [ids[0], ids[1], Guid.CreateVersion7()], Ct));
-        var rerun = await db.InTransactionAsync((c, t) => db.Contacts.ContactDeleteManyAsync(c, t, ws.Id, deleting.Id, [ids[0], ids[1]], Ct));
-        var byAnother = await db.InTransactionAsync((c, t) => db.Contacts.ContactDeleteManyAsync(c, t, ws.Id, otherDelete.Id, [ids[0]], Ct));
+        var deleted = await DeleteAsync(ws, deleting.Id, [ids[0], ids[1], Guid.CreateVersion7()]);
+        var rerun = await DeleteAsync(ws, deleting.Id, [ids[0], ids[1]]);
+        var byAnother = await DeleteAsync(ws, otherDelete.Id, [ids[0]]);
 
         deleted.ShouldBe([ids[0], ids[1]], ignoreOrder: true);
         rerun.ShouldBe([ids[0], ids[1]], ignoreOrder: true);
@@ -104,7 +105,8 @@ public sealed class ContactStoreTests(PostgresFixture postgres)
 
         var enrolled = await db.InTransactionAsync((c, t) => db.Contacts.EnrollmentInsertManyAsync(c, t, ws.Id, sequence.Id, enrolling, [ids[2], ids[3]], Ct));
         var again = await db.InTransactionAsync((c, t) => db.Contacts.EnrollmentInsertManyAsync(c, t, ws.Id, sequence.Id, enrolling, [ids[2], ids[3]], Ct));
-        var candidates = await db.InTransactionAsync((c, t) => db.Contacts.EnrollmentCandidateListAsync(c, t, ws.Id, sequence.Id, [ids[3], ids[0], ids[2]], Ct));
+        var candidates = await db.InTransactionAsync((c, t) =>
+            db.Contacts.EnrollmentCandidateListAsync(c, t, ws.Id, sequence.Id, [ids[3], ids[0], ids[2]], Ct));
         var byJob = await db.InTransactionAsync((c, t) => db.Contacts.EnrollmentJobListAsync(c, t, sequence.Id, [ids[2], ids[3]], Ct));
 
         enrolled.ShouldBe([ids[2], ids[3]], ignoreOrder: true);
@@ -117,6 +119,9 @@ public sealed class ContactStoreTests(PostgresFixture postgres)
 
     private Task<(int Imported, int Updated)> ImportAsync(TestWorkspace ws, Guid jobId, IReadOnlyList<ContactImportRow> rows) =>
         db.InTransactionAsync((c, t) => db.Contacts.ContactUpsertManyAsync(c, t, ws.Id, jobId, rows, Ct));
+
+    private Task<IReadOnlyList<Guid>> DeleteAsync(TestWorkspace ws, Guid jobId, IReadOnlyList<Guid> contactIds) =>
+        db.InTransactionAsync((c, t) => db.Contacts.ContactDeleteManyAsync(c, t, ws.Id, jobId, contactIds, Ct));
 
     private Task<IReadOnlyList<ContactRow>> ListAsync(TestWorkspace ws, ContactMatch match, int limit = 100) =>
         db.Contacts.ContactListAsync(ws.Id, match, ContactSort.Newest, null, null, limit, Ct);
