@@ -60,12 +60,18 @@ public interface IJobStore
     /// <summary>Group commit: many attempts' progress writes and completions, fenced row by row, in one transaction.</summary>
     Task<JobWriteManyResult> JobWriteManyAsync(JobWriteManyParams parameters, CancellationToken cancellationToken);
 
-    /// <summary>With <paramref name="retryAfter"/> the job goes back to pending, due then; without, it fails for good.</summary>
+    /// <summary>
+    /// With <paramref name="retryAfter"/> the job goes back to pending, due then (or ends cancelled when a cancel was
+    /// requested meanwhile); without, it fails for good.
+    /// </summary>
     Task<Job?> JobFailIfRunningAsync(JobLease lease, string error, TimeSpan? retryAfter, CancellationToken cancellationToken);
 
     Task<Job?> JobCancelIfRunningAsync(JobLease lease, CancellationToken cancellationToken);
 
-    /// <summary>Back to pending without waiting, for another worker (graceful shutdown).</summary>
+    /// <summary>
+    /// Back to pending without waiting, for another worker (graceful shutdown); cancelled instead when a cancel was
+    /// requested meanwhile.
+    /// </summary>
     Task<Job?> JobHandBackIfRunningAsync(JobLease lease, CancellationToken cancellationToken);
 
     /// <summary>

@@ -9,14 +9,19 @@ namespace Jobs.Core.Engine.Storage;
 public sealed partial class NpgsqlJobStore
 {
     // A retry puts the job back to pending, scheduled and without a hint (its slot freed): maintenance promotes it
-    // and hints it once run_at has come.
+    // and hints it once run_at has come. A job whose cancel was requested meanwhile ends cancelled instead, as a rescue
+    // ends it: pending with a cancel request, no fill would hint it and no claim take it, so it would never end.
     private static readonly string FailSql = $"""
         WITH changed AS (
             UPDATE jobs j
-            SET status = CASE WHEN @retry_after::interval IS NULL THEN 'failed' ELSE 'pending' END,
-                run_at = CASE WHEN @retry_after::interval IS NULL THEN j.run_at ELSE now() + @retry_after END,
-                scheduled = @retry_after::interval IS NOT NULL AND @retry_after::interval > interval '0',
-                completed_at = CASE WHEN @retry_after::interval IS NULL THEN now() END,
+            SET status = CASE
+                    WHEN @retry_after::interval IS NULL THEN 'failed'
+                    WHEN j.cancel_requested_at IS NOT NULL THEN 'cancelled'
+                    ELSE 'pending'
+                END,
+                run_at = CASE WHEN @retry_after::interval IS NULL OR j.cancel_requested_at IS NOT NULL THEN j.run_at ELSE now() + @retry_after END,
+                scheduled = @retry_after::interval IS NOT NULL AND @retry_after::interval > interval '0' AND j.cancel_requested_at IS NULL,
+                completed_at = CASE WHEN @retry_after::interval IS NULL OR j.cancel_requested_at IS NOT NULL THEN now() END,
                 error = @error,
                 hinted_at = NULL,
                 lease_owner = NULL,
@@ -26,7 +31,7 @@ public sealed partial class NpgsqlJobStore
             WHERE {HeldByAttempt}
             RETURNING {JobRows.Select("j")}
         ),
-        {EventFromChanged("CASE WHEN @retry_after::interval IS NULL THEN 'failed' ELSE 'retry_scheduled' END", "@error")}
+        {EventFromChanged("CASE WHEN status = 'pending' THEN 'retry_scheduled' ELSE status END", "@error")}
         SELECT {JobRows.Plain}
         FROM changed
         """;
@@ -64,13 +69,15 @@ public sealed partial class NpgsqlJobStore
         return await JobRows.ReadSingleAsync(command, cancellationToken);
     }
 
-    // The caller XADDs a fresh hint right after, hence hinted_at = now().
+    // The caller XADDs a fresh hint right after, hence hinted_at = now(). A job whose cancel was requested meanwhile
+    // ends cancelled instead (its slot freed), for the reason a retry does (FailSql).
     private static readonly string HandBackSql = $"""
         WITH changed AS (
             UPDATE jobs j
-            SET status = 'pending',
+            SET status = CASE WHEN j.cancel_requested_at IS NULL THEN 'pending' ELSE 'cancelled' END,
                 run_at = now(),
-                hinted_at = now(),
+                hinted_at = CASE WHEN j.cancel_requested_at IS NULL THEN now() END,
+                completed_at = CASE WHEN j.cancel_requested_at IS NOT NULL THEN now() END,
                 lease_owner = NULL,
                 lease_expires_at = NULL,
                 version = j.version + 1,
@@ -78,7 +85,7 @@ public sealed partial class NpgsqlJobStore
             WHERE {HeldByAttempt}
             RETURNING {JobRows.Select("j")}
         ),
-        {EventFromChanged("'handed_back'", "'worker shutting down'")}
+        {EventFromChanged("CASE WHEN status = 'cancelled' THEN 'cancelled' ELSE 'handed_back' END", "CASE WHEN status = 'pending' THEN 'worker shutting down' END")}
         SELECT {JobRows.Plain}
         FROM changed
         """;
