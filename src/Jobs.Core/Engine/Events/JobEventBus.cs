@@ -10,7 +10,7 @@ namespace Jobs.Core.Engine.Events;
 /// Redis pub/sub for live updates and cancel requests. Publishing is best effort by design: the row in PostgreSQL is
 /// always current, so a lost update costs a client freshness, never correctness.
 /// </summary>
-public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, ILogger<JobEventBus> logger)
+public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time, ILogger<JobEventBus> logger)
 {
     public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web);
 
@@ -123,4 +123,39 @@ public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, IL
             }
         });
     }
+
+    /// <summary>
+    /// Cancel requests, for the workers' <see cref="RedisSubscription"/>: <paramref name="onCancel"/> gets the id of each
+    /// job whose cancel was requested, wherever it runs.
+    /// </summary>
+    public RedisListener CancelListener(Action<Guid> onCancel) =>
+        new(RedisChannel.Literal(keys.CancelChannel), message =>
+        {
+            if (Guid.TryParse(message.Message.ToString(), out var jobId))
+            {
+                onCancel(jobId);
+            }
+        });
+
+    /// <summary>
+    /// One pattern subscription for every workspace's updates (the API's and the web's fan-out), made once per process
+    /// and not yet started: <paramref name="onUpdate"/> is called for one update at a time, in the order Redis delivers
+    /// them (a message's updates in their order). <paramref name="whileDown"/> and <paramref name="owner"/> are for its
+    /// log (<see cref="RedisSubscription"/>).
+    /// </summary>
+    public RedisSubscription UpdatesSubscription(Action<JobUpdate> onUpdate, string whileDown, ILogger owner) =>
+        new(redis, [new RedisListener(RedisChannel.Pattern(keys.EventsPattern), message =>
+        {
+            try
+            {
+                foreach (var update in ParseUpdates(message.Message.ToString()))
+                {
+                    onUpdate(update);
+                }
+            }
+            catch (JsonException ex)
+            {
+                logger.LogWarning(ex, "Ignored a malformed update on {Channel}", message.Channel);
+            }
+        })], "live job updates", whileDown, time, owner);
 }
