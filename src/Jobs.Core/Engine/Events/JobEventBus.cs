@@ -86,45 +86,6 @@ public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, Ti
     }
 
     /// <summary>
-    /// One pattern subscription for every workspace's updates (the API's and the web's fan-out), made once per process;
-    /// <paramref name="onUpdate"/> is called for one update at a time, in the order Redis delivers them (a message's
-    /// updates in their order). Once made, the multiplexer restores it after every reconnect. Throws when Redis cannot
-    /// be reached, leaving nothing registered, so that the caller can simply try again later.
-    /// </summary>
-    public async Task SubscribeUpdatesAsync(Action<JobUpdate> onUpdate)
-    {
-        var subscriber = redis.GetSubscriber();
-        var pattern = RedisChannel.Pattern(keys.EventsPattern);
-        ChannelMessageQueue channel;
-        try
-        {
-            channel = await subscriber.SubscribeAsync(pattern);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // The multiplexer registers the subscription's queue before it asks the server, and keeps it after a failure
-            // to subscribe it on reconnect. Nobody would read that queue, and it is unbounded: remove it before rethrowing.
-            await subscriber.UnsubscribeAsync(pattern, flags: CommandFlags.FireAndForget);
-            throw;
-        }
-
-        channel.OnMessage(message =>
-        {
-            try
-            {
-                foreach (var update in ParseUpdates(message.Message.ToString()))
-                {
-                    onUpdate(update);
-                }
-            }
-            catch (JsonException ex)
-            {
-                logger.LogWarning(ex, "Ignored a malformed update on {Channel}", message.Channel);
-            }
-        });
-    }
-
-    /// <summary>
     /// Cancel requests, for the workers' <see cref="RedisSubscription"/>: <paramref name="onCancel"/> gets the id of each
     /// job whose cancel was requested, wherever it runs.
     /// </summary>
