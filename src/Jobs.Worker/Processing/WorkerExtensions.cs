@@ -19,6 +19,7 @@ public static class WorkerExtensions
         builder.Services.AddSingleton<WorkerIdentity>();
         builder.Services.AddSingleton<AttemptWriter>();
         builder.Services.AddSingleton<JobRunner>();
+        builder.Services.AddSingleton<WorkerSignals>();
         builder.Services.AddSingleton<ConsumerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerService>());
         builder.Services.AddHostedService<MaintenanceService>();

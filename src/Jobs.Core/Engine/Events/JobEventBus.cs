@@ -73,18 +73,6 @@ public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, Ti
         }
     }
 
-    public async Task SubscribeCancelAsync(Action<Guid> onCancel)
-    {
-        var channel = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.CancelChannel));
-        channel.OnMessage(message =>
-        {
-            if (Guid.TryParse(message.Message.ToString(), out var jobId))
-            {
-                onCancel(jobId);
-            }
-        });
-    }
-
     /// <summary>
     /// Cancel requests, for the workers' <see cref="RedisSubscription"/>: <paramref name="onCancel"/> gets the id of each
     /// job whose cancel was requested, wherever it runs.

@@ -50,15 +50,6 @@ public sealed class JobQueue(IConnectionMultiplexer redis, RedisKeys keys)
         await Task.WhenAll(wakes);
     }
 
-    /// <summary>Calls <paramref name="onWake"/> whenever jobs are added to one of <paramref name="queues"/>.</summary>
-    public async Task SubscribeWakeAsync(IEnumerable<string> queues, Action onWake)
-    {
-        foreach (var queue in queues)
-        {
-            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.WakeChannel(queue)), (_, _) => onWake());
-        }
-    }
-
     /// <summary>
     /// The wake-up channels of <paramref name="queues"/>, for a worker's <see cref="RedisSubscription"/>:
     /// <paramref name="onWake"/> is called whenever hints are added to one of them.
