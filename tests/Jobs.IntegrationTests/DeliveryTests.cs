@@ -6,6 +6,7 @@ using Jobs.Core.Engine.Queue;
 using Jobs.Core.Engine.Storage;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
 namespace Jobs.IntegrationTests;
@@ -139,7 +140,10 @@ public sealed class DeliveryTests(Servers servers)
         var job = claimed.Single(j => j.Id == id);
         var otherJob = claimed.Single(j => j.Id == other);
         var updates = new System.Collections.Concurrent.ConcurrentQueue<Jobs.Core.Engine.Events.JobUpdate>();
-        await services.GetRequiredService<Jobs.Core.Engine.Events.JobEventBus>().SubscribeUpdatesAsync(u => { if (u.JobId == id) updates.Enqueue(u); });
+        using var subscription = services.GetRequiredService<Jobs.Core.Engine.Events.JobEventBus>()
+            .UpdatesSubscription(u => { if (u.JobId == id) updates.Enqueue(u); }, "nothing", NullLogger.Instance);
+        await subscription.StartAsync(CancellationToken.None);
+        subscription.IsSubscribed.ShouldBeTrue();
         await using var writer = NewAttemptWriter(services);
         var metrics = JsonDocument.Parse("{}").RootElement;
 

@@ -1,3 +1,4 @@
+using Jobs.Core.Engine.Events;
 using Jobs.Core.Engine.Queue;
 using Jobs.Core.Identity;
 using Microsoft.Extensions.Caching.Memory;
@@ -12,7 +13,8 @@ namespace Jobs.Api.Auth;
 /// </summary>
 /// <remarks>
 /// Pub/sub delivers at most once, so the cache is trusted only while this instance's subscription is connected:
-/// otherwise every lookup goes to the database (correct, a little slower). A connection that fails or comes back bumps
+/// otherwise every lookup goes to the database (correct, a little slower). A connection that fails or comes back
+/// (<see cref="RedisSubscription.OnInterrupted"/>, <see cref="RedisSubscription.OnResubscribed"/>) bumps
 /// <see cref="generation"/>, part of every cache key, so that entries which may have missed an eviction are never read
 /// again. A lookup that raced with an eviction is not cached (<see cref="evictions"/>). A key with an expiry (a session)
 /// is served from the cache only until that expiry, which nobody announces.
@@ -26,14 +28,12 @@ public sealed class ApiKeyCache(
     ILogger<ApiKeyCache> logger) : BackgroundService
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RepublishEvery = TimeSpan.FromSeconds(1);
 
     private readonly RedisChannel channel = RedisChannel.Literal(keys.ApiKeyEvictChannel);
     private long generation;
     private long evictions;
-    private volatile bool subscribed;
+    private volatile RedisSubscription? subscription;
 
     /// <summary>
     /// Raised with a key's hash (hex) whenever its lookup is evicted here, from this instance or another: long-lived
@@ -43,7 +43,7 @@ public sealed class ApiKeyCache(
     public event Action<string>? Evicted;
 
     /// <summary>True while evictions published by other instances reach this one, so that cached lookups can be used.</summary>
-    public bool IsTrusted => subscribed && redis.IsConnected && redis.GetSubscriber().IsConnected(channel);
+    public bool IsTrusted => subscription?.IsListening == true;
 
     /// <summary>The caller an unrevoked key belongs to, or null.</summary>
     public async Task<Caller?> FindCallerAsync(string apiKey, CancellationToken cancellationToken)
@@ -91,36 +91,25 @@ public sealed class ApiKeyCache(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        redis.ConnectionFailed += OnConnectionChanged;
-        redis.ConnectionRestored += OnConnectionChanged;
-        var delay = FirstRetryDelay;
-        while (!stoppingToken.IsCancellationRequested)
+        subscription = new RedisSubscription(
+            redis,
+            [new RedisListener(channel, message => Evict(message.Message.ToString()))],
+            "API key evictions",
+            "key lookups skip the cache",
+            time,
+            logger)
         {
-            try
-            {
-                var queue = await redis.GetSubscriber().SubscribeAsync(channel);
-                queue.OnMessage(message => Evict(message.Message.ToString()));
-                Interlocked.Increment(ref generation);
-                subscribed = true;
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                // Until subscribed, lookups skip the cache; nothing is wrong, only slower.
-                await redis.GetSubscriber().UnsubscribeAsync(channel, flags: CommandFlags.FireAndForget);
-                logger.LogWarning("Cannot subscribe to API key evictions yet ({Message}); retrying in {Delay}", ex.Message, delay);
-                await Task.Delay(delay, time, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
-            }
-        }
+            OnInterrupted = NewGeneration,
+            OnResubscribed = NewGeneration,
+        };
+        return subscription.StartAsync(stoppingToken);
     }
 
     public override void Dispose()
     {
-        redis.ConnectionFailed -= OnConnectionChanged;
-        redis.ConnectionRestored -= OnConnectionChanged;
+        subscription?.Dispose();
         base.Dispose();
     }
 
@@ -159,7 +148,7 @@ public sealed class ApiKeyCache(
         }
     }
 
-    private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e) => Interlocked.Increment(ref generation);
+    private void NewGeneration() => Interlocked.Increment(ref generation);
 
     private void Evict(string hash)
     {

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Jobs.Core.Engine.Events;
 using Microsoft.AspNetCore.SignalR;
-using StackExchange.Redis;
 
 namespace Jobs.Api.Live;
 
@@ -21,19 +20,15 @@ public sealed class JobUpdateDispatcher(
     JobEventBus bus,
     IHubContext<JobsHub> hub,
     IHostApplicationLifetime lifetime,
-    TimeProvider time,
     ILogger<JobUpdateDispatcher> logger) : BackgroundService
 {
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
-
     private readonly ConcurrentDictionary<Guid, ImmutableArray<JobUpdateListener>> listeners = new();
     private readonly Lock registration = new();
     private bool stopping;
-    private volatile bool subscribed;
+    private volatile RedisSubscription? updates;
 
     /// <summary>True once the subscription is registered; from then on the multiplexer restores it after reconnects.</summary>
-    public bool IsSubscribed => subscribed;
+    public bool IsSubscribed => updates?.IsSubscribed == true;
 
     /// <summary>
     /// Starts buffering the job's updates for one reader; dispose it to stop. Register before reading the job's row,
@@ -64,26 +59,19 @@ public sealed class JobUpdateDispatcher(
         return base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = FirstRetryDelay;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await bus.SubscribeUpdatesAsync(Dispatch);
-                subscribed = true;
-                logger.LogInformation("Subscribed to live job updates");
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                // Redis down at start: the API still serves (clients can poll, the row is the truth); keep trying.
-                logger.LogWarning("Cannot subscribe to live job updates yet ({Message}); retrying in {Delay}", ex.Message, delay);
-                await Task.Delay(delay, time, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
-            }
-        }
+        // Redis down at start: the API still serves (clients can poll, the row is the truth) while this keeps trying.
+        // Updates lost while Redis is away are not replayed: a client's next update or read puts it right
+        // (docs/design.md, "Live updates").
+        updates = bus.UpdatesSubscription(Dispatch, "clients read the rows", logger);
+        return updates.StartAsync(stoppingToken);
+    }
+
+    public override void Dispose()
+    {
+        updates?.Dispose();
+        base.Dispose();
     }
 
     private void Dispatch(JobUpdate update)

@@ -48,6 +48,7 @@ public static class JobsCoreExtensions
     /// </summary>
     public static TBuilder AddJobsEvents<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(new RedisKeys(builder.Configuration["Jobs:RedisKeyPrefix"] ?? ""));
         builder.Services.TryAddSingleton<JobEventBus>();
         return builder;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Jobs.Core.Engine.Events;
 using Microsoft.JSInterop;
-using StackExchange.Redis;
 
 namespace Jobs.Web.Live;
 
@@ -12,8 +11,8 @@ namespace Jobs.Web.Live;
 /// </summary>
 public sealed class JobUpdateFeed(JobEventBus bus, ILogger<JobUpdateFeed> logger) : BackgroundService
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
+    private RedisSubscription? _updates;
 
     /// <summary>
     /// Calls <paramref name="onUpdate"/> with every update of the workspace until the result is disposed. It runs on
@@ -26,23 +25,18 @@ public sealed class JobUpdateFeed(JobEventBus bus, ILogger<JobUpdateFeed> logger
         return subscription;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Redis may be down when the web starts; once subscribed, the multiplexer resubscribes after reconnecting.
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await bus.SubscribeUpdatesAsync(Dispatch);
-                logger.LogInformation("Listening for live job updates");
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                logger.LogWarning("Cannot subscribe to live updates yet ({Message}); pages fall back to re-reading", ex.Message);
-                await Task.Delay(RetryDelay, stoppingToken);
-            }
-        }
+        // Redis may be down when the web starts: this keeps trying. Updates lost while Redis is away are not replayed:
+        // pages re-read what they show on their resync timer (LiveSync).
+        _updates = bus.UpdatesSubscription(Dispatch, "pages fall back to re-reading", logger);
+        return _updates.StartAsync(stoppingToken);
+    }
+
+    public override void Dispose()
+    {
+        _updates?.Dispose();
+        base.Dispose();
     }
 
     // A linear scan: the subscribers are the components on screen in this process, a few per signed-in tab.

@@ -22,6 +22,7 @@ internal sealed class ConsumerService(
     JobQueue queue,
     StreamAcks acks,
     JobEventBus bus,
+    WorkerSignals signals,
     WorkerIdentity identity,
     IOptions<WorkerOptions> options,
     TimeProvider time,
@@ -34,7 +35,6 @@ internal sealed class ConsumerService(
     // in running until that outcome is committed.
     private int busySlots;
     private readonly WorkerOptions settings = options.Value;
-    private readonly WorkerSignals signals = new(queue, bus, logger);
     private readonly HeldHints held = new(time, logger);
 
     /// <summary>
@@ -50,7 +50,7 @@ internal sealed class ConsumerService(
         var queues = runner.Queues.ToArray();
         await cluster.JobTypeUpsertManyAsync(runner.Handlers.Select(h => h.Definition).ToList(), stoppingToken);
         await RegisterAsync(queues, stoppingToken);
-        await SubscribeAsync(queues);
+        await signals.StartAsync(queues, OnCancelRequested, stoppingToken);
         logger.LogInformation("Worker {WorkerId} serving {Queues} with {Slots} slots", identity.Id, string.Join(", ", queues), settings.Slots);
 
         var heartbeat = HeartbeatLoopAsync(queues, stoppingToken);
@@ -219,11 +219,6 @@ internal sealed class ConsumerService(
         try
         {
             await RegisterAsync(queues, cancellationToken);
-            if (!signals.Subscribed)
-            {
-                await SubscribeAsync(queues);
-            }
-
             if (HeartbeatsPaused || attempts.Count == 0)
             {
                 return;
@@ -264,13 +259,13 @@ internal sealed class ConsumerService(
     private Task RegisterAsync(string[] queues, CancellationToken cancellationToken) =>
         cluster.WorkerHeartbeatAsync(new WorkerInfo(identity.Id, Environment.MachineName, queues, settings.Slots, identity.StartedAt, time.GetUtcNow()), cancellationToken);
 
-    private Task SubscribeAsync(string[] queues) => signals.SubscribeAsync(queues, jobId =>
+    private void OnCancelRequested(Guid jobId)
     {
         if (running.TryGetValue(jobId, out var attempt))
         {
             attempt.Job.Stop(StopReason.CancelRequested);
         }
-    });
+    }
 
     private async Task DrainAsync()
     {

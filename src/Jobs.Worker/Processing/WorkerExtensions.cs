@@ -21,6 +21,7 @@ public static class WorkerExtensions
         builder.Services.AddSingleton<AttemptWriter>();
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddSingleton<OutcomeRecorder>();
+        builder.Services.AddSingleton<WorkerSignals>();
         builder.Services.AddSingleton<ConsumerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerService>());
         builder.Services.AddHostedService<MaintenanceService>();

@@ -8,31 +8,37 @@ namespace Jobs.Worker.Processing;
 /// What reaches a worker by pub/sub within milliseconds: wake-ups (a hint on a queue it serves, JobQueue.AddHintsAsync),
 /// so an idle fetch loop reads at once instead of at its next poll, and cancel requests for the jobs it runs. The poll
 /// and the heartbeat's reading of cancel_requested_at are the fallbacks while Redis is down, so failing to subscribe is
-/// not fatal: the next heartbeat tries again.
+/// not fatal: the subscription keeps trying on its own.
 /// </summary>
-internal sealed class WorkerSignals(JobQueue queue, JobEventBus bus, ILogger logger)
+internal sealed class WorkerSignals(IConnectionMultiplexer redis, JobQueue queue, JobEventBus bus, TimeProvider time, ILogger<WorkerSignals> logger) : IDisposable
 {
     private readonly SemaphoreSlim wake = new(0, 1);
-    private volatile bool subscribed;
-
-    public bool Subscribed => subscribed;
+    private RedisSubscription? subscription;
 
     /// <summary>Waits for a wake-up, at most <paramref name="timeout"/>.</summary>
     public Task WaitForWakeAsync(TimeSpan timeout, CancellationToken cancellationToken) => wake.WaitAsync(timeout, cancellationToken);
 
-    public async Task SubscribeAsync(string[] queues, Action<Guid> onCancelRequested)
+    /// <summary>
+    /// Subscribes to the wake-ups of <paramref name="queues"/> and to cancel requests; returns after the first attempt
+    /// (see <see cref="RedisSubscription.StartAsync"/>). Signals are heard until this is disposed, through shutdown's drain.
+    /// </summary>
+    public Task StartAsync(string[] queues, Action<Guid> onCancelRequested, CancellationToken cancellationToken)
     {
-        try
+        subscription = new RedisSubscription(
+            redis,
+            [.. queue.WakeListeners(queues, Wake), bus.CancelListener(onCancelRequested)],
+            "wake-ups and cancel requests",
+            "the fetch loop polls and heartbeats carry cancel requests",
+            time,
+            logger)
         {
-            await queue.SubscribeWakeAsync(queues, Wake);
-            await bus.SubscribeCancelAsync(onCancelRequested);
-            subscribed = true;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            logger.LogWarning("Cannot subscribe to cancel requests yet ({Message}); heartbeats will carry them", ex.Message);
-        }
+            // A wake-up may have been lost while Redis was away: read the streams now rather than at the next poll.
+            OnResubscribed = Wake,
+        };
+        return subscription.StartAsync(cancellationToken);
     }
+
+    public void Dispose() => subscription?.Dispose();
 
     private void Wake()
     {

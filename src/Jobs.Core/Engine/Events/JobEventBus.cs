@@ -10,7 +10,7 @@ namespace Jobs.Core.Engine.Events;
 /// Redis pub/sub for live updates and cancel requests. Publishing is best effort by design: the row in PostgreSQL is
 /// always current, so a lost update costs a client freshness, never correctness.
 /// </summary>
-public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, ILogger<JobEventBus> logger)
+public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time, ILogger<JobEventBus> logger)
 {
     public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web);
 
@@ -73,42 +73,27 @@ public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, IL
         }
     }
 
-    public async Task SubscribeCancelAsync(Action<Guid> onCancel)
-    {
-        var channel = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.CancelChannel));
-        channel.OnMessage(message =>
+    /// <summary>
+    /// Cancel requests, for the workers' <see cref="RedisSubscription"/>: <paramref name="onCancel"/> gets the id of each
+    /// job whose cancel was requested, wherever it runs.
+    /// </summary>
+    public RedisListener CancelListener(Action<Guid> onCancel) =>
+        new(RedisChannel.Literal(keys.CancelChannel), message =>
         {
             if (Guid.TryParse(message.Message.ToString(), out var jobId))
             {
                 onCancel(jobId);
             }
         });
-    }
 
     /// <summary>
-    /// One pattern subscription for every workspace's updates (the API's and the web's fan-out), made once per process;
-    /// <paramref name="onUpdate"/> is called for one update at a time, in the order Redis delivers them (a message's
-    /// updates in their order). Once made, the multiplexer restores it after every reconnect. Throws when Redis cannot
-    /// be reached, leaving nothing registered, so that the caller can simply try again later.
+    /// One pattern subscription for every workspace's updates (the API's and the web's fan-out), made once per process
+    /// and not yet started: <paramref name="onUpdate"/> is called for one update at a time, in the order Redis delivers
+    /// them (a message's updates in their order). <paramref name="whileDown"/> and <paramref name="owner"/> are for its
+    /// log (<see cref="RedisSubscription"/>).
     /// </summary>
-    public async Task SubscribeUpdatesAsync(Action<JobUpdate> onUpdate)
-    {
-        var subscriber = redis.GetSubscriber();
-        var pattern = RedisChannel.Pattern(keys.EventsPattern);
-        ChannelMessageQueue channel;
-        try
-        {
-            channel = await subscriber.SubscribeAsync(pattern);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // The multiplexer registers the subscription's queue before it asks the server, and keeps it after a failure
-            // to subscribe it on reconnect. Nobody would read that queue, and it is unbounded: remove it before rethrowing.
-            await subscriber.UnsubscribeAsync(pattern, flags: CommandFlags.FireAndForget);
-            throw;
-        }
-
-        channel.OnMessage(message =>
+    public RedisSubscription UpdatesSubscription(Action<JobUpdate> onUpdate, string whileDown, ILogger owner) =>
+        new(redis, [new RedisListener(RedisChannel.Pattern(keys.EventsPattern), message =>
         {
             try
             {
@@ -121,6 +106,5 @@ public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, IL
             {
                 logger.LogWarning(ex, "Ignored a malformed update on {Channel}", message.Channel);
             }
-        });
-    }
+        })], "live job updates", whileDown, time, owner);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Jobs.Core.Engine.Events;
 using Jobs.Core.Engine.Storage;
 using StackExchange.Redis;
 
@@ -49,14 +50,12 @@ public sealed class JobQueue(IConnectionMultiplexer redis, RedisKeys keys)
         await Task.WhenAll(wakes);
     }
 
-    /// <summary>Calls <paramref name="onWake"/> whenever jobs are added to one of <paramref name="queues"/>.</summary>
-    public async Task SubscribeWakeAsync(IEnumerable<string> queues, Action onWake)
-    {
-        foreach (var queue in queues)
-        {
-            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.WakeChannel(queue)), (_, _) => onWake());
-        }
-    }
+    /// <summary>
+    /// The wake-up channels of <paramref name="queues"/>, for a worker's <see cref="RedisSubscription"/>:
+    /// <paramref name="onWake"/> is called whenever hints are added to one of them.
+    /// </summary>
+    public IReadOnlyList<RedisListener> WakeListeners(IEnumerable<string> queues, Action onWake) =>
+        queues.Select(queue => new RedisListener(RedisChannel.Literal(keys.WakeChannel(queue)), _ => onWake())).ToList();
 
     /// <summary>Reads up to <paramref name="count"/> new entries for this consumer; recreates the group if Redis lost it.</summary>
     public async Task<IReadOnlyList<StreamHint>> ReadAsync(string queue, string consumer, int count)
