@@ -10,8 +10,8 @@ namespace Jobs.Worker.Handlers.Journeys;
 /// <summary>
 /// <c>journey.from-diagram</c>: turns a picture of a journey or process diagram (PNG or JPEG, given inline as base64
 /// or uploaded first with <c>POST /api/uploads</c>) into a customer journey, with one call to a vision-capable chat
-/// model (<see cref="JourneyGenerator"/>). Exactly one of <c>imageBase64</c> and <c>uploadId</c>; neither, both, an
-/// image that is not PNG or JPEG, or an upload this workspace does not have fail the job at once.
+/// model (<see cref="JourneyGenerator"/>). Exactly one of <c>imageBase64</c> and <c>uploadId</c>, which the API checks
+/// at submit; an image that is not PNG or JPEG, or an upload this workspace does not have, fail the job at once.
 /// </summary>
 [JobType(TypeName, Title = "Journey from diagram", MaxAttempts = 2, TimeoutSeconds = 2400,
     Description = "Turns a journey or process diagram (PNG or JPEG) into a customer journey: stages, their steps and pain points. Give exactly one of imageBase64 (the image inline, up to about 5 MB) or uploadId (an image uploaded with POST /api/uploads, up to 20 MB). One call to a vision-capable chat model, which may take minutes; the elapsed time is reported while waiting.")]
@@ -33,6 +33,8 @@ public sealed class JourneyFromDiagramHandler(JourneyGenerator generator, IFileS
 
     protected override async Task<JsonElement> HandleAsync(JobContext context, JourneyFromDiagramPayload payload, CancellationToken cancellationToken)
     {
+        // The schema refuses neither and both at submit (ExactlyOneOf); this still refuses a blank imageBase64, and a
+        // payload stored before the schema said so.
         var inline = !string.IsNullOrWhiteSpace(payload.ImageBase64);
         if (inline == payload.UploadId.HasValue)
         {

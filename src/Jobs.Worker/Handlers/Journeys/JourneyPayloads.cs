@@ -18,8 +18,9 @@ public sealed record JourneyFromTranscriptPayload(
 
 /// <summary>
 /// The payload of a <c>journey.from-diagram</c> job: exactly one of <see cref="ImageBase64"/> and
-/// <see cref="UploadId"/>, which the handler checks.
+/// <see cref="UploadId"/>, which the schema says (<c>oneOf</c>) and the API checks at submit.
 /// </summary>
+[ExactlyOneOf(nameof(ImageBase64), nameof(UploadId))]
 public sealed record JourneyFromDiagramPayload(
     [Description("The PNG or JPEG image, base64-encoded (a data: URL is accepted too). Exactly one of imageBase64 and uploadId.")]
     [StringLength(JourneyFromDiagramHandler.MaxImageBase64Length, MinimumLength = 1)]
