@@ -81,4 +81,28 @@ public sealed class PayloadValidatorTests
     [Fact]
     public void Validate_RejectsANonObjectPayload() =>
         Validate("[1,2]")["payload"].Single().ShouldBe("must be an object, not an array.");
+
+    [Fact]
+    public void Validate_OneOfRequiredAlternatives_NamesEachFieldConcerned_InsideNestedObjectsToo()
+    {
+        var schema = JsonNode.Parse("""
+            { "type": "object", "properties": { "source": { "type": "object",
+              "oneOf": [ { "required": ["a"] }, { "required": ["b"] }, { "required": ["c"] } ] } } }
+            """)!.AsObject();
+        IReadOnlyDictionary<string, string[]> Check(string json) => PayloadValidator.Validate(schema, JsonDocument.Parse(json).RootElement);
+
+        Check("""{"source":{"b":1}}""").ShouldBeEmpty();
+        Check("""{"source":{}}""")["source.c"].ShouldBe(["is required: give exactly one of a, b and c."]);
+        var several = Check("""{"source":{"a":1,"b":2,"c":3}}""");
+        several["source.b"].ShouldBe(["must not be given with a and c: give exactly one of a, b and c."]);
+        several.Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public void Validate_RefusesAOneOfAlternativeBeyondRequiredProperties()
+    {
+        var schema = JsonNode.Parse("""{ "type": "object", "oneOf": [ { "required": ["a"], "properties": {} } ] }""")!.AsObject();
+
+        Should.Throw<InvalidOperationException>(() => PayloadValidator.Validate(schema, JsonDocument.Parse("{}").RootElement));
+    }
 }

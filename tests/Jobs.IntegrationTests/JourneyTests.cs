@@ -19,7 +19,8 @@ namespace Jobs.IntegrationTests;
 /// <summary>
 /// <c>journey.from-transcript</c> and <c>journey.from-diagram</c> end to end on real PostgreSQL and Redis with the
 /// simulated model (the default): the journey stored as the result, the elapsed time reported while waiting, tokens
-/// and cost; the diagram's inputs (inline, uploaded, another workspace's, both, neither, not an image).
+/// and cost; the diagram's inputs (inline, uploaded, another workspace's, not an image; both or neither refused at
+/// submit).
 /// </summary>
 public sealed class JourneyTests(Servers servers)
 {
@@ -120,16 +121,46 @@ public sealed class JourneyTests(Servers servers)
     }
 
     [Fact]
-    public async Task FromDiagram_WithBothInputs_Neither_NotAnImage_OrAnotherWorkspacesUpload_FailsAtOnce()
+    public async Task FromDiagram_NeitherInputOrBoth_IsRefusedAtSubmit_NamingTheFields_AndEachInputAloneIsAccepted()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var image = Convert.ToBase64String(Png);
+        var uploadId = Guid.NewGuid();
+
+        var (neither, neitherProblem) = await cluster.Client.PostAsync("/api/jobs", new { type = JourneyFromDiagramHandler.TypeName, payload = new { prompt = "no image" } });
+        var (empty, _) = await cluster.Client.PostAsync("/api/jobs", new { type = JourneyFromDiagramHandler.TypeName, payload = new { } });
+        var (both, bothProblem) = await cluster.Client.PostAsync("/api/jobs", new { type = JourneyFromDiagramHandler.TypeName, payload = new { imageBase64 = image, uploadId } });
+
+        foreach (var status in new[] { neither, empty, both })
+        {
+            status.ShouldBe(HttpStatusCode.BadRequest);
+        }
+
+        neitherProblem.GetProperty("code").GetString().ShouldBe("validation_failed");
+        var missing = neitherProblem.GetProperty("errors");
+        missing.GetProperty("payload.imageBase64")[0].GetString().ShouldBe("is required: give exactly one of imageBase64 and uploadId.");
+        missing.GetProperty("payload.uploadId")[0].GetString().ShouldBe("is required: give exactly one of imageBase64 and uploadId.");
+        var together = bothProblem.GetProperty("errors");
+        together.GetProperty("payload.imageBase64")[0].GetString().ShouldBe("must not be given with uploadId: give exactly one of imageBase64 and uploadId.");
+        together.GetProperty("payload.uploadId")[0].GetString().ShouldBe("must not be given with imageBase64: give exactly one of imageBase64 and uploadId.");
+        (await cluster.ScalarAsync<long>("SELECT count(*) FROM jobs")).ShouldBe(0);
+
+        // Null is no value: an explicit null beside the other input is that input alone.
+        foreach (var payload in new object[] { new { imageBase64 = image }, new { uploadId }, new { imageBase64 = (string?)null, uploadId, prompt = "checkout flow" } })
+        {
+            var (status, body) = await cluster.Client.PostAsync("/api/jobs", new { type = JourneyFromDiagramHandler.TypeName, payload });
+            status.ShouldBe(HttpStatusCode.Accepted, body.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task FromDiagram_NotAnImage_OrAnotherWorkspacesUpload_FailsAtOnce()
     {
         await using var cluster = await TestCluster.StartAsync(servers, overrides: Latency("00:00:00.050"));
         var (other, _) = await cluster.CreateWorkspaceClientAsync();
-        var ours = await UploadAsync(cluster.Client, Png);
         var theirs = await UploadAsync(other, Png);
         var cases = new (object Payload, string Error)[]
         {
-            (new { imageBase64 = Convert.ToBase64String(Png), uploadId = ours }, "not both"),
-            (new { prompt = "no image" }, "one of them is required"),
             (new { imageBase64 = Convert.ToBase64String("hello, not an image"u8.ToArray()) }, "neither a PNG nor a JPEG"),
             (new { imageBase64 = "!!! not base64 !!!" }, "not valid base64"),
             (new { uploadId = theirs }, "does not exist in this workspace"),

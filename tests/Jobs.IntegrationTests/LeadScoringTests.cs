@@ -3,6 +3,7 @@ using Jobs.Worker.Integrations;
 using Jobs.Worker.Integrations.Email;
 using Jobs.Worker.Integrations.Places;
 using Jobs.Worker.Integrations.Simulation;
+using Jobs.Worker.Processing;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.IntegrationTests;
@@ -88,7 +89,7 @@ public sealed class LeadScoringTests
             """{"businessType":"plumbers","location":"Austin, TX"}""", System.Text.Json.JsonSerializerOptions.Web)!;
 
         payload.ShouldBe(new LeadDiscoveryPayload("plumbers", "Austin, TX", 20, 50));
-        var properties = LeadDiscoveryHandler.JobType.PayloadSchema["properties"]!;
+        var properties = JobTypes.DefinitionOf<LeadDiscoveryHandler>().PayloadSchema["properties"]!;
         properties["maxResults"]!["default"]!.GetValue<int>().ShouldBe(payload.MaxResults);
         properties["minConfidenceScore"]!["default"]!.GetValue<int>().ShouldBe(payload.MinConfidenceScore);
     }

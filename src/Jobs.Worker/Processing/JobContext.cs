@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jobs.Core.Engine;
+using Jobs.Core.Engine.Catalog.Declarations;
 
 namespace Jobs.Worker.Processing;
 
@@ -23,7 +24,7 @@ public sealed class JobContext
     public int Attempt => Job.Attempt;
 
     public T GetPayload<T>() =>
-        Job.Payload.Deserialize<T>(JsonSerializerOptions.Web)
+        Job.Payload.Deserialize<T>(JobJson.Options)
         ?? throw new NonRetryableJobException($"The payload of job {Job.Id} is empty.");
 
     /// <summary>Reports progress; null arguments keep their current value. Writes are coalesced, a new stage is written at once.</summary>

@@ -1,8 +1,4 @@
-using Jobs.Worker.Handlers.Contacts;
-using Jobs.Worker.Handlers.Demo;
-using Jobs.Worker.Handlers.Journeys;
-using Jobs.Worker.Handlers.Leads;
-using Jobs.Worker.Integrations;
+using Jobs.Worker.Handlers;
 using Jobs.Worker.Maintenance;
 
 namespace Jobs.Worker.Processing;
@@ -26,13 +22,7 @@ public static class WorkerExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerService>());
         builder.Services.AddHostedService<MaintenanceService>();
 
-        builder.Services.AddSingleton<IJobHandler, DemoJobHandler>();
-
-        builder.AddJobsIntegrations();
-        builder.Services.AddSingleton<CampaignWriter>();
-        builder.Services.AddSingleton<IJobHandler, LeadDiscoveryHandler>();
-        builder.Services.AddContactHandlers();
-        builder.Services.AddJourneyHandlers();
+        builder.AddShippedJobTypes();
         return builder;
     }
 }

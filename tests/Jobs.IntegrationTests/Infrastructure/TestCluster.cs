@@ -2,10 +2,7 @@ using Jobs.Api;
 using Jobs.Core.Engine.Storage;
 using Jobs.Core.Identity;
 using Jobs.Worker;
-using Jobs.Worker.Handlers.Contacts;
-using Jobs.Worker.Handlers.Demo;
-using Jobs.Worker.Handlers.Journeys;
-using Jobs.Worker.Handlers.Leads;
+using Jobs.Worker.Handlers;
 using Jobs.Worker.Processing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -76,10 +73,10 @@ public sealed class TestCluster : IAsyncDisposable
 
         var cluster = new TestCluster(settings, configureWorkers);
         cluster.Api = ServiceFactory<ApiEntryPoint>.Start(settings, configureApi);
-        // Workers publish the types they run; publish them up front so that clusters without workers accept jobs.
-        await cluster.Api.Services.GetRequiredService<IClusterStore>().JobTypeUpsertManyAsync(
-            [new DemoJobHandler().Definition, LeadDiscoveryHandler.JobType, .. ContactsWorkerExtensions.JobTypes, .. JourneyWorkerExtensions.JobTypes, new TestHandlers.FailPermanently().Definition],
-            CancellationToken.None);
+        // Workers publish the types they run; publish them up front, registered as the workers register them (the
+        // shipped types and the test workers' own), so that clusters without workers accept jobs.
+        var types = new ServiceCollection().AddShippedJobHandlers().AddJobHandler<TestHandlers.FailPermanently>();
+        await cluster.Api.Services.GetRequiredService<IClusterStore>().JobTypeUpsertManyAsync(types.JobTypeDefinitionsIn(), CancellationToken.None);
         (cluster.Client, cluster.Caller) = await cluster.CreateWorkspaceClientAsync(maxConcurrentJobs);
         for (var i = 0; i < workers; i++)
         {
@@ -139,7 +136,7 @@ public sealed class TestCluster : IAsyncDisposable
     {
         var worker = ServiceFactory<WorkerEntryPoint>.Start(settings, services =>
         {
-            services.AddSingleton<IJobHandler, TestHandlers.FailPermanently>();
+            services.AddJobHandler<TestHandlers.FailPermanently>();
             configureWorkers?.Invoke(services);
         });
         workers.Add(worker);

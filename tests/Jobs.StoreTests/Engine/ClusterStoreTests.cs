@@ -89,7 +89,7 @@ public sealed class ClusterStoreTests(PostgresFixture postgres)
         var schema = new JsonObject { ["type"] = "object" };
         await db.Cluster.JobTypeUpsertManyAsync([new JobTypeDefinition(name, "first", "default", schema, 3, 60)], Ct);
 
-        await db.Cluster.JobTypeUpsertManyAsync([new JobTypeDefinition(name, "second", "mail", schema, 5, 120).AsBulk("items")], Ct);
+        await db.Cluster.JobTypeUpsertManyAsync([new JobTypeDefinition(name, "second", "mail", schema, 5, 120) { Bulk = true, ItemsField = "items" }], Ct);
 
         var published = (await db.Cluster.JobTypeListAsync(Ct)).Where(t => t.Name == name).ShouldHaveSingleItem();
         (published.Description, published.Queue, published.MaxAttempts, published.TimeoutSeconds).ShouldBe(("second", "mail", 5, 120));

@@ -4,7 +4,8 @@ namespace Jobs.Core.Engine.Catalog;
 
 /// <summary>
 /// A job type as the catalog shows it: its payload contract (a JSON Schema, the subset
-/// <see cref="PayloadValidator"/> understands), its queue and its defaults. Workers publish the types they run.
+/// <see cref="PayloadValidator"/> understands), its queue and its defaults. Workers publish the types they run; each
+/// is declared beside its handler and built by <see cref="Declarations.JobTypeDeclaration"/>.
 /// </summary>
 public sealed record JobTypeDefinition(
     string Name,
@@ -26,21 +27,4 @@ public sealed record JobTypeDefinition(
 
     /// <summary>Its title, stage sentences and metric labels for people; null for a type that publishes none.</summary>
     public JobTypeDisplay? Display { get; init; }
-
-    /// <summary>This type marked as bulk, with <paramref name="itemsField"/> as its item list when it has one.</summary>
-    public JobTypeDefinition AsBulk(string? itemsField = null) => this with { Bulk = true, ItemsField = itemsField };
-
-    /// <summary>This type with <paramref name="display"/> as its title, stage sentences and metric labels.</summary>
-    public JobTypeDefinition WithDisplay(JobTypeDisplay display) => this with { Display = display };
-
-    /// <summary>
-    /// This type marked as destroying data for good: its schema carries <see cref="SchemaKeywords.Destructive"/>, so
-    /// that a form asks before submitting it. The API takes it like any other.
-    /// </summary>
-    public JobTypeDefinition AsDestructive()
-    {
-        var schema = (JsonObject)PayloadSchema.DeepClone();
-        schema[SchemaKeywords.Destructive] = true;
-        return this with { PayloadSchema = schema };
-    }
 }

@@ -9,7 +9,8 @@ namespace Jobs.Core.Engine.Catalog;
 /// Validates a payload against the JSON Schema subset our job types use: <c>type</c> (object, string, integer,
 /// number, boolean, array), <c>properties</c>, <c>required</c>, <c>additionalProperties: false</c>,
 /// <c>minimum</c>/<c>maximum</c>, <c>minLength</c>/<c>maxLength</c>, <c>pattern</c>, <c>enum</c>,
-/// <c>items</c>, <c>minItems</c>/<c>maxItems</c>, <c>uniqueItems</c>; a pattern's message is its
+/// <c>items</c>, <c>minItems</c>/<c>maxItems</c>, <c>uniqueItems</c>, and <c>oneOf</c> whose alternatives each only
+/// require properties ("exactly one of these is given"); a pattern's message is its
 /// <see cref="SchemaKeywords.PatternMessage"/> when it has one. Errors are keyed by the field's path
 /// (<c>items</c>, <c>contactIds[3]</c>), the shape of RFC 9457 validation problems.
 /// <para>
@@ -18,7 +19,7 @@ namespace Jobs.Core.Engine.Catalog;
 /// double, and how many fields an answer lists. Paths quote at most <see cref="MaxNameInPath"/> characters of a name.
 /// </para>
 /// </summary>
-public static class PayloadValidator
+public static partial class PayloadValidator
 {
     /// <summary>At most this many failing fields are listed; the rest are counted under <c>payload</c>.</summary>
     public const int MaxErrors = 50;
@@ -109,6 +110,11 @@ public static class PayloadValidator
                     errors.Add(Join(path, name), "is required.");
                 }
             }
+        }
+
+        if (schema["oneOf"] is JsonArray alternatives)
+        {
+            ValidateExactlyOne(alternatives, value, path, errors);
         }
 
         foreach (var property in value.EnumerateObject())

@@ -1,7 +1,8 @@
 namespace Jobs.Core.Engine.Catalog;
 
 /// <summary>
-/// Vendor keywords a job type's payload schema may carry for the UI's generated form. <see cref="PayloadValidator"/>
+/// Vendor keywords a job type's payload schema may carry for the UI's generated form, each written by an attribute
+/// of the payload record (<see cref="Declarations.PayloadSchemaGenerator"/>). <see cref="PayloadValidator"/>
 /// ignores them, as JSON Schema does any keyword it does not know, except <see cref="PatternMessage"/>, which words its
 /// message; API clients may ignore them too.
 /// </summary>
@@ -24,8 +25,8 @@ public static class SchemaKeywords
     public const string PatternMessage = "x-pattern-message";
 
     /// <summary>
-    /// On the payload schema itself, <c>true</c>: the job destroys data for good (<see cref="JobTypeDefinition.AsDestructive"/>).
-    /// A form asks before submitting it and never offers it first.
+    /// On the payload schema itself, <c>true</c>: the job destroys data for good
+    /// (<see cref="Declarations.DestructiveAttribute"/>). A form asks before submitting it and never offers it first.
     /// </summary>
     public const string Destructive = "x-destructive";
 }

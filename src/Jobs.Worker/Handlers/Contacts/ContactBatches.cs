@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using Jobs.Core.Engine;
-using Jobs.Core.Engine.Catalog;
 using Jobs.Worker.Processing;
 
 namespace Jobs.Worker.Handlers.Contacts;
@@ -12,22 +10,10 @@ namespace Jobs.Worker.Handlers.Contacts;
 public static class ContactBatches
 {
     /// <summary>
-    /// The catalog entry of a bulk contact job type: an object payload with these properties (its item list is
-    /// <c>contactIds</c>), on the default queue.
+    /// At most 1,000 contacts in one bulk job (a payload's <c>contactIds</c>); a workspace may set fewer
+    /// (docs/design.md, "Admission, limits and fairness").
     /// </summary>
-    public static JobTypeDefinition JobType(string typeName, string description, JsonArray required, JsonObject properties) => new JobTypeDefinition(
-        typeName,
-        description,
-        "default",
-        new JsonObject
-        {
-            ["type"] = "object",
-            ["additionalProperties"] = false,
-            ["required"] = required,
-            ["properties"] = properties,
-        },
-        MaxAttempts: 3,
-        TimeoutSeconds: 600).AsBulk(itemsField: "contactIds");
+    public const int MaxContacts = 1000;
 
     /// <summary>The outcome of <see cref="RunAsync"/>: how many contacts the batches changed, and the ids the workspace did not have.</summary>
     public sealed record Outcome(int Total, int Applied, IReadOnlyList<Guid> NotFound);

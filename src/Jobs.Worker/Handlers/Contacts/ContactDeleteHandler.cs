@@ -1,6 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Jobs.Core.Engine.Catalog;
+using Jobs.Core.Engine.Catalog.Declarations;
 using Jobs.Worker.Processing;
 
 namespace Jobs.Worker.Handlers.Contacts;
@@ -11,37 +9,25 @@ namespace Jobs.Worker.Handlers.Contacts;
 /// <c>contact_deletions</c> in the same transaction, so a rerun after a crash reports the contacts its earlier attempt
 /// deleted as deleted, not as not found.
 /// </summary>
-public sealed class ContactDeleteHandler(ContactReader reader, ContactWriter writer) : IJobHandler
+[JobType(TypeName, Title = "Contact deletion", Items = "contacts", Bulk = true, MaxAttempts = 3, TimeoutSeconds = 600,
+    Description = "Deletes contacts for good, with their tags and sequence enrollments.")]
+[JobStage(Stage, "Deleting contacts…")]
+[JobMetric("deleted", "Deleted")]
+[JobMetric("not_found", "Not found")]
+public sealed class ContactDeleteHandler(ContactReader reader, ContactWriter writer) : JobHandler<ContactDeletePayload, ContactDeleteResult>
 {
     public const string TypeName = "contacts.delete";
     public const string Stage = "deleting";
     public const int BatchSize = 200;
 
-    /// <summary>The catalog entry, static so that hosts without the handler's services (test clusters) can publish it.</summary>
-    public static JobTypeDefinition JobType { get; } = ContactBatches.JobType(
-        TypeName,
-        "Deletes contacts for good, with their tags and sequence enrollments.",
-        new JsonArray("contactIds"),
-        new JsonObject
-        {
-            ["contactIds"] = ContactSchemas.ContactIds("The contacts to delete, 1 to 1,000."),
-        }).WithDisplay(new JobTypeDisplay("Contact deletion", [new(Stage, "Deleting contacts…")])
-        {
-            Items = "contacts",
-            Metrics = [new("deleted", "Deleted"), new("not_found", "Not found")],
-        }).AsDestructive();
-
-    public JobTypeDefinition Definition => JobType;
-
-    public async Task<JsonElement> HandleAsync(JobContext context, CancellationToken cancellationToken)
+    protected override async Task<ContactDeleteResult> HandleAsync(JobContext context, ContactDeletePayload payload, CancellationToken cancellationToken)
     {
-        var payload = context.GetPayload<ContactDeletePayload>();
         var workspaceId = context.Job.WorkspaceId;
         var contactIds = payload.ContactIds.Distinct().ToList();
         var outcome = await ContactBatches.RunAsync(context, reader, contactIds, BatchSize, "deletes", Stage,
             $"deleting {contactIds.Count} contacts", "deleted",
             (batch, ct) => writer.ContactDeleteManyAsync(context.Job.Lease, workspaceId, batch, ct), cancellationToken);
 
-        return JsonSerializer.SerializeToElement(new ContactDeleteResult(outcome.Total, outcome.Applied, outcome.NotFound), JsonSerializerOptions.Web);
+        return new ContactDeleteResult(outcome.Total, outcome.Applied, outcome.NotFound);
     }
 }

@@ -1,7 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using CsvHelper;
-using Jobs.Core.Engine.Catalog;
+using Jobs.Core.Engine.Catalog.Declarations;
 using Jobs.Core.Files;
 using Jobs.Worker.Processing;
 
@@ -18,59 +16,22 @@ namespace Jobs.Worker.Handlers.Contacts;
 /// again and replaces the earlier attempt's, so a crash leaves no partial file behind.
 /// </para>
 /// </summary>
-public sealed class ContactExportHandler(ContactReader reader, IFileStore files, ILogger<ContactExportHandler> logger) : IJobHandler
+[JobType(TypeName, Title = "Contact export", Items = "contacts", Bulk = true, MaxAttempts = 3, TimeoutSeconds = 3600,
+    Description = "Exports the workspace's contacts (optionally filtered) as a CSV file stored with the job.")]
+[JobStage(Stage, "Exporting contacts…", During = "the export")]
+[JobMetric("rows", "Contacts exported")]
+[JobMetric("bytes", "File size (bytes)")]
+public sealed class ContactExportHandler(ContactReader reader, IFileStore files, ILogger<ContactExportHandler> logger)
+    : JobHandler<ContactExportPayload, ContactExportResult>
 {
     public const string TypeName = "contacts.export";
     public const string Stage = "exporting";
     public const string FileName = "contacts.csv";
     public const int PageSize = 1000;
 
-    /// <summary>The catalog entry, static so that hosts without the handler's services (test clusters) can publish it.</summary>
-    public static JobTypeDefinition JobType { get; } = new JobTypeDefinition(
-        TypeName,
-        "Exports the workspace's contacts (optionally filtered) as a CSV file stored with the job.",
-        "default",
-        new JsonObject
-        {
-            ["type"] = "object",
-            ["additionalProperties"] = false,
-            ["properties"] = new JsonObject
-            {
-                ["filters"] = new JsonObject
-                {
-                    ["type"] = "object",
-                    ["additionalProperties"] = false,
-                    ["description"] = "Which contacts to export; every filter is optional, and they combine.",
-                    ["properties"] = new JsonObject
-                    {
-                        ["tag"] = new JsonObject
-                        {
-                            ["type"] = "string", ["minLength"] = 1, ["maxLength"] = ContactTags.MaxLength, ["pattern"] = "\\S", [SchemaKeywords.PatternMessage] = ContactSchemas.NotBlankMessage,
-                            ["description"] = "Only contacts with this tag.",
-                        },
-                        ["optedOut"] = new JsonObject { ["type"] = "boolean", ["description"] = "Only contacts that opted out (true) or did not (false)." },
-                        ["doNotContact"] = new JsonObject { ["type"] = "boolean", ["description"] = "Only contacts marked do-not-contact (true) or not (false)." },
-                        ["search"] = new JsonObject
-                        {
-                            ["type"] = "string", ["minLength"] = 1, ["maxLength"] = 100,
-                            ["description"] = "Only contacts whose email, name or company contains this text (any case).",
-                        },
-                    },
-                },
-            },
-        },
-        MaxAttempts: 3,
-        TimeoutSeconds: 3600).AsBulk().WithDisplay(new JobTypeDisplay("Contact export", [new(Stage, "Exporting contacts…") { During = "the export" }])
+    protected override async Task<ContactExportResult> HandleAsync(JobContext context, ContactExportPayload payload, CancellationToken cancellationToken)
     {
-        Items = "contacts",
-        Metrics = [new("rows", "Contacts exported"), new("bytes", "File size (bytes)")],
-    });
-
-    public JobTypeDefinition Definition => JobType;
-
-    public async Task<JsonElement> HandleAsync(JobContext context, CancellationToken cancellationToken)
-    {
-        var filters = context.GetPayload<ContactExportPayload>().Filters ?? new ContactExportFilters();
+        var filters = payload.Filters ?? new ContactExportFilters();
         await using var snapshot = await reader.ExportSnapshotOpenAsync(context.Job.WorkspaceId, filters, cancellationToken);
         var total = await snapshot.CountAsync(cancellationToken);
         await context.ReportAsync(percent: 0, stage: Stage, processedItems: 0, totalItems: total, message: $"exporting {total} contacts");
@@ -113,8 +74,6 @@ public sealed class ContactExportHandler(ContactReader reader, IFileStore files,
         await context.ReportAsync(percent: 100, processedItems: rows, totalItems: rows, message: $"{FileName}: {rows} contacts, {file.Size} bytes");
         logger.LogInformation("Job {JobId}: exported {Rows} contacts ({Bytes} bytes)", context.Job.Id, rows, file.Size);
 
-        return JsonSerializer.SerializeToElement(
-            new ContactExportResult(FileName, rows, file.Size, ContactsCsv.ContentType, $"/api/jobs/{context.Job.Id}/files/{FileName}"),
-            JsonSerializerOptions.Web);
+        return new ContactExportResult(FileName, rows, file.Size, ContactsCsv.ContentType, $"/api/jobs/{context.Job.Id}/files/{FileName}");
     }
 }

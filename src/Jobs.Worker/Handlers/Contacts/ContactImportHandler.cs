@@ -1,7 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Jobs.Core.Engine;
-using Jobs.Core.Engine.Catalog;
+using Jobs.Core.Engine.Catalog.Declarations;
 using Jobs.Core.Files;
 using Jobs.Core.Workloads.Contacts;
 using Jobs.Worker.Processing;
@@ -18,7 +16,15 @@ namespace Jobs.Worker.Handlers.Contacts;
 /// the workspace does not have, or a file without an email column, fails the job at once.
 /// </para>
 /// </summary>
-public sealed class ContactImportHandler(IFileStore files, ContactWriter writer, ILogger<ContactImportHandler> logger) : IJobHandler
+[JobType(TypeName, Title = "Contact import", Items = "rows", Bulk = true, MaxAttempts = 3, TimeoutSeconds = 3600,
+    Description = "Imports contacts from an uploaded CSV (columns email, first_name, last_name, company, phone, opted_out, do_not_contact; a header row is required), creating or updating them by email and reporting each invalid row.")]
+[JobStage(Stage, "Importing contacts…", During = "the import")]
+[JobMetric("rows", "Rows read")]
+[JobMetric("imported", "Imported")]
+[JobMetric("updated", "Updated")]
+[JobMetric("invalid", "Invalid rows")]
+public sealed class ContactImportHandler(IFileStore files, ContactWriter writer, ILogger<ContactImportHandler> logger)
+    : JobHandler<ContactImportPayload, ContactImportResult>
 {
     public const string TypeName = "contacts.import";
     public const string Stage = "importing";
@@ -27,33 +33,8 @@ public sealed class ContactImportHandler(IFileStore files, ContactWriter writer,
     /// <summary>Invalid rows listed in the result; beyond that they are only counted.</summary>
     public const int MaxInvalidListed = 1000;
 
-    /// <summary>The catalog entry, static so that hosts without the handler's services (test clusters) can publish it.</summary>
-    public static JobTypeDefinition JobType { get; } = new JobTypeDefinition(
-        TypeName,
-        "Imports contacts from an uploaded CSV (columns email, first_name, last_name, company, phone, opted_out, do_not_contact; a header row is required), creating or updating them by email and reporting each invalid row.",
-        "default",
-        new JsonObject
-        {
-            ["type"] = "object",
-            ["additionalProperties"] = false,
-            ["required"] = new JsonArray("uploadId"),
-            ["properties"] = new JsonObject
-            {
-                ["uploadId"] = ContactSchemas.Upload("The CSV, as POST /api/uploads answered.", ".csv,text/csv"),
-            },
-        },
-        MaxAttempts: 3,
-        TimeoutSeconds: 3600).AsBulk().WithDisplay(new JobTypeDisplay("Contact import", [new(Stage, "Importing contacts…") { During = "the import" }])
+    protected override async Task<ContactImportResult> HandleAsync(JobContext context, ContactImportPayload payload, CancellationToken cancellationToken)
     {
-        Items = "rows",
-        Metrics = [new("rows", "Rows read"), new("imported", "Imported"), new("updated", "Updated"), new("invalid", "Invalid rows")],
-    });
-
-    public JobTypeDefinition Definition => JobType;
-
-    public async Task<JsonElement> HandleAsync(JobContext context, CancellationToken cancellationToken)
-    {
-        var payload = context.GetPayload<ContactImportPayload>();
         var (upload, content) = await files.UploadOpenReadAsync(context.Job.WorkspaceId, payload.UploadId, cancellationToken)
             ?? throw new NonRetryableJobException($"Upload {payload.UploadId} does not exist in this workspace.");
         await using var contentScope = content;
@@ -116,8 +97,6 @@ public sealed class ContactImportHandler(IFileStore files, ContactWriter writer,
         logger.LogInformation("Job {JobId}: {Rows} rows of upload {UploadId}: {Imported} imported, {Updated} updated, {Invalid} invalid",
             context.Job.Id, rows, upload.Id, imported, updated, invalidCount);
 
-        return JsonSerializer.SerializeToElement(
-            new ContactImportResult(upload.Id, upload.Name, rows, imported, updated, invalidCount, invalid, invalidCount > invalid.Count, csv.IgnoredColumns),
-            JsonSerializerOptions.Web);
+        return new ContactImportResult(upload.Id, upload.Name, rows, imported, updated, invalidCount, invalid, invalidCount > invalid.Count, csv.IgnoredColumns);
     }
 }

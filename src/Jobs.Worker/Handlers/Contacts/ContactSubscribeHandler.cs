@@ -1,7 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Jobs.Core.Engine;
-using Jobs.Core.Engine.Catalog;
+using Jobs.Core.Engine.Catalog.Declarations;
 using Jobs.Worker.Processing;
 using Npgsql;
 
@@ -19,40 +17,22 @@ namespace Jobs.Worker.Handlers.Contacts;
 /// enrollments as succeeded. An unknown sequence fails the job at once.
 /// </para>
 /// </summary>
-public sealed class ContactSubscribeHandler(ContactReader reader, ContactWriter writer, TimeProvider time, ILogger<ContactSubscribeHandler> logger) : IJobHandler
+[JobType(TypeName, Title = "Sequence subscription", Items = "contacts", Bulk = true, MaxAttempts = 3, TimeoutSeconds = 3600,
+    Description = "Subscribes contacts to a sequence in batches, pausing between batches; reports each contact as succeeded, blocked (already enrolled, opted out, do not contact, not found) or failed.")]
+[JobStage(Stage, "Subscribing contacts to sequence…", During = "subscription")]
+[JobMetric("succeeded", "Subscribed")]
+[JobMetric("blocked", "Skipped")]
+[JobMetric("failed", "Failed")]
+[JobMetric("batches", "Batches")]
+[JobMetric("batch_size", "Batch size")]
+public sealed class ContactSubscribeHandler(ContactReader reader, ContactWriter writer, TimeProvider time, ILogger<ContactSubscribeHandler> logger)
+    : JobHandler<ContactSubscribePayload, ContactSubscribeResult>
 {
     public const string TypeName = "contacts.subscribe";
     public const string Stage = "subscribing";
 
-    /// <summary>The catalog entry, static so that hosts without the handler's services (test clusters) can publish it.</summary>
-    public static JobTypeDefinition JobType { get; } = new JobTypeDefinition(
-        TypeName,
-        "Subscribes contacts to a sequence in batches, pausing between batches; reports each contact as succeeded, blocked (already enrolled, opted out, do not contact, not found) or failed.",
-        "default",
-        new JsonObject
-        {
-            ["type"] = "object",
-            ["additionalProperties"] = false,
-            ["required"] = new JsonArray("sequenceId", "contactIds"),
-            ["properties"] = new JsonObject
-            {
-                ["sequenceId"] = ContactSchemas.Uuid("The sequence to enroll the contacts in (GET /api/sequences)."),
-                ["contactIds"] = ContactSchemas.ContactIds("The contacts to enroll, 1 to 1,000 (GET /api/contacts)."),
-            },
-        },
-        MaxAttempts: 3,
-        TimeoutSeconds: 3600).AsBulk(itemsField: "contactIds").WithDisplay(new JobTypeDisplay("Sequence subscription",
-        [new(Stage, "Subscribing contacts to sequence…") { During = "subscription" }])
+    protected override async Task<ContactSubscribeResult> HandleAsync(JobContext context, ContactSubscribePayload payload, CancellationToken cancellationToken)
     {
-        Items = "contacts",
-        Metrics = [new("succeeded", "Subscribed"), new("blocked", "Skipped"), new("failed", "Failed"), new("batches", "Batches"), new("batch_size", "Batch size")],
-    });
-
-    public JobTypeDefinition Definition => JobType;
-
-    public async Task<JsonElement> HandleAsync(JobContext context, CancellationToken cancellationToken)
-    {
-        var payload = context.GetPayload<ContactSubscribePayload>();
         var workspaceId = context.Job.WorkspaceId;
         var contactIds = payload.ContactIds.Distinct().ToList();
         var settings = await reader.SettingsGetAsync(workspaceId, cancellationToken);
@@ -92,15 +72,14 @@ public sealed class ContactSubscribeHandler(ContactReader reader, ContactWriter 
 
         logger.LogInformation("Job {JobId}: {Succeeded} of {Total} contacts subscribed to sequence {SequenceId}",
             context.Job.Id, Count(outcomes, ContactOutcome.Succeeded), contactIds.Count, payload.SequenceId);
-        return JsonSerializer.SerializeToElement(new ContactSubscribeResult(
+        return new ContactSubscribeResult(
             payload.SequenceId,
             sequenceName,
             contactIds.Count,
             settings.SubscribeBatchSize,
             outcomes.Where(o => o.Status == ContactOutcome.Succeeded).Select(o => o.ContactId).ToList(),
             outcomes.Where(o => o.Status == ContactOutcome.Blocked).Select(o => new BlockedContact(o.ContactId, o.Detail!)).ToList(),
-            outcomes.Where(o => o.Status == ContactOutcome.Failed).Select(o => new FailedContact(o.ContactId, o.Detail!)).ToList()),
-            JsonSerializerOptions.Web);
+            outcomes.Where(o => o.Status == ContactOutcome.Failed).Select(o => new FailedContact(o.ContactId, o.Detail!)).ToList());
     }
 
     /// <summary>

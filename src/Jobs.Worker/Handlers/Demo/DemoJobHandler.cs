@@ -1,7 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Jobs.Core.Engine;
-using Jobs.Core.Engine.Catalog;
+using Jobs.Core.Engine.Catalog.Declarations;
 using Jobs.Worker.Processing;
 
 namespace Jobs.Worker.Handlers.Demo;
@@ -14,7 +12,10 @@ namespace Jobs.Worker.Handlers.Demo;
 /// Test support: <c>Demo:AllowProcessCrash</c> lets <c>crashAfterItems</c> end the worker process abruptly, which
 /// the chaos suite needs for a poison job; off by default, and a job asking for it elsewhere fails without retry.
 /// </param>
-public sealed class DemoJobHandler(IConfiguration? configuration = null) : IJobHandler
+[JobType(TypeName, Title = "Demo job", Items = "items", MaxAttempts = 3, TimeoutSeconds = 3600,
+    Description = "Processes a number of items with a delay each; fails its first attempts on request. For trying the engine out.")]
+[JobStage(Stage, "Processing items…")]
+public sealed class DemoJobHandler(IConfiguration? configuration = null) : JobHandler<DemoPayload, DemoResult>
 {
     public const string TypeName = "demo";
     public const string Stage = "processing";
@@ -22,34 +23,8 @@ public sealed class DemoJobHandler(IConfiguration? configuration = null) : IJobH
 
     private readonly bool allowProcessCrash = configuration?.GetValue<bool>(AllowProcessCrashKey) ?? false;
 
-    public JobTypeDefinition Definition { get; } = new(
-        TypeName,
-        "Processes a number of items with a delay each; fails its first attempts on request. For trying the engine out.",
-        "default",
-        new JsonObject
-        {
-            ["type"] = "object",
-            ["additionalProperties"] = false,
-            ["required"] = new JsonArray("items"),
-            ["properties"] = new JsonObject
-            {
-                ["items"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 100_000, ["description"] = "How many items to process." },
-                ["delayMs"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 60_000, ["default"] = 0, ["description"] = "Time spent on each item, in milliseconds." },
-                ["failAttempts"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 10, ["default"] = 0, ["description"] = "How many first attempts fail." },
-                ["crashAfterItems"] = new JsonObject
-                {
-                    ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 100_000,
-                    ["description"] = "Test support: the worker process dies abruptly after this many items, on every attempt (a poison job). Only workers started with Demo__AllowProcessCrash=true do it; others fail the job.",
-                    [SchemaKeywords.FormHidden] = true,
-                },
-            },
-        },
-        MaxAttempts: 3,
-        TimeoutSeconds: 3600) { Display = new JobTypeDisplay("Demo job", [new(Stage, "Processing items…")]) { Items = "items" } };
-
-    public async Task<JsonElement> HandleAsync(JobContext context, CancellationToken cancellationToken)
+    protected override async Task<DemoResult> HandleAsync(JobContext context, DemoPayload payload, CancellationToken cancellationToken)
     {
-        var payload = context.GetPayload<DemoPayload>();
         await context.ReportAsync(percent: 0, stage: Stage, processedItems: 0, totalItems: payload.Items);
         if (context.Attempt <= payload.FailAttempts)
         {
@@ -74,7 +49,7 @@ public sealed class DemoJobHandler(IConfiguration? configuration = null) : IJobH
         }
 
         CrashIfAsked(payload, payload.Items);
-        return JsonSerializer.SerializeToElement(new { items = payload.Items, attempt = context.Attempt });
+        return new DemoResult(payload.Items, context.Attempt);
     }
 
     private static void CrashIfAsked(DemoPayload payload, int itemsDone)

@@ -1,9 +1,7 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Jobs.Core.Engine;
-using Jobs.Core.Engine.Catalog;
+using Jobs.Core.Engine.Catalog.Declarations;
 using Jobs.Core.Files;
-using Jobs.Worker.Handlers.Contacts;
 using Jobs.Worker.Integrations.Chat;
 using Jobs.Worker.Processing;
 
@@ -12,10 +10,18 @@ namespace Jobs.Worker.Handlers.Journeys;
 /// <summary>
 /// <c>journey.from-diagram</c>: turns a picture of a journey or process diagram (PNG or JPEG, given inline as base64
 /// or uploaded first with <c>POST /api/uploads</c>) into a customer journey, with one call to a vision-capable chat
-/// model (<see cref="JourneyGenerator"/>). Exactly one of <c>imageBase64</c> and <c>uploadId</c>; neither, both, an
-/// image that is not PNG or JPEG, or an upload this workspace does not have fail the job at once.
+/// model (<see cref="JourneyGenerator"/>). Exactly one of <c>imageBase64</c> and <c>uploadId</c>, which the API checks
+/// at submit; an image that is not PNG or JPEG, or an upload this workspace does not have, fail the job at once.
 /// </summary>
-public sealed class JourneyFromDiagramHandler(JourneyGenerator generator, IFileStore files) : IJobHandler
+[JobType(TypeName, Title = "Journey from diagram", MaxAttempts = 2, TimeoutSeconds = 2400,
+    Description = "Turns a journey or process diagram (PNG or JPEG) into a customer journey: stages, their steps and pain points. Give exactly one of imageBase64 (the image inline, up to about 5 MB) or uploadId (an image uploaded with POST /api/uploads, up to 20 MB). One call to a vision-capable chat model, which may take minutes; the elapsed time is reported while waiting.")]
+[JobStage(JourneyStages.Preparing, "Starting analysis…", During = "preparation")]
+[JobStage(JourneyStages.WaitingForModel, "Analyzing the diagram…", During = "the analysis", Hint = "a complex diagram takes longer")]
+[JobStage(JourneyStages.Reading, "Reading the journey…", During = "reading the answer")]
+[JobMetric("elapsed_seconds", "Model time (s)")]
+[JobMetric("tokens", "Tokens")]
+[JobMetric("total_cost", "Cost")]
+public sealed class JourneyFromDiagramHandler(JourneyGenerator generator, IFileStore files) : JobHandler<JourneyFromDiagramPayload, JsonElement>
 {
     public const string TypeName = "journey.from-diagram";
 
@@ -25,35 +31,10 @@ public sealed class JourneyFromDiagramHandler(JourneyGenerator generator, IFileS
     /// <summary>OpenAI takes images up to 20 MB.</summary>
     public const long MaxUploadBytes = 20L * 1024 * 1024;
 
-    public static JobTypeDefinition JobType { get; } = new JobTypeDefinition(
-        TypeName,
-        "Turns a journey or process diagram (PNG or JPEG) into a customer journey: stages, their steps and pain points. Give exactly one of imageBase64 (the image inline, up to about 5 MB) or uploadId (an image uploaded with POST /api/uploads, up to 20 MB). One call to a vision-capable chat model, which may take minutes; the elapsed time is reported while waiting.",
-        "default",
-        new JsonObject
-        {
-            ["type"] = "object",
-            ["additionalProperties"] = false,
-            ["properties"] = new JsonObject
-            {
-                ["imageBase64"] = new JsonObject
-                {
-                    ["type"] = "string", ["minLength"] = 1, ["maxLength"] = MaxImageBase64Length,
-                    ["description"] = "The PNG or JPEG image, base64-encoded (a data: URL is accepted too). Exactly one of imageBase64 and uploadId.",
-                    // The UI's form has the uploadId picker for the same image; nobody types base64 into a text box.
-                    [SchemaKeywords.FormHidden] = true,
-                },
-                ["uploadId"] = ContactSchemas.Upload("An image uploaded with POST /api/uploads. Exactly one of imageBase64 and uploadId.", "image/png,image/jpeg"),
-                ["prompt"] = JourneyFromTranscriptHandler.Prompt(),
-            },
-        },
-        MaxAttempts: 2,
-        TimeoutSeconds: 2400).WithDisplay(JourneyStages.Display("Journey from diagram", "Analyzing the diagram…", "a complex diagram takes longer"));
-
-    public JobTypeDefinition Definition => JobType;
-
-    public async Task<JsonElement> HandleAsync(JobContext context, CancellationToken cancellationToken)
+    protected override async Task<JsonElement> HandleAsync(JobContext context, JourneyFromDiagramPayload payload, CancellationToken cancellationToken)
     {
-        var payload = context.GetPayload<JourneyFromDiagramPayload>();
+        // The schema refuses neither and both at submit (ExactlyOneOf); this still refuses a blank imageBase64, and a
+        // payload stored before the schema said so.
         var inline = !string.IsNullOrWhiteSpace(payload.ImageBase64);
         if (inline == payload.UploadId.HasValue)
         {

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jobs.Core.Engine.Catalog;
+using Jobs.Core.Engine.Catalog.Declarations;
 using Jobs.Core.Workloads.Campaigns;
-using Jobs.Worker.Handlers.Contacts;
 using Jobs.Worker.Integrations;
 using Jobs.Worker.Integrations.Email;
 using Jobs.Worker.Integrations.Places;
@@ -20,76 +19,31 @@ namespace Jobs.Worker.Handlers.Leads;
 /// upserts the same campaign, so a crash at any point leaves at most one campaign per job and no duplicate lead.
 /// </para>
 /// </summary>
+[JobType(TypeName, Title = "Lead discovery", Bulk = true, MaxAttempts = 3, TimeoutSeconds = 1800,
+    Description = "Finds businesses of a type in a location, scores them, finds and verifies their emails, and stores the best as a campaign.")]
+[JobStage(LeadStages.Discovering, "Discovering businesses…", Items = "businesses")]
+[JobStage(LeadStages.Scoring, "Scoring and qualifying leads…", Items = "businesses")]
+[JobStage(LeadStages.Enriching, "Enriching contacts…", Items = "leads")]
+[JobStage(LeadStages.Storing, "Storing results…", Items = "leads")]
+[JobMetric("businesses_found", "Businesses found")]
+[JobMetric("qualified_leads", "Qualified leads")]
+[JobMetric("leads_enriched", "Enriched", Of = "qualified_leads")]
+[JobMetric("total_cost", "Cost")]
+[JobMetric("avg_confidence", "Average confidence")]
 public sealed class LeadDiscoveryHandler(
     IPlacesSearch places,
     IEmailFinder emailFinder,
     IEmailVerifier emailVerifier,
     CampaignWriter writer,
-    ILogger<LeadDiscoveryHandler> logger) : IJobHandler
+    ILogger<LeadDiscoveryHandler> logger) : JobHandler<LeadDiscoveryPayload, LeadDiscoveryResult>
 {
     public const string TypeName = "leads.discover";
 
     /// <summary>Text Search returns at most 60 places (three pages of 20), however many are asked for.</summary>
     public const int MaxCandidates = 60;
 
-    /// <summary>The catalog entry, static so that hosts without the handler's services (test clusters) can publish it.</summary>
-    public static JobTypeDefinition JobType { get; } = new JobTypeDefinition(
-        TypeName,
-        "Finds businesses of a type in a location, scores them, finds and verifies their emails, and stores the best as a campaign.",
-        "default",
-        new JsonObject
-        {
-            ["type"] = "object",
-            ["additionalProperties"] = false,
-            ["required"] = new JsonArray("businessType", "location"),
-            ["properties"] = new JsonObject
-            {
-                ["businessType"] = new JsonObject
-                {
-                    ["type"] = "string", ["minLength"] = 1, ["maxLength"] = 100, ["pattern"] = "\\S", [SchemaKeywords.PatternMessage] = ContactSchemas.NotBlankMessage,
-                    ["description"] = "What kind of business, as you would search a map for it: \"plumbers\", \"dentists\".",
-                },
-                ["location"] = new JsonObject
-                {
-                    ["type"] = "string", ["minLength"] = 1, ["maxLength"] = 200, ["pattern"] = "\\S", [SchemaKeywords.PatternMessage] = ContactSchemas.NotBlankMessage,
-                    ["description"] = "Where: a city, a neighbourhood, a region (\"Austin, TX\").",
-                },
-                ["maxResults"] = new JsonObject
-                {
-                    ["type"] = "integer", ["minimum"] = 1, ["maximum"] = 100, ["default"] = LeadDiscoveryPayload.DefaultMaxResults,
-                    ["description"] = "At most this many leads are kept, the most confident first.",
-                },
-                ["minConfidenceScore"] = new JsonObject
-                {
-                    ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 100, ["default"] = LeadDiscoveryPayload.DefaultMinConfidenceScore,
-                    ["description"] = "Businesses scoring under this confidence (0–100) are dropped.",
-                },
-            },
-        },
-        MaxAttempts: 3,
-        TimeoutSeconds: 1800).AsBulk().WithDisplay(new JobTypeDisplay("Lead discovery",
-        [
-            new(LeadStages.Discovering, "Discovering businesses…") { Items = "businesses" },
-            new(LeadStages.Scoring, "Scoring and qualifying leads…") { Items = "businesses" },
-            new(LeadStages.Enriching, "Enriching contacts…") { Items = "leads" },
-            new(LeadStages.Storing, "Storing results…") { Items = "leads" },
-        ])
+    protected override async Task<LeadDiscoveryResult> HandleAsync(JobContext context, LeadDiscoveryPayload payload, CancellationToken cancellationToken)
     {
-        Metrics =
-        [
-            new("businesses_found", "Businesses found"),
-            new("qualified_leads", "Qualified leads"),
-            new("leads_enriched", "Enriched") { Of = "qualified_leads" },
-            new("total_cost", "Cost"),
-            new("avg_confidence", "Average confidence"),
-        ],
-    });
-
-    public JobTypeDefinition Definition => JobType;
-
-    public async Task<JsonElement> HandleAsync(JobContext context, CancellationToken cancellationToken)
-    {
-        var payload = context.GetPayload<LeadDiscoveryPayload>();
         var businessType = payload.BusinessType.Trim();
         var location = payload.Location.Trim();
         var cost = 0m;
@@ -195,9 +149,7 @@ public sealed class LeadDiscoveryHandler(
             context.Job.Id, campaignId, leads.Count, source, Money(cost));
         await context.ReportAsync(percent: 100, processedItems: leads.Count, message: $"campaign stored with {leads.Count} leads");
 
-        return JsonSerializer.SerializeToElement(
-            new LeadDiscoveryResult(campaignId, search.Places.Count, leads.Count, enriched, Money(cost), avgConfidence, source),
-            JsonSerializerOptions.Web);
+        return new LeadDiscoveryResult(campaignId, search.Places.Count, leads.Count, enriched, Money(cost), avgConfidence, source);
     }
 
     /// <summary><c>simulated</c> when every service is, <c>live</c> when none is, else <c>mixed</c>.</summary>
