@@ -24,6 +24,7 @@ public static class WorkerExtensions
         builder.Services.AddSingleton<WorkerSignals>();
         builder.Services.AddSingleton<ConsumerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerService>());
+        builder.Services.AddSingleton<ScheduleFirer>();
         builder.Services.AddHostedService<MaintenanceService>();
 
         builder.Services.AddSingleton<IJobHandler, DemoJobHandler>();
