@@ -118,6 +118,23 @@ public sealed class SchedulesApiTests(Servers servers)
     }
 
     [Fact]
+    public async Task A_bulk_type_may_not_fire_more_often_than_the_workspaces_bulk_jobs_per_hour()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var payload = new { businessType = "bakery", location = "Lyon", maxResults = 5, minConfidenceScore = 50 };
+
+        var (tooOften, problem) = await cluster.Client.SendJsonAsync(HttpMethod.Post, "/api/schedules",
+            new { name = "leads", cron = "* * * * *", timeZone = "UTC", type = "leads.discover", payload });
+        var (hourly, _) = await cluster.Client.SendJsonAsync(HttpMethod.Post, "/api/schedules",
+            new { name = "leads", cron = "0 * * * *", timeZone = "UTC", type = "leads.discover", payload });
+
+        tooOften.ShouldBe(HttpStatusCode.BadRequest);
+        problem.GetProperty("errors").GetProperty("cron")[0].GetString().ShouldBe(
+            "fires more than 10 times in an hour: leads.discover is a bulk job type, and this workspace allows 10 bulk jobs an hour per user (bulk_jobs_per_hour).");
+        hourly.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task A_payload_error_has_the_same_shape_as_a_submits()
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);

@@ -61,7 +61,7 @@ public static class SchedulesApi
         [FromBody] ScheduleRequest? request, [AsParameters] ScheduleServices services, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var definition = await services.Validator.ValidateAsync(request, null, await services.MaxBatchItemsAsync(cancellationToken), errors, cancellationToken);
+        var definition = await services.Validator.ValidateAsync(request, null, await services.LimitsAsync(cancellationToken), errors, cancellationToken);
         if (definition is null)
         {
             return ApiProblems.Validation(errors);
@@ -171,7 +171,7 @@ public static class SchedulesApi
 
         var errors = new Dictionary<string, string[]>();
         var definition = await services.Validator.ValidateAsync(
-            request, merge ? current.Definition : null, await services.MaxBatchItemsAsync(cancellationToken), errors, cancellationToken);
+            request, merge ? current.Definition : null, await services.LimitsAsync(cancellationToken), errors, cancellationToken);
         if (definition is null)
         {
             return ApiProblems.Validation(errors);
