@@ -39,6 +39,12 @@ public sealed class SchedulesPageTests(Topology topology)
         await Expect(row.GetByTestId("schedule-state")).ToContainTextAsync("paused");
         await Expect(row.GetByTestId("schedule-next")).ToHaveTextAsync("—");
 
+        await row.GetByTestId("schedule-jobs").ClickAsync();
+        await Expect(page.GetByTestId("filter-schedule")).ToContainTextAsync($"Made by schedule {name}");
+        await Expect(page.GetByTestId("job-row").First).ToBeVisibleAsync();
+        await session.ScreenshotAsync("schedule-jobs");
+        await page.GoBackAsync();
+
         await row.GetByTestId("schedule-last-job").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
         await Expect(page.GetByTestId("job-schedule")).ToContainTextAsync($"made by schedule {name}");
