@@ -6,8 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Jobs.EndToEndTests;
 
 /// <summary>
-/// A member makes a schedule that fires every second, sees its jobs appear on the list with the cron in words, opens
-/// one that says which schedule made it, pauses the schedule and deletes it.
+/// A member makes a schedule that fires every second, sees its jobs appear on the list with the cron in words, pauses
+/// it, lists its jobs, opens one that says which schedule made it, renames the schedule and deletes it.
 /// </summary>
 public sealed class SchedulesPageTests(Topology topology)
 {
@@ -49,9 +49,21 @@ public sealed class SchedulesPageTests(Topology topology)
         await Expect(page).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
         await Expect(page.GetByTestId("job-schedule")).ToContainTextAsync($"made by schedule {name}");
 
+        // Edit: the form opens with the schedule's values, its payload included; a new name keeps it paused.
         await page.GotoAsync("/schedules");
-        await row.GetByTestId("schedule-delete").ClickAsync();
+        await row.GetByTestId("schedule-edit").ClickAsync();
+        await Expect(page.GetByTestId("schedule-form-name")).ToHaveValueAsync(name);
+        await Expect(page.GetByTestId("schedule-form-cron")).ToHaveValueAsync("* * * * * *");
+        await Expect(page.GetByTestId("field-items")).ToHaveValueAsync("1");
+        var renamed = name + " v2";
+        await page.GetByTestId("schedule-form-name").FillAsync(renamed);
+        await page.GetByTestId("schedule-save").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/schedules$"));
+        var renamedRow = page.Locator("[data-testid=schedule-row]").Filter(new() { Has = page.GetByTestId("schedule-name").GetByText(renamed, new() { Exact = true }) });
+        await Expect(renamedRow).ToHaveAttributeAsync("data-paused", "true");
+
+        await renamedRow.GetByTestId("schedule-delete").ClickAsync();
         await page.GetByTestId("schedule-delete-confirm").ClickAsync();
-        await Expect(row).ToHaveCountAsync(0);
+        await Expect(renamedRow).ToHaveCountAsync(0);
     }
 }

@@ -26,9 +26,12 @@ public sealed partial class JobsApiClient
     public Task<ScheduleView> CreateScheduleAsync(ScheduleInput input, CancellationToken cancellationToken) =>
         SendAsync<ScheduleView>(HttpMethod.Post, "/api/schedules", Json(input), cancellationToken);
 
+    /// <summary>
+    /// Sets the form's fields with PATCH, so that what the form does not show (attempts, timeout) keeps its value.
+    /// </summary>
     /// <exception cref="ApiProblemException">400 with the failing fields, 404, 409 <c>schedule_name_taken</c>.</exception>
-    public Task<ScheduleView> ReplaceScheduleAsync(Guid id, ScheduleInput input, CancellationToken cancellationToken) =>
-        SendAsync<ScheduleView>(HttpMethod.Put, $"/api/schedules/{id}", Json(input), cancellationToken);
+    public Task<ScheduleView> UpdateScheduleAsync(Guid id, ScheduleInput input, CancellationToken cancellationToken) =>
+        SendAsync<ScheduleView>(HttpMethod.Patch, $"/api/schedules/{id}", Json(input), cancellationToken);
 
     public Task<ScheduleView> SetSchedulePausedAsync(Guid id, bool paused, CancellationToken cancellationToken) =>
         SendAsync<ScheduleView>(HttpMethod.Post, $"/api/schedules/{id}/{(paused ? "pause" : "resume")}", null, cancellationToken);
