@@ -100,6 +100,7 @@ public sealed class SchedulesApiTests(Servers servers)
     [InlineData("""{"missedPolicy":"always"}""", "missedPolicy", "must be one of runOnce, skip.")]
     [InlineData("""{"name":""}""", "name", "is required.")]
     [InlineData("""{"workspaceId":"x"}""", "workspaceId", "is set by the server and cannot be given by a client.")]
+    [InlineData("""{"nextRunAt":"2030-01-01T00:00:00Z"}""", "nextRunAt", "is set by the server and cannot be given by a client.")]
     public async Task Bad_input_answers_a_validation_problem_naming_the_field(string change, string field, string message)
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
