@@ -13,6 +13,7 @@ using Jobs.Api.Limits;
 using Jobs.Api.Live;
 using Jobs.Api.OpenApi;
 using Jobs.Api.Problems;
+using Jobs.Api.Schedules;
 using Jobs.Api.Security;
 using Jobs.Api.Seeding;
 using Jobs.Api.Sessions;
@@ -123,6 +124,7 @@ public static class ApiExtensions
         services.AddSingleton<UploadSpool>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadSpool>());
         services.AddSingleton<JobRequestValidator>();
+        services.AddSingleton<ScheduleRequestValidator>();
         services.AddSingleton<SubmitCoalescer>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<SignInThrottle>();
@@ -163,6 +165,7 @@ public static class ApiExtensions
         app.MapOpenApi();
         JobsApi.MapJobsApi(app).MapJobEventsApi();
         app.MapStatsApi();
+        app.MapSchedulesApi();
         app.MapCampaignsApi();
         app.MapContactsApi();
         app.MapFilesApi();

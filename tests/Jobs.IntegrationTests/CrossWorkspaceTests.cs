@@ -26,6 +26,7 @@ public sealed class CrossWorkspaceTests(Servers servers)
         ["jobs/{id}"] = b => b.JobId.ToString(),
         ["files/{name}"] = b => b.FileName,
         ["campaigns/{id}"] = b => b.CampaignId.ToString(),
+        ["schedules/{id}"] = b => b.ScheduleId.ToString(),
         ["contacts/{id}"] = b => b.ContactId.ToString(),
         ["sequences/{id}"] = b => b.SequenceId.ToString(),
         ["uploads/{id}"] = b => b.UploadId.ToString(),
@@ -125,6 +126,7 @@ public sealed class CrossWorkspaceTests(Servers servers)
                 'job_events ' || (SELECT count(*) FROM job_events e WHERE e.workspace_id = @w),
                 'job_files ' || (SELECT md5(coalesce(string_agg(f::text, ',' ORDER BY f.name), '')) FROM job_files f WHERE f.workspace_id = @w),
                 'uploads ' || (SELECT md5(coalesce(string_agg(u::text, ',' ORDER BY u.id), '')) FROM uploads u WHERE u.workspace_id = @w),
+                'schedules ' || (SELECT md5(coalesce(string_agg(s::text, ',' ORDER BY s.id), '')) FROM schedules s WHERE s.workspace_id = @w),
                 'campaigns ' || (SELECT md5(coalesce(string_agg(c::text, ',' ORDER BY c.id), '')) FROM campaigns c WHERE c.workspace_id = @w),
                 'contacts ' || (SELECT md5(coalesce(string_agg(c::text, ',' ORDER BY c.id), '')) FROM contacts c WHERE c.workspace_id = @w),
                 'sequences ' || (SELECT md5(coalesce(string_agg(s::text, ',' ORDER BY s.id), '')) FROM sequences s WHERE s.workspace_id = @w),
@@ -139,13 +141,14 @@ public sealed class CrossWorkspaceTests(Servers servers)
     /// <summary>Workspace B's rows of every kind a route can name, and the strings that must never reach A.</summary>
     private sealed record TheirData(
         Guid WorkspaceId, Guid UserId, string Email, Guid KeyId, string KeyPrefix, Guid JobId, string FileName,
-        Guid CampaignId, string CampaignName, Guid ContactId, string ContactEmail, Guid SequenceId, Guid UploadId, Guid SessionId)
+        Guid CampaignId, string CampaignName, Guid ContactId, string ContactEmail, Guid SequenceId, Guid UploadId, Guid SessionId,
+        Guid ScheduleId, string ScheduleName)
     {
         public IReadOnlyList<string> Secrets =>
         [
             WorkspaceId.ToString(), UserId.ToString(), Email, KeyId.ToString(), KeyPrefix, JobId.ToString(), FileName,
             CampaignId.ToString(), CampaignName, ContactId.ToString(), ContactEmail, SequenceId.ToString(), UploadId.ToString(),
-            SessionId.ToString(),
+            SessionId.ToString(), ScheduleId.ToString(), ScheduleName,
         ];
 
         public static async Task<TheirData> CreateAsync(TestCluster cluster, HttpClient b, Guid workspaceId, Guid userId)
@@ -177,8 +180,13 @@ public sealed class CrossWorkspaceTests(Servers servers)
             await cluster.Api.Services.GetRequiredService<IWorkspaceStore>().SessionCreateAsync(
                 new Caller(workspaceId, userId) { Role = "admin" }, TimeSpan.FromHours(1), CancellationToken.None);
             var sessionId = await cluster.ScalarAsync<Guid>("SELECT id FROM api_keys WHERE user_id = @u AND kind = 'session'", ("u", userId));
+            // Paused, so that nothing fires while A tries B's schedule.
+            const string scheduleName = "B's secret schedule";
+            var (scheduled, schedule) = await b.SendJsonAsync(HttpMethod.Post, "/api/schedules",
+                new { name = scheduleName, cron = "0 9 * * *", timeZone = "UTC", type = "demo", payload = new { items = 1 }, paused = true });
+            scheduled.ShouldBe(HttpStatusCode.Created);
             return new TheirData(workspaceId, userId, email, keyId, prefix, jobId, fileName, campaignId, campaignName,
-                contactId, contactEmail, sequenceId, uploadId, sessionId);
+                contactId, contactEmail, sequenceId, uploadId, sessionId, schedule.GetProperty("id").GetGuid(), scheduleName);
         }
     }
 

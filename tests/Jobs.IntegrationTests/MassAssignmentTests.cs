@@ -16,6 +16,7 @@ public sealed class MassAssignmentTests(Servers servers)
     [InlineData("userId", "\"{otherUser}\"")]
     [InlineData("id", "\"{other}\"")]
     [InlineData("result", "{\"ok\":true}")]
+    [InlineData("scheduleId", "\"{other}\"")]
     [InlineData("priorty", "5")]
     public async Task ASubmissionSettingAFieldTheClientDoesNotOwn_Answers400NamingIt_AndStoresNothing(string field, string value)
     {

@@ -39,7 +39,10 @@ public sealed record SubmitJobResponse(Guid JobId, string Status, JobLinks Links
 
 public sealed record SubmitBatchResponse(IReadOnlyList<SubmitJobResponse> Jobs);
 
-/// <summary>A job as the API shows it. <see cref="Sequence"/> orders it against live updates.</summary>
+/// <summary>
+/// A job as the API shows it. <see cref="Sequence"/> orders it against live updates; <see cref="ScheduleId"/> is the
+/// schedule that made it (null for a submit, or once the schedule is deleted).
+/// </summary>
 public sealed record JobResponse(
     Guid Id,
     string Type,
@@ -67,7 +70,8 @@ public sealed record JobResponse(
     DateTimeOffset UpdatedAt,
     bool CanCancel,
     bool CanRetry,
-    JobLinks Links)
+    JobLinks Links,
+    Guid? ScheduleId)
 {
     public static JobResponse From(Job job) => new(
         job.Id, job.Type, job.Queue, job.Priority, job.Status, job.Payload, job.Result, job.Progress, job.Stage,
@@ -76,7 +80,8 @@ public sealed record JobResponse(
         job.CompletedAt, job.UpdatedAt,
         JobStateMachine.CanCancel(job.Status, job.CancelRequestedAt is not null),
         JobStateMachine.CanRetry(job.Status),
-        LinksFor(job.Id));
+        LinksFor(job.Id),
+        job.ScheduleId);
 
     public static JobLinks LinksFor(Guid id) => new(
         $"/api/jobs/{id}", $"/api/jobs/{id}/timeline", $"/api/jobs/{id}/events", $"/api/jobs/{id}/cancel", $"/api/jobs/{id}/retry");

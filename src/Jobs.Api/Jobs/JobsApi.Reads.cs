@@ -24,6 +24,7 @@ public static partial class JobsApi
         string? type,
         string? limit,
         string? cursor,
+        string? scheduleId,
         [AsParameters] JobServices services,
         CancellationToken cancellationToken)
     {
@@ -36,6 +37,18 @@ public static partial class JobsApi
         var size = PageQuery.ParseLimit(limit, errors);
 
         var after = PageQuery.ParseIdCursor(cursor, errors);
+        Guid? schedule = null;
+        if (scheduleId is not null)
+        {
+            if (Guid.TryParse(scheduleId, out var parsed))
+            {
+                schedule = parsed;
+            }
+            else
+            {
+                errors["scheduleId"] = ["must be a schedule id."];
+            }
+        }
 
         if (errors.Count > 0)
         {
@@ -43,7 +56,7 @@ public static partial class JobsApi
         }
 
         var page = await services.Store.JobListAsync(
-            new JobListParams(services.Caller.WorkspaceId, status, string.IsNullOrEmpty(type) ? null : type, size, after), cancellationToken);
+            new JobListParams(services.Caller.WorkspaceId, status, string.IsNullOrEmpty(type) ? null : type, size, after, schedule), cancellationToken);
         return TypedResults.Ok(new JobListResponse(page.Items.Select(JobResponse.From).ToList(), page.NextCursor?.ToString()));
     }
 

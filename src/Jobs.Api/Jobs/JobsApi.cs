@@ -26,7 +26,7 @@ public static partial class JobsApi
     /// The cap on items in one bulk job (and jobs in one batch) when a workspace has no row to say
     /// (docs/design.md, "Admission, limits and fairness").
     /// </summary>
-    private const int DefaultMaxBatchItems = 1000;
+    internal const int DefaultMaxBatchItems = 1000;
 
     /// <summary>Maps the routes; returns the authenticated <c>/api</c> group so that other features can join it.</summary>
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)

@@ -19,7 +19,7 @@ public sealed class BulkSubmissionLimiter(
     RedisRateLimiter limiter, JobTypeCatalog catalog, WorkspaceLimitsCache limits, IJobStore store, TimeProvider time)
 {
     /// <summary>A workspace row without the column would be older than the limit; the seeded default.</summary>
-    private const int DefaultLimit = 10;
+    internal const int DefaultLimit = 10;
 
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);
 

@@ -110,6 +110,7 @@ public sealed class JobsOperationTransformer : IOpenApiOperationTransformer
                     Description = "Items per page.",
                 },
                 "cursor" => new OpenApiSchema { Type = JsonSchemaType.String, Description = "The previous page's nextCursor, as it came." },
+                "scheduleId" => new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid", Description = "Only the jobs this schedule made." },
                 "optedOut" or "doNotContact" => new OpenApiSchema { Type = JsonSchemaType.Boolean },
                 "sort" => new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. Enum.GetNames<ContactSort>().Select(n => (JsonNode)n.ToLowerInvariant())] },
                 "status" when path == "api/jobs" => new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. JobStatus.All.Select(s => (JsonNode)s)] },

@@ -14,6 +14,8 @@ public static class UnknownFields
         "leaseOwner", "lease_owner", "leaseExpiresAt", "lease_expires_at", "result", "error", "progress", "stage",
         "version", "sequence", "createdAt", "created_at", "startedAt", "completedAt", "updatedAt", "cancelRequestedAt",
         "hintedAt", "attemptsPerRun", "role", "apiKeyId",
+        // A job's schedule, and what a schedule's ticks set.
+        "scheduleId", "nextRunAt", "nextRuns", "lastRunAt", "lastJobId", "createdBy",
         // The hint's old name (hinted_at was enqueued_at): a client sending it keeps getting the same answer.
         "enqueuedAt",
     };

@@ -34,6 +34,9 @@ public sealed record Job
     public DateTimeOffset? CompletedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>The schedule that made the job (a tick or a run now); null for a submit, or once the schedule is deleted.</summary>
+    public Guid? ScheduleId { get; init; }
+
     /// <summary>The fencing token of the attempt this row describes (docs/design.md, "Leases and fencing").</summary>
     public JobLease Lease => new(Id, LeaseOwner ?? throw new InvalidOperationException($"Job {Id} holds no lease."), Attempt);
 }

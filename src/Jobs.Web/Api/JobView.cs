@@ -4,7 +4,10 @@ using Jobs.Core.Engine.Events;
 
 namespace Jobs.Web.Api;
 
-/// <summary>A job as <c>GET /api/jobs/{id}</c> shows it. <see cref="Sequence"/> orders it against live updates.</summary>
+/// <summary>
+/// A job as <c>GET /api/jobs/{id}</c> shows it. <see cref="Sequence"/> orders it against live updates;
+/// <see cref="ScheduleId"/> is the schedule that made it.
+/// </summary>
 public sealed record JobView(
     Guid Id,
     string Type,
@@ -30,7 +33,8 @@ public sealed record JobView(
     DateTimeOffset? CompletedAt,
     DateTimeOffset UpdatedAt,
     bool CanCancel,
-    bool CanRetry)
+    bool CanRetry,
+    Guid? ScheduleId = null)
 {
     /// <summary>
     /// This job with a live update applied, when the update is newer than what was read

@@ -17,9 +17,18 @@ public sealed partial class JobsApiClient(HttpClient http, AuthenticationStatePr
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
-    public async Task<JobListPage> ListJobsAsync(string? status, string? type, int limit, string? cursor, CancellationToken cancellationToken)
+    public Task<JobListPage> ListJobsAsync(string? status, string? type, int limit, string? cursor, CancellationToken cancellationToken) =>
+        ListJobsAsync(new JobListFilter(status, type, null), limit, cursor, cancellationToken);
+
+    public async Task<JobListPage> ListJobsAsync(JobListFilter filter, int limit, string? cursor, CancellationToken cancellationToken)
     {
+        var (status, type, scheduleId) = filter;
         var query = new List<string> { $"limit={limit}" };
+        if (scheduleId is { } schedule)
+        {
+            query.Add($"scheduleId={schedule}");
+        }
+
         if (status is not null)
         {
             query.Add($"status={Uri.EscapeDataString(status)}");

@@ -13,7 +13,8 @@ namespace Jobs.Worker.Maintenance;
 
 /// <summary>
 /// Maintenance (docs/design.md, "Delivery invariants"), run by one elected worker at a time: every tick the leader
-/// rescues expired leases, hints due pending jobs (delays, retry backoff, lost or deferred hints), and now and then
+/// rescues expired leases, fires due schedules (<see cref="ScheduleFirer"/>), hints due pending jobs (delays, retry
+/// backoff, lost or deferred hints), and now and then
 /// takes over the stream entries of dead consumers, deletes expired idempotency keys and applies retention (ended jobs,
 /// unused uploads). Each write to a running or pending job carries the leader's term, so a deposed leader changes
 /// nothing there.
@@ -25,6 +26,7 @@ internal sealed class MaintenanceService(
     JobQueue queue,
     HintSender hintSender,
     JobEventBus bus,
+    ScheduleFirer scheduleFirer,
     JobTypeCatalog catalog,
     WorkerIdentity identity,
     IOptions<WorkerOptions> options,
@@ -54,6 +56,7 @@ internal sealed class MaintenanceService(
                     }
 
                     await RescueExpiredAsync(term, stoppingToken);
+                    await scheduleFirer.FireDueAsync(term, stoppingToken);
                     await HintDueAsync(term, stoppingToken);
                     await ObserveQueueDepthAsync(stoppingToken);
                     if (time.GetUtcNow() - lastSweep > settings.DeadWorkerAfter / 3)

@@ -20,6 +20,7 @@ public static class WorkerExtensions
         builder.Services.AddSingleton<WorkerSignals>();
         builder.Services.AddSingleton<ConsumerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerService>());
+        builder.Services.AddSingleton<ScheduleFirer>();
         builder.Services.AddHostedService<MaintenanceService>();
 
         builder.AddShippedJobTypes();

@@ -38,6 +38,12 @@ public sealed class WorkerOptions : IValidatableObject
     /// <summary>A worker silent for this long is dead: its unacknowledged stream entries are taken over.</summary>
     public TimeSpan DeadWorkerAfter { get; set; } = TimeSpan.FromSeconds(45);
 
+    /// <summary>
+    /// A schedule's tick later than this when the leader gets to it (the workers were down) is missed: a schedule whose
+    /// policy is <c>skip</c> makes no job for it (docs/design.md, "Schedules").
+    /// </summary>
+    public TimeSpan ScheduleMissedAfter { get; set; } = TimeSpan.FromMinutes(1);
+
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
@@ -63,6 +69,7 @@ public sealed class WorkerOptions : IValidatableObject
             (nameof(PollInterval), PollInterval), (nameof(ProgressInterval), ProgressInterval),
             (nameof(MaintenanceInterval), MaintenanceInterval), (nameof(StaleHintAfter), StaleHintAfter),
             (nameof(DeadWorkerAfter), DeadWorkerAfter), (nameof(RetryBaseDelay), RetryBaseDelay),
+            (nameof(ScheduleMissedAfter), ScheduleMissedAfter),
         })
         {
             if (value <= TimeSpan.Zero)

@@ -1,3 +1,4 @@
+using Jobs.Core.Engine.Schedules;
 using Jobs.Core.Files;
 using Jobs.Core.Identity;
 using Jobs.Core.Workloads.Campaigns;
@@ -18,6 +19,8 @@ public sealed class TestDatabase(string connectionString, Func<Task> drop) : IAs
     public IJobStore Jobs => new NpgsqlJobStore(DataSource);
 
     public IClusterStore Cluster => new NpgsqlClusterStore(DataSource);
+
+    public IScheduleStore Schedules => new NpgsqlScheduleStore(DataSource);
 
     public IWorkspaceStore Workspaces => new NpgsqlWorkspaceStore(DataSource);
 

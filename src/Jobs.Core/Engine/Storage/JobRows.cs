@@ -12,7 +12,7 @@ internal static class JobRows
         "id", "workspace_id", "user_id", "type", "queue", "priority", "status", "payload", "result", "progress",
         "stage", "processed_items", "total_items", "metrics", "error", "attempt", "max_attempts", "run_at",
         "timeout_seconds", "cancel_requested_at", "lease_owner", "lease_expires_at", "idempotency_key", "version",
-        "created_at", "started_at", "completed_at", "updated_at",
+        "created_at", "started_at", "completed_at", "updated_at", "schedule_id",
     ];
 
     /// <summary>The columns, qualified by a table alias so they stay unambiguous in <c>UPDATE … FROM</c>.</summary>
@@ -51,6 +51,7 @@ internal static class JobRows
         StartedAt = r.IsDBNull(25) ? null : r.GetFieldValue<DateTimeOffset>(25),
         CompletedAt = r.IsDBNull(26) ? null : r.GetFieldValue<DateTimeOffset>(26),
         UpdatedAt = r.GetFieldValue<DateTimeOffset>(27),
+        ScheduleId = r.IsDBNull(28) ? null : r.GetGuid(28),
     };
 
     public static async Task<List<Job>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)

@@ -12,7 +12,17 @@ public sealed record JobInsertParams(
     DateTimeOffset? RunAt,
     int MaxAttempts,
     int TimeoutSeconds,
-    string? IdempotencyKey);
+    string? IdempotencyKey)
+{
+    /// <summary>The schedule that makes the job (a tick, or a run now), shown as the job's <c>scheduleId</c>.</summary>
+    public Guid? ScheduleId { get; init; }
+
+    /// <summary>
+    /// The schedule's tick this job is for: with <see cref="ScheduleId"/> the tick's identity, unique among jobs
+    /// (docs/design.md, "Schedules"). Null for a run now.
+    /// </summary>
+    public DateTimeOffset? ScheduleTickAt { get; init; }
+}
 
 /// <summary>
 /// Jobs to insert for one workspace and user, in one transaction. <see cref="ApiKeyId"/> is the key or UI session the
@@ -43,8 +53,11 @@ public sealed record JobInsertManyResult(IReadOnlyList<JobInsertResult> Results,
 /// </summary>
 public sealed record JobInsertResult(Job Job, bool Created, bool SameRequest);
 
-/// <summary>A page of the job list. <see cref="Cursor"/> is the id to continue after (exclusive), newest first.</summary>
-public sealed record JobListParams(Guid WorkspaceId, string? Status, string? Type, int Limit, Guid? Cursor);
+/// <summary>
+/// A page of the job list. <see cref="Cursor"/> is the id to continue after (exclusive), newest first;
+/// <see cref="ScheduleId"/> keeps the jobs that schedule made.
+/// </summary>
+public sealed record JobListParams(Guid WorkspaceId, string? Status, string? Type, int Limit, Guid? Cursor, Guid? ScheduleId = null);
 
 public sealed record JobPage(IReadOnlyList<Job> Items, Guid? NextCursor);
 

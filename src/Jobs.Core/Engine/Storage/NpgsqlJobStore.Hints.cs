@@ -193,7 +193,7 @@ public sealed partial class NpgsqlJobStore
         return hints;
     }
 
-    private static async Task<IReadOnlyList<JobHint>> HintNextAsync(
+    internal static async Task<IReadOnlyList<JobHint>> HintNextAsync(
         NpgsqlConnection connection, Guid workspaceId, int limit, LeaderTerm? leader, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);

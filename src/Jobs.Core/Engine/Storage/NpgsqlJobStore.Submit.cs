@@ -14,8 +14,10 @@ public sealed partial class NpgsqlJobStore
     private static readonly string InsertManySql = $"""
         WITH input AS (
             SELECT *
-            FROM unnest(@ids, @types, @queues, @priorities, @payloads, @run_ats, @max_attempts, @timeouts, @keys, @hashes)
-                AS t(id, type, queue, priority, payload, run_at, max_attempts, timeout_seconds, idempotency_key, request_hash)
+            FROM unnest(@ids, @types, @queues, @priorities, @payloads, @run_ats, @max_attempts, @timeouts, @keys, @hashes,
+                        @schedule_ids, @schedule_ticks)
+                AS t(id, type, queue, priority, payload, run_at, max_attempts, timeout_seconds, idempotency_key, request_hash,
+                     schedule_id, schedule_tick_at)
         ),
         claimed AS (
             INSERT INTO idempotency_keys AS k (workspace_id, key, job_id, request_hash, expires_at)
@@ -32,9 +34,10 @@ public sealed partial class NpgsqlJobStore
         ),
         changed AS (
             INSERT INTO jobs (id, workspace_id, user_id, type, queue, priority, status, payload, max_attempts,
-                              attempts_per_run, run_at, scheduled, timeout_seconds, idempotency_key)
+                              attempts_per_run, run_at, scheduled, timeout_seconds, idempotency_key, schedule_id, schedule_tick_at)
             SELECT i.id, @workspace_id, @user_id, i.type, i.queue, i.priority, 'pending', i.payload, i.max_attempts,
-                   i.max_attempts, coalesce(i.run_at, now()), coalesce(i.run_at > now(), false), i.timeout_seconds, i.idempotency_key
+                   i.max_attempts, coalesce(i.run_at, now()), coalesce(i.run_at > now(), false), i.timeout_seconds, i.idempotency_key,
+                   i.schedule_id, i.schedule_tick_at
             FROM input i
             WHERE i.idempotency_key IS NULL
                OR i.id IN (SELECT c.job_id FROM claimed c)
@@ -155,7 +158,7 @@ public sealed partial class NpgsqlJobStore
     private static bool HasDueJob(JobInsertManyParams parameters) =>
         parameters.Jobs.Any(j => j.RunAt is null || j.RunAt <= DateTimeOffset.UtcNow);
 
-    private static NpgsqlBatchCommand InsertCommand(JobInsertManyParams parameters, Guid[] ids, byte[]?[] hashes)
+    internal static NpgsqlBatchCommand InsertCommand(JobInsertManyParams parameters, Guid[] ids, byte[]?[] hashes)
     {
         var inputs = parameters.Jobs;
         var command = new NpgsqlBatchCommand(InsertManySql);
@@ -182,6 +185,14 @@ public sealed partial class NpgsqlJobStore
             Value = inputs.Select(j => j.IdempotencyKey).ToArray(),
         });
         command.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = hashes });
+        command.Parameters.Add(new NpgsqlParameter("schedule_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+        {
+            Value = inputs.Select(j => j.ScheduleId).ToArray(),
+        });
+        command.Parameters.Add(new NpgsqlParameter("schedule_ticks", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        {
+            Value = inputs.Select(j => j.ScheduleTickAt?.UtcDateTime).ToArray(),
+        });
         return command;
     }
 

@@ -48,6 +48,7 @@ public sealed partial class NpgsqlJobStore(NpgsqlDataSource dataSource) : IJobSt
         WHERE j.workspace_id = @workspace_id
           AND (@status::text IS NULL OR j.status = @status)
           AND (@type::text IS NULL OR j.type = @type)
+          AND (@schedule_id::uuid IS NULL OR j.schedule_id = @schedule_id)
           AND (@cursor::uuid IS NULL OR j.id < @cursor)
         ORDER BY j.id DESC
         LIMIT @limit
@@ -77,6 +78,7 @@ public sealed partial class NpgsqlJobStore(NpgsqlDataSource dataSource) : IJobSt
         command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Text) { Value = (object?)parameters.Status ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("type", NpgsqlDbType.Text) { Value = (object?)parameters.Type ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("cursor", NpgsqlDbType.Uuid) { Value = (object?)parameters.Cursor ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("schedule_id", NpgsqlDbType.Uuid) { Value = (object?)parameters.ScheduleId ?? DBNull.Value });
         // One extra row says whether there is a next page without a COUNT.
         command.Parameters.AddWithValue("limit", parameters.Limit + 1);
         var jobs = await JobRows.ReadAllAsync(command, cancellationToken);
@@ -136,7 +138,7 @@ public sealed partial class NpgsqlJobStore(NpgsqlDataSource dataSource) : IJobSt
 
     private static void AddLeader(NpgsqlCommand command, LeaderTerm? leader) => AddLeader(command.Parameters, leader);
 
-    private static void AddLeader(NpgsqlParameterCollection parameters, LeaderTerm? leader)
+    internal static void AddLeader(NpgsqlParameterCollection parameters, LeaderTerm? leader)
     {
         parameters.Add(NullableText("leader_name", leader?.Name));
         parameters.Add(NullableText("leader_id", leader?.LeaderId));
@@ -144,7 +146,7 @@ public sealed partial class NpgsqlJobStore(NpgsqlDataSource dataSource) : IJobSt
     }
 
     /// <summary>True when no leader is given, or when the given one still holds its term.</summary>
-    private const string LeaderHoldsTerm = """
+    internal const string LeaderHoldsTerm = """
         (@leader_name::text IS NULL OR EXISTS (
             SELECT 1
             FROM leader_leases l

@@ -24,6 +24,7 @@ public partial class JobDetails
     private bool reloadAgain;
     private List<BreadcrumbItem> breadcrumbs = [];
     private JobTypeTexts texts = JobTypeTexts.Empty;
+    private ScheduleView? schedule;
 
     [Parameter]
     public Guid Id { get; set; }
@@ -55,6 +56,8 @@ public partial class JobDetails
         rate.Reset();
         breadcrumbs = [new("Jobs", "/jobs"), new(Id.ToString()[^12..], null, disabled: true)];
         await ReloadAsync();
+        // Its schedule's name, read once: a job's schedule never changes (deleted, the job shows none on the next read).
+        schedule = job?.ScheduleId is { } scheduleId ? await Api.GetScheduleAsync(scheduleId, CancellationToken.None) : null;
     }
 
     /// <summary>Reads the row and the timeline; a read older than what live updates already showed is dropped.</summary>

@@ -209,14 +209,19 @@ public sealed partial class PayloadField
         Touched = false;
         Upload = null;
         Uploading = false;
-        Boolean = Default is { ValueKind: JsonValueKind.True };
+        Load(Default);
+    }
+
+    private void Load(JsonElement? value)
+    {
+        Boolean = value is { ValueKind: JsonValueKind.True };
         Items.Clear();
-        if (Kind == PayloadFieldKind.List && Default is { ValueKind: JsonValueKind.Array } list)
+        if (Kind == PayloadFieldKind.List && value is { ValueKind: JsonValueKind.Array } list)
         {
             Items.AddRange(list.EnumerateArray().Select(i => i.ValueKind == JsonValueKind.String ? i.GetString()! : i.GetRawText()));
         }
 
-        Text = Default switch
+        Text = value switch
         {
             { ValueKind: JsonValueKind.String } s => s.GetString(),
             { ValueKind: JsonValueKind.Number } n => n.GetRawText(),
