@@ -18,6 +18,7 @@ using Jobs.Api.Seeding;
 using Jobs.Api.Sessions;
 using Jobs.Api.Stats;
 using Jobs.Api.Users;
+using Jobs.Api.Webhooks;
 using Jobs.Api.Workspaces;
 using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Authentication;
@@ -123,6 +124,7 @@ public static class ApiExtensions
         services.AddSingleton<UploadSpool>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadSpool>());
         services.AddSingleton<JobRequestValidator>();
+        services.AddSingleton<WebhookRequestValidator>();
         services.AddSingleton<SubmitCoalescer>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<SignInThrottle>();
@@ -173,6 +175,7 @@ public static class ApiExtensions
         app.MapPasswordsApi();
         app.MapAuditApi();
         app.MapWorkspaceApi();
+        app.MapWebhooksApi();
         return app;
     }
 }
