@@ -4,12 +4,13 @@ using Jobs.Worker.Handlers.Journeys;
 using Jobs.Worker.Handlers.Leads;
 using Jobs.Worker.Integrations;
 using Jobs.Worker.Maintenance;
+using Jobs.Worker.Webhooks;
 
 namespace Jobs.Worker.Processing;
 
 public static class WorkerExtensions
 {
-    /// <summary>The consumer loop, maintenance, and the handlers of the shipped job types.</summary>
+    /// <summary>The consumer loop, maintenance, the webhook dispatcher, and the handlers of the shipped job types.</summary>
     public static IHostApplicationBuilder AddJobsWorker(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<WorkerOptions>()
@@ -25,6 +26,8 @@ public static class WorkerExtensions
         builder.Services.AddSingleton<ConsumerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerService>());
         builder.Services.AddHostedService<MaintenanceService>();
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddHostedService<WebhookDispatcher>();
 
         builder.Services.AddSingleton<IJobHandler, DemoJobHandler>();
 

@@ -1,5 +1,6 @@
 using Jobs.Core.Files;
 using Jobs.Core.Identity;
+using Jobs.Core.Webhooks;
 using Jobs.Core.Workloads.Campaigns;
 using Jobs.Core.Workloads.Contacts;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,8 @@ public sealed class TestDatabase(string connectionString, Func<Task> drop) : IAs
     public IClusterStore Cluster => new NpgsqlClusterStore(DataSource);
 
     public IWorkspaceStore Workspaces => new NpgsqlWorkspaceStore(DataSource);
+
+    public IWebhookStore Webhooks => new NpgsqlWebhookStore(DataSource);
 
     public IContactStore Contacts => new NpgsqlContactStore(DataSource);
 
