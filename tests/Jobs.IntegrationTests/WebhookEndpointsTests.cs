@@ -59,12 +59,12 @@ public sealed class WebhookEndpointsTests(Servers servers) : IAsyncLifetime
         (await client.GetStringAsync($"/api/webhooks/{id}")).ShouldNotContain(secret);
 
         var (status, changed) = await client.SendJsonAsync(HttpMethod.Patch, $"/api/webhooks/{id}",
-            """{"events":["job.failed","job.cancelled"],"jobTypes":[],"description":"billing","enabled":false}""");
+            new { events = new[] { "job.failed", "job.cancelled" }, jobTypes = Array.Empty<string>(), description = "billing", enabled = false });
         status.ShouldBe(HttpStatusCode.OK, changed.ToString());
         changed.GetProperty("events").EnumerateArray().Select(e => e.GetString()).ShouldBe(["job.failed", "job.cancelled"]);
         (changed.TryGetProperty("jobTypes", out var types) ? types.ValueKind : JsonValueKind.Null).ShouldBe(JsonValueKind.Null);
         (changed.GetProperty("enabled").GetBoolean(), changed.GetProperty("disabledReason").GetString()).ShouldBe((false, "Disabled by an admin."));
-        (status, var bad) = await client.SendJsonAsync(HttpMethod.Patch, $"/api/webhooks/{id}", """{"url":"ftp://x.example"}""");
+        (status, var bad) = await client.SendJsonAsync(HttpMethod.Patch, $"/api/webhooks/{id}", new { url = "ftp://x.example" });
         (status, bad.GetProperty("errors").GetProperty("url")[0].GetString()).ShouldBe((HttpStatusCode.BadRequest, "must use http or https, not 'ftp'."));
 
         for (var i = 1; i < 5; i++)
@@ -89,7 +89,7 @@ public sealed class WebhookEndpointsTests(Servers servers) : IAsyncLifetime
         var delivery = Guid.CreateVersion7();
 
         (await other.GetAsync($"/api/webhooks/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await other.SendJsonAsync(HttpMethod.Patch, $"/api/webhooks/{id}", """{"enabled":false}""")).Status.ShouldBe(HttpStatusCode.NotFound);
+        (await other.SendJsonAsync(HttpMethod.Patch, $"/api/webhooks/{id}", new { enabled = false })).Status.ShouldBe(HttpStatusCode.NotFound);
         (await other.PostAsync($"/api/webhooks/{id}/rotate-secret")).Status.ShouldBe(HttpStatusCode.NotFound);
         (await other.GetAsync($"/api/webhooks/{id}/deliveries")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await other.PostAsync($"/api/webhooks/{id}/deliveries/{delivery}/redeliver")).Status.ShouldBe(HttpStatusCode.NotFound);

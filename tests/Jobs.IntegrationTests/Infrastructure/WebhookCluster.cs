@@ -39,13 +39,4 @@ public static class WebhookCluster
 
     public static async Task<JsonElement[]> GetDeliveriesAsync(this HttpClient client, Guid id) =>
         [.. (await client.GetFromJsonAsync<JsonElement>($"/api/webhooks/{id}/deliveries")).GetProperty("items").EnumerateArray()];
-
-    /// <summary>Sends raw JSON with any method and reads the answer, whatever its content type.</summary>
-    public static async Task<(HttpStatusCode Status, JsonElement Body)> SendJsonAsync(this HttpClient client, HttpMethod method, string path, string json)
-    {
-        using var message = new HttpRequestMessage(method, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-        using var response = await client.SendAsync(message);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
 }
