@@ -22,15 +22,15 @@ public sealed class WebhooksPageTests(Topology topology)
         await page.GetByTestId("nav-webhooks").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/settings/webhooks$"));
         await page.GetByTestId("webhook-add").ClickAsync();
-        await page.GetByTestId("webhook-url").Locator("input").FillAsync("ftp://example.com/in");
+        await page.GetByTestId("webhook-url").FillAsync("ftp://example.com/in");
         await page.GetByTestId("webhook-save").ClickAsync();
         await Expect(page.Locator(".mud-input-control").Filter(new() { Has = page.GetByTestId("webhook-url") })).ToContainTextAsync("Must use http or https");
 
-        await page.GetByTestId("webhook-url").Locator("input").FillAsync(url);
-        await page.GetByTestId("webhook-description").Locator("input").FillAsync("e2e receiver");
+        await page.GetByTestId("webhook-url").FillAsync(url);
+        await page.GetByTestId("webhook-description").FillAsync("e2e receiver");
         await page.GetByTestId("webhook-save").ClickAsync();
         await Expect(page.GetByTestId("webhook-secret-warning")).ToContainTextAsync("you will not see it again");
-        var secret = await page.GetByTestId("webhook-secret").Locator("input").InputValueAsync();
+        var secret = await page.GetByTestId("webhook-secret").InputValueAsync();
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
         await admin.ScreenshotAsync("webhook-created");
         await page.GetByTestId("webhook-secret-done").ClickAsync();
@@ -59,12 +59,12 @@ public sealed class WebhooksPageTests(Topology topology)
         await page.GotoAsync("/settings/webhooks");
         await row.GetByTestId("webhook-rotate").ClickAsync();
         await Expect(page.GetByTestId("webhook-secret-warning")).ToBeVisibleAsync();
-        Assert.NotEqual(secret, await page.GetByTestId("webhook-secret").Locator("input").InputValueAsync());
+        Assert.NotEqual(secret, await page.GetByTestId("webhook-secret").InputValueAsync());
         await Expect(page.Locator(".mud-dialog")).ToContainTextAsync("old secret keeps signing");
         await page.GetByTestId("webhook-secret-done").ClickAsync();
 
         await row.GetByTestId("webhook-edit").ClickAsync();
-        await page.GetByTestId("webhook-enabled").Locator("input").ClickAsync();
+        await page.GetByTestId("webhook-enabled").ClickAsync();
         await page.GetByTestId("webhook-save").ClickAsync();
         await Expect(row).ToHaveAttributeAsync("data-enabled", "false");
         await Expect(row.GetByTestId("webhook-row-reason")).ToHaveTextAsync("Disabled by an admin.");

@@ -95,7 +95,7 @@ public sealed class WebhookSender : IDisposable
             return "Refused: " + refused.Message;
         }
 
-        return ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
+        return ex.InnerException is { } inner && !ex.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{ex.Message} ({inner.Message})" : ex.Message;
     }
 
     private static async Task<string?> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
