@@ -145,10 +145,7 @@ public sealed partial class NpgsqlWebhookStore(NpgsqlDataSource dataSource) : IW
     {
         var secret = WebhookSignature.NewSecret();
         await using var command = CallerCommand(EndpointCreateSql, caller, AuditActions.WebhookCreated, Guid.CreateVersion7());
-        command.Parameters.AddWithValue("url", endpoint.Url);
-        command.Parameters.Add(new NpgsqlParameter("description", NpgsqlDbType.Text) { Value = (object?)endpoint.Description ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("events", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = endpoint.Events.ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("job_types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)endpoint.JobTypes?.ToArray() ?? DBNull.Value });
+        AddFields(command, endpoint.Url, endpoint.Description, endpoint.Events, endpoint.JobTypes);
         command.Parameters.AddWithValue("secret", secret);
         command.Parameters.AddWithValue("max", maxEndpoints);
         var created = (await ReadEndpointsAsync(command, cancellationToken)).SingleOrDefault() ?? throw new WebhookEndpointLimitException(maxEndpoints);
@@ -158,10 +155,7 @@ public sealed partial class NpgsqlWebhookStore(NpgsqlDataSource dataSource) : IW
     public async Task<WebhookEndpoint?> EndpointUpdateAsync(Caller caller, Guid id, WebhookEndpointUpdateParams changes, CancellationToken cancellationToken)
     {
         await using var command = CallerCommand(EndpointUpdateSql, caller, AuditActions.WebhookUpdated, id);
-        command.Parameters.Add(new NpgsqlParameter("url", NpgsqlDbType.Text) { Value = (object?)changes.Url ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("description", NpgsqlDbType.Text) { Value = (object?)changes.Description ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("events", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)changes.Events?.ToArray() ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("job_types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)changes.JobTypes?.ToArray() ?? DBNull.Value });
+        AddFields(command, changes.Url, changes.Description, changes.Events, changes.JobTypes);
         command.Parameters.Add(new NpgsqlParameter("enabled", NpgsqlDbType.Boolean) { Value = (object?)changes.Enabled ?? DBNull.Value });
         return (await ReadEndpointsAsync(command, cancellationToken)).SingleOrDefault();
     }
@@ -198,6 +192,15 @@ public sealed partial class NpgsqlWebhookStore(NpgsqlDataSource dataSource) : IW
         command.Parameters.AddWithValue("actor_user_id", caller.UserId);
         command.Parameters.Add(new NpgsqlParameter("actor_api_key_id", NpgsqlDbType.Uuid) { Value = (object?)caller.ApiKeyId ?? DBNull.Value });
         return command;
+    }
+
+    // An endpoint's fields as parameters; null is SQL NULL (on an update: unchanged).
+    private static void AddFields(NpgsqlCommand command, string? url, string? description, IReadOnlyList<string>? events, IReadOnlyList<string>? jobTypes)
+    {
+        command.Parameters.Add(new NpgsqlParameter("url", NpgsqlDbType.Text) { Value = (object?)url ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("description", NpgsqlDbType.Text) { Value = (object?)description ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("events", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)events?.ToArray() ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("job_types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)jobTypes?.ToArray() ?? DBNull.Value });
     }
 
     private static async Task<List<WebhookEndpoint>> ReadEndpointsAsync(NpgsqlCommand command, CancellationToken cancellationToken)

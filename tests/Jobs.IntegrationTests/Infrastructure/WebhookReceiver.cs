@@ -2,13 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Jobs.IntegrationTests.Infrastructure;
 
@@ -23,11 +17,9 @@ public sealed record ReceivedWebhook(string Id, long Timestamp, string Body, IRe
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication app;
     private readonly ConcurrentQueue<ReceivedWebhook> received = new();
+    private WebApplication app = null!;
     private int count;
-
-    private WebhookReceiver(WebApplication app) => this.app = app;
 
     /// <summary>The secrets the receiver knows; a signature is verified when one of them produced it.</summary>
     public ConcurrentBag<string> Secrets { get; } = [];
@@ -44,14 +36,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var receiver = new WebhookReceiver(builder.Build());
-        receiver.app.Run(receiver.HandleAsync);
-        await receiver.app.StartAsync();
-        var address = receiver.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        receiver.Url = new Uri(address + "/hooks/jobs");
+        var receiver = new WebhookReceiver();
+        (receiver.app, var baseUrl) = await LoopbackApp.StartAsync(receiver.HandleAsync);
+        receiver.Url = new Uri(baseUrl, "hooks/jobs");
         return receiver;
     }
 
