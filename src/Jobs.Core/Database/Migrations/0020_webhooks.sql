@@ -75,9 +75,14 @@ $$;
 
 -- One delivery per enabled endpoint of the job's workspace that wants this event and type. The trigger fires only on
 -- a change to a final status (its WHEN clause, evaluated without calling the function), and for a workspace without
--- endpoints the function costs one index probe that finds nothing.
+-- enabled endpoints the function is one index probe that finds nothing: it returns before the INSERT, whose start-up
+-- alone (opening webhook_deliveries and its indexes) cost four times as much (docs/design.md, "Webhooks").
 CREATE FUNCTION jobs_webhook_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM FROM webhook_endpoints e WHERE e.workspace_id = NEW.workspace_id AND e.enabled;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
     INSERT INTO webhook_deliveries (id, endpoint_id, workspace_id, job_id, event, payload, next_attempt_at)
     SELECT webhook_uuid_v7(), e.id, NEW.workspace_id, NEW.id, 'job.' || NEW.status,
            jsonb_build_object(
