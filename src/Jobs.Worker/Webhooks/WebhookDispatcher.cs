@@ -1,3 +1,4 @@
+using Jobs.Core.Hosting;
 using Jobs.Core.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -54,7 +55,7 @@ public sealed class WebhookDispatcher(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception ex)
             {
@@ -77,9 +78,15 @@ public sealed class WebhookDispatcher(
                 }
                 catch (OperationCanceledException)
                 {
-                    return;
+                    break;
                 }
             }
+        }
+
+        // Sends in flight stop with the token; let them record what they got before the slots and sender go away.
+        for (var i = 0; i < settings.Concurrency; i++)
+        {
+            await slots.WaitAsync(TimeSpan.FromSeconds(15), CancellationToken.None);
         }
     }
 
@@ -94,6 +101,8 @@ public sealed class WebhookDispatcher(
             var health = await store.DispatchRecordAsync(dispatch,
                 new WebhookAttemptOutcome(sent.Succeeded, sent.StartedAt, sent.DurationMs, sent.StatusCode, sent.Error, sent.ResponseBody, next),
                 recording.Token);
+            JobsMetrics.WebhookAttempts.Add(1, new KeyValuePair<string, object?>("webhook.outcome",
+                sent.Succeeded ? "succeeded" : sent.Gone ? "gone" : next is null ? "failed" : "retry"));
             if (sent.Gone)
             {
                 await DisableAsync(dispatch, "The endpoint answered 410 Gone.", recording.Token);
