@@ -141,6 +141,29 @@ public sealed class WebhookStoreTests(PostgresFixture postgres)
         (enabled.Enabled, enabled.DisabledReason, enabled.DisabledAt, enabled.JobTypes).ShouldBe((true, null, null, null));
     }
 
+    [Fact]
+    public async Task Retention_deletes_finished_deliveries_with_their_attempts_and_never_a_pending_one()
+    {
+        var ws = await db.NewWorkspaceAsync();
+        var endpoint = await CreateAsync(ws, [WebhookEvents.JobCompleted, WebhookEvents.JobFailed]);
+        await ws.EndAsync(await ws.StartAsync(), JobStatus.Completed);
+        await ws.EndAsync(await ws.StartAsync(), JobStatus.Failed);
+        var claimed = (await db.Webhooks.DispatchClaimAsync(100, Lease, Ct)).Where(d => d.EndpointId == endpoint.Endpoint.Id).ToList();
+        claimed.Count.ShouldBe(2);
+        var started = DateTimeOffset.UtcNow;
+        await db.Webhooks.DispatchRecordAsync(claimed[0], new WebhookAttemptOutcome(true, started, 3, 200, null, null, null), Ct);
+        await db.Webhooks.DispatchRecordAsync(claimed[1], Failed(started, DateTimeOffset.UtcNow.AddHours(1)), Ct);
+
+        (await db.Webhooks.DeliveryDeleteFinishedAsync(DateTimeOffset.UtcNow.AddMinutes(-1), 1000, Ct)).ShouldBe(0);
+        await db.Webhooks.DeliveryDeleteFinishedAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, Ct);
+
+        var left = (await Deliveries(ws, endpoint)).ShouldHaveSingleItem();
+        (left.Id, left.Status).ShouldBe((claimed[1].DeliveryId, WebhookDeliveryStatuses.Pending));
+        await using var attempts = db.DataSource.CreateCommand("SELECT count(*) FROM webhook_attempts WHERE delivery_id = @id");
+        attempts.Parameters.AddWithValue("id", claimed[0].DeliveryId);
+        ((long)(await attempts.ExecuteScalarAsync(Ct))!).ShouldBe(0);
+    }
+
     private static WebhookAttemptOutcome Failed(DateTimeOffset started, DateTimeOffset next) => new(false, started, 12, 500, "HTTP 500.", "oops", next);
 
     private Task<WebhookEndpointWithSecret> CreateAsync(TestWorkspace ws, string[] events, string[]? jobTypes = null, int max = 20) =>
