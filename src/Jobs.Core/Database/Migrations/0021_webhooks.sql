@@ -1,4 +1,4 @@
--- 0020: signed webhooks (docs/design.md, "Webhooks"). A workspace's admins register endpoints; every job that reaches a
+-- 0021: signed webhooks (docs/design.md, "Webhooks"). A workspace's admins register endpoints; every job that reaches a
 -- final status while its workspace has a matching enabled endpoint gets one delivery row per endpoint, written by a
 -- trigger in the very transaction that ends the job, so no outcome can commit without its deliveries (a process dying
 -- right after the commit loses nothing). Workers send the deliveries later, outside any job's transaction.
