@@ -19,6 +19,7 @@ using Jobs.Api.Seeding;
 using Jobs.Api.Sessions;
 using Jobs.Api.Stats;
 using Jobs.Api.Users;
+using Jobs.Api.Webhooks;
 using Jobs.Api.Workspaces;
 using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Authentication;
@@ -125,6 +126,7 @@ public static class ApiExtensions
         services.AddHostedService(sp => sp.GetRequiredService<UploadSpool>());
         services.AddSingleton<JobRequestValidator>();
         services.AddSingleton<ScheduleRequestValidator>();
+        services.AddSingleton<WebhookRequestValidator>();
         services.AddSingleton<SubmitCoalescer>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<SignInThrottle>();
@@ -176,6 +178,7 @@ public static class ApiExtensions
         app.MapPasswordsApi();
         app.MapAuditApi();
         app.MapWorkspaceApi();
+        app.MapWebhooksApi();
         return app;
     }
 }

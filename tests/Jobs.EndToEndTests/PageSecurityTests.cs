@@ -127,6 +127,7 @@ public sealed class PageSecurityTests(Topology topology)
             ("/settings/limits", "workspace-name"),
             ("/settings/keys", "key-create"),
             ("/settings/users", "invite-create"),
+            ("/settings/webhooks", "webhook-add"),
         ];
         foreach (var (path, testId) in pages)
         {

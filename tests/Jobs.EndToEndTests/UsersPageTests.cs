@@ -43,6 +43,7 @@ public sealed class UsersPageTests(Topology topology)
         await Expect(member.Page.GetByTestId("nav-limits")).ToBeVisibleAsync();
         await Expect(member.Page.GetByTestId("nav-keys")).ToHaveCountAsync(0);
         await Expect(member.Page.GetByTestId("nav-users")).ToHaveCountAsync(0);
+        await Expect(member.Page.GetByTestId("nav-webhooks")).ToHaveCountAsync(0);
 
         await member.Page.GotoAsync("/settings/keys");
         await Expect(member.Page.GetByTestId("admins-only")).ToContainTextAsync("Admins only");
@@ -50,6 +51,9 @@ public sealed class UsersPageTests(Topology topology)
         await member.ScreenshotAsync("member-admins-only");
         await member.Page.GotoAsync("/settings/users");
         await Expect(member.Page.GetByTestId("admins-only")).ToBeVisibleAsync();
+        await member.Page.GotoAsync("/settings/webhooks");
+        await Expect(member.Page.GetByTestId("admins-only")).ToBeVisibleAsync();
+        await Expect(member.Page.GetByTestId("webhook-add")).ToHaveCountAsync(0);
         await member.Page.GotoAsync("/settings/limits");
         await Expect(member.Page.GetByTestId("limits-read-only")).ToBeVisibleAsync();
         await Expect(member.Page.GetByTestId("limits-save")).ToHaveCountAsync(0);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jobs.Core.Identity;
+using Jobs.Core.Webhooks;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -36,6 +37,8 @@ public sealed class CrossWorkspaceTests(Servers servers)
         ["sessions/{sessionId}"] = b => b.SessionId.ToString(),
         ["members/{id}"] = b => b.UserId.ToString(),
         ["workspaces/{id}"] = b => b.WorkspaceId.ToString(),
+        ["webhooks/{id}"] = b => b.WebhookId.ToString(),
+        ["deliveries/{deliveryId}"] = b => b.WebhookDeliveryId.ToString(),
     };
 
     [Fact]
@@ -135,6 +138,8 @@ public sealed class CrossWorkspaceTests(Servers servers)
                 'invitations ' || (SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY i.id), '')) FROM invitations i WHERE i.workspace_id = @w),
                 'password_resets ' || (SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) FROM password_resets r WHERE r.workspace_id = @w),
                 'audit_events ' || (SELECT count(*) FROM audit_events a WHERE a.workspace_id = @w),
+                'webhook_endpoints ' || (SELECT md5(coalesce(string_agg(e::text, ',' ORDER BY e.id), '')) FROM webhook_endpoints e WHERE e.workspace_id = @w),
+                'webhook_deliveries ' || (SELECT md5(coalesce(string_agg(d::text, ',' ORDER BY d.id), '')) FROM webhook_deliveries d WHERE d.workspace_id = @w),
                 'idempotency_keys ' || (SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY i.key), '')) FROM idempotency_keys i WHERE i.workspace_id = @w))
             """, ("w", workspaceId)))!;
 
@@ -142,13 +147,15 @@ public sealed class CrossWorkspaceTests(Servers servers)
     private sealed record TheirData(
         Guid WorkspaceId, Guid UserId, string Email, Guid KeyId, string KeyPrefix, Guid JobId, string FileName,
         Guid CampaignId, string CampaignName, Guid ContactId, string ContactEmail, Guid SequenceId, Guid UploadId, Guid SessionId,
-        Guid ScheduleId, string ScheduleName)
+        Guid ScheduleId, string ScheduleName,
+        Guid WebhookId, string WebhookUrl, string WebhookSecret, Guid WebhookDeliveryId)
     {
         public IReadOnlyList<string> Secrets =>
         [
             WorkspaceId.ToString(), UserId.ToString(), Email, KeyId.ToString(), KeyPrefix, JobId.ToString(), FileName,
             CampaignId.ToString(), CampaignName, ContactId.ToString(), ContactEmail, SequenceId.ToString(), UploadId.ToString(),
             SessionId.ToString(), ScheduleId.ToString(), ScheduleName,
+            WebhookId.ToString(), WebhookUrl, WebhookSecret, WebhookDeliveryId.ToString(),
         ];
 
         public static async Task<TheirData> CreateAsync(TestCluster cluster, HttpClient b, Guid workspaceId, Guid userId)
@@ -185,8 +192,18 @@ public sealed class CrossWorkspaceTests(Servers servers)
             var (scheduled, schedule) = await b.SendJsonAsync(HttpMethod.Post, "/api/schedules",
                 new { name = scheduleName, cron = "0 9 * * *", timeZone = "UTC", type = "demo", payload = new { items = 1 }, paused = true });
             scheduled.ShouldBe(HttpStatusCode.Created);
+            // A webhook of B's with a finished delivery (succeeded, so that no worker sends it during the walk).
+            const string webhookUrl = "https://b-private-hooks.example/in";
+            var webhook = await cluster.Api.Services.GetRequiredService<IWebhookStore>().EndpointCreateAsync(new Caller(workspaceId, userId) { Role = "admin" },
+                new WebhookEndpointCreateParams(webhookUrl, null, [WebhookEvents.JobCompleted], null), 20, CancellationToken.None);
+            var deliveryId = Guid.CreateVersion7();
+            await cluster.ScalarAsync<int>("""
+                INSERT INTO webhook_deliveries (id, endpoint_id, workspace_id, job_id, event, payload, status, attempts, completed_at)
+                VALUES (@id, @e, @w, @job_id, 'job.completed', '{}', 'succeeded', 1, now())
+                """, ("id", deliveryId), ("e", webhook.Endpoint.Id), ("w", workspaceId), ("job_id", jobId));
             return new TheirData(workspaceId, userId, email, keyId, prefix, jobId, fileName, campaignId, campaignName,
-                contactId, contactEmail, sequenceId, uploadId, sessionId, schedule.GetProperty("id").GetGuid(), scheduleName);
+                contactId, contactEmail, sequenceId, uploadId, sessionId, schedule.GetProperty("id").GetGuid(), scheduleName,
+                webhook.Endpoint.Id, webhookUrl, webhook.Secret, deliveryId);
         }
     }
 

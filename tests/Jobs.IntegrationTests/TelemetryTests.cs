@@ -15,7 +15,7 @@ public sealed class TelemetryTests(Servers servers) : IDisposable
     private static readonly string[] Instruments =
     [
         "jobs.submitted", "jobs.claimed", "jobs.completed", "jobs.failed", "jobs.cancelled", "jobs.retries",
-        "jobs.lease_reaps", "jobs.duration", "jobs.queue_wait", "jobs.queue.depth",
+        "jobs.lease_reaps", "jobs.webhooks.attempts", "jobs.duration", "jobs.queue_wait", "jobs.queue.depth",
     ];
 
     // Spans are recorded only when they have somewhere to go (ServiceDefaults): an endpoint nothing listens on (the

@@ -291,6 +291,8 @@ public sealed class UsersTests(Servers servers)
             (HttpMethod.Post, $"/api/users/{cluster.Caller.UserId}/password-reset", null),
             (HttpMethod.Get, "/api/audit", null),
             (HttpMethod.Put, "/api/workspace/limits", limits),
+            (HttpMethod.Get, "/api/webhooks", null),
+            (HttpMethod.Post, "/api/webhooks", new { url = "https://hooks.example/in", events = new[] { "job.completed" } }),
         ];
         var before = await SnapshotAsync(cluster);
 

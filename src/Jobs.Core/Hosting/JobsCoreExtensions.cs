@@ -6,6 +6,7 @@ using Jobs.Core.Engine.Schedules;
 using Jobs.Core.Engine.Storage;
 using Jobs.Core.Files;
 using Jobs.Core.Identity;
+using Jobs.Core.Webhooks;
 using Jobs.Core.Workloads.Campaigns;
 using Jobs.Core.Workloads.Contacts;
 using Microsoft.Extensions.Configuration;
@@ -18,10 +19,10 @@ namespace Jobs.Core.Hosting;
 public static class JobsCoreExtensions
 {
     /// <summary>
-    /// The engine's stores (jobs, schedules, workspaces, files, contacts, campaigns), queue, event bus and catalog, over the <c>NpgsqlDataSource</c> and
+    /// The engine's stores (jobs, schedules, workspaces, files, webhooks, contacts, campaigns), queue, event bus and catalog, over the <c>NpgsqlDataSource</c> and
     /// <c>IConnectionMultiplexer</c> that <c>AddNpgsqlDataSource("jobsdb")</c> and <c>AddRedisClient("redis")</c>
     /// registered. <c>Jobs:RedisKeyPrefix</c> optionally namespaces every Redis key; <c>Storage</c> holds the storage
-    /// quota (<see cref="StorageOptions"/>).
+    /// quota (<see cref="StorageOptions"/>), <c>Webhooks</c> the webhook rules (<see cref="WebhookOptions"/>).
     /// </summary>
     public static TBuilder AddJobsCore<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -36,6 +37,9 @@ public static class JobsCoreExtensions
         services.AddSingleton<ICampaignStore, NpgsqlCampaignStore>();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IFileStore, NpgsqlFileStore>();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IWebhookStore, NpgsqlWebhookStore>();
+        services.AddSingleton<WebhookAddressPolicy>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<HintSender>();
         services.AddSingleton<JobTypeCatalog>();

@@ -34,6 +34,10 @@ public static class JobsMetrics
     public static Counter<long> LeaseReaps { get; } =
         JobsTelemetry.Meter.CreateCounter<long>("jobs.lease_reaps", "{attempt}", "Expired leases the maintenance leader took back (a worker died or stalled).");
 
+    /// <summary>Webhook attempts by <c>webhook.outcome</c>: <c>succeeded</c>, <c>retry</c>, <c>failed</c> (no retry left), <c>gone</c> (410).</summary>
+    public static Counter<long> WebhookAttempts { get; } =
+        JobsTelemetry.Meter.CreateCounter<long>("jobs.webhooks.attempts", "{attempt}", "Webhook delivery attempts sent by the workers, by outcome.");
+
     public static Histogram<double> Duration { get; } =
         JobsTelemetry.Meter.CreateHistogram<double>("jobs.duration", "s", "Time one attempt ran on a worker, by outcome.");
 

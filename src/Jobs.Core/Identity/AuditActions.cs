@@ -14,4 +14,11 @@ public static class AuditActions
     public const string PasswordReset = "password.reset";
     public const string ApiKeyCreated = "api_key.created";
     public const string ApiKeyRevoked = "api_key.revoked";
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookUpdated = "webhook.updated";
+    public const string WebhookDeleted = "webhook.deleted";
+    public const string WebhookSecretRotated = "webhook.secret_rotated";
+
+    /// <summary>The platform disabled an endpoint (410 Gone, persistent failure); no actor, the reason in the details.</summary>
+    public const string WebhookDisabled = "webhook.disabled";
 }

@@ -1,11 +1,12 @@
 using Jobs.Worker.Handlers;
 using Jobs.Worker.Maintenance;
+using Jobs.Worker.Webhooks;
 
 namespace Jobs.Worker.Processing;
 
 public static class WorkerExtensions
 {
-    /// <summary>The consumer loop, maintenance, and the handlers of the shipped job types.</summary>
+    /// <summary>The consumer loop, maintenance, the webhook dispatcher, and the handlers of the shipped job types.</summary>
     public static IHostApplicationBuilder AddJobsWorker(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<WorkerOptions>()
@@ -22,6 +23,8 @@ public static class WorkerExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerService>());
         builder.Services.AddSingleton<ScheduleFirer>();
         builder.Services.AddHostedService<MaintenanceService>();
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddHostedService<WebhookDispatcher>();
 
         builder.AddShippedJobTypes();
         return builder;

@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Jobs.IntegrationTests.Infrastructure;
 
@@ -17,10 +11,8 @@ namespace Jobs.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class StubServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
-
-    private StubServer(WebApplication app) => this.app = app;
+    private WebApplication app = null!;
 
     /// <summary>Answers a request; called once per request, in arrival order (<see cref="RecordedRequest.Index"/>).</summary>
     public Func<RecordedRequest, StubResponse> Respond { get; set; } = _ => new StubResponse(404);
@@ -31,19 +23,13 @@ public sealed class StubServer : IAsyncDisposable
 
     public static async Task<StubServer> StartAsync(Func<RecordedRequest, StubResponse>? respond = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var stub = new StubServer(builder.Build());
+        var stub = new StubServer();
         if (respond is not null)
         {
             stub.Respond = respond;
         }
 
-        stub.app.Run(stub.HandleAsync);
-        await stub.app.StartAsync();
-        var address = stub.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        stub.BaseUrl = new Uri(address + "/");
+        (stub.app, stub.BaseUrl) = await LoopbackApp.StartAsync(stub.HandleAsync);
         return stub;
     }
 

@@ -1,6 +1,7 @@
 using Jobs.Core.Engine.Schedules;
 using Jobs.Core.Files;
 using Jobs.Core.Identity;
+using Jobs.Core.Webhooks;
 using Jobs.Core.Workloads.Campaigns;
 using Jobs.Core.Workloads.Contacts;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,8 @@ public sealed class TestDatabase(string connectionString, Func<Task> drop) : IAs
     public IScheduleStore Schedules => new NpgsqlScheduleStore(DataSource);
 
     public IWorkspaceStore Workspaces => new NpgsqlWorkspaceStore(DataSource);
+
+    public IWebhookStore Webhooks => new NpgsqlWebhookStore(DataSource);
 
     public IContactStore Contacts => new NpgsqlContactStore(DataSource);
 

@@ -25,6 +25,11 @@ public static class AuditSentence
             "password.reset" => $"{target} set a new password with a reset link",
             "api_key.created" => $"{actor} created the API key “{Text(e, "name")}” ({Text(e, "prefix")}…)",
             "api_key.revoked" => $"{actor} revoked the API key “{Text(e, "name")}” ({Text(e, "prefix")}…)",
+            "webhook.created" => $"{actor} added the webhook {Text(e, "url")}",
+            "webhook.updated" => $"{actor} changed the webhook {Text(e, "url")}",
+            "webhook.deleted" => $"{actor} deleted the webhook {Text(e, "url")}",
+            "webhook.secret_rotated" => $"{actor} rotated the signing secret of the webhook {Text(e, "url")}",
+            "webhook.disabled" => $"Jobs disabled the webhook {Text(e, "url")}: {Text(e, "reason")}",
             _ => $"{actor}: {e.Action} {target}",
         };
     }
