@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Queue;
 using Jobs.Core.Engine.Storage;
 using Jobs.IntegrationTests.Infrastructure;
+using Jobs.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -139,9 +141,9 @@ public sealed class DeliveryTests(Servers servers)
         var claimed = (await store.JobClaimManyAsync(new JobClaimManyParams([id, other], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed;
         var job = claimed.Single(j => j.Id == id);
         var otherJob = claimed.Single(j => j.Id == other);
-        var updates = new System.Collections.Concurrent.ConcurrentQueue<Jobs.Core.Engine.Events.JobUpdate>();
-        using var subscription = services.GetRequiredService<Jobs.Core.Engine.Events.JobEventBus>()
-            .UpdatesSubscription(u => { if (u.JobId == id) updates.Enqueue(u); }, "nothing", NullLogger.Instance);
+        var updates = new System.Collections.Concurrent.ConcurrentQueue<JobUpdate>();
+        using var subscription = services.GetRequiredService<JobUpdateChannel>()
+            .Subscribe(u => { if (u.JobId == id) updates.Enqueue(u); }, "nothing", NullLogger.Instance);
         await subscription.StartAsync(CancellationToken.None);
         subscription.IsSubscribed.ShouldBeTrue();
         await using var writer = NewAttemptWriter(services);

@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Jobs.Api.Auth;
 using Jobs.Api.Live;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;

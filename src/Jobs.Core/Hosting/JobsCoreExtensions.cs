@@ -7,6 +7,7 @@ using Jobs.Core.Files;
 using Jobs.Core.Identity;
 using Jobs.Core.Workloads.Campaigns;
 using Jobs.Core.Workloads.Contacts;
+using Jobs.Messaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,14 +43,12 @@ public static class JobsCoreExtensions
     }
 
     /// <summary>
-    /// Only the live-update side of the engine: <see cref="RedisKeys"/> (from <c>Jobs:RedisKeyPrefix</c>) and
-    /// <see cref="JobEventBus"/> over the registered <c>IConnectionMultiplexer</c>. For a host that hears events but
-    /// must not reach the database, as the web (it references the API and Redis only: docs/design.md, "Topology").
+    /// The live-update side of the engine: <see cref="JobEventBus"/>, which publishes, and what
+    /// <see cref="MessagingExtensions.AddJobsLiveUpdates"/> registers to hear.
     /// </summary>
     public static TBuilder AddJobsEvents<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton(new RedisKeys(builder.Configuration["Jobs:RedisKeyPrefix"] ?? ""));
+        builder.AddJobsLiveUpdates();
         builder.Services.TryAddSingleton<JobEventBus>();
         return builder;
     }
