@@ -67,7 +67,7 @@ public sealed class BadInputTests(Servers servers)
             }
         }
 
-        (await other.GetJobAsync(theirs)).Status().ShouldBe("pending", "the other workspace's job is untouched");
+        (await other.GetJobAsync(theirs)).Status.ShouldBe("pending", "the other workspace's job is untouched");
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class ConcurrencyLimitTests(Servers servers, ITestOutputHelper out
         }
 
         var high = await cluster.Client.SubmitAsync(new { type = "demo", payload = new { items = 1 }, priority = 50 });
-        (await cluster.Client.GetJobAsync(blocker)).Status().ShouldBe("processing");
+        (await cluster.Client.GetJobAsync(blocker)).Status.ShouldBe("processing");
 
         foreach (var id in low.Append(high))
         {

@@ -34,12 +34,12 @@ public sealed class ContactsBulkTests(Servers servers)
         var id = await cluster.Client.SubmitContactsJobAsync(ContactTagHandler.TypeName, new { contactIds = payload, tags = new[] { " VIP", "Spring-2025", "vip " } });
         var job = await cluster.Client.WaitForStatusAsync(id, "completed");
 
-        var result = job.GetProperty("result");
+        var result = job.Result!.Value;
         result.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ShouldBe(["vip", "spring-2025"]);
         (result.GetProperty("total").GetInt32(), result.GetProperty("tagged").GetInt32()).ShouldBe((252, 250));
         result.GetProperty("notFound").Guids().ShouldBe([unknown, foreign]);
-        (job.GetProperty("processedItems").GetInt64(), job.GetProperty("totalItems").GetInt64(), job.GetProperty("progress").GetInt32()).ShouldBe((252, 252, 100));
-        (job.GetProperty("metrics").GetProperty("tagged").GetInt32(), job.GetProperty("metrics").GetProperty("not_found").GetInt32()).ShouldBe((250, 2));
+        (job.ProcessedItems, job.TotalItems, job.Progress).ShouldBe((252, 252, 100));
+        (job.Metrics.GetProperty("tagged").GetInt32(), job.Metrics.GetProperty("not_found").GetInt32()).ShouldBe((250, 2));
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_tags WHERE tag = 'vip'")).ShouldBe(250);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_tags WHERE tag = 'spring-2025'")).ShouldBe(250);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_tags WHERE contact_id = @id", ("id", foreign))).ShouldBe(0);
@@ -47,7 +47,7 @@ public sealed class ContactsBulkTests(Servers servers)
         // Tagging again changes nothing and says the same.
         var again = await cluster.Client.WaitForStatusAsync(
             await cluster.Client.SubmitContactsJobAsync(ContactTagHandler.TypeName, new { contactIds = payload, tags = new[] { "vip" } }), "completed");
-        again.GetProperty("result").GetProperty("tagged").GetInt32().ShouldBe(250);
+        again.Result!.Value.GetProperty("tagged").GetInt32().ShouldBe(250);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_tags")).ShouldBe(500);
 
         // The list filters by tag (any case) and pages with its cursor.
@@ -78,10 +78,10 @@ public sealed class ContactsBulkTests(Servers servers)
         var id = await cluster.Client.SubmitContactsJobAsync(ContactDeleteHandler.TypeName, new { contactIds = payload });
         var job = await cluster.Client.WaitForStatusAsync(id, "completed");
 
-        var result = job.GetProperty("result");
+        var result = job.Result!.Value;
         (result.GetProperty("total").GetInt32(), result.GetProperty("deleted").GetInt32()).ShouldBe((22, 20));
         result.GetProperty("notFound").Guids().ShouldBe([foreign, unknown]);
-        job.GetProperty("metrics").GetProperty("deleted").GetInt32().ShouldBe(20);
+        job.Metrics.GetProperty("deleted").GetInt32().ShouldBe(20);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE workspace_id = @w", ("w", workspace))).ShouldBe(10);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_tags")).ShouldBe(10);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM sequence_enrollments")).ShouldBe(10);

@@ -40,13 +40,13 @@ public sealed class LeadDiscoveryTests(Servers servers)
         await Eventually.TrueAsync(async () =>
         {
             var job = await cluster.Client.GetJobAsync(id);
-            samples.Add((job.GetProperty("stage").GetString(), job.GetProperty("progress").GetInt32()));
-            return job.Status() == "completed";
+            samples.Add((job.Stage, job.Progress));
+            return job.Status == "completed";
         }, "the lead discovery to complete", TimeSpan.FromSeconds(60));
 
         var timeline = await cluster.Client.GetTimelineAsync(id);
         timeline.Kinds().ShouldBe(["created", "started", "stage", "stage", "stage", "stage", "completed"]);
-        timeline.Where(e => e.GetProperty("kind").GetString() == "stage").Select(e => e.GetProperty("stage").GetString())
+        timeline.Where(e => e.Kind == "stage").Select(e => e.Stage)
             .ShouldBe([LeadStages.Discovering, LeadStages.Scoring, LeadStages.Enriching, LeadStages.Storing]);
 
         var bands = LeadStages.Bands.ToDictionary(b => b.Stage);
@@ -73,8 +73,8 @@ public sealed class LeadDiscoveryTests(Servers servers)
         var id = await cluster.Client.SubmitLeadsAsync("dentists", "Portland, OR", maxResults: 12, minConfidenceScore: 60);
         var job = await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(60));
 
-        var metrics = job.GetProperty("metrics");
-        var result = job.GetProperty("result");
+        var metrics = job.Metrics;
+        var result = job.Result!.Value;
         var found = metrics.GetProperty("businesses_found").GetInt32();
         var qualified = metrics.GetProperty("qualified_leads").GetInt32();
         var enriched = metrics.GetProperty("leads_enriched").GetInt32();
@@ -88,8 +88,8 @@ public sealed class LeadDiscoveryTests(Servers servers)
         result.GetProperty("avgConfidence").GetDouble().ShouldBe(avgConfidence);
         result.GetProperty("businessesFound").GetInt32().ShouldBe(found);
         result.GetProperty("source").GetString().ShouldBe("simulated");
-        job.GetProperty("processedItems").GetInt64().ShouldBe(qualified);
-        job.GetProperty("totalItems").GetInt64().ShouldBe(qualified);
+        job.ProcessedItems.ShouldBe(qualified);
+        job.TotalItems.ShouldBe(qualified);
 
         var campaignId = result.GetProperty("campaignId").GetGuid();
         var campaign = await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaignId}");
@@ -135,8 +135,8 @@ public sealed class LeadDiscoveryTests(Servers servers)
         var first = await cluster.Client.SubmitLeadsAsync("Roofers", "Miami, FL", maxResults: 8, minConfidenceScore: 40);
         var second = await cluster.Client.SubmitLeadsAsync(" roofers", "miami, fl ", maxResults: 8, minConfidenceScore: 40);
 
-        var a = await LeadsOfAsync(cluster, (await cluster.Client.WaitForStatusAsync(first, "completed", TimeSpan.FromSeconds(60))).GetProperty("result"));
-        var b = await LeadsOfAsync(cluster, (await cluster.Client.WaitForStatusAsync(second, "completed", TimeSpan.FromSeconds(60))).GetProperty("result"));
+        var a = await LeadsOfAsync(cluster, (await cluster.Client.WaitForStatusAsync(first, "completed", TimeSpan.FromSeconds(60))).Result!.Value);
+        var b = await LeadsOfAsync(cluster, (await cluster.Client.WaitForStatusAsync(second, "completed", TimeSpan.FromSeconds(60))).Result!.Value);
         b.ShouldBe(a);
     }
 
@@ -153,7 +153,7 @@ public sealed class LeadDiscoveryTests(Servers servers)
         var campaigns = new List<Guid>();
         foreach (var job in jobs)
         {
-            campaigns.Add((await cluster.Client.WaitForStatusAsync(job, "completed", TimeSpan.FromSeconds(60))).GetProperty("result").GetProperty("campaignId").GetGuid());
+            campaigns.Add((await cluster.Client.WaitForStatusAsync(job, "completed", TimeSpan.FromSeconds(60))).Result!.Value.GetProperty("campaignId").GetGuid());
         }
 
         var page1 = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/campaigns?limit=2");
@@ -173,7 +173,7 @@ public sealed class LeadDiscoveryTests(Servers servers)
     {
         await using var cluster = await TestCluster.StartAsync(servers, overrides: Latencies());
         var id = await cluster.Client.SubmitLeadsAsync("florists", "Salt Lake City, UT", maxResults: 10, minConfidenceScore: 30);
-        var campaignId = (await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(60))).GetProperty("result").GetProperty("campaignId").GetGuid();
+        var campaignId = (await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(60))).Result!.Value.GetProperty("campaignId").GetGuid();
         var leads = (await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaignId}")).GetProperty("leads").EnumerateArray().ToList();
 
         using var response = await cluster.Client.GetAsync($"/api/campaigns/{campaignId}/leads.csv");
@@ -211,7 +211,7 @@ public sealed class LeadDiscoveryTests(Servers servers)
     {
         await using var cluster = await TestCluster.StartAsync(servers, overrides: Latencies());
         var id = await cluster.Client.SubmitLeadsAsync("plumbers", "Austin, TX", maxResults: 3, minConfidenceScore: 0);
-        var campaignId = (await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(60))).GetProperty("result").GetProperty("campaignId").GetGuid();
+        var campaignId = (await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(60))).Result!.Value.GetProperty("campaignId").GetGuid();
         var (other, _) = await cluster.CreateWorkspaceClientAsync();
         using var _1 = other;
 
@@ -258,7 +258,7 @@ public sealed class LeadDiscoveryTests(Servers servers)
         await Eventually.TrueAsync(async () =>
         {
             var job = await cluster.Client.GetJobAsync(id);
-            return job.GetProperty("stage").GetString() == LeadStages.Enriching && job.GetProperty("processedItems").GetInt64() >= 1;
+            return job.Stage == LeadStages.Enriching && job.ProcessedItems >= 1;
         }, "the job to be enriching", TimeSpan.FromSeconds(30));
         var owner = await cluster.ScalarAsync<string>("SELECT lease_owner FROM jobs WHERE id = @id", ("id", id));
         var stalled = cluster.Workers.Single(w => TestCluster.IdentityOf(w).Id == owner);
@@ -266,12 +266,12 @@ public sealed class LeadDiscoveryTests(Servers servers)
         TestCluster.ConsumerOf(stalled).HeartbeatsPaused = true;
 
         var done = await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(90));
-        done.GetProperty("attempt").GetInt32().ShouldBe(2);
+        done.Attempt.ShouldBe(2);
         var kinds = (await cluster.Client.GetTimelineAsync(id)).Kinds();
         kinds.ShouldContain("lease_expired");
         kinds.Count(k => k == "completed").ShouldBe(1);
-        var qualified = done.GetProperty("result").GetProperty("qualifiedLeads").GetInt32();
-        var campaignId = done.GetProperty("result").GetProperty("campaignId").GetGuid();
+        var qualified = done.Result!.Value.GetProperty("qualifiedLeads").GetInt32();
+        var campaignId = done.Result!.Value.GetProperty("campaignId").GetGuid();
         await Eventually.TrueAsync(() => Task.FromResult(TestCluster.ConsumerOf(stalled).RunningCount == 0), "the stalled worker to stop its handler");
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM campaigns WHERE job_id = @id", ("id", id))).ShouldBe(1);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM leads WHERE campaign_id = @id", ("id", campaignId))).ShouldBe(qualified);
@@ -284,14 +284,14 @@ public sealed class LeadDiscoveryTests(Servers servers)
     {
         await using var cluster = await TestCluster.StartAsync(servers, overrides: Latencies(details: 5, emails: 200));
         var id = await cluster.Client.SubmitLeadsAsync("locksmiths", "Tampa, FL", maxResults: 20, minConfidenceScore: 0);
-        await Eventually.TrueAsync(async () => (await cluster.Client.GetJobAsync(id)).GetProperty("stage").GetString() == LeadStages.Enriching,
+        await Eventually.TrueAsync(async () => (await cluster.Client.GetJobAsync(id)).Stage == LeadStages.Enriching,
             "the job to be enriching", TimeSpan.FromSeconds(30));
 
         var (status, _) = await cluster.Client.PostAsync($"/api/jobs/{id}/cancel");
 
         status.ShouldBe(HttpStatusCode.OK);
         var job = await cluster.Client.WaitForStatusAsync(id, "cancelled", TimeSpan.FromSeconds(10));
-        job.GetProperty("stage").GetString().ShouldBe(LeadStages.Enriching);
+        job.Stage.ShouldBe(LeadStages.Enriching);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM campaigns")).ShouldBe(0);
     }
 
@@ -345,10 +345,10 @@ public sealed class LeadDiscoveryTests(Servers servers)
         var id = await cluster.Client.SubmitLeadsAsync("plumbers", "Austin, TX", maxResults: 5, minConfidenceScore: 0, maxAttempts: 3);
 
         var job = await cluster.Client.WaitForStatusAsync(id, "failed", TimeSpan.FromSeconds(60));
-        job.GetProperty("attempt").GetInt32().ShouldBe(1);
-        job.GetProperty("error").GetString()!.ShouldContain("Google Places text search answered 403");
-        job.GetProperty("error").GetString()!.ShouldContain("The provided API key is invalid.");
-        job.GetProperty("error").GetString()!.ShouldContain("Integrations:Places:ApiKey");
+        job.Attempt.ShouldBe(1);
+        job.Error!.ShouldContain("Google Places text search answered 403");
+        job.Error!.ShouldContain("The provided API key is invalid.");
+        job.Error!.ShouldContain("Integrations:Places:ApiKey");
         stub.Requests.Single().Headers["X-Goog-Api-Key"].ShouldBe("wrong-key");
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM campaigns")).ShouldBe(0);
     }
