@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.IntegrationTests.Infrastructure;
 
 namespace Jobs.IntegrationTests;
@@ -97,7 +98,7 @@ public sealed class LifecycleTests(Servers servers)
         var (status, body) = await cluster.Client.PostAsync("/api/jobs/batch", new { jobs });
 
         status.ShouldBe(HttpStatusCode.Accepted);
-        var ids = body.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("jobId").GetGuid()).ToList();
+        var ids = body.As<SubmitBatchResponse>().Jobs.Select(j => j.JobId).ToList();
         ids.Count.ShouldBe(40);
         ids.Distinct().Count().ShouldBe(40);
         foreach (var id in ids)

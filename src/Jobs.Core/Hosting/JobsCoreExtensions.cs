@@ -27,7 +27,9 @@ public static class JobsCoreExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        builder.AddJobsEvents();
+        // The hearing side (RedisKeys, JobUpdateChannel) is what the web registers too; the engine adds publishing.
+        builder.AddJobsLiveUpdates();
+        services.TryAddSingleton<JobEventBus>();
         services.AddSingleton<IJobStore, NpgsqlJobStore>();
         services.AddSingleton<IClusterStore, NpgsqlClusterStore>();
         services.AddSingleton<IWorkspaceStore, NpgsqlWorkspaceStore>();
@@ -39,17 +41,6 @@ public static class JobsCoreExtensions
         services.AddSingleton<HintSender>();
         services.AddSingleton<JobTypeCatalog>();
         services.AddSingleton<Migrator>();
-        return builder;
-    }
-
-    /// <summary>
-    /// The live-update side of the engine: <see cref="JobEventBus"/>, which publishes, and what
-    /// <see cref="MessagingExtensions.AddJobsLiveUpdates"/> registers to hear.
-    /// </summary>
-    public static TBuilder AddJobsEvents<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
-    {
-        builder.AddJobsLiveUpdates();
-        builder.Services.TryAddSingleton<JobEventBus>();
         return builder;
     }
 

@@ -64,6 +64,9 @@ public static class JobsClient
         return (response.StatusCode, await ReadJsonAsync(response));
     }
 
+    /// <summary>A body read as raw JSON (<see cref="PostAsync"/> answers problems too) as the contract record it is.</summary>
+    public static T As<T>(this JsonElement body) => body.Deserialize<T>(JsonSerializerOptions.Web)!;
+
     /// <summary>The status of a job read as raw JSON (a command's answer, which may be a problem instead).</summary>
     public static string Status(this JsonElement job) => job.GetProperty("status").GetString()!;
 
