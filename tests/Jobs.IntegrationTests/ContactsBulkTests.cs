@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Jobs.Api.Contacts;
+using Jobs.Contracts.Contacts;
 using Jobs.Core.Engine.Storage;
 using Jobs.Core.Workloads.Contacts;
 using Jobs.IntegrationTests.Infrastructure;
@@ -51,12 +52,12 @@ public sealed class ContactsBulkTests(Servers servers)
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_tags")).ShouldBe(500);
 
         // The list filters by tag (any case) and pages with its cursor.
-        var page1 = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/contacts?tag=Spring-2025&limit=200");
-        var page2 = await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/contacts?tag=spring-2025&limit=200&cursor={page1.GetProperty("nextCursor").GetString()}");
-        var listed = page1.GetProperty("items").EnumerateArray().Concat(page2.GetProperty("items").EnumerateArray()).ToList();
-        listed.Select(c => c.GetProperty("id").GetGuid()).ShouldBe(contacts.OrderByDescending(c => c));
-        listed.ShouldAllBe(c => c.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).SequenceEqual(new[] { "spring-2025", "vip" }));
-        page2.GetProperty("nextCursor").ValueKind.ShouldBe(JsonValueKind.Null);
+        var page1 = (await cluster.Client.GetFromJsonAsync<ContactListResponse>("/api/contacts?tag=Spring-2025&limit=200"))!;
+        var page2 = (await cluster.Client.GetFromJsonAsync<ContactListResponse>($"/api/contacts?tag=spring-2025&limit=200&cursor={page1.NextCursor}"))!;
+        var listed = page1.Items.Concat(page2.Items).ToList();
+        listed.Select(c => c.Id).ShouldBe(contacts.OrderByDescending(c => c));
+        listed.ShouldAllBe(c => c.Tags.SequenceEqual(new[] { "spring-2025", "vip" }));
+        page2.NextCursor.ShouldBeNull();
     }
 
     [Fact]
@@ -87,8 +88,8 @@ public sealed class ContactsBulkTests(Servers servers)
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM sequence_enrollments")).ShouldBe(10);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE id = @id", ("id", foreign))).ShouldBe(1);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_deletions WHERE job_id = @id", ("id", id))).ShouldBe(20);
-        var left = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/contacts?sort=email");
-        left.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ShouldBe(contacts[20..]);
+        var left = (await cluster.Client.GetFromJsonAsync<ContactListResponse>("/api/contacts?sort=email"))!;
+        left.Items.Select(c => c.Id).ShouldBe(contacts[20..]);
     }
 
     [Fact]
@@ -223,17 +224,17 @@ public sealed class ContactsBulkTests(Servers servers)
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE opted_out")).ShouldBe(1000 / 23);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE do_not_contact")).ShouldBe(1000 / 37);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_tags WHERE tag = 'vip'")).ShouldBe(1000 / 17);
-        var sequences = (await cluster.Client.GetFromJsonAsync<JsonElement>("/api/sequences")).GetProperty("items").EnumerateArray()
-            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("enrolledCount").GetInt64());
+        var sequences = (await cluster.Client.GetFromJsonAsync<SequenceListResponse>("/api/sequences"))!.Items
+            .ToDictionary(s => s.Name, s => s.EnrolledCount);
         sequences.ShouldBe(new Dictionary<string, long> { ["Onboarding"] = 1000 / 25, ["Re-engagement"] = 0, ["Welcome"] = 1000 / 10 }, ignoreOrder: true);
         // Newest first pages by id: the contacts' UUIDv7 ids follow their creation times.
-        var newest = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/contacts?limit=3");
-        newest.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("email").GetString()!.Split('.')[2])
+        var newest = (await cluster.Client.GetFromJsonAsync<ContactListResponse>("/api/contacts?limit=3"))!;
+        newest.Items.Select(c => c.Email.Split('.')[2])
             .ShouldBe(["1000@example", "999@example", "998@example"]);
 
         var (other, _) = await cluster.CreateWorkspaceClientAsync();
         using var _1 = other;
-        (await other.GetFromJsonAsync<JsonElement>("/api/sequences")).GetProperty("items").GetArrayLength().ShouldBe(0);
-        (await other.GetFromJsonAsync<JsonElement>("/api/contacts")).GetProperty("items").GetArrayLength().ShouldBe(0);
+        (await other.GetFromJsonAsync<SequenceListResponse>("/api/sequences"))!.Items.ShouldBeEmpty();
+        (await other.GetFromJsonAsync<ContactListResponse>("/api/contacts"))!.Items.ShouldBeEmpty();
     }
 }

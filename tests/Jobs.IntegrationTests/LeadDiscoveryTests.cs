@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CsvHelper;
 using Jobs.Api.Campaigns;
+using Jobs.Contracts.Campaigns;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Storage;
 using Jobs.Core.Workloads.Campaigns;
@@ -92,39 +93,39 @@ public sealed class LeadDiscoveryTests(Servers servers)
         job.TotalItems.ShouldBe(qualified);
 
         var campaignId = result.GetProperty("campaignId").GetGuid();
-        var campaign = await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaignId}");
-        campaign.GetProperty("jobId").GetGuid().ShouldBe(id);
-        campaign.GetProperty("name").GetString().ShouldBe("dentists in Portland, OR");
-        campaign.GetProperty("source").GetString().ShouldBe("simulated");
-        campaign.GetProperty("minConfidence").GetInt32().ShouldBe(60);
-        campaign.GetProperty("stats").GetProperty("qualifiedLeads").GetInt32().ShouldBe(qualified);
-        campaign.GetProperty("stats").GetProperty("totalCost").GetDecimal().ShouldBe(totalCost);
-        campaign.GetProperty("stats").GetProperty("providers").GetProperty("places").GetString().ShouldBe("simulated");
-        var leads = campaign.GetProperty("leads").EnumerateArray().ToList();
+        var campaign = (await cluster.Client.GetFromJsonAsync<CampaignResponse>($"/api/campaigns/{campaignId}"))!;
+        campaign.JobId.ShouldBe(id);
+        campaign.Name.ShouldBe("dentists in Portland, OR");
+        campaign.Source.ShouldBe("simulated");
+        campaign.MinConfidence.ShouldBe(60);
+        campaign.Stats.GetProperty("qualifiedLeads").GetInt32().ShouldBe(qualified);
+        campaign.Stats.GetProperty("totalCost").GetDecimal().ShouldBe(totalCost);
+        campaign.Stats.GetProperty("providers").GetProperty("places").GetString().ShouldBe("simulated");
+        var leads = campaign.Leads;
         leads.Count.ShouldBe(qualified);
-        leads.Select(l => l.GetProperty("rank").GetInt32()).ShouldBe(Enumerable.Range(1, qualified));
-        var confidences = leads.Select(l => l.GetProperty("confidence").GetInt32()).ToList();
+        leads.Select(l => l.Rank).ShouldBe(Enumerable.Range(1, qualified));
+        var confidences = leads.Select(l => l.Confidence).ToList();
         confidences.ShouldAllBe(c => c >= 60);
         confidences.ShouldBeInOrder(SortDirection.Descending);
         Math.Round(confidences.Average(), 1).ShouldBe(avgConfidence);
-        leads.Select(l => l.GetProperty("placeId").GetString()).ShouldBeUnique();
-        leads.ShouldAllBe(l => l.GetProperty("source").GetString() == "simulated");
-        var withEmail = leads.Where(l => l.GetProperty("email").ValueKind == JsonValueKind.String).ToList();
+        leads.Select(l => l.PlaceId).ShouldBeUnique();
+        leads.ShouldAllBe(l => l.Source == "simulated");
+        var withEmail = leads.Where(l => l.Email != null).ToList();
         withEmail.Count.ShouldBe(enriched);
-        withEmail.Select(l => l.GetProperty("emailStatus").GetString()).ShouldAllBe(s => s == "deliverable" || s == "risky" || s == "undeliverable");
+        withEmail.Select(l => l.EmailStatus).ShouldAllBe(s => s == "deliverable" || s == "risky" || s == "undeliverable");
 
         // Every call is billed at the price table's defaults: a text search page per 20 places, details per place,
         // and (the simulated finder bills only what it finds) one search and one verification per enriched lead.
         var expectedCost = ((found + 19) / 20 * 0.032m) + (found * 0.017m) + (enriched * (0.01m + 0.008m));
         totalCost.ShouldBe(expectedCost);
-        leads.Sum(l => l.GetProperty("cost").GetDecimal()).ShouldBe((qualified * 0.017m) + (enriched * 0.018m));
+        leads.Sum(l => l.Cost).ShouldBe((qualified * 0.017m) + (enriched * 0.018m));
 
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM campaigns WHERE job_id = @id", ("id", id))).ShouldBe(1);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM leads WHERE campaign_id = @id", ("id", campaignId))).ShouldBe(qualified);
 
-        var list = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/campaigns");
-        list.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ShouldBe([campaignId]);
-        list.GetProperty("nextCursor").ValueKind.ShouldBe(JsonValueKind.Null);
+        var list = (await cluster.Client.GetFromJsonAsync<CampaignListResponse>("/api/campaigns"))!;
+        list.Items.Select(c => c.Id).ShouldBe([campaignId]);
+        list.NextCursor.ShouldBeNull();
     }
 
     [Fact]
@@ -156,13 +157,12 @@ public sealed class LeadDiscoveryTests(Servers servers)
             campaigns.Add((await cluster.Client.WaitForStatusAsync(job, "completed", TimeSpan.FromSeconds(60))).Result!.Value.GetProperty("campaignId").GetGuid());
         }
 
-        var page1 = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/campaigns?limit=2");
-        var cursor = page1.GetProperty("nextCursor").GetString();
-        var page2 = await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/campaigns?limit=2&cursor={cursor}");
+        var page1 = (await cluster.Client.GetFromJsonAsync<CampaignListResponse>("/api/campaigns?limit=2"))!;
+        var page2 = (await cluster.Client.GetFromJsonAsync<CampaignListResponse>($"/api/campaigns?limit=2&cursor={page1.NextCursor}"))!;
 
-        var ids = page1.GetProperty("items").EnumerateArray().Concat(page2.GetProperty("items").EnumerateArray()).Select(c => c.GetProperty("id").GetGuid()).ToList();
+        var ids = page1.Items.Concat(page2.Items).Select(c => c.Id).ToList();
         ids.ShouldBe(campaigns.OrderByDescending(c => c), ignoreOrder: false);
-        page2.GetProperty("nextCursor").ValueKind.ShouldBe(JsonValueKind.Null);
+        page2.NextCursor.ShouldBeNull();
         var (status, problem) = await cluster.Client.SendRawAsync(HttpMethod.Get, "/api/campaigns?limit=0", null);
         status.ShouldBe(HttpStatusCode.BadRequest);
         problem.GetProperty("errors").TryGetProperty("limit", out _).ShouldBeTrue();
@@ -226,7 +226,7 @@ public sealed class LeadDiscoveryTests(Servers servers)
             problem.GetProperty("code").GetString().ShouldBe("campaign_not_found", path);
         }
 
-        (await other.GetFromJsonAsync<JsonElement>("/api/campaigns")).GetProperty("items").GetArrayLength().ShouldBe(0);
+        (await other.GetFromJsonAsync<CampaignListResponse>("/api/campaigns"))!.Items.ShouldBeEmpty();
         (await cluster.Client.GetAsync($"/api/campaigns/{campaignId}")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
@@ -323,8 +323,8 @@ public sealed class LeadDiscoveryTests(Servers servers)
         await store.JobRescueExpiredAsync(leader, 100, CancellationToken.None);
         var second = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-b", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.Single();
         (await writer.CampaignUpsertAsync(Campaign(second.Lease, "d", "c", "b"), CancellationToken.None)).ShouldBe(campaignId);
-        var leads = await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaignId}");
-        leads.GetProperty("leads").EnumerateArray().Select(l => l.GetProperty("placeId").GetString()).ShouldBe(["d", "c", "b"]);
+        var campaign = (await cluster.Client.GetFromJsonAsync<CampaignResponse>($"/api/campaigns/{campaignId}"))!;
+        campaign.Leads.Select(l => l.PlaceId).ShouldBe(["d", "c", "b"]);
 
         // The first attempt, stale now, writes nothing.
         (await writer.CampaignUpsertAsync(Campaign(first.Lease, "x"), CancellationToken.None)).ShouldBeNull();
