@@ -4,7 +4,7 @@ using Jobs.Core.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource("jobsdb", configureDataSourceBuilder: ClientSettings.NpgsqlDataSource);
+builder.AddNpgsqlDataSource("jobsdb", configureDataSourceBuilder: NpgsqlClientSettings.DataSource);
 builder.AddRedisClient("redis", configureOptions: ClientSettings.Redis);
 builder.AddJobsCore();
 builder.AddJobsMigrations();

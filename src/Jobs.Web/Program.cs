@@ -1,4 +1,4 @@
-using Jobs.Core.Hosting;
+using Jobs.Messaging;
 using Jobs.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,7 +7,7 @@ builder.AddServiceDefaults();
 // The web reaches the API over HTTP and hears live events from Redis; it never touches the database
 // (docs/design.md, "Topology").
 builder.AddRedisClient("redis", configureOptions: ClientSettings.Redis);
-builder.AddJobsEvents();
+builder.AddJobsLiveUpdates();
 builder.AddJobsWeb();
 
 var app = builder.Build();

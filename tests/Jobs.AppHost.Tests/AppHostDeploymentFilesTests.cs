@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Jobs.Core.Engine.Queue;
+using Jobs.Messaging;
 using Jobs.Testing;
 using YamlDotNet.RepresentationModel;
 

@@ -1,4 +1,4 @@
-using Jobs.Core.Engine.Queue;
+using Jobs.Messaging;
 using Jobs.Testing.Processes;
 using StackExchange.Redis;
 

@@ -1,3 +1,4 @@
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine;
 
 namespace Jobs.Core.Tests;

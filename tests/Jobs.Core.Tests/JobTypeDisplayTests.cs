@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Engine.Catalog;
+using Jobs.Contracts.Jobs;
 
 namespace Jobs.Core.Tests;
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Engine.Catalog.Declarations;
 

@@ -1,4 +1,5 @@
 using Jobs.Core.Engine.Schedules;
+using Jobs.Cron;
 
 namespace Jobs.Core.Tests;
 

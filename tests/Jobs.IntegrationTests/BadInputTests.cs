@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.IntegrationTests.Infrastructure;
 
 namespace Jobs.IntegrationTests;
@@ -67,7 +69,7 @@ public sealed class BadInputTests(Servers servers)
             }
         }
 
-        (await other.GetJobAsync(theirs)).Status().ShouldBe("pending", "the other workspace's job is untouched");
+        (await other.GetJobAsync(theirs)).Status.ShouldBe("pending", "the other workspace's job is untouched");
     }
 
     [Fact]
@@ -147,15 +149,14 @@ public sealed class BadInputTests(Servers servers)
         string? cursor = null;
         do
         {
-            var page = JsonDocument.Parse(await cluster.Client.GetStringAsync($"/api/jobs?limit=2{(cursor is null ? "" : $"&cursor={cursor}")}")).RootElement;
-            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("id").GetGuid()));
-            cursor = page.GetProperty("nextCursor").GetString();
+            var page = (await cluster.Client.GetFromJsonAsync<JobListResponse>($"/api/jobs?limit=2{(cursor is null ? "" : $"&cursor={cursor}")}"))!;
+            seen.AddRange(page.Items.Select(j => j.Id));
+            cursor = page.NextCursor;
         }
         while (cursor is not null);
 
         seen.ShouldBe(Enumerable.Reverse(ids).ToList());
-        var cancelled = JsonDocument.Parse(await cluster.Client.GetStringAsync("/api/jobs?status=cancelled")).RootElement.GetProperty("items");
-        cancelled.EnumerateArray().Select(j => j.GetProperty("id").GetGuid()).ShouldBe([ids[1]]);
-        JsonDocument.Parse(await cluster.Client.GetStringAsync("/api/jobs?type=other")).RootElement.GetProperty("items").GetArrayLength().ShouldBe(0);
+        (await cluster.Client.GetFromJsonAsync<JobListResponse>("/api/jobs?status=cancelled"))!.Items.Select(j => j.Id).ShouldBe([ids[1]]);
+        (await cluster.Client.GetFromJsonAsync<JobListResponse>("/api/jobs?type=other"))!.Items.ShouldBeEmpty();
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine.Queue;
 using Jobs.Core.Engine.Storage;
 using Jobs.IntegrationTests.Infrastructure;
@@ -64,7 +65,7 @@ public sealed class ConcurrencyLimitTests(Servers servers, ITestOutputHelper out
         }
 
         var high = await cluster.Client.SubmitAsync(new { type = "demo", payload = new { items = 1 }, priority = 50 });
-        (await cluster.Client.GetJobAsync(blocker)).Status().ShouldBe("processing");
+        (await cluster.Client.GetJobAsync(blocker)).Status.ShouldBe("processing");
 
         foreach (var id in low.Append(high))
         {
@@ -113,7 +114,7 @@ public sealed class ConcurrencyLimitTests(Servers servers, ITestOutputHelper out
         var jobs = Enumerable.Range(0, count).Select(_ => new { type = "demo", payload = new { items = 3, delayMs = 100 } }).ToArray();
         var (status, body) = await client.PostAsync("/api/jobs/batch", new { jobs });
         status.ShouldBe(HttpStatusCode.Accepted, body.ToString());
-        return body.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("jobId").GetGuid()).ToList();
+        return body.As<SubmitBatchResponse>().Jobs.Select(j => j.JobId).ToList();
     }
 
     private static async Task<long> CountAsync(TestCluster cluster, Guid workspaceId, string status) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Jobs.Api.Contacts;
+using Jobs.Contracts.Contacts;
 using Jobs.Core.Engine.Storage;
 using Jobs.Core.Workloads.Contacts;
 using Jobs.IntegrationTests.Infrastructure;
@@ -34,12 +35,12 @@ public sealed class ContactsBulkTests(Servers servers)
         var id = await cluster.Client.SubmitContactsJobAsync(ContactTagHandler.TypeName, new { contactIds = payload, tags = new[] { " VIP", "Spring-2025", "vip " } });
         var job = await cluster.Client.WaitForStatusAsync(id, "completed");
 
-        var result = job.GetProperty("result");
+        var result = job.Result!.Value;
         result.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ShouldBe(["vip", "spring-2025"]);
         (result.GetProperty("total").GetInt32(), result.GetProperty("tagged").GetInt32()).ShouldBe((252, 250));
         result.GetProperty("notFound").Guids().ShouldBe([unknown, foreign]);
-        (job.GetProperty("processedItems").GetInt64(), job.GetProperty("totalItems").GetInt64(), job.GetProperty("progress").GetInt32()).ShouldBe((252, 252, 100));
-        (job.GetProperty("metrics").GetProperty("tagged").GetInt32(), job.GetProperty("metrics").GetProperty("not_found").GetInt32()).ShouldBe((250, 2));
+        (job.ProcessedItems, job.TotalItems, job.Progress).ShouldBe((252, 252, 100));
+        (job.Metrics.GetProperty("tagged").GetInt32(), job.Metrics.GetProperty("not_found").GetInt32()).ShouldBe((250, 2));
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_tags WHERE tag = 'vip'")).ShouldBe(250);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_tags WHERE tag = 'spring-2025'")).ShouldBe(250);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_tags WHERE contact_id = @id", ("id", foreign))).ShouldBe(0);
@@ -47,16 +48,16 @@ public sealed class ContactsBulkTests(Servers servers)
         // Tagging again changes nothing and says the same.
         var again = await cluster.Client.WaitForStatusAsync(
             await cluster.Client.SubmitContactsJobAsync(ContactTagHandler.TypeName, new { contactIds = payload, tags = new[] { "vip" } }), "completed");
-        again.GetProperty("result").GetProperty("tagged").GetInt32().ShouldBe(250);
+        again.Result!.Value.GetProperty("tagged").GetInt32().ShouldBe(250);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_tags")).ShouldBe(500);
 
         // The list filters by tag (any case) and pages with its cursor.
-        var page1 = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/contacts?tag=Spring-2025&limit=200");
-        var page2 = await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/contacts?tag=spring-2025&limit=200&cursor={page1.GetProperty("nextCursor").GetString()}");
-        var listed = page1.GetProperty("items").EnumerateArray().Concat(page2.GetProperty("items").EnumerateArray()).ToList();
-        listed.Select(c => c.GetProperty("id").GetGuid()).ShouldBe(contacts.OrderByDescending(c => c));
-        listed.ShouldAllBe(c => c.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).SequenceEqual(new[] { "spring-2025", "vip" }));
-        page2.GetProperty("nextCursor").ValueKind.ShouldBe(JsonValueKind.Null);
+        var page1 = (await cluster.Client.GetFromJsonAsync<ContactListResponse>("/api/contacts?tag=Spring-2025&limit=200"))!;
+        var page2 = (await cluster.Client.GetFromJsonAsync<ContactListResponse>($"/api/contacts?tag=spring-2025&limit=200&cursor={page1.NextCursor}"))!;
+        var listed = page1.Items.Concat(page2.Items).ToList();
+        listed.Select(c => c.Id).ShouldBe(contacts.OrderByDescending(c => c));
+        listed.ShouldAllBe(c => c.Tags.SequenceEqual(new[] { "spring-2025", "vip" }));
+        page2.NextCursor.ShouldBeNull();
     }
 
     [Fact]
@@ -78,17 +79,17 @@ public sealed class ContactsBulkTests(Servers servers)
         var id = await cluster.Client.SubmitContactsJobAsync(ContactDeleteHandler.TypeName, new { contactIds = payload });
         var job = await cluster.Client.WaitForStatusAsync(id, "completed");
 
-        var result = job.GetProperty("result");
+        var result = job.Result!.Value;
         (result.GetProperty("total").GetInt32(), result.GetProperty("deleted").GetInt32()).ShouldBe((22, 20));
         result.GetProperty("notFound").Guids().ShouldBe([foreign, unknown]);
-        job.GetProperty("metrics").GetProperty("deleted").GetInt32().ShouldBe(20);
+        job.Metrics.GetProperty("deleted").GetInt32().ShouldBe(20);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE workspace_id = @w", ("w", workspace))).ShouldBe(10);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_tags")).ShouldBe(10);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM sequence_enrollments")).ShouldBe(10);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE id = @id", ("id", foreign))).ShouldBe(1);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_deletions WHERE job_id = @id", ("id", id))).ShouldBe(20);
-        var left = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/contacts?sort=email");
-        left.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ShouldBe(contacts[20..]);
+        var left = (await cluster.Client.GetFromJsonAsync<ContactListResponse>("/api/contacts?sort=email"))!;
+        left.Items.Select(c => c.Id).ShouldBe(contacts[20..]);
     }
 
     [Fact]
@@ -223,17 +224,17 @@ public sealed class ContactsBulkTests(Servers servers)
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE opted_out")).ShouldBe(1000 / 23);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE do_not_contact")).ShouldBe(1000 / 37);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contact_tags WHERE tag = 'vip'")).ShouldBe(1000 / 17);
-        var sequences = (await cluster.Client.GetFromJsonAsync<JsonElement>("/api/sequences")).GetProperty("items").EnumerateArray()
-            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("enrolledCount").GetInt64());
+        var sequences = (await cluster.Client.GetFromJsonAsync<SequenceListResponse>("/api/sequences"))!.Items
+            .ToDictionary(s => s.Name, s => s.EnrolledCount);
         sequences.ShouldBe(new Dictionary<string, long> { ["Onboarding"] = 1000 / 25, ["Re-engagement"] = 0, ["Welcome"] = 1000 / 10 }, ignoreOrder: true);
         // Newest first pages by id: the contacts' UUIDv7 ids follow their creation times.
-        var newest = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/contacts?limit=3");
-        newest.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("email").GetString()!.Split('.')[2])
+        var newest = (await cluster.Client.GetFromJsonAsync<ContactListResponse>("/api/contacts?limit=3"))!;
+        newest.Items.Select(c => c.Email.Split('.')[2])
             .ShouldBe(["1000@example", "999@example", "998@example"]);
 
         var (other, _) = await cluster.CreateWorkspaceClientAsync();
         using var _1 = other;
-        (await other.GetFromJsonAsync<JsonElement>("/api/sequences")).GetProperty("items").GetArrayLength().ShouldBe(0);
-        (await other.GetFromJsonAsync<JsonElement>("/api/contacts")).GetProperty("items").GetArrayLength().ShouldBe(0);
+        (await other.GetFromJsonAsync<SequenceListResponse>("/api/sequences"))!.Items.ShouldBeEmpty();
+        (await other.GetFromJsonAsync<ContactListResponse>("/api/contacts"))!.Items.ShouldBeEmpty();
     }
 }

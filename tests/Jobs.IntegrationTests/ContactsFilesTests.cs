@@ -40,11 +40,11 @@ public sealed class ContactsFilesTests(Servers servers)
         var id = await cluster.Client.SubmitContactsJobAsync(ContactExportHandler.TypeName, new { filters = new { tag = "Customer", optedOut = false } });
         var job = await cluster.Client.WaitForStatusAsync(id, "completed");
 
-        var result = job.GetProperty("result");
+        var result = job.Result!.Value;
         result.GetProperty("file").GetString().ShouldBe("contacts.csv");
         result.GetProperty("rows").GetInt64().ShouldBe(expected.Count);
         result.GetProperty("url").GetString().ShouldBe($"/api/jobs/{id}/files/contacts.csv");
-        (job.GetProperty("progress").GetInt32(), job.GetProperty("processedItems").GetInt64(), job.GetProperty("totalItems").GetInt64()).ShouldBe((100, expected.Count, expected.Count));
+        (job.Progress, job.ProcessedItems, job.TotalItems).ShouldBe((100, expected.Count, expected.Count));
         using var response = await cluster.Client.GetAsync($"/api/jobs/{id}/files/contacts.csv");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
@@ -90,9 +90,9 @@ public sealed class ContactsFilesTests(Servers servers)
         var id = await cluster.Client.SubmitContactsJobAsync(ContactExportHandler.TypeName, new { });
         var job = await cluster.Client.WaitForStatusAsync(id, "completed");
 
-        job.GetProperty("result").GetProperty("rows").GetInt64().ShouldBe(3500);
+        job.Result!.Value.GetProperty("rows").GetInt64().ShouldBe(3500);
         var text = await cluster.Client.GetStringAsync($"/api/jobs/{id}/files/contacts.csv");
-        Encoding.UTF8.GetByteCount(text).ShouldBe((int)job.GetProperty("result").GetProperty("size").GetInt64());
+        Encoding.UTF8.GetByteCount(text).ShouldBe((int)job.Result!.Value.GetProperty("size").GetInt64());
         using var csv = CsvReader.FromText(text);
         var emails = new List<string>();
         while (csv.Read())
@@ -137,8 +137,8 @@ public sealed class ContactsFilesTests(Servers servers)
         var id = await cluster.Client.SubmitContactsJobAsync(ContactImportHandler.TypeName, new { uploadId = upload.GetProperty("uploadId").GetGuid() });
         var job = await cluster.Client.WaitForFinishAsync(id);
 
-        job.Status().ShouldBe("completed", job.ToString());
-        var result = job.GetProperty("result");
+        job.Status.ShouldBe("completed", job.ToString());
+        var result = job.Result!.Value;
         (result.GetProperty("rows").GetInt64(), result.GetProperty("imported").GetInt32(), result.GetProperty("updated").GetInt32(), result.GetProperty("invalidCount").GetInt32())
             .ShouldBe((12, 3, 2, 7), result.ToString());
         var invalid = result.GetProperty("invalid").EnumerateArray().Select(r => (r.GetProperty("line").GetInt64(), r.GetProperty("reason").GetString()!)).ToList();
@@ -152,7 +152,7 @@ public sealed class ContactsFilesTests(Servers servers)
         invalid[6].Item2.ShouldStartWith("phone 'call me' has characters other than digits");
         result.GetProperty("invalidTruncated").GetBoolean().ShouldBeFalse();
         result.GetProperty("ignoredColumns").EnumerateArray().Select(c => c.GetString()).ShouldBe(["notes"]);
-        (job.GetProperty("progress").GetInt32(), job.GetProperty("processedItems").GetInt64()).ShouldBe((100, 12));
+        (job.Progress, job.ProcessedItems).ShouldBe((100, 12));
 
         var contacts = (await cluster.Client.GetFromJsonAsync<JsonElement>("/api/contacts?sort=email")).GetProperty("items").EnumerateArray()
             .ToDictionary(c => c.GetProperty("email").GetString()!);
@@ -169,8 +169,8 @@ public sealed class ContactsFilesTests(Servers servers)
         // The same file again: everyone is there already.
         var again = await cluster.Client.WaitForFinishAsync(
             await cluster.Client.SubmitContactsJobAsync(ContactImportHandler.TypeName, new { uploadId = upload.GetProperty("uploadId").GetGuid() }));
-        again.Status().ShouldBe("completed");
-        (again.GetProperty("result").GetProperty("imported").GetInt32(), again.GetProperty("result").GetProperty("updated").GetInt32()).ShouldBe((0, 5));
+        again.Status.ShouldBe("completed");
+        (again.Result!.Value.GetProperty("imported").GetInt32(), again.Result!.Value.GetProperty("updated").GetInt32()).ShouldBe((0, 5));
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts WHERE workspace_id = @w", ("w", workspace))).ShouldBe(5);
     }
 
@@ -181,7 +181,7 @@ public sealed class ContactsFilesTests(Servers servers)
         await using var dataSource = NpgsqlDataSource.Create(cluster.DatabaseConnectionString);
         await DemoContacts.SeedAsync(new NpgsqlContactStore(dataSource), cluster.Caller.WorkspaceId, 400, CancellationToken.None);
         var export = await cluster.Client.WaitForStatusAsync(await cluster.Client.SubmitContactsJobAsync(ContactExportHandler.TypeName, new { }), "completed");
-        var csv = await cluster.Client.GetStringAsync(export.GetProperty("result").GetProperty("url").GetString());
+        var csv = await cluster.Client.GetStringAsync(export.Result!.Value.GetProperty("url").GetString());
 
         using var content = new StringContent(csv, Encoding.UTF8, "text/csv");
         using var response = await cluster.Client.PostAsync("/api/uploads?name=contacts-export.csv", content);
@@ -191,8 +191,8 @@ public sealed class ContactsFilesTests(Servers servers)
         var import = await cluster.Client.WaitForFinishAsync(
             await cluster.Client.SubmitContactsJobAsync(ContactImportHandler.TypeName, new { uploadId = upload.GetProperty("uploadId").GetGuid() }));
 
-        import.Status().ShouldBe("completed", import.ToString());
-        var result = import.GetProperty("result");
+        import.Status.ShouldBe("completed", import.ToString());
+        var result = import.Result!.Value;
         (result.GetProperty("rows").GetInt64(), result.GetProperty("imported").GetInt32(), result.GetProperty("updated").GetInt32(), result.GetProperty("invalidCount").GetInt32())
             .ShouldBe((400, 0, 400, 0));
         result.GetProperty("ignoredColumns").EnumerateArray().Select(c => c.GetString()).ShouldBe(["tags", "created_at", "id"]);
@@ -252,8 +252,8 @@ public sealed class ContactsFilesTests(Servers servers)
         {
             var job = await cluster.Client.WaitForStatusAsync(
                 await cluster.Client.SubmitContactsJobAsync(ContactImportHandler.TypeName, new { uploadId }, maxAttempts: 3), "failed");
-            job.GetProperty("attempt").GetInt32().ShouldBe(1);
-            job.GetProperty("error").GetString()!.ShouldContain(error);
+            job.Attempt.ShouldBe(1);
+            job.Error!.ShouldContain(error);
         }
 
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM contacts")).ShouldBe(0);

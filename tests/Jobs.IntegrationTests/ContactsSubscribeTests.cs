@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.IntegrationTests.Infrastructure;
 using Jobs.Worker.Handlers.Contacts;
 using static Jobs.IntegrationTests.Infrastructure.ContactsData;
@@ -43,15 +44,15 @@ public sealed class ContactsSubscribeTests(Servers servers)
 
         var id = await cluster.Client.SubmitContactsJobAsync(ContactSubscribeHandler.TypeName, new { sequenceId = sequence, contactIds = payload });
         var samples = new List<(long? Processed, long? Total, int Progress)>();
-        JsonElement job = default;
+        JobResponse? job = null;
         await Eventually.TrueAsync(async () =>
         {
             job = await cluster.Client.GetJobAsync(id);
-            samples.Add((Number(job, "processedItems"), Number(job, "totalItems"), job.GetProperty("progress").GetInt32()));
-            return job.Status() is "completed" or "failed";
+            samples.Add((job.ProcessedItems, job.TotalItems, job.Progress));
+            return job.Status is "completed" or "failed";
         }, "the subscription to finish", TimeSpan.FromSeconds(60));
 
-        job.Status().ShouldBe("completed", job.ToString());
+        job!.Status.ShouldBe("completed", job.ToString());
         var described = string.Join(", ", samples.Select(s => $"{s.Processed}/{s.Total}:{s.Progress}%"));
         // Three batches of 15, 15 and 10; every batch's processed/total was seen while the job waited out its pause.
         samples.Where(s => s.Processed > 0).Select(s => s.Processed!.Value).Distinct().Order().ToList().ShouldBe(new List<long> { 15, 30, 40 }, described);
@@ -59,11 +60,11 @@ public sealed class ContactsSubscribeTests(Servers servers)
         samples.Where(s => s.Processed == 15).ShouldAllBe(s => s.Progress == 37, described);
         samples.Where(s => s.Processed == 30).ShouldAllBe(s => s.Progress == 75, described);
         samples.Select(s => s.Progress).ShouldBeInOrder(SortDirection.Ascending, described);
-        (job.GetProperty("progress").GetInt32(), Number(job, "processedItems"), Number(job, "totalItems")).ShouldBe((100, 40L, 40L));
-        var run = job.GetProperty("completedAt").GetDateTimeOffset() - job.GetProperty("startedAt").GetDateTimeOffset();
+        (job.Progress, job.ProcessedItems, job.TotalItems).ShouldBe((100, 40L, 40L));
+        var run = job.CompletedAt!.Value - job.StartedAt!.Value;
         run.ShouldBeGreaterThan(TimeSpan.FromMilliseconds(950), "two pauses of 500 ms between three batches");
 
-        var result = job.GetProperty("result");
+        var result = job.Result!.Value;
         var blocked = result.GetProperty("blocked").EnumerateArray()
             .ToDictionary(b => b.GetProperty("contactId").GetGuid(), b => b.GetProperty("reason").GetString());
         blocked.ShouldBe(new Dictionary<Guid, string?>
@@ -83,14 +84,14 @@ public sealed class ContactsSubscribeTests(Servers servers)
         result.GetProperty("batchSize").GetInt32().ShouldBe(15);
         result.GetProperty("sequenceName").GetString().ShouldBe("Welcome");
 
-        var metrics = job.GetProperty("metrics");
+        var metrics = job.Metrics;
         (metrics.GetProperty("succeeded").GetInt32(), metrics.GetProperty("blocked").GetInt32(), metrics.GetProperty("failed").GetInt32()).ShouldBe((29, 10, 1));
         (metrics.GetProperty("batches").GetInt32(), metrics.GetProperty("batch_size").GetInt32()).ShouldBe((3, 15));
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM sequence_enrollments WHERE sequence_id = @s AND job_id = @j", ("s", sequence), ("j", id))).ShouldBe(29);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM sequence_enrollments WHERE sequence_id = @s", ("s", sequence))).ShouldBe(31);
         var timeline = await cluster.Client.GetTimelineAsync(id);
         timeline.Kinds().ShouldBe(["created", "started", "stage", "completed"]);
-        timeline[2].GetProperty("stage").GetString().ShouldBe(ContactSubscribeHandler.Stage);
+        timeline[2].Stage.ShouldBe(ContactSubscribeHandler.Stage);
     }
 
     [Fact]
@@ -106,8 +107,8 @@ public sealed class ContactsSubscribeTests(Servers servers)
         {
             var id = await cluster.Client.SubmitContactsJobAsync(ContactSubscribeHandler.TypeName, new { sequenceId = sequence, contactIds = contacts }, maxAttempts: 3);
             var job = await cluster.Client.WaitForStatusAsync(id, "failed");
-            job.GetProperty("attempt").GetInt32().ShouldBe(1);
-            job.GetProperty("error").GetString().ShouldBe($"Sequence {sequence} does not exist in this workspace.");
+            job.Attempt.ShouldBe(1);
+            job.Error.ShouldBe($"Sequence {sequence} does not exist in this workspace.");
         }
 
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM sequence_enrollments")).ShouldBe(0);
@@ -125,21 +126,21 @@ public sealed class ContactsSubscribeTests(Servers servers)
             $"rerun{i:D2}@example.com", OptedOut: i % 10 == 5)).ToList());
         await cluster.EnrollAsync(workspace, sequence, contacts[0], contacts[39]);
         var id = await cluster.Client.SubmitContactsJobAsync(ContactSubscribeHandler.TypeName, new { sequenceId = sequence, contactIds = contacts }, maxAttempts: 3);
-        await Eventually.TrueAsync(async () => Number(await cluster.Client.GetJobAsync(id), "processedItems") >= 8, "two batches to be done");
+        await Eventually.TrueAsync(async () => (await cluster.Client.GetJobAsync(id)).ProcessedItems >= 8, "two batches to be done");
         var owner = await cluster.ScalarAsync<string>("SELECT lease_owner FROM jobs WHERE id = @id", ("id", id));
         var stalled = cluster.Workers.Single(w => TestCluster.IdentityOf(w).Id == owner);
 
         TestCluster.ConsumerOf(stalled).HeartbeatsPaused = true;
 
         var done = await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(60));
-        done.GetProperty("attempt").GetInt32().ShouldBe(2);
+        done.Attempt.ShouldBe(2);
         var kinds = (await cluster.Client.GetTimelineAsync(id)).Kinds();
         kinds.ShouldContain("lease_expired");
         kinds.Count(k => k == "completed").ShouldBe(1);
         await Eventually.TrueAsync(() => Task.FromResult(TestCluster.ConsumerOf(stalled).RunningCount == 0), "the stalled worker to stop its handler");
 
         // Both attempts enrolled contacts; each contact is enrolled once, by this job, and reported as succeeded.
-        var result = done.GetProperty("result");
+        var result = done.Result!.Value;
         var optedOut = contacts.Where((_, i) => i % 10 == 5).ToList();
         var expected = contacts.Where((_, i) => i % 10 != 5 && i is not (0 or 39)).ToList();
         result.GetProperty("succeeded").Guids().ShouldBe(expected);
@@ -148,7 +149,7 @@ public sealed class ContactsSubscribeTests(Servers servers)
         result.GetProperty("failed").GetArrayLength().ShouldBe(0);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM sequence_enrollments WHERE sequence_id = @s", ("s", sequence))).ShouldBe(expected.Count + 2);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM sequence_enrollments WHERE sequence_id = @s AND job_id = @j", ("s", sequence), ("j", id))).ShouldBe(expected.Count);
-        done.GetProperty("metrics").GetProperty("succeeded").GetInt32().ShouldBe(expected.Count);
+        done.Metrics.GetProperty("succeeded").GetInt32().ShouldBe(expected.Count);
     }
 
     [Fact]
@@ -160,16 +161,13 @@ public sealed class ContactsSubscribeTests(Servers servers)
         var sequence = await cluster.InsertSequenceAsync(workspace, "Re-engagement");
         var contacts = await cluster.InsertContactsAsync(workspace, 20);
         var id = await cluster.Client.SubmitContactsJobAsync(ContactSubscribeHandler.TypeName, new { sequenceId = sequence, contactIds = contacts });
-        await Eventually.TrueAsync(async () => Number(await cluster.Client.GetJobAsync(id), "processedItems") == 5, "the first batch to be done");
+        await Eventually.TrueAsync(async () => (await cluster.Client.GetJobAsync(id)).ProcessedItems == 5, "the first batch to be done");
 
         var (status, _) = await cluster.Client.PostAsync($"/api/jobs/{id}/cancel");
 
         status.ShouldBe(System.Net.HttpStatusCode.OK);
         var job = await cluster.Client.WaitForStatusAsync(id, "cancelled", TimeSpan.FromSeconds(10));
-        job.GetProperty("processedItems").GetInt64().ShouldBe(5);
+        job.ProcessedItems.ShouldBe(5);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM sequence_enrollments WHERE job_id = @id", ("id", id))).ShouldBe(5);
     }
-
-    private static long? Number(JsonElement job, string name) =>
-        job.GetProperty(name).ValueKind == JsonValueKind.Number ? job.GetProperty(name).GetInt64() : null;
 }

@@ -1,3 +1,4 @@
+using Jobs.Core.Hosting;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,7 +19,7 @@ public sealed class DataSourceSettingsTests(Servers servers)
 
         // The same settings on a pool of one connection, so that every use below is that connection.
         var builder = new NpgsqlDataSourceBuilder(cluster.DatabaseConnectionString + ";Maximum Pool Size=1");
-        ClientSettings.NpgsqlDataSource(builder);
+        NpgsqlClientSettings.DataSource(builder);
         await using var single = builder.Build();
         for (var use = 0; use < 3; use++)
         {

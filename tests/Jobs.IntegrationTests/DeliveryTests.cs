@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Queue;
 using Jobs.Core.Engine.Storage;
 using Jobs.IntegrationTests.Infrastructure;
+using Jobs.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -28,7 +30,7 @@ public sealed class DeliveryTests(Servers servers)
         await Task.WhenAll(cluster.StartWorkerAsync(), cluster.StartWorkerAsync());
 
         var job = await cluster.Client.WaitForStatusAsync(id, "completed");
-        job.GetProperty("attempt").GetInt32().ShouldBe(1);
+        job.Attempt.ShouldBe(1);
         (await cluster.Client.GetTimelineAsync(id)).Kinds().Count(k => k == "started").ShouldBe(1);
         await Eventually.TrueAsync(async () => await queue.LengthAsync("default") == 0, "every duplicate hint to be acknowledged and deleted");
     }
@@ -65,8 +67,8 @@ public sealed class DeliveryTests(Servers servers)
         TestCluster.ConsumerOf(stale).HeartbeatsPaused = true;
 
         var job = await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(40));
-        job.GetProperty("attempt").GetInt32().ShouldBe(2);
-        job.GetProperty("result").GetProperty("attempt").GetInt32().ShouldBe(2);
+        job.Attempt.ShouldBe(2);
+        job.Result!.Value.GetProperty("attempt").GetInt32().ShouldBe(2);
         var kinds = (await cluster.Client.GetTimelineAsync(id)).Kinds();
         kinds.ShouldContain("lease_expired");
         kinds.Count(k => k == "completed").ShouldBe(1);
@@ -98,8 +100,8 @@ public sealed class DeliveryTests(Servers servers)
         (await store.JobFailIfRunningAsync(second.Lease with { Attempt = 1 }, "stale", null, CancellationToken.None)).ShouldBeNull();
 
         var after = await cluster.Client.GetJobAsync(id);
-        after.GetProperty("sequence").GetInt64().ShouldBe(before.GetProperty("sequence").GetInt64());
-        after.Status().ShouldBe("processing");
+        after.Sequence.ShouldBe(before.Sequence);
+        after.Status.ShouldBe("processing");
         (await CompleteAsync(store, staleFinal with { Lease = second.Lease }, JsonDocument.Parse("{}").RootElement))!.Status.ShouldBe("completed");
     }
 
@@ -125,7 +127,7 @@ public sealed class DeliveryTests(Servers servers)
         (await completion)!.Status.ShouldBe("completed");
         var timeline = await cluster.Client.GetTimelineAsync(id);
         timeline.Kinds().ShouldBe(["created", "started", "stage", "stage", "stage", "completed"]);
-        timeline.Select(e => e.GetProperty("stage").GetString()).ShouldBe([null, null, "a", "b", "c", "d"]);
+        timeline.Select(e => e.Stage).ShouldBe([null, null, "a", "b", "c", "d"]);
     }
 
     [Fact]
@@ -139,9 +141,9 @@ public sealed class DeliveryTests(Servers servers)
         var claimed = (await store.JobClaimManyAsync(new JobClaimManyParams([id, other], "worker-a", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed;
         var job = claimed.Single(j => j.Id == id);
         var otherJob = claimed.Single(j => j.Id == other);
-        var updates = new System.Collections.Concurrent.ConcurrentQueue<Jobs.Core.Engine.Events.JobUpdate>();
-        using var subscription = services.GetRequiredService<Jobs.Core.Engine.Events.JobEventBus>()
-            .UpdatesSubscription(u => { if (u.JobId == id) updates.Enqueue(u); }, "nothing", NullLogger.Instance);
+        var updates = new System.Collections.Concurrent.ConcurrentQueue<JobUpdate>();
+        using var subscription = services.GetRequiredService<JobUpdateChannel>()
+            .Subscribe(u => { if (u.JobId == id) updates.Enqueue(u); }, "nothing", NullLogger.Instance);
         await subscription.StartAsync(CancellationToken.None);
         subscription.IsSubscribed.ShouldBeTrue();
         await using var writer = NewAttemptWriter(services);
@@ -168,8 +170,8 @@ public sealed class DeliveryTests(Servers servers)
         completed.Version.ShouldBe(job.Version + 1);
         var timeline = await cluster.Client.GetTimelineAsync(id);
         timeline.Kinds().ShouldBe(["created", "started", "stage", "completed"]);
-        timeline[2].GetProperty("stage").GetString().ShouldBe("processing");
-        timeline[2].GetProperty("message").GetString().ShouldBe("on it");
+        timeline[2].Stage.ShouldBe("processing");
+        timeline[2].Message.ShouldBe("on it");
         await Eventually.TrueAsync(() => Task.FromResult(!updates.IsEmpty), "the completion's update");
         await Task.Delay(200);
         updates.Select(u => u.Status).ShouldBe(["completed"]);
@@ -210,8 +212,8 @@ public sealed class DeliveryTests(Servers servers)
         var rescued = await store.JobRescueExpiredAsync(newLeader, 100, CancellationToken.None);
 
         rescued.Select(j => j.Id).ShouldBe([expired]);
-        (await cluster.Client.GetJobAsync(done)).Status().ShouldBe("completed");
-        (await cluster.Client.GetJobAsync(expired)).Status().ShouldBe("pending");
+        (await cluster.Client.GetJobAsync(done)).Status.ShouldBe("completed");
+        (await cluster.Client.GetJobAsync(expired)).Status.ShouldBe("pending");
     }
 
     [Fact]
@@ -228,7 +230,7 @@ public sealed class DeliveryTests(Servers servers)
         await cluster.StartWorkerAsync();
 
         var job = await cluster.Client.WaitForStatusAsync(id, "completed");
-        job.GetProperty("attempt").GetInt32().ShouldBe(1);
+        job.Attempt.ShouldBe(1);
     }
 
     [Fact]
@@ -241,7 +243,7 @@ public sealed class DeliveryTests(Servers servers)
         var started = DateTimeOffset.UtcNow;
         var id = await cluster.Client.SubmitDemoAsync(items: 2);
         (DateTimeOffset.UtcNow - started).ShouldBeLessThan(TimeSpan.FromSeconds(10));
-        (await cluster.Client.GetJobAsync(id)).Status().ShouldBe("pending");
+        (await cluster.Client.GetJobAsync(id)).Status.ShouldBe("pending");
 
         await redis.RestartAsync();
 
@@ -262,7 +264,7 @@ public sealed class DeliveryTests(Servers servers)
         var kinds = (await cluster.Client.GetTimelineAsync(id)).Kinds();
         kinds.ShouldContain("handed_back");
         var job = await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(30));
-        job.GetProperty("attempt").GetInt32().ShouldBe(2);
+        job.Attempt.ShouldBe(2);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Net;
 using Jobs.Api.Auth;
 using Jobs.Api.Limits;
 using Jobs.Api.Live;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine.Queue;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -160,7 +161,7 @@ public sealed class IdempotencyTests(Servers servers)
         firstStatus.ShouldBe(HttpStatusCode.Accepted);
         var ids = JobIds(firstBody);
         ids[1].ShouldBe(known.JobId!.Value);
-        firstBody.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("replayed").GetBoolean()).ShouldBe([false, true]);
+        firstBody.As<SubmitBatchResponse>().Jobs.Select(j => j.Replayed).ShouldBe([false, true]);
         againStatus.ShouldBe(HttpStatusCode.OK);
         againReplayed.ShouldBe("true");
         JobIds(againBody).ShouldBe(ids);
@@ -229,5 +230,5 @@ public sealed class IdempotencyTests(Servers servers)
     }
 
     private static Guid[] JobIds(JsonElement body) =>
-        body.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("jobId").GetGuid()).ToArray();
+        body.As<SubmitBatchResponse>().Jobs.Select(j => j.JobId).ToArray();
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Jobs.Core.Engine.Queue;
 using Jobs.Core.Engine.Storage;
 using Jobs.IntegrationTests.Infrastructure;
+using Jobs.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StackExchange.Redis;
@@ -88,7 +88,7 @@ public sealed class JobSlotsTests(Servers servers)
         }
 
         var job = await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(30));
-        job.GetProperty("attempt").GetInt32().ShouldBe(1);
+        job.Attempt.ShouldBe(1);
         await Eventually.TrueAsync(async () => await UnacknowledgedAsync() == 0, "the entry to be acknowledged");
     }
 
@@ -136,9 +136,9 @@ public sealed class JobSlotsTests(Servers servers)
         await using var worker = await cluster.StartWorkerAsync();
         await cluster.Client.WaitForStatusAsync(later, "completed", TimeSpan.FromSeconds(30));
         var (runAt, startedAt) = (await cluster.Client.GetJobAsync(later)) is var job
-            ? (job.GetProperty("runAt").GetDateTimeOffset(), job.GetProperty("startedAt").GetDateTimeOffset())
+            ? (job.RunAt, job.StartedAt)
             : default;
-        startedAt.ShouldBeGreaterThanOrEqualTo(runAt);
+        startedAt.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(runAt);
         (await cluster.ScalarAsync<bool>("SELECT scheduled FROM jobs WHERE id = @id", ("id", later))).ShouldBeFalse();
     }
 
@@ -189,7 +189,7 @@ public sealed class JobSlotsTests(Servers servers)
         {
             var (mine, theirs) = i % 2 == 0 ? (cluster.Client, other) : (other, cluster.Client);
             var job = await mine.GetJobAsync(ids[i]);
-            job.GetProperty("payload").GetProperty("items").GetInt32().ShouldBe(i + 1);
+            job.Payload.GetProperty("items").GetInt32().ShouldBe(i + 1);
             using var foreign = await theirs.GetAsync($"/api/jobs/{ids[i]}");
             foreign.StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
         }

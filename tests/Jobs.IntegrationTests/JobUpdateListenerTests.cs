@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Jobs.Api.Live;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
 
 namespace Jobs.IntegrationTests;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine;
 using Jobs.IntegrationTests.Infrastructure;
 using Jobs.Worker.Handlers.Journeys;
@@ -47,17 +48,17 @@ public sealed class JourneyTests(Servers servers)
 
         var id = await cluster.Client.SubmitAsync(new { type = JourneyFromTranscriptHandler.TypeName, payload = new { transcript = Transcript, prompt = "A B2B analytics product" } });
         var samples = new List<(string Status, string? Stage, int Progress, int? Elapsed)>();
-        JsonElement job = default;
+        JobResponse? job = null;
         await Eventually.TrueAsync(async () =>
         {
             job = await cluster.Client.GetJobAsync(id);
-            var metrics = job.GetProperty("metrics");
-            samples.Add((job.Status(), job.GetProperty("stage").GetString(), job.GetProperty("progress").GetInt32(),
+            var metrics = job.Metrics;
+            samples.Add((job.Status, job.Stage, job.Progress,
                 metrics.ValueKind == JsonValueKind.Object && metrics.TryGetProperty("elapsed_seconds", out var e) ? (int)e.GetDouble() : null));
-            return job.Status() is "completed" or "failed";
+            return job.Status is "completed" or "failed";
         }, "the journey to complete", TimeSpan.FromSeconds(60));
 
-        job.Status().ShouldBe("completed", job.ToString());
+        job!.Status.ShouldBe("completed", job.ToString());
         var describe = string.Join(", ", samples);
         var waiting = samples.Where(s => s.Status == "processing" && s.Stage == JourneyStages.WaitingForModel).ToList();
         waiting.ShouldContain(s => s.Elapsed >= 1, describe);
@@ -66,10 +67,10 @@ public sealed class JourneyTests(Servers servers)
         samples.Select(s => s.Progress).ShouldBeInOrder(SortDirection.Ascending, describe);
         samples[^1].Progress.ShouldBe(100);
         var timeline = await cluster.Client.GetTimelineAsync(id);
-        timeline.Where(e => e.GetProperty("kind").GetString() == "stage").Select(e => e.GetProperty("stage").GetString())
+        timeline.Where(e => e.Kind == "stage").Select(e => e.Stage)
             .ShouldBe([JourneyStages.Preparing, JourneyStages.WaitingForModel, JourneyStages.Reading]);
 
-        var result = job.GetProperty("result");
+        var result = job.Result!.Value;
         result.GetProperty("title").GetString().ShouldStartWith("Journey: Thanks for calling");
         result.GetProperty("source").GetString().ShouldBe("simulated");
         result.GetProperty("model").GetString().ShouldBe(SimulatedChatCompletions.SimulatedModel);
@@ -89,7 +90,7 @@ public sealed class JourneyTests(Servers servers)
         var cost = result.GetProperty("cost").GetDecimal();
         cost.ShouldBe(Math.Round((prompt * 0.00015m + completion * 0.0006m) / 1000m, 6, MidpointRounding.AwayFromZero));
         cost.ShouldBeGreaterThan(0m);
-        var metrics = job.GetProperty("metrics");
+        var metrics = job.Metrics;
         metrics.GetProperty("total_cost").GetDecimal().ShouldBe(cost);
         metrics.GetProperty("tokens").GetInt32().ShouldBe(total);
         metrics.GetProperty("elapsed_seconds").GetDouble().ShouldBeGreaterThanOrEqualTo(1.9);
@@ -107,17 +108,17 @@ public sealed class JourneyTests(Servers servers)
 
         foreach (var (job, input) in new[] { (inline, "image"), (uploaded, "upload"), (dataUrl, "image") })
         {
-            job.Status().ShouldBe("completed", job.ToString());
-            var result = job.GetProperty("result");
+            job.Status.ShouldBe("completed", job.ToString());
+            var result = job.Result!.Value;
             result.GetProperty("input").GetString().ShouldBe(input);
             result.GetProperty("source").GetString().ShouldBe("simulated");
             result.GetProperty("title").GetString().ShouldBe("Journey from diagram");
             result.GetProperty("stages").GetArrayLength().ShouldBeGreaterThan(0);
             result.GetProperty("cost").GetDecimal().ShouldBeGreaterThan(0m);
-            job.GetProperty("metrics").GetProperty("total_cost").GetDecimal().ShouldBe(result.GetProperty("cost").GetDecimal());
+            job.Metrics.GetProperty("total_cost").GetDecimal().ShouldBe(result.GetProperty("cost").GetDecimal());
         }
 
-        uploaded.GetProperty("result").GetProperty("stages").GetRawText().ShouldBe(inline.GetProperty("result").GetProperty("stages").GetRawText());
+        uploaded.Result!.Value.GetProperty("stages").GetRawText().ShouldBe(inline.Result!.Value.GetProperty("stages").GetRawText());
     }
 
     [Fact]
@@ -169,9 +170,9 @@ public sealed class JourneyTests(Servers servers)
         foreach (var (payload, error) in cases)
         {
             var job = await cluster.Client.WaitForFinishAsync(await cluster.Client.SubmitAsync(new { type = JourneyFromDiagramHandler.TypeName, payload, maxAttempts = 3 }));
-            job.Status().ShouldBe("failed", job.ToString());
-            job.GetProperty("attempt").GetInt32().ShouldBe(1, "a non-retryable failure is not retried");
-            job.GetProperty("error").GetString()!.ShouldContain(error);
+            job.Status.ShouldBe("failed", job.ToString());
+            job.Attempt.ShouldBe(1, "a non-retryable failure is not retried");
+            job.Error!.ShouldContain(error);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CsvHelper;
 using Jobs.Api.Campaigns;
+using Jobs.Contracts.Campaigns;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Storage;
 using Jobs.Core.Workloads.Campaigns;
@@ -40,13 +41,13 @@ public sealed class LeadDiscoveryTests(Servers servers)
         await Eventually.TrueAsync(async () =>
         {
             var job = await cluster.Client.GetJobAsync(id);
-            samples.Add((job.GetProperty("stage").GetString(), job.GetProperty("progress").GetInt32()));
-            return job.Status() == "completed";
+            samples.Add((job.Stage, job.Progress));
+            return job.Status == "completed";
         }, "the lead discovery to complete", TimeSpan.FromSeconds(60));
 
         var timeline = await cluster.Client.GetTimelineAsync(id);
         timeline.Kinds().ShouldBe(["created", "started", "stage", "stage", "stage", "stage", "completed"]);
-        timeline.Where(e => e.GetProperty("kind").GetString() == "stage").Select(e => e.GetProperty("stage").GetString())
+        timeline.Where(e => e.Kind == "stage").Select(e => e.Stage)
             .ShouldBe([LeadStages.Discovering, LeadStages.Scoring, LeadStages.Enriching, LeadStages.Storing]);
 
         var bands = LeadStages.Bands.ToDictionary(b => b.Stage);
@@ -73,8 +74,8 @@ public sealed class LeadDiscoveryTests(Servers servers)
         var id = await cluster.Client.SubmitLeadsAsync("dentists", "Portland, OR", maxResults: 12, minConfidenceScore: 60);
         var job = await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(60));
 
-        var metrics = job.GetProperty("metrics");
-        var result = job.GetProperty("result");
+        var metrics = job.Metrics;
+        var result = job.Result!.Value;
         var found = metrics.GetProperty("businesses_found").GetInt32();
         var qualified = metrics.GetProperty("qualified_leads").GetInt32();
         var enriched = metrics.GetProperty("leads_enriched").GetInt32();
@@ -88,43 +89,43 @@ public sealed class LeadDiscoveryTests(Servers servers)
         result.GetProperty("avgConfidence").GetDouble().ShouldBe(avgConfidence);
         result.GetProperty("businessesFound").GetInt32().ShouldBe(found);
         result.GetProperty("source").GetString().ShouldBe("simulated");
-        job.GetProperty("processedItems").GetInt64().ShouldBe(qualified);
-        job.GetProperty("totalItems").GetInt64().ShouldBe(qualified);
+        job.ProcessedItems.ShouldBe(qualified);
+        job.TotalItems.ShouldBe(qualified);
 
         var campaignId = result.GetProperty("campaignId").GetGuid();
-        var campaign = await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaignId}");
-        campaign.GetProperty("jobId").GetGuid().ShouldBe(id);
-        campaign.GetProperty("name").GetString().ShouldBe("dentists in Portland, OR");
-        campaign.GetProperty("source").GetString().ShouldBe("simulated");
-        campaign.GetProperty("minConfidence").GetInt32().ShouldBe(60);
-        campaign.GetProperty("stats").GetProperty("qualifiedLeads").GetInt32().ShouldBe(qualified);
-        campaign.GetProperty("stats").GetProperty("totalCost").GetDecimal().ShouldBe(totalCost);
-        campaign.GetProperty("stats").GetProperty("providers").GetProperty("places").GetString().ShouldBe("simulated");
-        var leads = campaign.GetProperty("leads").EnumerateArray().ToList();
+        var campaign = (await cluster.Client.GetFromJsonAsync<CampaignResponse>($"/api/campaigns/{campaignId}"))!;
+        campaign.JobId.ShouldBe(id);
+        campaign.Name.ShouldBe("dentists in Portland, OR");
+        campaign.Source.ShouldBe("simulated");
+        campaign.MinConfidence.ShouldBe(60);
+        campaign.Stats.GetProperty("qualifiedLeads").GetInt32().ShouldBe(qualified);
+        campaign.Stats.GetProperty("totalCost").GetDecimal().ShouldBe(totalCost);
+        campaign.Stats.GetProperty("providers").GetProperty("places").GetString().ShouldBe("simulated");
+        var leads = campaign.Leads;
         leads.Count.ShouldBe(qualified);
-        leads.Select(l => l.GetProperty("rank").GetInt32()).ShouldBe(Enumerable.Range(1, qualified));
-        var confidences = leads.Select(l => l.GetProperty("confidence").GetInt32()).ToList();
+        leads.Select(l => l.Rank).ShouldBe(Enumerable.Range(1, qualified));
+        var confidences = leads.Select(l => l.Confidence).ToList();
         confidences.ShouldAllBe(c => c >= 60);
         confidences.ShouldBeInOrder(SortDirection.Descending);
         Math.Round(confidences.Average(), 1).ShouldBe(avgConfidence);
-        leads.Select(l => l.GetProperty("placeId").GetString()).ShouldBeUnique();
-        leads.ShouldAllBe(l => l.GetProperty("source").GetString() == "simulated");
-        var withEmail = leads.Where(l => l.GetProperty("email").ValueKind == JsonValueKind.String).ToList();
+        leads.Select(l => l.PlaceId).ShouldBeUnique();
+        leads.ShouldAllBe(l => l.Source == "simulated");
+        var withEmail = leads.Where(l => l.Email != null).ToList();
         withEmail.Count.ShouldBe(enriched);
-        withEmail.Select(l => l.GetProperty("emailStatus").GetString()).ShouldAllBe(s => s == "deliverable" || s == "risky" || s == "undeliverable");
+        withEmail.Select(l => l.EmailStatus).ShouldAllBe(s => s == "deliverable" || s == "risky" || s == "undeliverable");
 
         // Every call is billed at the price table's defaults: a text search page per 20 places, details per place,
         // and (the simulated finder bills only what it finds) one search and one verification per enriched lead.
         var expectedCost = ((found + 19) / 20 * 0.032m) + (found * 0.017m) + (enriched * (0.01m + 0.008m));
         totalCost.ShouldBe(expectedCost);
-        leads.Sum(l => l.GetProperty("cost").GetDecimal()).ShouldBe((qualified * 0.017m) + (enriched * 0.018m));
+        leads.Sum(l => l.Cost).ShouldBe((qualified * 0.017m) + (enriched * 0.018m));
 
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM campaigns WHERE job_id = @id", ("id", id))).ShouldBe(1);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM leads WHERE campaign_id = @id", ("id", campaignId))).ShouldBe(qualified);
 
-        var list = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/campaigns");
-        list.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ShouldBe([campaignId]);
-        list.GetProperty("nextCursor").ValueKind.ShouldBe(JsonValueKind.Null);
+        var list = (await cluster.Client.GetFromJsonAsync<CampaignListResponse>("/api/campaigns"))!;
+        list.Items.Select(c => c.Id).ShouldBe([campaignId]);
+        list.NextCursor.ShouldBeNull();
     }
 
     [Fact]
@@ -135,8 +136,8 @@ public sealed class LeadDiscoveryTests(Servers servers)
         var first = await cluster.Client.SubmitLeadsAsync("Roofers", "Miami, FL", maxResults: 8, minConfidenceScore: 40);
         var second = await cluster.Client.SubmitLeadsAsync(" roofers", "miami, fl ", maxResults: 8, minConfidenceScore: 40);
 
-        var a = await LeadsOfAsync(cluster, (await cluster.Client.WaitForStatusAsync(first, "completed", TimeSpan.FromSeconds(60))).GetProperty("result"));
-        var b = await LeadsOfAsync(cluster, (await cluster.Client.WaitForStatusAsync(second, "completed", TimeSpan.FromSeconds(60))).GetProperty("result"));
+        var a = await LeadsOfAsync(cluster, (await cluster.Client.WaitForStatusAsync(first, "completed", TimeSpan.FromSeconds(60))).Result!.Value);
+        var b = await LeadsOfAsync(cluster, (await cluster.Client.WaitForStatusAsync(second, "completed", TimeSpan.FromSeconds(60))).Result!.Value);
         b.ShouldBe(a);
     }
 
@@ -153,16 +154,15 @@ public sealed class LeadDiscoveryTests(Servers servers)
         var campaigns = new List<Guid>();
         foreach (var job in jobs)
         {
-            campaigns.Add((await cluster.Client.WaitForStatusAsync(job, "completed", TimeSpan.FromSeconds(60))).GetProperty("result").GetProperty("campaignId").GetGuid());
+            campaigns.Add((await cluster.Client.WaitForStatusAsync(job, "completed", TimeSpan.FromSeconds(60))).Result!.Value.GetProperty("campaignId").GetGuid());
         }
 
-        var page1 = await cluster.Client.GetFromJsonAsync<JsonElement>("/api/campaigns?limit=2");
-        var cursor = page1.GetProperty("nextCursor").GetString();
-        var page2 = await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/campaigns?limit=2&cursor={cursor}");
+        var page1 = (await cluster.Client.GetFromJsonAsync<CampaignListResponse>("/api/campaigns?limit=2"))!;
+        var page2 = (await cluster.Client.GetFromJsonAsync<CampaignListResponse>($"/api/campaigns?limit=2&cursor={page1.NextCursor}"))!;
 
-        var ids = page1.GetProperty("items").EnumerateArray().Concat(page2.GetProperty("items").EnumerateArray()).Select(c => c.GetProperty("id").GetGuid()).ToList();
+        var ids = page1.Items.Concat(page2.Items).Select(c => c.Id).ToList();
         ids.ShouldBe(campaigns.OrderByDescending(c => c), ignoreOrder: false);
-        page2.GetProperty("nextCursor").ValueKind.ShouldBe(JsonValueKind.Null);
+        page2.NextCursor.ShouldBeNull();
         var (status, problem) = await cluster.Client.SendRawAsync(HttpMethod.Get, "/api/campaigns?limit=0", null);
         status.ShouldBe(HttpStatusCode.BadRequest);
         problem.GetProperty("errors").TryGetProperty("limit", out _).ShouldBeTrue();
@@ -173,7 +173,7 @@ public sealed class LeadDiscoveryTests(Servers servers)
     {
         await using var cluster = await TestCluster.StartAsync(servers, overrides: Latencies());
         var id = await cluster.Client.SubmitLeadsAsync("florists", "Salt Lake City, UT", maxResults: 10, minConfidenceScore: 30);
-        var campaignId = (await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(60))).GetProperty("result").GetProperty("campaignId").GetGuid();
+        var campaignId = (await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(60))).Result!.Value.GetProperty("campaignId").GetGuid();
         var leads = (await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaignId}")).GetProperty("leads").EnumerateArray().ToList();
 
         using var response = await cluster.Client.GetAsync($"/api/campaigns/{campaignId}/leads.csv");
@@ -211,7 +211,7 @@ public sealed class LeadDiscoveryTests(Servers servers)
     {
         await using var cluster = await TestCluster.StartAsync(servers, overrides: Latencies());
         var id = await cluster.Client.SubmitLeadsAsync("plumbers", "Austin, TX", maxResults: 3, minConfidenceScore: 0);
-        var campaignId = (await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(60))).GetProperty("result").GetProperty("campaignId").GetGuid();
+        var campaignId = (await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(60))).Result!.Value.GetProperty("campaignId").GetGuid();
         var (other, _) = await cluster.CreateWorkspaceClientAsync();
         using var _1 = other;
 
@@ -226,7 +226,7 @@ public sealed class LeadDiscoveryTests(Servers servers)
             problem.GetProperty("code").GetString().ShouldBe("campaign_not_found", path);
         }
 
-        (await other.GetFromJsonAsync<JsonElement>("/api/campaigns")).GetProperty("items").GetArrayLength().ShouldBe(0);
+        (await other.GetFromJsonAsync<CampaignListResponse>("/api/campaigns"))!.Items.ShouldBeEmpty();
         (await cluster.Client.GetAsync($"/api/campaigns/{campaignId}")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
@@ -258,7 +258,7 @@ public sealed class LeadDiscoveryTests(Servers servers)
         await Eventually.TrueAsync(async () =>
         {
             var job = await cluster.Client.GetJobAsync(id);
-            return job.GetProperty("stage").GetString() == LeadStages.Enriching && job.GetProperty("processedItems").GetInt64() >= 1;
+            return job.Stage == LeadStages.Enriching && job.ProcessedItems >= 1;
         }, "the job to be enriching", TimeSpan.FromSeconds(30));
         var owner = await cluster.ScalarAsync<string>("SELECT lease_owner FROM jobs WHERE id = @id", ("id", id));
         var stalled = cluster.Workers.Single(w => TestCluster.IdentityOf(w).Id == owner);
@@ -266,12 +266,12 @@ public sealed class LeadDiscoveryTests(Servers servers)
         TestCluster.ConsumerOf(stalled).HeartbeatsPaused = true;
 
         var done = await cluster.Client.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(90));
-        done.GetProperty("attempt").GetInt32().ShouldBe(2);
+        done.Attempt.ShouldBe(2);
         var kinds = (await cluster.Client.GetTimelineAsync(id)).Kinds();
         kinds.ShouldContain("lease_expired");
         kinds.Count(k => k == "completed").ShouldBe(1);
-        var qualified = done.GetProperty("result").GetProperty("qualifiedLeads").GetInt32();
-        var campaignId = done.GetProperty("result").GetProperty("campaignId").GetGuid();
+        var qualified = done.Result!.Value.GetProperty("qualifiedLeads").GetInt32();
+        var campaignId = done.Result!.Value.GetProperty("campaignId").GetGuid();
         await Eventually.TrueAsync(() => Task.FromResult(TestCluster.ConsumerOf(stalled).RunningCount == 0), "the stalled worker to stop its handler");
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM campaigns WHERE job_id = @id", ("id", id))).ShouldBe(1);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM leads WHERE campaign_id = @id", ("id", campaignId))).ShouldBe(qualified);
@@ -284,14 +284,14 @@ public sealed class LeadDiscoveryTests(Servers servers)
     {
         await using var cluster = await TestCluster.StartAsync(servers, overrides: Latencies(details: 5, emails: 200));
         var id = await cluster.Client.SubmitLeadsAsync("locksmiths", "Tampa, FL", maxResults: 20, minConfidenceScore: 0);
-        await Eventually.TrueAsync(async () => (await cluster.Client.GetJobAsync(id)).GetProperty("stage").GetString() == LeadStages.Enriching,
+        await Eventually.TrueAsync(async () => (await cluster.Client.GetJobAsync(id)).Stage == LeadStages.Enriching,
             "the job to be enriching", TimeSpan.FromSeconds(30));
 
         var (status, _) = await cluster.Client.PostAsync($"/api/jobs/{id}/cancel");
 
         status.ShouldBe(HttpStatusCode.OK);
         var job = await cluster.Client.WaitForStatusAsync(id, "cancelled", TimeSpan.FromSeconds(10));
-        job.GetProperty("stage").GetString().ShouldBe(LeadStages.Enriching);
+        job.Stage.ShouldBe(LeadStages.Enriching);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM campaigns")).ShouldBe(0);
     }
 
@@ -323,8 +323,8 @@ public sealed class LeadDiscoveryTests(Servers servers)
         await store.JobRescueExpiredAsync(leader, 100, CancellationToken.None);
         var second = (await store.JobClaimManyAsync(new JobClaimManyParams([id], "worker-b", TimeSpan.FromSeconds(30)), CancellationToken.None)).Claimed.Single();
         (await writer.CampaignUpsertAsync(Campaign(second.Lease, "d", "c", "b"), CancellationToken.None)).ShouldBe(campaignId);
-        var leads = await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaignId}");
-        leads.GetProperty("leads").EnumerateArray().Select(l => l.GetProperty("placeId").GetString()).ShouldBe(["d", "c", "b"]);
+        var campaign = (await cluster.Client.GetFromJsonAsync<CampaignResponse>($"/api/campaigns/{campaignId}"))!;
+        campaign.Leads.Select(l => l.PlaceId).ShouldBe(["d", "c", "b"]);
 
         // The first attempt, stale now, writes nothing.
         (await writer.CampaignUpsertAsync(Campaign(first.Lease, "x"), CancellationToken.None)).ShouldBeNull();
@@ -345,10 +345,10 @@ public sealed class LeadDiscoveryTests(Servers servers)
         var id = await cluster.Client.SubmitLeadsAsync("plumbers", "Austin, TX", maxResults: 5, minConfidenceScore: 0, maxAttempts: 3);
 
         var job = await cluster.Client.WaitForStatusAsync(id, "failed", TimeSpan.FromSeconds(60));
-        job.GetProperty("attempt").GetInt32().ShouldBe(1);
-        job.GetProperty("error").GetString()!.ShouldContain("Google Places text search answered 403");
-        job.GetProperty("error").GetString()!.ShouldContain("The provided API key is invalid.");
-        job.GetProperty("error").GetString()!.ShouldContain("Integrations:Places:ApiKey");
+        job.Attempt.ShouldBe(1);
+        job.Error!.ShouldContain("Google Places text search answered 403");
+        job.Error!.ShouldContain("The provided API key is invalid.");
+        job.Error!.ShouldContain("Integrations:Places:ApiKey");
         stub.Requests.Single().Headers["X-Goog-Api-Key"].ShouldBe("wrong-key");
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM campaigns")).ShouldBe(0);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.IntegrationTests.Infrastructure;
 
 namespace Jobs.IntegrationTests;
@@ -17,16 +18,16 @@ public sealed class LifecycleTests(Servers servers)
         await Eventually.TrueAsync(async () =>
         {
             var job = await cluster.Client.GetJobAsync(id);
-            seen.Add(job.GetProperty("progress").GetInt32());
-            return job.Status() == "completed";
+            seen.Add(job.Progress);
+            return job.Status == "completed";
         }, "the job to complete");
         var done = await cluster.Client.GetJobAsync(id);
-        done.GetProperty("progress").GetInt32().ShouldBe(100);
-        done.GetProperty("processedItems").GetInt64().ShouldBe(20);
-        done.GetProperty("totalItems").GetInt64().ShouldBe(20);
-        done.GetProperty("result").GetProperty("items").GetInt32().ShouldBe(20);
-        done.GetProperty("result").GetProperty("attempt").GetInt32().ShouldBe(1);
-        done.GetProperty("completedAt").ValueKind.ShouldBe(JsonValueKind.String);
+        done.Progress.ShouldBe(100);
+        done.ProcessedItems.ShouldBe(20);
+        done.TotalItems.ShouldBe(20);
+        done.Result!.Value.GetProperty("items").GetInt32().ShouldBe(20);
+        done.Result!.Value.GetProperty("attempt").GetInt32().ShouldBe(1);
+        done.CompletedAt.ShouldNotBeNull();
         seen.Count(p => p is > 0 and < 100).ShouldBeGreaterThanOrEqualTo(3, $"progress values seen: {string.Join(", ", seen.Order())}");
         (await cluster.Client.GetTimelineAsync(id)).Kinds().ShouldBe(["created", "started", "stage", "completed"]);
     }
@@ -39,9 +40,9 @@ public sealed class LifecycleTests(Servers servers)
         var id = await cluster.Client.SubmitDemoAsync(items: 1, failAttempts: 2, maxAttempts: 3);
 
         var job = await cluster.Client.WaitForStatusAsync(id, "completed");
-        job.GetProperty("attempt").GetInt32().ShouldBe(3);
-        job.GetProperty("result").GetProperty("attempt").GetInt32().ShouldBe(3);
-        job.GetProperty("error").ValueKind.ShouldBe(JsonValueKind.Null);
+        job.Attempt.ShouldBe(3);
+        job.Result!.Value.GetProperty("attempt").GetInt32().ShouldBe(3);
+        job.Error.ShouldBeNull();
         var kinds = (await cluster.Client.GetTimelineAsync(id)).Kinds();
         kinds.Count(k => k == "retry_scheduled").ShouldBe(2);
         kinds.Count(k => k == "started").ShouldBe(3);
@@ -56,10 +57,10 @@ public sealed class LifecycleTests(Servers servers)
         var id = await cluster.Client.SubmitDemoAsync(items: 1, failAttempts: 5, maxAttempts: 2);
 
         var job = await cluster.Client.WaitForStatusAsync(id, "failed");
-        job.GetProperty("attempt").GetInt32().ShouldBe(2);
-        job.GetProperty("error").GetString()!.ShouldContain("Demo failure on attempt 2");
-        job.GetProperty("canRetry").GetBoolean().ShouldBeTrue();
-        job.GetProperty("canCancel").GetBoolean().ShouldBeFalse();
+        job.Attempt.ShouldBe(2);
+        job.Error!.ShouldContain("Demo failure on attempt 2");
+        job.CanRetry.ShouldBeTrue();
+        job.CanCancel.ShouldBeFalse();
         // The second attempt starts in the stage the first one reached, so no new stage event.
         (await cluster.Client.GetTimelineAsync(id)).Kinds().ShouldBe(["created", "started", "stage", "retry_scheduled", "started", "failed"]);
     }
@@ -72,8 +73,8 @@ public sealed class LifecycleTests(Servers servers)
         var id = await cluster.Client.SubmitAsync(new { type = TestHandlers.FailPermanently.TypeName, payload = new { }, maxAttempts = 5 });
 
         var job = await cluster.Client.WaitForStatusAsync(id, "failed");
-        job.GetProperty("attempt").GetInt32().ShouldBe(1);
-        job.GetProperty("error").GetString().ShouldBe("The input can never work.");
+        job.Attempt.ShouldBe(1);
+        job.Error.ShouldBe("The input can never work.");
     }
 
     [Fact]
@@ -84,8 +85,8 @@ public sealed class LifecycleTests(Servers servers)
         var id = await cluster.Client.SubmitDemoAsync(items: 100, delayMs: 100, maxAttempts: 1, timeoutSeconds: 1);
 
         var job = await cluster.Client.WaitForStatusAsync(id, "failed");
-        job.GetProperty("error").GetString()!.ShouldStartWith("Timed out after 1 s");
-        job.GetProperty("processedItems").GetInt64().ShouldBeLessThan(100);
+        job.Error!.ShouldStartWith("Timed out after 1 s");
+        job.ProcessedItems.ShouldNotBeNull().ShouldBeLessThan(100);
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public sealed class LifecycleTests(Servers servers)
         var (status, body) = await cluster.Client.PostAsync("/api/jobs/batch", new { jobs });
 
         status.ShouldBe(HttpStatusCode.Accepted);
-        var ids = body.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("jobId").GetGuid()).ToList();
+        var ids = body.As<SubmitBatchResponse>().Jobs.Select(j => j.JobId).ToList();
         ids.Count.ShouldBe(40);
         ids.Distinct().Count().ShouldBe(40);
         foreach (var id in ids)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Jobs.Api.Limits;
+using Jobs.Contracts.Jobs;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -129,7 +130,7 @@ public sealed class LimitsTests(Servers servers)
         await cluster.Client.SubmitAsync(Export, idempotencyKey: "export-b");
         (await SubmitStatusAsync(cluster.Client, Export, "export-c")).ShouldBe(HttpStatusCode.TooManyRequests);
         (await SubmitStatusAsync(cluster.Client, Export, "export-a")).ShouldBe(HttpStatusCode.OK, "a replay is answered at the limit");
-        (await cluster.Client.GetFromJsonAsync<JsonElement>($"/api/jobs?limit=10")).GetProperty("items").GetArrayLength().ShouldBe(2);
+        (await cluster.Client.GetFromJsonAsync<JobListResponse>($"/api/jobs?limit=10"))!.Items.Count.ShouldBe(2);
         first.ShouldNotBe(Guid.Empty);
     }
 

@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Jobs.Api.Auth;
 using Jobs.Api.Live;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -64,7 +64,7 @@ public sealed class LiveUpdatesTests(Servers servers)
         var last = events[^1].Json;
         last.GetProperty("status").GetString().ShouldBe("completed");
         last.GetProperty("progress").GetInt32().ShouldBe(100);
-        ids[^1].ShouldBe((await cluster.Client.GetJobAsync(id)).GetProperty("sequence").GetInt64());
+        ids[^1].ShouldBe((await cluster.Client.GetJobAsync(id)).Sequence);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class LiveUpdatesTests(Servers servers)
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
         var id = await cluster.Client.SubmitDemoAsync(items: 1);
-        var pending = (await cluster.Client.GetJobAsync(id)).GetProperty("sequence").GetInt64();
+        var pending = (await cluster.Client.GetJobAsync(id)).Sequence;
 
         using var response = await EventStreamReader.OpenAsync(cluster.Client, id, lastEventId: pending);
         using var stream = new EventStreamReader(await response.Content.ReadAsStreamAsync());
@@ -132,7 +132,7 @@ public sealed class LiveUpdatesTests(Servers servers)
         // The default heartbeat of 15 s: the headers must not wait for the first one.
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
         var id = await cluster.Client.SubmitDemoAsync(items: 1);
-        var current = (await cluster.Client.GetJobAsync(id)).GetProperty("sequence").GetInt64();
+        var current = (await cluster.Client.GetJobAsync(id)).Sequence;
 
         var opening = Stopwatch.StartNew();
         using var response = await EventStreamReader.OpenAsync(cluster.Client, id, lastEventId: current).WaitAsync(TimeSpan.FromSeconds(5));
@@ -246,7 +246,7 @@ public sealed class LiveUpdatesTests(Servers servers)
         applied.Count.ShouldBeGreaterThanOrEqualTo(3);
         applied.Select(u => (int)u.Progress).ShouldBe(applied.Select(u => (int)u.Progress).Order());
         current.Progress.ShouldBe((short)100);
-        current.Sequence.ShouldBe((await cluster.Client.GetJobAsync(id)).GetProperty("sequence").GetInt64());
+        current.Sequence.ShouldBe((await cluster.Client.GetJobAsync(id)).Sequence);
     }
 
     [Fact]

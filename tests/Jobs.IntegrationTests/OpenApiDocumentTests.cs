@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.IntegrationTests.Infrastructure;
 
 namespace Jobs.IntegrationTests;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Jobs.Core.Engine.Events;
 using Jobs.Hosting.Local;
 using Jobs.IntegrationTests.Infrastructure;
+using Jobs.Messaging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;

@@ -56,7 +56,7 @@ public sealed class RetentionTests(Servers servers)
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM pg_largeobject_metadata WHERE oid::bigint = @oid", ("oid", (long)unusedContent))).ShouldBe(0);
         foreach (var (kept, status) in new[] { (completedNew, "completed"), (failedRecent, "failed"), (waiting, "pending") })
         {
-            (await client.GetJobAsync(kept)).GetProperty("status").GetString().ShouldBe(status);
+            (await client.GetJobAsync(kept)).Status.ShouldBe(status);
         }
 
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM uploads WHERE id = ANY(@ids)", ("ids", new[] { waitedFor, fresh }))).ShouldBe(2);

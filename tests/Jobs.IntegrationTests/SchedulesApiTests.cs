@@ -54,7 +54,7 @@ public sealed class SchedulesApiTests(Servers servers)
         ran.ShouldBe(HttpStatusCode.Accepted);
         var jobId = submitted.GetProperty("jobId").GetGuid();
         var job = await client.GetJobAsync(jobId);
-        (job.GetProperty("scheduleId").GetGuid(), job.GetProperty("type").GetString(), job.GetProperty("priority").GetInt32()).ShouldBe((id, "demo", 5));
+        (job.ScheduleId, job.Type, job.Priority).ShouldBe((id, "demo", 5));
         await client.SubmitDemoAsync(items: 1);
         (await client.ItemsAsync($"/api/jobs?scheduleId={id}")).ShouldHaveSingleItem().GetProperty("id").GetGuid().ShouldBe(jobId);
         // A run now is not a tick: the schedule's next tick and last run are as they were.
@@ -63,7 +63,7 @@ public sealed class SchedulesApiTests(Servers servers)
 
         (await client.SendJsonAsync(HttpMethod.Delete, $"/api/schedules/{id}")).Status.ShouldBe(HttpStatusCode.NoContent);
         (await client.SendJsonAsync(HttpMethod.Get, $"/api/schedules/{id}")).Status.ShouldBe(HttpStatusCode.NotFound);
-        (await client.GetJobAsync(jobId)).GetProperty("scheduleId").ValueKind.ShouldBe(JsonValueKind.Null);
+        (await client.GetJobAsync(jobId)).ScheduleId.ShouldBeNull();
     }
 
     [Fact]

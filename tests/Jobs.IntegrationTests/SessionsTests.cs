@@ -1,7 +1,7 @@
 using System.Net;
 using Jobs.Api.Auth;
 using Jobs.Api.Live;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Identity;
 using Jobs.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Identity;

@@ -84,7 +84,7 @@ public sealed class StorageQuotaTests(Servers servers)
 
         var small = await cluster.Client.WaitForStatusAsync(
             await cluster.Client.SubmitContactsJobAsync(ContactExportHandler.TypeName, new { filters = new { search = "1" } }), "completed");
-        var size = small.GetProperty("result").GetProperty("size").GetInt64();
+        var size = small.Result!.Value.GetProperty("size").GetInt64();
         size.ShouldBeGreaterThan(0);
         (await StorageAsync(cluster.Client)).ShouldBe((size, 20000));
 
@@ -92,15 +92,15 @@ public sealed class StorageQuotaTests(Servers servers)
         var big = await cluster.Client.WaitForFinishAsync(
             await cluster.Client.SubmitContactsJobAsync(ContactExportHandler.TypeName, new { }, maxAttempts: 3));
 
-        big.Status().ShouldBe("failed", big.ToString());
-        big.GetProperty("attempt").GetInt32().ShouldBe(1);
-        big.GetProperty("error").GetString()!.ShouldContain("storage quota");
+        big.Status.ShouldBe("failed", big.ToString());
+        big.Attempt.ShouldBe(1);
+        big.Error!.ShouldContain("storage quota");
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM job_files")).ShouldBe(1);
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM pg_largeobject_metadata")).ShouldBe(1);
         (await StorageAsync(cluster.Client)).ShouldBe((size, 20000));
 
         // Deleting a job's file (here with its job, as retention does) gives its bytes back.
-        await cluster.ScalarAsync<int>("DELETE FROM jobs WHERE id = @id", ("id", small.GetProperty("id").GetGuid()));
+        await cluster.ScalarAsync<int>("DELETE FROM jobs WHERE id = @id", ("id", small.Id));
         (await StorageAsync(cluster.Client)).ShouldBe((0, 20000));
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Identity;
 using Jobs.IntegrationTests.Infrastructure;
 using Jobs.Worker.Handlers.Contacts;
@@ -165,19 +166,19 @@ public sealed class WorkspaceLimitsTests(Servers servers)
     {
         var id = await cluster.Client.SubmitContactsJobAsync(ContactSubscribeHandler.TypeName, new { sequenceId = sequence, contactIds = contacts });
         var steps = new List<long>();
-        JsonElement job = default;
+        JobResponse? job = null;
         await Eventually.TrueAsync(async () =>
         {
             job = await cluster.Client.GetJobAsync(id);
-            if (job.GetProperty("processedItems") is { ValueKind: JsonValueKind.Number } processed && processed.GetInt64() > 0)
+            if (job.ProcessedItems is { } processed && processed > 0)
             {
-                steps.Add(processed.GetInt64());
+                steps.Add(processed);
             }
 
-            return job.Status() is "completed" or "failed";
+            return job.Status is "completed" or "failed";
         }, "the subscription to finish", TimeSpan.FromSeconds(60));
-        job.Status().ShouldBe("completed", job.ToString());
-        return (job.GetProperty("result").GetProperty("batchSize").GetInt32(), job.GetProperty("metrics").GetProperty("batches").GetInt32(), steps.Distinct().ToList());
+        job!.Status.ShouldBe("completed", job.ToString());
+        return (job.Result!.Value.GetProperty("batchSize").GetInt32(), job.Metrics.GetProperty("batches").GetInt32(), steps.Distinct().ToList());
     }
 
     // The limits that guard shared capacity go up to the operator's default ceilings (Api:LimitCeilings), the others

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jobs.Web.Api;
+using Jobs.Contracts.Audit;
 using Jobs.Web.Components.Display;
 
 namespace Jobs.Web.Tests;
@@ -7,7 +7,7 @@ namespace Jobs.Web.Tests;
 /// <summary>Webhook entries of the audit trail read as sentences; the platform's disabling names no person.</summary>
 public sealed class AuditSentenceTests
 {
-    private static readonly AuditPartyView Admin = new(Guid.NewGuid(), "ada@example.com", null);
+    private static readonly AuditParty Admin = new(Guid.NewGuid(), "ada@example.com", null);
 
     [Theory]
     [InlineData("webhook.created", "ada@example.com added the webhook https://hooks.example/in")]
@@ -21,6 +21,6 @@ public sealed class AuditSentenceTests
         AuditSentence.Of(Entry("webhook.disabled", null, """{"url":"https://hooks.example/in","reason":"The endpoint answered 410 Gone."}"""))
             .ShouldBe("Jobs disabled the webhook https://hooks.example/in: The endpoint answered 410 Gone.");
 
-    private static AuditEventView Entry(string action, AuditPartyView? actor, string details) =>
+    private static AuditEventResponse Entry(string action, AuditParty? actor, string details) =>
         new(1, action, actor, null, JsonDocument.Parse(details).RootElement.Clone(), DateTimeOffset.UtcNow);
 }

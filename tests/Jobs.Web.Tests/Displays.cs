@@ -1,4 +1,5 @@
-using Jobs.Core.Engine.Catalog;
+using Jobs.Contracts.Jobs;
+
 
 namespace Jobs.Web.Tests;
 

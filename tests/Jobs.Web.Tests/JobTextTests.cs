@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Engine;
+using Jobs.Contracts.Jobs;
 using Jobs.Web.Components.Display;
 
 namespace Jobs.Web.Tests;

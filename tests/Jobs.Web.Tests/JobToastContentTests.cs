@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Engine;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
 using Jobs.Web.Api;
 using Jobs.Web.Components.Display;
 using Jobs.Web.Live;
@@ -83,7 +82,8 @@ public sealed class JobToastContentTests
     private JobUpdate Update(long sequence, string status, string? stage, short progress, long? processed, long? total, string? error = null) =>
         new(jobId, Guid.Empty, "contacts.subscribe", status, progress, stage, processed, total, NoMetrics, null, error, 1, sequence, Start);
 
-    private JobView View(long sequence, string status, string result) =>
+    private JobResponse View(long sequence, string status, string result) =>
         new(jobId, "contacts.subscribe", "default", 0, status, JsonDocument.Parse("{}").RootElement, JsonDocument.Parse(result).RootElement,
-            100, "subscribing", 92, 92, NoMetrics, null, 1, 3, Start, 3600, null, sequence, Start, Start, Start, Start, false, false);
+            100, "subscribing", 92, 92, NoMetrics, null, 1, 3, Start, 3600, null, null, sequence, Start, Start, Start, Start, false, false,
+            new JobLinks("", "", "", "", ""), null);
 }

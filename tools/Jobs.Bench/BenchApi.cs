@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using System.Text.Json;
+using Jobs.Contracts.Jobs;
 
 namespace Jobs.Bench;
 
@@ -37,7 +37,7 @@ internal sealed class BenchApi(Uri api, string key) : IDisposable
                     throw new InvalidOperationException($"Submit answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
                 }
 
-                ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("jobId").GetGuid());
+                ids.Add((await response.Content.ReadFromJsonAsync<SubmitJobResponse>(ct))!.JobId);
             }
 
             return ids;
@@ -54,8 +54,8 @@ internal sealed class BenchApi(Uri api, string key) : IDisposable
                 throw new InvalidOperationException($"Batch submit answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
             }
 
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-            ids.AddRange(body.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("jobId").GetGuid()));
+            var body = await response.Content.ReadFromJsonAsync<SubmitBatchResponse>(ct);
+            ids.AddRange(body!.Jobs.Select(j => j.JobId));
         }
 
         return ids;
@@ -128,9 +128,9 @@ internal sealed class BenchApi(Uri api, string key) : IDisposable
         do
         {
             var url = $"/api/jobs?status={status}&limit={PageLimit}" + (cursor is null ? "" : $"&cursor={cursor}");
-            var page = await Http.GetFromJsonAsync<JsonElement>(url, ct);
-            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("id").GetGuid()));
-            cursor = page.GetProperty("nextCursor").GetString();
+            var page = await Http.GetFromJsonAsync<JobListResponse>(url, ct);
+            ids.AddRange(page!.Items.Select(j => j.Id));
+            cursor = page.NextCursor;
         }
         while (cursor is not null);
 

@@ -7,7 +7,7 @@ namespace Jobs.Bench;
 
 /// <summary>
 /// Hears every live update as the web does, on the pattern <c>jobs:events:*</c> (docs/design.md, "Live updates"; see
-/// RedisKeys in Jobs.Core), and keeps, for each job, the wall-clock time at which each progress value and each status
+/// RedisKeys in Jobs.Messaging), and keeps, for each job, the wall-clock time at which each progress value and each status
 /// was first heard. This is the start of the publish → DOM measurement: the web's own subscription hears the same
 /// message at about the same time.
 /// </summary>

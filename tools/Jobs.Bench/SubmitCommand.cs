@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text.Json;
 using HdrHistogram;
+using Jobs.Contracts.Jobs;
 
 namespace Jobs.Bench;
 
@@ -60,7 +60,7 @@ internal static class SubmitCommand
         {
             foreach (var id in pending.Take(200).ToList())
             {
-                var status = (await http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}", ct)).GetProperty("status").GetString();
+                var status = (await http.GetFromJsonAsync<JobResponse>($"/api/jobs/{id}", ct))!.Status;
                 if (status is "completed" or "failed" or "cancelled")
                 {
                     pending.Remove(id);
@@ -98,6 +98,6 @@ internal static class SubmitCommand
             throw new InvalidOperationException($"Submit answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
         }
 
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("jobId").GetGuid();
+        return (await response.Content.ReadFromJsonAsync<SubmitJobResponse>(ct))!.JobId;
     }
 }

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Jobs.Contracts.Jobs;
 using Jobs.Testing.Processes;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -31,14 +31,13 @@ public sealed class EventLatency(ProcessCluster cluster, Plan plan, Action<strin
                 options.Headers["X-Api-Key"] = ProcessCluster.ApiKey;
             })
             .Build();
-        connection.On<JsonElement>("jobUpdated", update =>
+        connection.On<JobUpdate>("jobUpdated", update =>
         {
             var now = DateTimeOffset.UtcNow;
             // Progress writes only: they carry processedItems; the claim's and the outcome's updates do not count.
-            if (update.GetProperty("status").GetString() == "processing"
-                && update.TryGetProperty("processedItems", out var items) && items.ValueKind == JsonValueKind.Number)
+            if (update is { Status: JobStatus.Processing, ProcessedItems: not null })
             {
-                received.Enqueue((update.GetProperty("jobId").GetGuid(), (now - update.GetProperty("timestamp").GetDateTimeOffset()).TotalMilliseconds));
+                received.Enqueue((update.JobId, (now - update.Timestamp).TotalMilliseconds));
             }
             else
             {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.Testing.Processes;
 using StackExchange.Redis;
 
@@ -102,7 +103,7 @@ public sealed class SoakRun(SoakOptions options, Action<string> log)
                 var body = await response.Content.ReadAsStringAsync();
                 if ((int)response.StatusCode is 200 or 202)
                 {
-                    accepted[key] = JsonDocument.Parse(body).RootElement.GetProperty("jobId").GetGuid();
+                    accepted[key] = JsonSerializer.Deserialize<SubmitJobResponse>(body, JsonSerializerOptions.Web)!.JobId;
                     return;
                 }
 

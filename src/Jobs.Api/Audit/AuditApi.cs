@@ -2,6 +2,7 @@ using System.Globalization;
 using Jobs.Api.Auth;
 using Jobs.Api.Paging;
 using Jobs.Api.Problems;
+using Jobs.Contracts.Audit;
 using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,6 +1,5 @@
-using Jobs.Core.Engine.Events;
-using Jobs.Core.Engine.Queue;
 using Jobs.Core.Identity;
+using Jobs.Messaging;
 using Microsoft.Extensions.Caching.Memory;
 using StackExchange.Redis;
 

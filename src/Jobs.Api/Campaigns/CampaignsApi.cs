@@ -1,6 +1,6 @@
 using Jobs.Api.Jobs;
 using Jobs.Api.Problems;
-using Jobs.Core.Workloads.Campaigns;
+using Jobs.Contracts.Campaigns;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using Jobs.Api.OpenApi;

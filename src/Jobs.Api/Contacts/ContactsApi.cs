@@ -1,5 +1,6 @@
 using Jobs.Api.Jobs;
 using Jobs.Api.Problems;
+using Jobs.Contracts.Contacts;
 using Jobs.Core.Workloads.Contacts;
 using Microsoft.AspNetCore.Http.HttpResults;
 

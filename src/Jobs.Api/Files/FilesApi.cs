@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using Jobs.Api.OpenApi;
 using Jobs.Api.Problems;
+using Jobs.Contracts.Files;
+using Jobs.Contracts.Workspaces;
 using Jobs.Core.Files;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Jobs.Api.Problems;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Engine.Storage;
 using Microsoft.Extensions.Options;

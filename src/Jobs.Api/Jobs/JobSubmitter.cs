@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Jobs.Api.Limits;
+using Jobs.Contracts.Workspaces;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Events;
 using Jobs.Core.Engine.Queue;

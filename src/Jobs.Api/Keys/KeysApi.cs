@@ -1,6 +1,7 @@
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
 using Jobs.Api.Security;
+using Jobs.Contracts.Keys;
 using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 

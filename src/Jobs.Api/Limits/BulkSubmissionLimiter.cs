@@ -1,3 +1,4 @@
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Engine.Storage;
 using Jobs.Core.Identity;
@@ -100,9 +101,3 @@ public sealed class BulkSubmissionLimiter(
         return bulk.Where(i => jobs[i].IdempotencyKey is not { } key || !used.Contains(key)).ToList();
     }
 }
-
-/// <summary>
-/// A user's bulk jobs in the sliding hour: the workspace's limit per user, how many of the last hour count, how many
-/// more may start now, and when the oldest counted one leaves the hour (null when none counts).
-/// </summary>
-public sealed record BulkJobAllowance(int Limit, int Used, int Remaining, DateTimeOffset? NextFreeAt);

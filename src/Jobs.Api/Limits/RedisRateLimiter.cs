@@ -1,4 +1,4 @@
-using Jobs.Core.Engine.Queue;
+using Jobs.Messaging;
 using StackExchange.Redis;
 
 namespace Jobs.Api.Limits;

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Events;
+using Jobs.Messaging;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 
@@ -120,7 +122,7 @@ public sealed class JobEventStreamResult(
     {
         // Serialized JSON has no raw line breaks, so one data: line carries it whole.
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"event: {EventName}\nid: {update.Sequence}\ndata: {JsonSerializer.Serialize(update, JobEventBus.SerializerOptions)}\n\n");
+            $"event: {EventName}\nid: {update.Sequence}\ndata: {JsonSerializer.Serialize(update, JobUpdateChannel.SerializerOptions)}\n\n");
         await response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
     }

@@ -4,7 +4,7 @@ using Jobs.Api.Jobs;
 using Jobs.Api.OpenApi;
 using Jobs.Api.Problems;
 using Jobs.Api.Security;
-using Jobs.Core.Engine;
+using Jobs.Contracts.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -122,9 +122,3 @@ public static class JobEventsApi
         return new JobEventStreamResult(job, listener, seen, options.Value.SseHeartbeatInterval, time, revoked.Token);
     }
 }
-
-/// <summary>
-/// A stream token: send it as <c>?access_token=</c> on <c>GET /api/jobs/{id}/events</c> (<see cref="EventsUrl"/>) or as
-/// the SignalR client's access token on <see cref="HubPath"/>. It opens connections until <see cref="ExpiresAt"/>.
-/// </summary>
-public sealed record StreamTokenResponse(string Token, DateTimeOffset ExpiresAt, Guid? JobId, string? EventsUrl, string HubPath);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
+using Jobs.Messaging;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Jobs.Api.Live;
@@ -17,7 +18,7 @@ namespace Jobs.Api.Live;
 /// alone, so ordering holds per connection and one slow client delays nobody else).
 /// </remarks>
 public sealed class JobUpdateDispatcher(
-    JobEventBus bus,
+    JobUpdateChannel channel,
     IHubContext<JobsHub> hub,
     IHostApplicationLifetime lifetime,
     ILogger<JobUpdateDispatcher> logger) : BackgroundService
@@ -64,7 +65,7 @@ public sealed class JobUpdateDispatcher(
         // Redis down at start: the API still serves (clients can poll, the row is the truth) while this keeps trying.
         // Updates lost while Redis is away are not replayed: a client's next update or read puts it right
         // (docs/design.md, "Live updates").
-        updates = bus.UpdatesSubscription(Dispatch, "clients read the rows", logger);
+        updates = channel.Subscribe(Dispatch, "clients read the rows", logger);
         return updates.StartAsync(stoppingToken);
     }
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Jobs.Core.Engine;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine.Events;
 
 namespace Jobs.Api.Live;

@@ -1,4 +1,5 @@
 using Jobs.Api.Auth;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine.Events;
 using Jobs.Core.Engine.Storage;
 using Microsoft.AspNetCore.Authorization;

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Jobs.Api.Auth;
 using Jobs.Api.Contacts;
 using Jobs.Api.Paging;
-using Jobs.Core.Engine;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Workloads.Contacts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jobs.Core.Engine;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Identity;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -26,8 +26,12 @@ public sealed class JobsSchemaTransformer : IOpenApiSchemaTransformer
             schema.Description ??= "Any JSON value.";
         }
 
-        if (context.JsonPropertyInfo is { Name: "status", PropertyType: var propertyType } && propertyType == typeof(string)
-            && context.JsonPropertyInfo.DeclaringType.Namespace?.StartsWith("Jobs.Api.Jobs", StringComparison.Ordinal) == true)
+        // The job records' status (a job, a submit's answer, a timeline entry); the live update's has always been
+        // described as a plain string, and the committed document is what generated clients follow.
+        if (context.JsonPropertyInfo is { Name: "status", PropertyType: var propertyType, DeclaringType: var declaring }
+            && propertyType == typeof(string)
+            && declaring.Namespace == typeof(JobResponse).Namespace
+            && declaring != typeof(JobUpdate))
         {
             schema.Enum = [.. JobStatus.All.Select(s => (JsonNode)JsonValue.Create(s))];
         }

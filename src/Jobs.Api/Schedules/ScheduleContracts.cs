@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Jobs.Core.Engine.Schedules;
+using Jobs.Cron;
 
 namespace Jobs.Api.Schedules;
 

@@ -1,7 +1,9 @@
 using Jobs.Api.Jobs;
 using Jobs.Api.Problems;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Engine.Schedules;
+using Jobs.Cron;
 
 namespace Jobs.Api.Schedules;
 

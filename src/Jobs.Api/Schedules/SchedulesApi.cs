@@ -2,6 +2,7 @@ using Jobs.Api.Jobs;
 using Jobs.Api.Limits;
 using Jobs.Api.Paging;
 using Jobs.Api.Problems;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine.Schedules;
 using Jobs.Core.Engine.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,10 +1,10 @@
-using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
 using Jobs.Api.Security;
 using Jobs.Api.Users;
+using Jobs.Contracts.Sessions;
 using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
@@ -23,41 +23,6 @@ public static class SessionsApi
     public const string SignInRateLimitPolicy = "sign-in";
     public const string SignInThrottledCode = "sign_in_throttled";
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
-
-    public sealed record SignInRequest(
-        string? Email,
-        string? Password,
-        [property: Description(DeviceTokenRequestDescription)] string? DeviceToken = null)
-    {
-        [JsonExtensionData]
-        public Dictionary<string, JsonElement>? Unknown { get; init; }
-    }
-
-    public sealed record SessionResponse(
-        string ApiKey,
-        DateTimeOffset ExpiresAt,
-        MeResponse Me,
-        [property: Description(DeviceTokenResponseDescription)] string? DeviceToken = null);
-
-    private const string DeviceTokenRequestDescription =
-        "The device token an earlier sign-in of this email answered with (`deviceToken`), if this client keeps one: a sign-in "
-        + "with a valid one is held only to this device's budget of failed passwords, not to the email's, which others may "
-        + "have spent. A token that is unknown, expired or another email's is ignored.";
-
-    private const string DeviceTokenResponseDescription =
-        "After a sign-in: this device's token for the email (the one sent, renewed, or a new one). Keep it secret and send it "
-        + "as `deviceToken` with this email's next sign-ins. Null in the other answers that start a session (an invitation or a reset link accepted).";
-
-    public sealed record SwitchRequest(Guid? WorkspaceId)
-    {
-        [JsonExtensionData]
-        public Dictionary<string, JsonElement>? Unknown { get; init; }
-    }
-
-    /// <summary>Who the caller is; <see cref="Workspaces"/> are the person's accounts a session can switch to, this one included.</summary>
-    public sealed record MeResponse(Guid UserId, string Email, string DisplayName, Guid WorkspaceId, string WorkspaceName, string Role, IReadOnlyList<MeWorkspace> Workspaces);
-
-    public sealed record MeWorkspace(Guid WorkspaceId, string Name, string Role);
 
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder app)
     {

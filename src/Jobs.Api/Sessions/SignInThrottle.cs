@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Jobs.Core.Engine.Queue;
 using Jobs.Core.Identity;
+using Jobs.Messaging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -1,5 +1,6 @@
 using Jobs.Api.Auth;
 using Jobs.Core.Engine.Catalog;
+using Jobs.Contracts.Stats;
 using Jobs.Core.Engine.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,18 +15,6 @@ public static class StatsApi
 {
     /// <summary>Workers whose heartbeat is younger than this are shown as live.</summary>
     private static readonly TimeSpan LiveWithin = TimeSpan.FromSeconds(45);
-
-    public sealed record QueueDepth(string Queue, long PendingInWorkspace);
-
-    /// <summary>A live worker that runs some of the workspace's jobs now, and how many.</summary>
-    public sealed record WorkerResponse(string Id, long RunningJobs, DateTimeOffset HeartbeatAt);
-
-    public sealed record StatsResponse(
-        IReadOnlyDictionary<string, long> Counts,
-        IReadOnlyList<ThroughputPoint> ThroughputPerMinute,
-        DurationPercentiles DurationSeconds,
-        IReadOnlyList<QueueDepth> Queues,
-        IReadOnlyList<WorkerResponse> Workers);
 
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {

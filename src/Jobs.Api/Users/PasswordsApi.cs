@@ -2,6 +2,8 @@ using Jobs.Api.Auth;
 using Jobs.Api.Problems;
 using Jobs.Api.Security;
 using Jobs.Api.Sessions;
+using Jobs.Contracts.Sessions;
+using Jobs.Contracts.Users;
 using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -116,7 +118,7 @@ public static class PasswordsApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Results<Created<SessionsApi.SessionResponse>, ValidationProblem, ProblemHttpResult>> AcceptPasswordReset(
+    public static async Task<Results<Created<SessionResponse>, ValidationProblem, ProblemHttpResult>> AcceptPasswordReset(
         ResetPasswordRequest? request,
         IWorkspaceStore workspaces,
         ApiKeyCache keys,

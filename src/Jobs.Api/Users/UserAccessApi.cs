@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Jobs.Api.Auth;
 using Jobs.Api.Problems;
+using Jobs.Contracts.Users;
 using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -4,6 +4,8 @@ using Jobs.Api.Auth;
 using Jobs.Api.Problems;
 using Jobs.Api.Security;
 using Jobs.Api.Sessions;
+using Jobs.Contracts.Sessions;
+using Jobs.Contracts.Users;
 using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -145,7 +147,7 @@ public static class UsersApi
         ApiProblems.Problem(StatusCodes.Status404NotFound, "user_not_found", "User not found",
             $"There is no user '{(id.Length <= 64 ? id : id[..64] + "…")}' in your workspace.");
 
-    public static async Task<Results<Created<SessionsApi.SessionResponse>, ValidationProblem, ProblemHttpResult>> AcceptInvitation(
+    public static async Task<Results<Created<SessionResponse>, ValidationProblem, ProblemHttpResult>> AcceptInvitation(
         AcceptInvitationRequest? request,
         IWorkspaceStore workspaces,
         TimeProvider time,

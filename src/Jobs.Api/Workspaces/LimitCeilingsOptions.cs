@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Jobs.Core.Identity;
+using Jobs.Contracts.Workspaces;
 
 namespace Jobs.Api.Workspaces;
 

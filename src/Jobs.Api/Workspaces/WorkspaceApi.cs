@@ -1,6 +1,8 @@
 using Jobs.Api.Auth;
 using Jobs.Api.Limits;
 using Jobs.Api.Problems;
+using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Workspaces;
 using Jobs.Core.Files;
 using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,3 +1,5 @@
+using Jobs.Contracts.Workspaces;
+
 namespace Jobs.Core.Files;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Jobs.Contracts.Workspaces;
 using Jobs.Core.Engine.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -9,6 +9,7 @@ using Jobs.Core.Identity;
 using Jobs.Core.Webhooks;
 using Jobs.Core.Workloads.Campaigns;
 using Jobs.Core.Workloads.Contacts;
+using Jobs.Messaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,7 +29,9 @@ public static class JobsCoreExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        builder.AddJobsEvents();
+        // The hearing side (RedisKeys, JobUpdateChannel) is what the web registers too; the engine adds publishing.
+        builder.AddJobsLiveUpdates();
+        services.TryAddSingleton<JobEventBus>();
         services.AddSingleton<IJobStore, NpgsqlJobStore>();
         services.AddSingleton<IClusterStore, NpgsqlClusterStore>();
         services.AddSingleton<IScheduleStore, NpgsqlScheduleStore>();
@@ -44,19 +47,6 @@ public static class JobsCoreExtensions
         services.AddSingleton<HintSender>();
         services.AddSingleton<JobTypeCatalog>();
         services.AddSingleton<Migrator>();
-        return builder;
-    }
-
-    /// <summary>
-    /// Only the live-update side of the engine: <see cref="RedisKeys"/> (from <c>Jobs:RedisKeyPrefix</c>) and
-    /// <see cref="JobEventBus"/> over the registered <c>IConnectionMultiplexer</c>. For a host that hears events but
-    /// must not reach the database, as the web (it references the API and Redis only: docs/design.md, "Topology").
-    /// </summary>
-    public static TBuilder AddJobsEvents<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
-    {
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton(new RedisKeys(builder.Configuration["Jobs:RedisKeyPrefix"] ?? ""));
-        builder.Services.TryAddSingleton<JobEventBus>();
         return builder;
     }
 

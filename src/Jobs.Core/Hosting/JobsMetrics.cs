@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Stats;
 using Jobs.Core.Engine;
 
 namespace Jobs.Core.Hosting;

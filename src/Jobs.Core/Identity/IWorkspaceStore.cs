@@ -1,3 +1,5 @@
+using Jobs.Contracts.Workspaces;
+
 namespace Jobs.Core.Identity;
 
 /// <summary>Workspaces, their users and API keys.</summary>

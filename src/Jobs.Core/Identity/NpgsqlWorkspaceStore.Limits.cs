@@ -1,3 +1,4 @@
+using Jobs.Contracts.Workspaces;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,3 +1,5 @@
+using Jobs.Contracts.Jobs;
+
 namespace Jobs.Web.Api;
 
 /// <summary>The workspace's recurring schedules (<c>/api/schedules</c>).</summary>
@@ -38,8 +40,8 @@ public sealed partial class JobsApiClient
 
     /// <summary>One job now, as a submit of the signed-in user; not a tick.</summary>
     /// <exception cref="ApiProblemException">429 when the bulk limit refuses it, 422 when its job type is gone.</exception>
-    public Task<SubmittedJob> RunScheduleAsync(Guid id, CancellationToken cancellationToken) =>
-        SendAsync<SubmittedJob>(HttpMethod.Post, $"/api/schedules/{id}/run", null, cancellationToken);
+    public Task<SubmitJobResponse> RunScheduleAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync<SubmitJobResponse>(HttpMethod.Post, $"/api/schedules/{id}/run", null, cancellationToken);
 
     /// <exception cref="ApiProblemException">403 unless the user made it or is an admin.</exception>
     public Task DeleteScheduleAsync(Guid id, CancellationToken cancellationToken) =>

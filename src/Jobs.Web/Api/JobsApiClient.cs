@@ -2,6 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Jobs.Contracts.Campaigns;
+using Jobs.Contracts.Contacts;
+using Jobs.Contracts.Files;
+using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Stats;
 using Jobs.Web.Auth;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -17,10 +22,10 @@ public sealed partial class JobsApiClient(HttpClient http, AuthenticationStatePr
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
-    public Task<JobListPage> ListJobsAsync(string? status, string? type, int limit, string? cursor, CancellationToken cancellationToken) =>
+    public Task<JobListResponse> ListJobsAsync(string? status, string? type, int limit, string? cursor, CancellationToken cancellationToken) =>
         ListJobsAsync(new JobListFilter(status, type, null), limit, cursor, cancellationToken);
 
-    public async Task<JobListPage> ListJobsAsync(JobListFilter filter, int limit, string? cursor, CancellationToken cancellationToken)
+    public async Task<JobListResponse> ListJobsAsync(JobListFilter filter, int limit, string? cursor, CancellationToken cancellationToken)
     {
         var (status, type, scheduleId) = filter;
         var query = new List<string> { $"limit={limit}" };
@@ -44,15 +49,15 @@ public sealed partial class JobsApiClient(HttpClient http, AuthenticationStatePr
             query.Add($"cursor={Uri.EscapeDataString(cursor)}");
         }
 
-        return await SendAsync<JobListPage>(HttpMethod.Get, $"/api/jobs?{string.Join('&', query)}", null, cancellationToken);
+        return await SendAsync<JobListResponse>(HttpMethod.Get, $"/api/jobs?{string.Join('&', query)}", null, cancellationToken);
     }
 
     /// <returns>The job, or null when the workspace has no such job (another workspace's job included).</returns>
-    public async Task<JobView?> GetJobAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<JobResponse?> GetJobAsync(Guid id, CancellationToken cancellationToken)
     {
         try
         {
-            return await SendAsync<JobView>(HttpMethod.Get, $"/api/jobs/{id}", null, cancellationToken);
+            return await SendAsync<JobResponse>(HttpMethod.Get, $"/api/jobs/{id}", null, cancellationToken);
         }
         catch (ApiProblemException ex) when (ex.Problem.Status == StatusCodes.Status404NotFound)
         {
@@ -60,47 +65,47 @@ public sealed partial class JobsApiClient(HttpClient http, AuthenticationStatePr
         }
     }
 
-    public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(Guid id, CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<TimelineEntry>>(HttpMethod.Get, $"/api/jobs/{id}/timeline", null, cancellationToken);
+    public Task<IReadOnlyList<JobEventResponse>> GetTimelineAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<JobEventResponse>>(HttpMethod.Get, $"/api/jobs/{id}/timeline", null, cancellationToken);
 
     /// <exception cref="ApiProblemException">409 when the job can no longer be cancelled.</exception>
-    public Task<JobView> CancelJobAsync(Guid id, CancellationToken cancellationToken) =>
-        SendAsync<JobView>(HttpMethod.Post, $"/api/jobs/{id}/cancel", null, cancellationToken);
+    public Task<JobResponse> CancelJobAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync<JobResponse>(HttpMethod.Post, $"/api/jobs/{id}/cancel", null, cancellationToken);
 
     /// <exception cref="ApiProblemException">409 when the job cannot be retried.</exception>
-    public Task<JobView> RetryJobAsync(Guid id, CancellationToken cancellationToken) =>
-        SendAsync<JobView>(HttpMethod.Post, $"/api/jobs/{id}/retry", null, cancellationToken);
+    public Task<JobResponse> RetryJobAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync<JobResponse>(HttpMethod.Post, $"/api/jobs/{id}/retry", null, cancellationToken);
 
-    public Task<IReadOnlyList<JobTypeView>> ListJobTypesAsync(CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<JobTypeView>>(HttpMethod.Get, "/api/job-types", null, cancellationToken);
+    public Task<IReadOnlyList<JobTypeResponse>> ListJobTypesAsync(CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<JobTypeResponse>>(HttpMethod.Get, "/api/job-types", null, cancellationToken);
 
     /// <param name="idempotencyKey">One per form submission: a double click or a resent request submits once.</param>
     /// <exception cref="ApiProblemException">400 with the failing fields, 429 when submitting too fast.</exception>
-    public async Task<SubmittedJob> SubmitJobAsync(string type, JsonObject payload, string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<SubmitJobResponse> SubmitJobAsync(string type, JsonObject payload, string idempotencyKey, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs")
         {
             Content = JsonContent.Create(new { type, payload }, options: JsonSerializerOptions.Web),
         };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
-        return await SendAsync<SubmittedJob>(request, cancellationToken);
+        return await SendAsync<SubmitJobResponse>(request, cancellationToken);
     }
 
-    public Task<StatsView> GetStatsAsync(CancellationToken cancellationToken) =>
-        SendAsync<StatsView>(HttpMethod.Get, "/api/stats", null, cancellationToken);
+    public Task<StatsResponse> GetStatsAsync(CancellationToken cancellationToken) =>
+        SendAsync<StatsResponse>(HttpMethod.Get, "/api/stats", null, cancellationToken);
 
-    public async Task<CampaignListPage> ListCampaignsAsync(int limit, string? cursor, CancellationToken cancellationToken)
+    public async Task<CampaignListResponse> ListCampaignsAsync(int limit, string? cursor, CancellationToken cancellationToken)
     {
         var path = $"/api/campaigns?limit={limit}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
-        return await SendAsync<CampaignListPage>(HttpMethod.Get, path, null, cancellationToken);
+        return await SendAsync<CampaignListResponse>(HttpMethod.Get, path, null, cancellationToken);
     }
 
     /// <returns>The campaign with its leads, or null when the workspace has no such campaign.</returns>
-    public async Task<CampaignView?> GetCampaignAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<CampaignResponse?> GetCampaignAsync(Guid id, CancellationToken cancellationToken)
     {
         try
         {
-            return await SendAsync<CampaignView>(HttpMethod.Get, $"/api/campaigns/{id}", null, cancellationToken);
+            return await SendAsync<CampaignResponse>(HttpMethod.Get, $"/api/campaigns/{id}", null, cancellationToken);
         }
         catch (ApiProblemException ex) when (ex.Problem.Status == StatusCodes.Status404NotFound)
         {
@@ -108,7 +113,7 @@ public sealed partial class JobsApiClient(HttpClient http, AuthenticationStatePr
         }
     }
 
-    public async Task<ContactListPage> ListContactsAsync(ContactFilters filters, int limit, string? cursor, CancellationToken cancellationToken)
+    public async Task<ContactListResponse> ListContactsAsync(ContactFilters filters, int limit, string? cursor, CancellationToken cancellationToken)
     {
         var query = FilterQuery(filters, limit);
         if (cursor is not null)
@@ -116,29 +121,29 @@ public sealed partial class JobsApiClient(HttpClient http, AuthenticationStatePr
             query.Add($"cursor={Uri.EscapeDataString(cursor)}");
         }
 
-        return await SendAsync<ContactListPage>(HttpMethod.Get, $"/api/contacts?{string.Join('&', query)}", null, cancellationToken);
+        return await SendAsync<ContactListResponse>(HttpMethod.Get, $"/api/contacts?{string.Join('&', query)}", null, cancellationToken);
     }
 
     /// <summary>How many contacts match the filters, and the ids of the newest <paramref name="limit"/> of them (0 to 1,000).</summary>
-    public Task<ContactIds> ListContactIdsAsync(ContactFilters filters, int limit, CancellationToken cancellationToken) =>
-        SendAsync<ContactIds>(HttpMethod.Get, $"/api/contacts/ids?{string.Join('&', FilterQuery(filters, limit))}", null, cancellationToken);
+    public Task<ContactIdsResponse> ListContactIdsAsync(ContactFilters filters, int limit, CancellationToken cancellationToken) =>
+        SendAsync<ContactIdsResponse>(HttpMethod.Get, $"/api/contacts/ids?{string.Join('&', FilterQuery(filters, limit))}", null, cancellationToken);
 
-    public Task<SequenceListPage> ListSequencesAsync(CancellationToken cancellationToken) =>
-        SendAsync<SequenceListPage>(HttpMethod.Get, "/api/sequences", null, cancellationToken);
+    public Task<SequenceListResponse> ListSequencesAsync(CancellationToken cancellationToken) =>
+        SendAsync<SequenceListResponse>(HttpMethod.Get, "/api/sequences", null, cancellationToken);
 
     /// <summary>
     /// Streams a file to <c>POST /api/uploads</c> as the one part of a multipart body, so that the API stores the
     /// content type the browser gave it (a CSV for contacts.import, an image for journey.from-diagram).
     /// </summary>
     /// <exception cref="ApiProblemException">413 when the file is too large, 429 when uploading too fast.</exception>
-    public Task<UploadView> UploadAsync(Stream content, string fileName, string? contentType, CancellationToken cancellationToken)
+    public Task<UploadResponse> UploadAsync(Stream content, string fileName, string? contentType, CancellationToken cancellationToken)
     {
         var file = new StreamContent(content);
         file.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type)
             ? type
             : new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
         var body = new MultipartFormDataContent { { file, "file", fileName } };
-        return SendAsync<UploadView>(HttpMethod.Post, "/api/uploads", body, cancellationToken);
+        return SendAsync<UploadResponse>(HttpMethod.Post, "/api/uploads", body, cancellationToken);
     }
 
     private static List<string> FilterQuery(ContactFilters filters, int limit)

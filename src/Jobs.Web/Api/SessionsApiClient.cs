@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Contracts.Sessions;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
 
@@ -50,12 +51,12 @@ public sealed class SessionsApiClient(HttpClient http, IOptions<WebOptions> opti
             throw new ApiProblemException(problem);
         }
 
-        return new SignInResult(await response.Content.ReadFromJsonAsync<SessionView>(JsonSerializerOptions.Web, cancellationToken), null);
+        return new SignInResult(await response.Content.ReadFromJsonAsync<SessionResponse>(JsonSerializerOptions.Web, cancellationToken), null);
     }
 
     /// <summary>Accepts an invitation: the invited user chooses a name and a password and gets a session at once.</summary>
     /// <exception cref="ApiProblemException">400 <c>invitation_invalid</c> (unknown, expired or used token) or with the failing fields.</exception>
-    public async Task<SessionView> AcceptInvitationAsync(string token, string displayName, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
+    public async Task<SessionResponse> AcceptInvitationAsync(string token, string displayName, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/invitations/accept")
         {
@@ -68,13 +69,13 @@ public sealed class SessionsApiClient(HttpClient http, IOptions<WebOptions> opti
             throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
         }
 
-        return await response.Content.ReadFromJsonAsync<SessionView>(JsonSerializerOptions.Web, cancellationToken)
+        return await response.Content.ReadFromJsonAsync<SessionResponse>(JsonSerializerOptions.Web, cancellationToken)
             ?? throw new ApiProblemException(new ApiProblem((int)response.StatusCode, "empty_body", "The API answered with an empty body", null, new Dictionary<string, string[]>()));
     }
 
     /// <summary>Uses a password reset link: sets the new password and gets a session at once.</summary>
     /// <exception cref="ApiProblemException">400 <c>reset_invalid</c> (unknown, expired or used token) or with the failing fields.</exception>
-    public async Task<SessionView> AcceptPasswordResetAsync(string token, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
+    public async Task<SessionResponse> AcceptPasswordResetAsync(string token, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/password-resets/accept")
         {
@@ -87,13 +88,13 @@ public sealed class SessionsApiClient(HttpClient http, IOptions<WebOptions> opti
             throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
         }
 
-        return await response.Content.ReadFromJsonAsync<SessionView>(JsonSerializerOptions.Web, cancellationToken)
+        return await response.Content.ReadFromJsonAsync<SessionResponse>(JsonSerializerOptions.Web, cancellationToken)
             ?? throw new ApiProblemException(new ApiProblem((int)response.StatusCode, "empty_body", "The API answered with an empty body", null, new Dictionary<string, string[]>()));
     }
 
     /// <returns>Who the session key belongs to now, or null when the API no longer accepts it (revoked or expired).</returns>
     /// <exception cref="ApiProblemException">Any other answer than 200 or 401.</exception>
-    public async Task<MeView?> MeAsync(string apiKey, CancellationToken cancellationToken)
+    public async Task<MeResponse?> MeAsync(string apiKey, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
         request.Headers.Add(JobsApiClient.ApiKeyHeader, apiKey);
@@ -108,12 +109,12 @@ public sealed class SessionsApiClient(HttpClient http, IOptions<WebOptions> opti
             throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
         }
 
-        return await response.Content.ReadFromJsonAsync<MeView>(JsonSerializerOptions.Web, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<MeResponse>(JsonSerializerOptions.Web, cancellationToken);
     }
 
     /// <summary>Ends the session <paramref name="apiKey"/> and starts one in another of the person's workspaces.</summary>
     /// <returns>The new session, or null when the API refuses (no such workspace of theirs, or the session had ended).</returns>
-    public async Task<SessionView?> SwitchAsync(string apiKey, Guid workspaceId, CancellationToken cancellationToken)
+    public async Task<SessionResponse?> SwitchAsync(string apiKey, Guid workspaceId, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sessions/switch")
         {
@@ -131,7 +132,7 @@ public sealed class SessionsApiClient(HttpClient http, IOptions<WebOptions> opti
             throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
         }
 
-        return await response.Content.ReadFromJsonAsync<SessionView>(JsonSerializerOptions.Web, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<SessionResponse>(JsonSerializerOptions.Web, cancellationToken);
     }
 
     /// <summary>Revokes the key. Best effort: the user is signed out of the web either way, and the key expires.</summary>

@@ -1,10 +1,12 @@
+using Jobs.Contracts.Sessions;
+
 namespace Jobs.Web.Api;
 
 /// <summary>
 /// What <c>POST /api/sessions</c> answered: a session, a wrong email or password (neither), or too many failed
 /// attempts (<see cref="RetryAfterSeconds"/>, the API's <c>sign_in_throttled</c>).
 /// </summary>
-public sealed record SignInResult(SessionView? Session, int? RetryAfterSeconds)
+public sealed record SignInResult(SessionResponse? Session, int? RetryAfterSeconds)
 {
     public static SignInResult Wrong { get; } = new(null, null);
 

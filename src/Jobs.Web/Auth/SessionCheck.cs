@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Jobs.Contracts.Sessions;
 using Jobs.Web.Api;
 using Polly.Timeout;
 
@@ -34,7 +35,7 @@ public static class SessionCheck
             return (SessionState.Ended, null);
         }
 
-        MeView? me;
+        MeResponse? me;
         try
         {
             me = await sessions.MeAsync(apiKey, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Jobs.Contracts.Sessions;
 using Jobs.Web.Api;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -20,9 +21,9 @@ public static class SessionClaims
     /// <summary>The role value of an admin (<c>GET /api/me</c>'s <c>role</c>); pages use it with <c>[Authorize(Roles = …)]</c>.</summary>
     public const string AdminRole = "admin";
 
-    public static ClaimsPrincipal ToPrincipal(SessionView session) => ToPrincipal(session.ApiKey, session.Me);
+    public static ClaimsPrincipal ToPrincipal(SessionResponse session) => ToPrincipal(session.ApiKey, session.Me);
 
-    public static ClaimsPrincipal ToPrincipal(string apiKey, MeView me) => new(new ClaimsIdentity(
+    public static ClaimsPrincipal ToPrincipal(string apiKey, MeResponse me) => new(new ClaimsIdentity(
         [
             new Claim(ClaimTypes.NameIdentifier, me.UserId.ToString()),
             new Claim(ClaimTypes.Name, me.DisplayName),
@@ -38,7 +39,7 @@ public static class SessionClaims
         CookieAuthenticationDefaults.AuthenticationScheme));
 
     /// <summary>Whether the claims still say what <paramref name="me"/> says (role, names, workspace).</summary>
-    public static bool Matches(ClaimsPrincipal user, MeView me) =>
+    public static bool Matches(ClaimsPrincipal user, MeResponse me) =>
         user.FindFirst(ClaimTypes.Role)?.Value == me.Role
         && user.FindFirst(ClaimTypes.Name)?.Value == me.DisplayName
         && user.FindFirst(WorkspaceName)?.Value == me.WorkspaceName
@@ -61,13 +62,13 @@ public static class SessionClaims
     public static string? WorkspaceNameOf(ClaimsPrincipal user) => user.FindFirst(WorkspaceName)?.Value;
 
     /// <summary>The person's workspaces this session can switch between, the current one included.</summary>
-    public static IReadOnlyList<MeWorkspaceView> WorkspacesOf(ClaimsPrincipal user) =>
+    public static IReadOnlyList<MeWorkspace> WorkspacesOf(ClaimsPrincipal user) =>
         user.FindFirst(Workspaces)?.Value is { } json
-            ? JsonSerializer.Deserialize<List<MeWorkspaceView>>(json, JsonSerializerOptions.Web) ?? []
+            ? JsonSerializer.Deserialize<List<MeWorkspace>>(json, JsonSerializerOptions.Web) ?? []
             : [];
 
-    private static IReadOnlyList<MeWorkspaceView> WorkspacesOf(MeView me) =>
-        me.Workspaces is { Count: > 0 } all ? all : [new MeWorkspaceView(me.WorkspaceId, me.WorkspaceName, me.Role)];
+    private static IReadOnlyList<MeWorkspace> WorkspacesOf(MeResponse me) =>
+        me.Workspaces is { Count: > 0 } all ? all : [new MeWorkspace(me.WorkspaceId, me.WorkspaceName, me.Role)];
 
     public static bool IsAdmin(ClaimsPrincipal user) => user.IsInRole(AdminRole);
 }

@@ -1,3 +1,4 @@
+using Jobs.Contracts.Sessions;
 using Jobs.Web.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -10,7 +11,7 @@ namespace Jobs.Web.Auth;
 /// </summary>
 public static class SessionCookie
 {
-    public static Task SignInAsync(HttpContext httpContext, SessionView session) =>
+    public static Task SignInAsync(HttpContext httpContext, SessionResponse session) =>
         httpContext.SignInAsync(
             CookieAuthenticationDefaults.AuthenticationScheme,
             SessionClaims.ToPrincipal(session),

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Jobs.Contracts.Sessions;
 using Jobs.Web.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -72,7 +73,7 @@ public static class SignInLinkEndpoints
     /// <summary>Signs the browser in once; a used, expired or unknown code leads to the sign-in page, which says so.</summary>
     public static async Task<RedirectHttpResult> Redeem(string? code, HttpContext httpContext, IMemoryCache links)
     {
-        if (string.IsNullOrEmpty(code) || !links.TryGetValue(CacheKey(code), out SessionView? session) || session is null)
+        if (string.IsNullOrEmpty(code) || !links.TryGetValue(CacheKey(code), out SessionResponse? session) || session is null)
         {
             return TypedResults.LocalRedirect($"{AccountEndpoints.SignInPath}?linkInvalid=true");
         }

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Engine;
-using Jobs.Core.Engine.Catalog;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
 using Jobs.Web.Api;
 using Jobs.Web.Components.Display;
 using MudBlazor;
@@ -73,7 +71,7 @@ public sealed class JobToastState(Guid jobId, string type, JobTypeDisplay? displ
     }
 
     /// <returns>Whether the read was as new as what the toast showed, or newer.</returns>
-    public bool Apply(JobView job, DateTimeOffset now)
+    public bool Apply(JobResponse job, DateTimeOffset now)
     {
         if (job.Id != JobId || job.Sequence < Sequence)
         {

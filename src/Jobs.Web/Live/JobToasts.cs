@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
 using Jobs.Web.Api;
 using Jobs.Web.Components.Display;
 using Jobs.Web.Components.Layout;
@@ -157,7 +157,7 @@ public sealed class JobToasts(ISnackbar snackbar, JobsApiClient api, JobTypeCach
         }
     }
 
-    private async Task<JobView?> TryReadAsync(Guid jobId)
+    private async Task<JobResponse?> TryReadAsync(Guid jobId)
     {
         try
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
+using Jobs.Messaging;
 using Microsoft.JSInterop;
 
 namespace Jobs.Web.Live;
@@ -9,7 +10,7 @@ namespace Jobs.Web.Live;
 /// in-process to the components of the circuits whose user is in the update's workspace. A component subscribes for as
 /// long as it is on screen.
 /// </summary>
-public sealed class JobUpdateFeed(JobEventBus bus, ILogger<JobUpdateFeed> logger) : BackgroundService
+public sealed class JobUpdateFeed(JobUpdateChannel channel, ILogger<JobUpdateFeed> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
     private RedisSubscription? _updates;
@@ -29,7 +30,7 @@ public sealed class JobUpdateFeed(JobEventBus bus, ILogger<JobUpdateFeed> logger
     {
         // Redis may be down when the web starts: this keeps trying. Updates lost while Redis is away are not replayed:
         // pages re-read what they show on their resync timer (LiveSync).
-        _updates = bus.UpdatesSubscription(Dispatch, "pages fall back to re-reading", logger);
+        _updates = channel.Subscribe(Dispatch, "pages fall back to re-reading", logger);
         return _updates.StartAsync(stoppingToken);
     }
 

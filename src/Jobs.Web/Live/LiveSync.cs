@@ -1,4 +1,4 @@
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
 using Jobs.Web.Api;
 using Polly.Timeout;
 

@@ -1,5 +1,5 @@
-using Jobs.Core.Engine;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Workspaces;
 using Jobs.Web.Api;
 
 namespace Jobs.Web.Live;
@@ -20,7 +20,7 @@ public sealed class WorkspaceSlots(JobsApiClient api, Func<Func<Task>, Task> dis
     private DateTimeOffset _lastRead = DateTimeOffset.MinValue;
 
     /// <summary>The last read; null until one succeeds (the page then shows no slot hints at all).</summary>
-    public WorkspaceView? Workspace { get; private set; }
+    public WorkspaceResponse? Workspace { get; private set; }
 
     /// <summary>Reads once (call it from the component's dispatcher), then follows the workspace's updates.</summary>
     public async Task StartAsync(JobUpdateFeed feed, Guid workspaceId, TimeSpan resyncInterval)
@@ -41,7 +41,7 @@ public sealed class WorkspaceSlots(JobsApiClient api, Func<Func<Task>, Task> dis
     }
 
     /// <summary>Due and pending while every slot of the workspace is taken. A job whose run time is ahead is scheduled, not waiting.</summary>
-    public bool IsWaitingForSlot(JobView job) =>
+    public bool IsWaitingForSlot(JobResponse job) =>
         job.Status == JobStatus.Pending && job.RunAt <= DateTimeOffset.UtcNow && Workspace is { AtConcurrencyLimit: true };
 
     // Runs on Redis's thread. A progress update of a job already known to run changes no count.

@@ -1,3 +1,4 @@
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Engine.Events;

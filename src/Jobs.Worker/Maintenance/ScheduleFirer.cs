@@ -1,3 +1,4 @@
+using Jobs.Contracts.Workspaces;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Engine.Events;
@@ -6,6 +7,7 @@ using Jobs.Core.Engine.Schedules;
 using Jobs.Core.Engine.Storage;
 using Jobs.Core.Hosting;
 using Jobs.Core.Identity;
+using Jobs.Cron;
 using Jobs.Worker.Processing;
 using Microsoft.Extensions.Options;
 

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
+using Jobs.Contracts.Workspaces;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Events;
 using Jobs.Core.Engine.Queue;
 using Jobs.Core.Engine.Storage;
 using Jobs.Core.Hosting;
-using Jobs.Core.Identity;
 using Npgsql;
 
 namespace Jobs.Worker.Processing;

@@ -1,9 +1,10 @@
+using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Workspaces;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Events;
 using Jobs.Core.Engine.Queue;
 using Jobs.Core.Engine.Storage;
 using Jobs.Core.Hosting;
-using Jobs.Core.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Worker.Processing;

@@ -1,5 +1,6 @@
 using Jobs.Core.Engine.Events;
 using Jobs.Core.Engine.Queue;
+using Jobs.Messaging;
 using StackExchange.Redis;
 
 namespace Jobs.Worker.Processing;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 
 namespace Jobs.IntegrationTests.Infrastructure;
 
@@ -72,15 +73,15 @@ public static class ContactsData
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    public static async Task<JsonElement> WaitForFinishAsync(this HttpClient client, Guid id, TimeSpan? timeout = null)
+    public static async Task<JobResponse> WaitForFinishAsync(this HttpClient client, Guid id, TimeSpan? timeout = null)
     {
-        JsonElement job = default;
+        JobResponse? job = null;
         await Eventually.TrueAsync(async () =>
         {
             job = await client.GetJobAsync(id);
-            return job.Status() is "completed" or "failed" or "cancelled";
+            return JobStatus.IsFinal(job.Status);
         }, $"job {id} to finish", timeout ?? TimeSpan.FromSeconds(60));
-        return job;
+        return job!;
     }
 
     public static List<Guid> Guids(this JsonElement array) => array.EnumerateArray().Select(e => e.GetGuid()).ToList();

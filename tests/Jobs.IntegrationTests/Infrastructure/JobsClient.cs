@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 
 namespace Jobs.IntegrationTests.Infrastructure;
 
@@ -18,7 +19,7 @@ public static class JobsClient
         using var response = await client.SendAsync(message);
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("jobId").GetGuid();
+        return JsonSerializer.Deserialize<SubmitJobResponse>(body, JsonSerializerOptions.Web)!.JobId;
     }
 
     public static Task<Guid> SubmitDemoAsync(this HttpClient client, int items, int delayMs = 0, int failAttempts = 0, int? maxAttempts = null, int? timeoutSeconds = null) =>
@@ -27,21 +28,21 @@ public static class JobsClient
     public static Task<Guid> SubmitLeadsAsync(this HttpClient client, string businessType, string location, int maxResults, int minConfidenceScore, int? maxAttempts = null) =>
         client.SubmitAsync(new { type = "leads.discover", payload = new { businessType, location, maxResults, minConfidenceScore }, maxAttempts });
 
-    public static async Task<JsonElement> GetJobAsync(this HttpClient client, Guid id) =>
-        await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
+    public static async Task<JobResponse> GetJobAsync(this HttpClient client, Guid id) =>
+        (await client.GetFromJsonAsync<JobResponse>($"/api/jobs/{id}"))!;
 
-    public static async Task<JsonElement[]> GetTimelineAsync(this HttpClient client, Guid id) =>
-        (await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/timeline")).EnumerateArray().ToArray();
+    public static async Task<JobEventResponse[]> GetTimelineAsync(this HttpClient client, Guid id) =>
+        (await client.GetFromJsonAsync<JobEventResponse[]>($"/api/jobs/{id}/timeline"))!;
 
-    public static async Task<JsonElement> WaitForStatusAsync(this HttpClient client, Guid id, string status, TimeSpan? timeout = null)
+    public static async Task<JobResponse> WaitForStatusAsync(this HttpClient client, Guid id, string status, TimeSpan? timeout = null)
     {
-        JsonElement job = default;
+        JobResponse? job = null;
         await Eventually.TrueAsync(async () =>
         {
             job = await client.GetJobAsync(id);
-            return job.GetProperty("status").GetString() == status;
+            return job.Status == status;
         }, $"job {id} to be {status}", timeout);
-        return job;
+        return job!;
     }
 
     public static async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(this HttpClient client, string path, object? body = null)
@@ -63,9 +64,13 @@ public static class JobsClient
         return (response.StatusCode, await ReadJsonAsync(response));
     }
 
+    /// <summary>A body read as raw JSON (<see cref="PostAsync"/> answers problems too) as the contract record it is.</summary>
+    public static T As<T>(this JsonElement body) => body.Deserialize<T>(JsonSerializerOptions.Web)!;
+
+    /// <summary>The status of a job read as raw JSON (a command's answer, which may be a problem instead).</summary>
     public static string Status(this JsonElement job) => job.GetProperty("status").GetString()!;
 
-    public static string[] Kinds(this IEnumerable<JsonElement> timeline) => timeline.Select(e => e.GetProperty("kind").GetString()!).ToArray();
+    public static string[] Kinds(this IEnumerable<JobEventResponse> timeline) => timeline.Select(e => e.Kind).ToArray();
 
     private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)
     {

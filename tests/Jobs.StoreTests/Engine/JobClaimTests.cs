@@ -1,3 +1,4 @@
+using Jobs.Contracts.Jobs;
 using Npgsql;
 
 namespace Jobs.StoreTests.Engine;

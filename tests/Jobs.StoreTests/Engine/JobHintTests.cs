@@ -1,4 +1,5 @@
-using Jobs.Core.Identity;
+using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Workspaces;
 
 namespace Jobs.StoreTests.Engine;
 

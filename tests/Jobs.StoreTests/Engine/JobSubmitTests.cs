@@ -1,3 +1,5 @@
+using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Workspaces;
 using Jobs.Core.Identity;
 
 namespace Jobs.StoreTests.Engine;

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine.Schedules;
+using Jobs.Cron;
 using Npgsql;
 
 namespace Jobs.StoreTests.Engine;

@@ -1,3 +1,4 @@
+using Jobs.Contracts.Workspaces;
 using Jobs.Core.Files;
 
 namespace Jobs.StoreTests.Files;

@@ -1,3 +1,4 @@
+using Jobs.Contracts.Workspaces;
 using Jobs.Core.Identity;
 
 namespace Jobs.StoreTests.Identity;

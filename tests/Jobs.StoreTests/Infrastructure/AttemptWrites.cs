@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Identity;
+using Jobs.Contracts.Workspaces;
 
 namespace Jobs.StoreTests.Infrastructure;
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Workspaces;
 using Jobs.Core.Identity;
 
 namespace Jobs.StoreTests.Infrastructure;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Jobs.Contracts.Jobs;
 
 namespace Jobs.Core.Engine.Catalog;
 

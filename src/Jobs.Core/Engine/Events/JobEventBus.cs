@@ -1,19 +1,18 @@
 using System.Text.Json;
-using Jobs.Core.Engine;
-using Jobs.Core.Engine.Queue;
+using Jobs.Contracts.Jobs;
+using Jobs.Messaging;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Jobs.Core.Engine.Events;
 
 /// <summary>
-/// Redis pub/sub for live updates and cancel requests. Publishing is best effort by design: the row in PostgreSQL is
+/// Redis pub/sub for live updates and cancel requests, the publishing side (<see cref="JobUpdateChannel"/> is the
+/// hearing side of the updates). Publishing is best effort by design: the row in PostgreSQL is
 /// always current, so a lost update costs a client freshness, never correctness.
 /// </summary>
-public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time, ILogger<JobEventBus> logger)
+public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, ILogger<JobEventBus> logger)
 {
-    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web);
-
     /// <summary>Most updates one message carries: a message is read whole by every subscriber.</summary>
     public const int MaxUpdatesPerMessage = 100;
 
@@ -33,8 +32,8 @@ public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, Ti
             foreach (var chunk in workspace.Chunk(MaxUpdatesPerMessage))
             {
                 var payload = chunk.Length == 1
-                    ? JsonSerializer.Serialize(JobUpdate.From(chunk[0].Job, chunk[0].Message), SerializerOptions)
-                    : JsonSerializer.Serialize(chunk.Select(u => JobUpdate.From(u.Job, u.Message)), SerializerOptions);
+                    ? JsonSerializer.Serialize(JobUpdate.From(chunk[0].Job, chunk[0].Message), JobUpdateChannel.SerializerOptions)
+                    : JsonSerializer.Serialize(chunk.Select(u => JobUpdate.From(u.Job, u.Message)), JobUpdateChannel.SerializerOptions);
                 sends.Add(PublishAsync(subscriber, workspace.Key, chunk.Length, payload));
             }
         }
@@ -53,12 +52,6 @@ public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, Ti
             logger.LogWarning(ex, "Could not publish {Count} updates of workspace {WorkspaceId}; clients will read the rows", count, workspaceId);
         }
     }
-
-    /// <summary>The updates one message on a workspace's channel carries: one object, or an array of them.</summary>
-    public static IReadOnlyList<JobUpdate> ParseUpdates(string message) =>
-        message.AsSpan().TrimStart().StartsWith("[")
-            ? JsonSerializer.Deserialize<List<JobUpdate>>(message, SerializerOptions)?.OfType<JobUpdate>().ToList() ?? []
-            : JsonSerializer.Deserialize<JobUpdate>(message, SerializerOptions) is { } update ? [update] : [];
 
     public async Task PublishCancelAsync(Guid jobId)
     {
@@ -85,26 +78,4 @@ public sealed class JobEventBus(IConnectionMultiplexer redis, RedisKeys keys, Ti
                 onCancel(jobId);
             }
         });
-
-    /// <summary>
-    /// One pattern subscription for every workspace's updates (the API's and the web's fan-out), made once per process
-    /// and not yet started: <paramref name="onUpdate"/> is called for one update at a time, in the order Redis delivers
-    /// them (a message's updates in their order). <paramref name="whileDown"/> and <paramref name="owner"/> are for its
-    /// log (<see cref="RedisSubscription"/>).
-    /// </summary>
-    public RedisSubscription UpdatesSubscription(Action<JobUpdate> onUpdate, string whileDown, ILogger owner) =>
-        new(redis, [new RedisListener(RedisChannel.Pattern(keys.EventsPattern), message =>
-        {
-            try
-            {
-                foreach (var update in ParseUpdates(message.Message.ToString()))
-                {
-                    onUpdate(update);
-                }
-            }
-            catch (JsonException ex)
-            {
-                logger.LogWarning(ex, "Ignored a malformed update on {Channel}", message.Channel);
-            }
-        })], "live job updates", whileDown, time, owner);
 }

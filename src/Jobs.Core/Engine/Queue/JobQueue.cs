@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Jobs.Core.Engine.Events;
 using Jobs.Core.Engine.Storage;
+using Jobs.Messaging;
 using StackExchange.Redis;
 
 namespace Jobs.Core.Engine.Queue;

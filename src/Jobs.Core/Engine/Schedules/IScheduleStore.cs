@@ -1,3 +1,4 @@
+using Jobs.Cron;
 using Jobs.Core.Engine.Storage;
 
 namespace Jobs.Core.Engine.Schedules;

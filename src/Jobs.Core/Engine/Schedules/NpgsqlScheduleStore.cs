@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jobs.Cron;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,3 +1,5 @@
+using Jobs.Contracts.Stats;
+
 namespace Jobs.Core.Engine.Storage;
 
 /// <summary>
@@ -10,9 +12,3 @@ public sealed record JobStats(
     DurationPercentiles Durations,
     IReadOnlyDictionary<string, long> PendingByQueue,
     IReadOnlyDictionary<string, long> RunningByWorker);
-
-/// <summary>Jobs that finished in one minute.</summary>
-public sealed record ThroughputPoint(DateTimeOffset Minute, long Completed, long Failed);
-
-/// <summary>Run time (first start to completion) of the jobs completed in the last hour, in seconds.</summary>
-public sealed record DurationPercentiles(long Count, double? P50, double? P95, double? P99);

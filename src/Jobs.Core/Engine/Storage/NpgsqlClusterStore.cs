@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine.Catalog;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,4 +1,5 @@
-using Jobs.Core.Engine;
+using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Stats;
 using Npgsql;
 
 namespace Jobs.Core.Engine.Storage;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
 using Jobs.Core.Engine;
 using Npgsql;
 using NpgsqlTypes;

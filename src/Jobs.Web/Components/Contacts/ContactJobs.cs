@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-using Jobs.Core.Engine;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
 
 namespace Jobs.Web.Components.Contacts;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Jobs.Contracts.Audit;
 using Jobs.Web.Api;
 
 namespace Jobs.Web.Components.Display;
@@ -7,7 +8,7 @@ namespace Jobs.Web.Components.Display;
 /// <summary>An audit entry as a sentence a person reads: who did what to whom.</summary>
 public static class AuditSentence
 {
-    public static string Of(AuditEventView e)
+    public static string Of(AuditEventResponse e)
     {
         var actor = e.Actor?.Email ?? "Someone";
         var target = e.Target?.Email ?? "a user";
@@ -34,15 +35,15 @@ public static class AuditSentence
         };
     }
 
-    private static string Text(AuditEventView e, string name) =>
+    private static string Text(AuditEventResponse e, string name) =>
         e.Details.ValueKind == JsonValueKind.Object && e.Details.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()!
             : "?";
 
-    private static bool Bool(AuditEventView e, string name) =>
+    private static bool Bool(AuditEventResponse e, string name) =>
         e.Details.ValueKind == JsonValueKind.Object && e.Details.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 
-    private static long Number(AuditEventView e, string name) =>
+    private static long Number(AuditEventResponse e, string name) =>
         e.Details.ValueKind == JsonValueKind.Object && e.Details.TryGetProperty(name, out var value) && value.TryGetInt64(out var n) ? n : 0;
 
     private static string Plural(long n, string one, string many) => n == 1 ? $"1 {one}" : $"{n.ToString(CultureInfo.InvariantCulture)} {many}";

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Jobs.Core.Engine;
-using Jobs.Core.Engine.Catalog;
+using Jobs.Contracts.Jobs;
 
 namespace Jobs.Web.Components.Display;
 

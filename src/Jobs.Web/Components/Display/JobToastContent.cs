@@ -1,4 +1,4 @@
-using Jobs.Core.Engine;
+using Jobs.Contracts.Jobs;
 using Jobs.Web.Live;
 
 namespace Jobs.Web.Components.Display;

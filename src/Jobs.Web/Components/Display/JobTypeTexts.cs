@@ -1,4 +1,4 @@
-using Jobs.Core.Engine.Catalog;
+using Jobs.Contracts.Jobs;
 using Jobs.Web.Api;
 
 namespace Jobs.Web.Components.Display;
@@ -6,9 +6,9 @@ namespace Jobs.Web.Components.Display;
 /// <summary>The catalog as pages read it: each type's words (<see cref="JobText"/>) by its name.</summary>
 public sealed class JobTypeTexts
 {
-    private readonly Dictionary<string, JobTypeView> _byName;
+    private readonly Dictionary<string, JobTypeResponse> _byName;
 
-    public JobTypeTexts(IReadOnlyList<JobTypeView> types)
+    public JobTypeTexts(IReadOnlyList<JobTypeResponse> types)
     {
         _byName = types.ToDictionary(t => t.Name, StringComparer.Ordinal);
         Types = [.. types.OrderBy(t => t.Title, StringComparer.OrdinalIgnoreCase)];
@@ -18,11 +18,11 @@ public sealed class JobTypeTexts
     public static JobTypeTexts Empty { get; } = new([]);
 
     /// <summary>The types, by title.</summary>
-    public IReadOnlyList<JobTypeView> Types { get; }
+    public IReadOnlyList<JobTypeResponse> Types { get; }
 
     public JobTypeDisplay? Display(string type) => _byName.GetValueOrDefault(type)?.Display;
 
     public string Title(string type) => JobText.Title(Display(type), type);
 
-    public string Stage(JobView job) => JobText.Stage(Display(job.Type), job.Status, job.Stage);
+    public string Stage(JobResponse job) => JobText.Stage(Display(job.Type), job.Status, job.Stage);
 }

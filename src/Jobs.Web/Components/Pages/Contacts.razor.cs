@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Contacts;
+using Jobs.Contracts.Files;
+using Jobs.Contracts.Jobs;
 using Jobs.Web.Api;
 using Jobs.Web.Components.Contacts;
 using Jobs.Web.Components.Display;
@@ -15,7 +17,7 @@ public partial class Contacts
     /// <summary>The API's largest page: a refresh re-reads at most this many of the rows loaded so far.</summary>
     private const int MaxPageSize = 200;
 
-    private List<ContactView>? contacts;
+    private List<ContactResponse>? contacts;
     private string? nextCursor;
     private bool loadingMore;
     private bool loading;
@@ -186,7 +188,7 @@ public partial class Contacts
         });
     }
 
-    private async Task ImportAsync(UploadView upload) =>
+    private async Task ImportAsync(UploadResponse upload) =>
         await SubmitAsync(new ContactJobRequest("contacts.import", new JsonObject { ["uploadId"] = upload.UploadId.ToString() },
             $"Importing {upload.Name}", ClearSelection: false, Refresh: true) { Subtitle = upload.Name });
 

@@ -1,6 +1,4 @@
-using Jobs.Core.Engine;
-using Jobs.Core.Engine.Catalog;
-using Jobs.Core.Engine.Events;
+using Jobs.Contracts.Jobs;
 using Jobs.Web.Api;
 using Jobs.Web.Components.Display;
 using Jobs.Web.Live;
@@ -12,8 +10,8 @@ namespace Jobs.Web.Components.Pages;
 /// <summary>A job's page: its state, kept current by live updates and re-reads, its timeline, cancel and retry.</summary>
 public partial class JobDetails
 {
-    private JobView? job;
-    private IReadOnlyList<TimelineEntry> timeline = [];
+    private JobResponse? job;
+    private IReadOnlyList<JobEventResponse> timeline = [];
     private bool notFound;
     private bool busy;
     private Guid loadedId;
@@ -130,7 +128,7 @@ public partial class JobDetails
     }
 
     // The rate starts at the beginning of the current attempt, so that a page opened mid-job estimates at once.
-    private void Seed(JobView fresh, IReadOnlyList<TimelineEntry> entries)
+    private void Seed(JobResponse fresh, IReadOnlyList<JobEventResponse> entries)
     {
         if (job is not null || fresh.Status != JobStatus.Processing)
         {
@@ -158,7 +156,7 @@ public partial class JobDetails
     }
 
     /// <returns>The job as the command left it, or null when it was refused (and the page says why).</returns>
-    private async Task<JobView?> RunCommandAsync(string action, Func<Task<JobView>> command)
+    private async Task<JobResponse?> RunCommandAsync(string action, Func<Task<JobResponse>> command)
     {
         busy = true;
         try

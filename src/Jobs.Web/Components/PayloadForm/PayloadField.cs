@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Jobs.Core.Engine.Catalog;
+using Jobs.Contracts.Files;
+using Jobs.Contracts.Jobs;
 using Jobs.Web.Api;
 using Jobs.Web.Components.Display;
 
@@ -97,7 +98,7 @@ public sealed partial class PayloadField
     public string? Accept { get; }
 
     /// <summary>The file whose upload id <see cref="Text"/> holds, as the API stored it.</summary>
-    public UploadView? Upload { get; set; }
+    public UploadResponse? Upload { get; set; }
 
     /// <summary>True while the chosen file is on its way to the API: the form waits for its id.</summary>
     public bool Uploading { get; set; }

@@ -1,3 +1,5 @@
+using Jobs.Contracts.Jobs;
+
 namespace Jobs.Core.Engine.Catalog.Declarations;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Jobs.Contracts.Jobs;
 
 namespace Jobs.Core.Engine.Catalog.Declarations;
 

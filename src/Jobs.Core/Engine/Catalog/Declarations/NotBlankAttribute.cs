@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Jobs.Contracts.Jobs;
 
 namespace Jobs.Core.Engine.Catalog.Declarations;
 

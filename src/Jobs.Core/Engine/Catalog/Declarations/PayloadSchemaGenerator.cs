@@ -5,6 +5,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization.Metadata;
+using Jobs.Contracts.Jobs;
 
 namespace Jobs.Core.Engine.Catalog.Declarations;
 

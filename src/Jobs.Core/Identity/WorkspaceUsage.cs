@@ -1,4 +1,0 @@
-namespace Jobs.Core.Identity;
-
-/// <summary>How much of its limits a workspace uses now: jobs running and jobs waiting.</summary>
-public sealed record WorkspaceUsage(long Processing, long Pending);
