@@ -1,4 +1,4 @@
--- 0021: named job templates per workspace (docs/design.md, "Templates"): a job's type, payload and options saved under
+-- 0022: named job templates per workspace (docs/design.md, "Templates"): a job's type, payload and options saved under
 -- a name, to start from on the New job page or with one submit. A template is not run by anything: submitting from it
 -- is an ordinary submit, validated again against the type's schema as it is then.
 CREATE TABLE job_templates (
