@@ -14,6 +14,7 @@ using Jobs.Api.Live;
 using Jobs.Api.OpenApi;
 using Jobs.Api.Problems;
 using Jobs.Api.Schedules;
+using Jobs.Api.Templates;
 using Jobs.Api.Security;
 using Jobs.Api.Seeding;
 using Jobs.Api.Sessions;
@@ -168,6 +169,7 @@ public static class ApiExtensions
         JobsApi.MapJobsApi(app).MapJobEventsApi();
         app.MapStatsApi();
         app.MapSchedulesApi();
+        app.MapTemplatesApi();
         app.MapCampaignsApi();
         app.MapContactsApi();
         app.MapFilesApi();

@@ -28,6 +28,7 @@ public sealed class CrossWorkspaceTests(Servers servers)
         ["files/{name}"] = b => b.FileName,
         ["campaigns/{id}"] = b => b.CampaignId.ToString(),
         ["schedules/{id}"] = b => b.ScheduleId.ToString(),
+        ["templates/{id}"] = b => b.TemplateId.ToString(),
         ["contacts/{id}"] = b => b.ContactId.ToString(),
         ["sequences/{id}"] = b => b.SequenceId.ToString(),
         ["uploads/{id}"] = b => b.UploadId.ToString(),
@@ -130,6 +131,7 @@ public sealed class CrossWorkspaceTests(Servers servers)
                 'job_files ' || (SELECT md5(coalesce(string_agg(f::text, ',' ORDER BY f.name), '')) FROM job_files f WHERE f.workspace_id = @w),
                 'uploads ' || (SELECT md5(coalesce(string_agg(u::text, ',' ORDER BY u.id), '')) FROM uploads u WHERE u.workspace_id = @w),
                 'schedules ' || (SELECT md5(coalesce(string_agg(s::text, ',' ORDER BY s.id), '')) FROM schedules s WHERE s.workspace_id = @w),
+                'job_templates ' || (SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t.id), '')) FROM job_templates t WHERE t.workspace_id = @w),
                 'campaigns ' || (SELECT md5(coalesce(string_agg(c::text, ',' ORDER BY c.id), '')) FROM campaigns c WHERE c.workspace_id = @w),
                 'contacts ' || (SELECT md5(coalesce(string_agg(c::text, ',' ORDER BY c.id), '')) FROM contacts c WHERE c.workspace_id = @w),
                 'sequences ' || (SELECT md5(coalesce(string_agg(s::text, ',' ORDER BY s.id), '')) FROM sequences s WHERE s.workspace_id = @w),
@@ -148,7 +150,8 @@ public sealed class CrossWorkspaceTests(Servers servers)
         Guid WorkspaceId, Guid UserId, string Email, Guid KeyId, string KeyPrefix, Guid JobId, string FileName,
         Guid CampaignId, string CampaignName, Guid ContactId, string ContactEmail, Guid SequenceId, Guid UploadId, Guid SessionId,
         Guid ScheduleId, string ScheduleName,
-        Guid WebhookId, string WebhookUrl, string WebhookSecret, Guid WebhookDeliveryId)
+        Guid WebhookId, string WebhookUrl, string WebhookSecret, Guid WebhookDeliveryId,
+        Guid TemplateId, string TemplateName)
     {
         public IReadOnlyList<string> Secrets =>
         [
@@ -156,6 +159,7 @@ public sealed class CrossWorkspaceTests(Servers servers)
             CampaignId.ToString(), CampaignName, ContactId.ToString(), ContactEmail, SequenceId.ToString(), UploadId.ToString(),
             SessionId.ToString(), ScheduleId.ToString(), ScheduleName,
             WebhookId.ToString(), WebhookUrl, WebhookSecret, WebhookDeliveryId.ToString(),
+            TemplateId.ToString(), TemplateName,
         ];
 
         public static async Task<TheirData> CreateAsync(TestCluster cluster, HttpClient b, Guid workspaceId, Guid userId)
@@ -201,9 +205,12 @@ public sealed class CrossWorkspaceTests(Servers servers)
                 INSERT INTO webhook_deliveries (id, endpoint_id, workspace_id, job_id, event, payload, status, attempts, completed_at)
                 VALUES (@id, @e, @w, @job_id, 'job.completed', '{}', 'succeeded', 1, now())
                 """, ("id", deliveryId), ("e", webhook.Endpoint.Id), ("w", workspaceId), ("job_id", jobId));
+            const string templateName = "B's secret template";
+            var (saved, template) = await b.SendJsonAsync(HttpMethod.Post, "/api/templates", new { name = templateName, type = "demo", payload = new { items = 1 } });
+            saved.ShouldBe(HttpStatusCode.Created);
             return new TheirData(workspaceId, userId, email, keyId, prefix, jobId, fileName, campaignId, campaignName,
                 contactId, contactEmail, sequenceId, uploadId, sessionId, schedule.GetProperty("id").GetGuid(), scheduleName,
-                webhook.Endpoint.Id, webhookUrl, webhook.Secret, deliveryId);
+                webhook.Endpoint.Id, webhookUrl, webhook.Secret, deliveryId, template.GetProperty("id").GetGuid(), templateName);
         }
     }
 

@@ -104,13 +104,7 @@ public sealed class SchedulesApiTests(Servers servers)
     public async Task Bad_input_answers_a_validation_problem_naming_the_field(string change, string field, string message)
     {
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
-        var body = JsonSerializer.SerializeToNode(Body("bad"))!.AsObject();
-        foreach (var (name, value) in JsonDocument.Parse(change).RootElement.EnumerateObject().Select(p => (p.Name, p.Value)))
-        {
-            body[name] = System.Text.Json.Nodes.JsonNode.Parse(value.GetRawText());
-        }
-
-        var (status, problem) = await cluster.Client.SendRawAsync(HttpMethod.Post, "/api/schedules", body.ToJsonString());
+        var (status, problem) = await cluster.Client.SendRawAsync(HttpMethod.Post, "/api/schedules", JsonBodies.With(Body("bad"), change));
 
         status.ShouldBe(HttpStatusCode.BadRequest);
         problem.GetProperty("code").GetString().ShouldBe("validation_failed");

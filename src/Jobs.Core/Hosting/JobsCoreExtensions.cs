@@ -3,6 +3,7 @@ using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Engine.Events;
 using Jobs.Core.Engine.Queue;
 using Jobs.Core.Engine.Schedules;
+using Jobs.Core.Engine.Templates;
 using Jobs.Core.Engine.Storage;
 using Jobs.Core.Files;
 using Jobs.Core.Identity;
@@ -20,7 +21,7 @@ namespace Jobs.Core.Hosting;
 public static class JobsCoreExtensions
 {
     /// <summary>
-    /// The engine's stores (jobs, schedules, workspaces, files, webhooks, contacts, campaigns), queue, event bus and catalog, over the <c>NpgsqlDataSource</c> and
+    /// The engine's stores (jobs, schedules, templates, workspaces, files, webhooks, contacts, campaigns), queue, event bus and catalog, over the <c>NpgsqlDataSource</c> and
     /// <c>IConnectionMultiplexer</c> that <c>AddNpgsqlDataSource("jobsdb")</c> and <c>AddRedisClient("redis")</c>
     /// registered. <c>Jobs:RedisKeyPrefix</c> optionally namespaces every Redis key; <c>Storage</c> holds the storage
     /// quota (<see cref="StorageOptions"/>), <c>Webhooks</c> the webhook rules (<see cref="WebhookOptions"/>).
@@ -35,6 +36,7 @@ public static class JobsCoreExtensions
         services.AddSingleton<IJobStore, NpgsqlJobStore>();
         services.AddSingleton<IClusterStore, NpgsqlClusterStore>();
         services.AddSingleton<IScheduleStore, NpgsqlScheduleStore>();
+        services.AddSingleton<IJobTemplateStore, NpgsqlJobTemplateStore>();
         services.AddSingleton<IWorkspaceStore, NpgsqlWorkspaceStore>();
         services.AddSingleton<IContactStore, NpgsqlContactStore>();
         services.AddSingleton<ICampaignStore, NpgsqlCampaignStore>();

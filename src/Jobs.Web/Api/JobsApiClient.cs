@@ -81,11 +81,12 @@ public sealed partial class JobsApiClient(HttpClient http, AuthenticationStatePr
 
     /// <param name="idempotencyKey">One per form submission: a double click or a resent request submits once.</param>
     /// <exception cref="ApiProblemException">400 with the failing fields, 429 when submitting too fast.</exception>
-    public async Task<SubmitJobResponse> SubmitJobAsync(string type, JsonObject payload, string idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>The options <paramref name="job"/> leaves null are not sent: the job type's defaults apply.</summary>
+    public async Task<SubmitJobResponse> SubmitJobAsync(JobInput job, string idempotencyKey, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs")
         {
-            Content = JsonContent.Create(new { type, payload }, options: JsonSerializerOptions.Web),
+            Content = JsonContent.Create(job, options: WithoutNulls),
         };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         return await SendAsync<SubmitJobResponse>(request, cancellationToken);

@@ -1,4 +1,5 @@
 using Jobs.Core.Engine.Schedules;
+using Jobs.Core.Engine.Templates;
 using Jobs.Core.Files;
 using Jobs.Core.Identity;
 using Jobs.Core.Webhooks;
@@ -22,6 +23,8 @@ public sealed class TestDatabase(string connectionString, Func<Task> drop) : IAs
     public IClusterStore Cluster => new NpgsqlClusterStore(DataSource);
 
     public IScheduleStore Schedules => new NpgsqlScheduleStore(DataSource);
+
+    public IJobTemplateStore Templates => new NpgsqlJobTemplateStore(DataSource);
 
     public IWorkspaceStore Workspaces => new NpgsqlWorkspaceStore(DataSource);
 
