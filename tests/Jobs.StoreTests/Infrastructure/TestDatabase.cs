@@ -1,3 +1,4 @@
+using Jobs.Core.Engine.Dependencies;
 using Jobs.Core.Engine.Schedules;
 using Jobs.Core.Files;
 using Jobs.Core.Identity;
@@ -22,6 +23,8 @@ public sealed class TestDatabase(string connectionString, Func<Task> drop) : IAs
     public IClusterStore Cluster => new NpgsqlClusterStore(DataSource);
 
     public IScheduleStore Schedules => new NpgsqlScheduleStore(DataSource);
+
+    public IJobDependencyStore Dependencies => new NpgsqlJobDependencyStore(DataSource);
 
     public IWorkspaceStore Workspaces => new NpgsqlWorkspaceStore(DataSource);
 
