@@ -11,7 +11,9 @@ namespace Jobs.Api.Jobs;
 /// </summary>
 /// <remarks>
 /// <see cref="Type"/> and <see cref="Payload"/> are required (nullable here only so that a missing one is a field error,
-/// not a body the API cannot read); the others are optional, with the job type's defaults.
+/// not a body the API cannot read); the others are optional, with the job type's defaults. <see cref="DependsOn"/>
+/// names jobs to wait for (ids, or in a batch <c>ref:&lt;name&gt;</c> of an earlier item's <see cref="Ref"/>);
+/// <see cref="OnDependencyFailure"/> is <c>cancel</c> (the default) or <c>run</c> (docs/api.md, "Dependencies").
 /// </remarks>
 public sealed record SubmitJobRequest(
     string? Type,
@@ -20,7 +22,10 @@ public sealed record SubmitJobRequest(
     DateTimeOffset? RunAt = null,
     int? MaxAttempts = null,
     int? TimeoutSeconds = null,
-    string? IdempotencyKey = null)
+    string? IdempotencyKey = null,
+    IReadOnlyList<string?>? DependsOn = null,
+    string? OnDependencyFailure = null,
+    string? Ref = null)
 {
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; init; }
@@ -41,7 +46,8 @@ public sealed record SubmitBatchResponse(IReadOnlyList<SubmitJobResponse> Jobs);
 
 /// <summary>
 /// A job as the API shows it. <see cref="Sequence"/> orders it against live updates; <see cref="ScheduleId"/> is the
-/// schedule that made it (null for a submit, or once the schedule is deleted).
+/// schedule that made it (null for a submit, or once the schedule is deleted). A job with dependencies shows them in
+/// <see cref="DependsOn"/> (null otherwise, and in lists) and how many have not finished in <see cref="WaitingFor"/>.
 /// </summary>
 public sealed record JobResponse(
     Guid Id,
@@ -71,7 +77,9 @@ public sealed record JobResponse(
     bool CanCancel,
     bool CanRetry,
     JobLinks Links,
-    Guid? ScheduleId)
+    Guid? ScheduleId,
+    IReadOnlyList<Guid>? DependsOn = null,
+    int? WaitingFor = null)
 {
     public static JobResponse From(Job job) => new(
         job.Id, job.Type, job.Queue, job.Priority, job.Status, job.Payload, job.Result, job.Progress, job.Stage,
@@ -88,6 +96,18 @@ public sealed record JobResponse(
 }
 
 public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? NextCursor);
+
+/// <summary>Another job a job waits for, or that waits for it, with its current status.</summary>
+public sealed record JobLinkResponse(Guid Id, string Type, string Status);
+
+/// <summary>
+/// What a job waits for: <see cref="WaitingFor"/> of them have not finished; <see cref="OnDependencyFailure"/> says what
+/// a failed or cancelled one does to it.
+/// </summary>
+public sealed record JobDependenciesResponse(IReadOnlyList<JobLinkResponse> Items, int WaitingFor, string OnDependencyFailure);
+
+/// <summary>A page of the jobs that wait for a job, oldest first.</summary>
+public sealed record JobDependentsResponse(IReadOnlyList<JobLinkResponse> Items, string? NextCursor);
 
 /// <summary>One timeline entry; <see cref="Actor"/> says who asked for it (submit, cancel, retry), null for the engine.</summary>
 public sealed record JobEventResponse(long Id, string Kind, string Status, string? Stage, int Attempt, string? Message, DateTimeOffset At, JobEventActor? Actor = null);

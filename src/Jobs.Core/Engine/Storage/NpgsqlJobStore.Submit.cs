@@ -177,9 +177,10 @@ public sealed partial class NpgsqlJobStore
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var group in groups)
+        var groupIds = groups.Select(g => g.Jobs.Select(_ => Guid.CreateVersion7()).ToArray()).ToArray();
+        for (var i = 0; i < groups.Count; i++)
         {
-            batch.BatchCommands.Add(InsertCommand(group, [.. group.Jobs.Select(_ => Guid.CreateVersion7())], new byte[]?[group.Jobs.Count]));
+            batch.BatchCommands.Add(InsertCommand(groups[i], groupIds[i], new byte[]?[groups[i].Jobs.Count]));
         }
 
         var hintLimit = groups.Max(g => g.HintLimit);
@@ -194,8 +195,9 @@ public sealed partial class NpgsqlJobStore
                 await reader.NextResultAsync(cancellationToken);
             }
 
-            var created = await JobRows.ReadAllAsync(reader, cancellationToken);
-            results.Add(new JobInsertManyResult([.. created.Select(j => new JobInsertResult(j, Created: true, SameRequest: true))], []));
+            // RETURNING promises no order (the dependencies' join may change it): the results follow the inputs.
+            var created = (await JobRows.ReadAllAsync(reader, cancellationToken)).ToDictionary(j => j.Id);
+            results.Add(new JobInsertManyResult([.. groupIds[i].Select(id => new JobInsertResult(created[id], Created: true, SameRequest: true))], []));
         }
 
         if (fills == 0)
