@@ -6,7 +6,8 @@ namespace Jobs.Web.Api;
 
 /// <summary>
 /// A job as <c>GET /api/jobs/{id}</c> shows it. <see cref="Sequence"/> orders it against live updates;
-/// <see cref="ScheduleId"/> is the schedule that made it.
+/// <see cref="ScheduleId"/> is the schedule that made it; <see cref="DependsOn"/> what it waits for (null: nothing) and
+/// <see cref="WaitingFor"/> how many of those have not finished.
 /// </summary>
 public sealed record JobView(
     Guid Id,
@@ -34,7 +35,9 @@ public sealed record JobView(
     DateTimeOffset UpdatedAt,
     bool CanCancel,
     bool CanRetry,
-    Guid? ScheduleId = null)
+    Guid? ScheduleId = null,
+    IReadOnlyList<Guid>? DependsOn = null,
+    int? WaitingFor = null)
 {
     /// <summary>
     /// This job with a live update applied, when the update is newer than what was read
@@ -58,4 +61,7 @@ public sealed record JobView(
         };
 
     public bool IsTerminal => JobStatus.IsFinal(Status);
+
+    /// <summary>A pending job some of whose dependencies have not finished: it waits for them, not for a slot.</summary>
+    public bool IsWaitingForDependencies => Status == JobStatus.Pending && WaitingFor > 0;
 }

@@ -1,0 +1,48 @@
+using Jobs.EndToEndTests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Jobs.EndToEndTests;
+
+/// <summary>The job page's dependencies: what a job waits for and what waits for it, each with its status and link.</summary>
+public sealed class JobDependenciesPageTests(Topology topology)
+{
+    [Fact]
+    public async Task A_waiting_job_shows_what_it_waits_for_and_what_waits_for_it()
+    {
+        var api = await topology.ApiAsync(Topology.DemoEmail);
+        var first = await api.SubmitDemoJobAsync(items: 1000, delayMs: 100);
+        var middle = (await api.PostJsonAsync("/api/jobs", new { type = "demo", payload = new { items = 1 }, dependsOn = new[] { first } }))
+            .GetProperty("jobId").GetGuid();
+        var last = (await api.PostJsonAsync("/api/jobs", new { type = "demo", payload = new { items = 1 }, dependsOn = new[] { middle } }))
+            .GetProperty("jobId").GetGuid();
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        var page = session.Page;
+
+        try
+        {
+            await page.GotoAsync($"/jobs/{middle}");
+
+            await Expect(page.GetByTestId("waiting-for-dependencies")).ToHaveTextAsync("Waiting for 1 job");
+            await Expect(page.GetByTestId("waiting-for-slot")).ToHaveCountAsync(0);
+            var dependsOn = page.GetByTestId("job-depends-on");
+            await Expect(dependsOn.Locator($"[data-job='{first}']")).ToBeVisibleAsync();
+            await Expect(dependsOn.Locator($"[data-job='{first}'] [data-testid='job-status']")).ToHaveAttributeAsync("data-status", new System.Text.RegularExpressions.Regex("pending|processing"));
+            await Expect(page.GetByTestId("job-dependency-policy")).ToContainTextAsync("cancelled if one fails");
+            await Expect(page.GetByTestId("job-dependents").Locator($"[data-job='{last}']")).ToBeVisibleAsync();
+            await session.ScreenshotAsync("job-page-dependencies");
+
+            // The link leads to the job waited for, whose page lists this one as waiting for it.
+            await dependsOn.Locator($"[data-job='{first}'] a").ClickAsync();
+            await Expect(page).ToHaveURLAsync($"/jobs/{first}");
+            await Expect(page.GetByTestId("job-dependents").Locator($"[data-job='{middle}']")).ToBeVisibleAsync();
+        }
+        finally
+        {
+            // Cancelling the first cancels the chain (docs/design.md, "Dependencies").
+            await api.CancelAsync(first);
+        }
+
+        var cancelled = await api.WaitForTerminalAsync(last);
+        cancelled.GetProperty("error").GetString().ShouldBe($"dependency {middle} was cancelled");
+    }
+}
