@@ -39,48 +39,36 @@ BEGIN
     ORDER BY j.id
     FOR UPDATE;
 
-    WITH released AS (
+    -- One pass over the dependents: each is either released by one (at zero: due now) or cancelled.
+    WITH changed AS (
         UPDATE jobs j
-        SET waiting_for = j.waiting_for - 1,
-            scheduled = CASE WHEN j.waiting_for = 1 THEN false ELSE j.scheduled END,
-            run_at = CASE WHEN j.waiting_for = 1 THEN now() ELSE j.run_at END,
-            version = j.version + CASE WHEN j.waiting_for = 1 THEN 1 ELSE 0 END,
+        SET status = CASE WHEN t.cancels THEN 'cancelled' ELSE j.status END,
+            completed_at = CASE WHEN t.cancels THEN now() END,
+            error = CASE WHEN t.cancels THEN reason ELSE j.error END,
+            waiting_for = CASE WHEN t.cancels THEN j.waiting_for ELSE j.waiting_for - 1 END,
+            scheduled = j.scheduled AND (t.cancels OR j.waiting_for > 1),
+            run_at = CASE WHEN NOT t.cancels AND j.waiting_for = 1 THEN now() ELSE j.run_at END,
+            version = j.version + CASE WHEN t.cancels OR j.waiting_for = 1 THEN 1 ELSE 0 END,
             updated_at = now()
-        FROM job_dependencies d
-        WHERE d.depends_on_id = NEW.id
-          AND j.id = d.job_id
+        FROM (
+            SELECT d.job_id, NEW.status <> 'completed' AND c.on_dependency_failure = 'cancel' AS cancels
+            FROM job_dependencies d
+            JOIN jobs c ON c.id = d.job_id
+            WHERE d.depends_on_id = NEW.id
+        ) t
+        WHERE j.id = t.job_id
           AND j.status = 'pending'
           AND j.waiting_for > 0
-          AND (NEW.status = 'completed' OR j.on_dependency_failure = 'run')
         RETURNING j.id, j.workspace_id, j.status, j.stage, j.attempt, j.waiting_for
     )
     INSERT INTO job_events (job_id, workspace_id, kind, status, stage, attempt, message)
-    SELECT r.id, r.workspace_id, 'dependencies_met', r.status, r.stage, r.attempt,
-           'dependencies finished (the last: ' || NEW.id || ', ' || NEW.status || ')'
-    FROM released r
-    WHERE r.waiting_for = 0;
-
-    IF NEW.status <> 'completed' THEN
-        WITH doomed AS (
-            UPDATE jobs j
-            SET status = 'cancelled',
-                completed_at = now(),
-                error = reason,
-                hinted_at = NULL,
-                version = j.version + 1,
-                updated_at = now()
-            FROM job_dependencies d
-            WHERE d.depends_on_id = NEW.id
-              AND j.id = d.job_id
-              AND j.status = 'pending'
-              AND j.waiting_for > 0
-              AND j.on_dependency_failure = 'cancel'
-            RETURNING j.id, j.workspace_id, j.status, j.stage, j.attempt
-        )
-        INSERT INTO job_events (job_id, workspace_id, kind, status, stage, attempt, message)
-        SELECT c.id, c.workspace_id, 'cancelled', c.status, c.stage, c.attempt, reason
-        FROM doomed c;
-    END IF;
+    SELECT c.id, c.workspace_id,
+           CASE WHEN c.status = 'cancelled' THEN 'cancelled' ELSE 'dependencies_met' END,
+           c.status, c.stage, c.attempt,
+           CASE WHEN c.status = 'cancelled' THEN reason
+                ELSE 'dependencies finished (the last: ' || NEW.id || ', ' || NEW.status || ')' END
+    FROM changed c
+    WHERE c.status = 'cancelled' OR c.waiting_for = 0;
     RETURN NULL;
 END
 $$;
