@@ -45,4 +45,34 @@ public sealed class JobDependenciesPageTests(Topology topology)
         var cancelled = await api.WaitForTerminalAsync(last);
         cancelled.GetProperty("error").GetString().ShouldBe($"dependency {middle} was cancelled");
     }
+
+    [Fact]
+    public async Task The_new_job_form_submits_a_job_that_waits_and_names_an_unknown_id()
+    {
+        var api = await topology.ApiAsync(Topology.DemoEmail);
+        var first = await api.SubmitDemoJobAsync(items: 1000, delayMs: 100);
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        var page = session.Page;
+
+        try
+        {
+            await page.GotoAsync("/jobs/new?type=demo");
+            await page.GetByTestId("field-items").FillAsync("1");
+            var missing = Guid.CreateVersion7();
+            await page.GetByTestId("new-job-depends-on").Locator("textarea").FillAsync($"{first}, {missing}");
+            await page.GetByTestId("submit-job").ClickAsync();
+            await Expect(page.GetByTestId("new-job-depends-on")).ToContainTextAsync($"Job {missing} does not exist.");
+            await session.ScreenshotAsync("new-job-depends-on-unknown");
+
+            await page.GetByTestId("new-job-depends-on").Locator("textarea").FillAsync(first.ToString());
+            await page.GetByTestId("submit-job").ClickAsync();
+
+            await Expect(page.GetByTestId("waiting-for-dependencies")).ToHaveTextAsync("Waiting for 1 job");
+            await Expect(page.GetByTestId("job-depends-on").Locator($"[data-job='{first}']")).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await api.CancelAsync(first);
+        }
+    }
 }

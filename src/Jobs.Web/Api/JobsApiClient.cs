@@ -75,12 +75,15 @@ public sealed partial class JobsApiClient(HttpClient http, AuthenticationStatePr
         SendAsync<IReadOnlyList<JobTypeView>>(HttpMethod.Get, "/api/job-types", null, cancellationToken);
 
     /// <param name="idempotencyKey">One per form submission: a double click or a resent request submits once.</param>
+    /// <param name="dependsOn">Job ids the job waits for, as typed (the API checks them); null or empty for none.</param>
     /// <exception cref="ApiProblemException">400 with the failing fields, 429 when submitting too fast.</exception>
-    public async Task<SubmittedJob> SubmitJobAsync(string type, JsonObject payload, string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<SubmittedJob> SubmitJobAsync(
+        string type, JsonObject payload, string idempotencyKey, CancellationToken cancellationToken, IReadOnlyList<string>? dependsOn = null)
     {
+        object body = dependsOn is { Count: > 0 } ? new { type, payload, dependsOn } : new { type, payload };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs")
         {
-            Content = JsonContent.Create(new { type, payload }, options: JsonSerializerOptions.Web),
+            Content = JsonContent.Create(body, options: JsonSerializerOptions.Web),
         };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         return await SendAsync<SubmittedJob>(request, cancellationToken);
