@@ -200,4 +200,20 @@ public sealed class JobDependencyTests(PostgresFixture postgres)
         await ws.HintAsync();
         (await ws.ClaimAsync(b.Id)).Status.ShouldBe(JobStatus.Processing);
     }
+
+    [Fact]
+    public async Task An_idempotency_key_is_bound_to_the_dependencies_too()
+    {
+        var ws = await db.NewWorkspaceAsync();
+        var a = await ws.SubmitOneAsync();
+        var b = await ws.SubmitOneAsync();
+        var first = After(a.Id) with { IdempotencyKey = "deps-key" };
+
+        await ws.SubmitOneAsync(first);
+        var replay = await db.Jobs.JobInsertManyAsync(ws.Insert(first), Ct);
+        var other = await db.Jobs.JobInsertManyAsync(ws.Insert(first with { DependsOn = [b.Id] }), Ct);
+
+        replay.Results.ShouldHaveSingleItem().SameRequest.ShouldBeTrue();
+        other.Results.ShouldHaveSingleItem().SameRequest.ShouldBeFalse();
+    }
 }
