@@ -1,4 +1,4 @@
--- 0022: job dependencies (docs/design.md, "Dependencies"). A job may wait for other jobs of its workspace that existed
+-- 0023: job dependencies (docs/design.md, "Dependencies"). A job may wait for other jobs of its workspace that existed
 -- when it was submitted. While any of them is unfinished it stays pending and scheduled with run_at = 'infinity', so
 -- it is outside the ready index and promotion never finds it due; waiting_for counts what is left. A trigger on the
 -- dependencies' final transitions releases or cancels the dependents in the very transaction that ends the
