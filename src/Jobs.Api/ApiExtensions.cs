@@ -126,6 +126,7 @@ public static class ApiExtensions
         services.AddSingleton<UploadSpool>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadSpool>());
         services.AddSingleton<JobRequestValidator>();
+        services.AddSingleton<JobDependencyValidator>();
         services.AddSingleton<ScheduleRequestValidator>();
         services.AddSingleton<WebhookRequestValidator>();
         services.AddSingleton<SubmitCoalescer>();

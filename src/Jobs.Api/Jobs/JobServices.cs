@@ -1,6 +1,7 @@
 using Jobs.Api.Auth;
 using Jobs.Api.Limits;
 using Jobs.Core.Engine;
+using Jobs.Core.Engine.Dependencies;
 using Jobs.Core.Engine.Events;
 using Jobs.Core.Engine.Storage;
 using Jobs.Core.Identity;
@@ -13,6 +14,8 @@ public sealed record JobServices(
     IJobStore Store,
     WorkspaceLimitsCache Limits,
     JobRequestValidator Validator,
+    JobDependencyValidator Dependencies,
+    IJobDependencyStore DependencyStore,
     JobSubmitter Submitter,
     JobEventBus Bus)
 {

@@ -65,7 +65,7 @@ public static partial class JobsApi
             return NotFound(id);
         }
 
-        return TypedResults.Ok(JobResponse.From(job));
+        return TypedResults.Ok(await WithDependenciesAsync(JobResponse.From(job), services, cancellationToken));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<JobEventResponse>>, ProblemHttpResult>> GetTimeline(string id, [AsParameters] JobServices services, CancellationToken cancellationToken)

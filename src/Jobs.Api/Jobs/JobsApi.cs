@@ -57,6 +57,12 @@ public static partial class JobsApi
             .WithName("RetryJob")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Run a failed or cancelled job again, with a fresh attempt budget");
+        api.MapGet("/jobs/{id}/dependencies", GetDependencies)
+            .WithName("GetJobDependencies")
+            .WithSummary("The jobs this job waits for, each with its status, and how many have not finished");
+        api.MapGet("/jobs/{id}/dependents", ListDependents)
+            .WithName("ListJobDependents")
+            .WithSummary("The jobs that wait for this job, oldest first, with keyset pagination");
         api.MapGet("/jobs/{id}/timeline", GetTimeline)
             .WithName("GetJobTimeline")
             .WithSummary("The job's transitions and stage changes");
@@ -81,10 +87,14 @@ public static partial class JobsApi
         var insert = await services.Validator.ValidateAsync(
             request is null ? null : request with { IdempotencyKey = idempotencyKey ?? request.IdempotencyKey }, "",
             workspace?.MaxBatchItems ?? DefaultMaxBatchItems, errors, cancellationToken);
-        if (insert is null)
+        JobInsertParams?[] inserts = [insert];
+        await services.Dependencies.ApplyAsync(services.Caller.WorkspaceId, [request], inserts, batch: false, errors, cancellationToken);
+        if (errors.Count > 0 || inserts[0] is not { } dependent)
         {
             return ApiProblems.Validation(errors);
         }
+
+        insert = dependent;
 
         var outcome = await services.Submitter.SubmitAsync(services.Caller, [insert], cancellationToken);
         if (outcome.Refused is { } refused)
@@ -134,14 +144,14 @@ public static partial class JobsApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var inserts = new List<JobInsertParams>(jobs.Count);
+        var validated = new JobInsertParams?[jobs.Count];
         for (var i = 0; i < jobs.Count; i++)
         {
-            if (await services.Validator.ValidateAsync(jobs[i], $"jobs[{i}].", limit, errors, cancellationToken) is { } insert)
-            {
-                inserts.Add(insert);
-            }
+            validated[i] = await services.Validator.ValidateAsync(jobs[i], $"jobs[{i}].", limit, errors, cancellationToken);
         }
+
+        await services.Dependencies.ApplyAsync(services.Caller.WorkspaceId, jobs, validated, batch: true, errors, cancellationToken);
+        var inserts = validated.OfType<JobInsertParams>().ToList();
 
         var keys = inserts.Where(j => j.IdempotencyKey is not null).GroupBy(j => j.IdempotencyKey).Where(g => g.Count() > 1).Select(g => g.Key);
         foreach (var key in keys)

@@ -9,7 +9,9 @@ namespace Jobs.Contracts.Jobs;
 /// </summary>
 /// <remarks>
 /// <c>type</c> and <c>payload</c> are required (nullable here only so that a missing one is a field error,
-/// not a body the API cannot read); the others are optional, with the job type's defaults.
+/// not a body the API cannot read); the others are optional, with the job type's defaults. <c>dependsOn</c>
+/// names jobs to wait for (ids, or in a batch <c>ref:&lt;name&gt;</c> of an earlier item's <c>ref</c>);
+/// <c>onDependencyFailure</c> is <c>cancel</c> (the default) or <c>run</c> (docs/api.md, "Dependencies").
 /// </remarks>
 public sealed record SubmitJobRequest(
     string? Type,
@@ -18,7 +20,10 @@ public sealed record SubmitJobRequest(
     DateTimeOffset? RunAt = null,
     int? MaxAttempts = null,
     int? TimeoutSeconds = null,
-    string? IdempotencyKey = null)
+    string? IdempotencyKey = null,
+    IReadOnlyList<string?>? DependsOn = null,
+    string? OnDependencyFailure = null,
+    string? Ref = null)
 {
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; init; }
@@ -42,7 +47,8 @@ public sealed record SubmitBatchResponse(IReadOnlyList<SubmitJobResponse> Jobs);
 
 /// <summary>
 /// A job as the API shows it. <c>sequence</c> orders it against live updates; <c>scheduleId</c> is the schedule that
-/// made it (null for a submit, or once the schedule is deleted).
+/// made it (null for a submit, or once the schedule is deleted). A job with dependencies shows them in
+/// <c>dependsOn</c> (null otherwise, and in lists) and how many have not finished in <c>waitingFor</c>.
 /// </summary>
 public sealed record JobResponse(
     Guid Id,
@@ -72,10 +78,24 @@ public sealed record JobResponse(
     bool CanCancel,
     bool CanRetry,
     JobLinks Links,
-    Guid? ScheduleId);
+    Guid? ScheduleId,
+    IReadOnlyList<Guid>? DependsOn = null,
+    int? WaitingFor = null);
 
 /// <summary>A page of jobs, newest first; <c>nextCursor</c> reads the older ones.</summary>
 public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? NextCursor);
+
+/// <summary>Another job a job waits for, or that waits for it, with its current status.</summary>
+public sealed record JobLinkResponse(Guid Id, string Type, string Status);
+
+/// <summary>
+/// What a job waits for: <c>waitingFor</c> of them have not finished; <c>onDependencyFailure</c> says what
+/// a failed or cancelled one does to it.
+/// </summary>
+public sealed record JobDependenciesResponse(IReadOnlyList<JobLinkResponse> Items, int WaitingFor, string OnDependencyFailure);
+
+/// <summary>A page of the jobs that wait for a job, oldest first.</summary>
+public sealed record JobDependentsResponse(IReadOnlyList<JobLinkResponse> Items, string? NextCursor);
 
 /// <summary>One timeline entry; <c>actor</c> says who asked for it (submit, cancel, retry), null for the engine.</summary>
 public sealed record JobEventResponse(long Id, string Kind, string Status, string? Stage, int Attempt, string? Message, DateTimeOffset At, JobEventActor? Actor = null);

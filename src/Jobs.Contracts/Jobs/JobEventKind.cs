@@ -17,4 +17,7 @@ public static class JobEventKind
     public const string Retried = "retried";
     public const string LeaseExpired = "lease_expired";
     public const string HandedBack = "handed_back";
+
+    /// <summary>The last of the job's dependencies finished: it is due now (docs/design.md, "Dependencies").</summary>
+    public const string DependenciesMet = "dependencies_met";
 }

@@ -2,6 +2,7 @@ using Jobs.Core.Database;
 using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Engine.Events;
 using Jobs.Core.Engine.Queue;
+using Jobs.Core.Engine.Dependencies;
 using Jobs.Core.Engine.Schedules;
 using Jobs.Core.Engine.Templates;
 using Jobs.Core.Engine.Storage;
@@ -37,6 +38,7 @@ public static class JobsCoreExtensions
         services.AddSingleton<IClusterStore, NpgsqlClusterStore>();
         services.AddSingleton<IScheduleStore, NpgsqlScheduleStore>();
         services.AddSingleton<IJobTemplateStore, NpgsqlJobTemplateStore>();
+        services.AddSingleton<IJobDependencyStore, NpgsqlJobDependencyStore>();
         services.AddSingleton<IWorkspaceStore, NpgsqlWorkspaceStore>();
         services.AddSingleton<IContactStore, NpgsqlContactStore>();
         services.AddSingleton<ICampaignStore, NpgsqlCampaignStore>();

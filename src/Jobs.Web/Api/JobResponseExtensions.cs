@@ -30,6 +30,9 @@ public static class JobResponseExtensions
             };
 
         public bool IsTerminal => JobStatus.IsFinal(job.Status);
+
+        /// <summary>A pending job some of whose dependencies have not finished: it waits for them, not for a slot.</summary>
+        public bool IsWaitingForDependencies => job.Status == JobStatus.Pending && job.WaitingFor > 0;
     }
 
     extension(JobTypeResponse type)

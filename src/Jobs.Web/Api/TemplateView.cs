@@ -25,4 +25,5 @@ public sealed record TemplateListPage(IReadOnlyList<TemplateView> Items, string?
 /// What the New job form sends, to submit a job or to save it as a template: the options left null take the job
 /// type's defaults.
 /// </summary>
-public sealed record JobInput(string Type, JsonObject Payload, int? Priority = null, int? MaxAttempts = null, int? TimeoutSeconds = null);
+public sealed record JobInput(
+    string Type, JsonObject Payload, int? Priority = null, int? MaxAttempts = null, int? TimeoutSeconds = null, IReadOnlyList<string>? DependsOn = null);

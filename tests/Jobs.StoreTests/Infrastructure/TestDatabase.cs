@@ -1,3 +1,4 @@
+using Jobs.Core.Engine.Dependencies;
 using Jobs.Core.Engine.Schedules;
 using Jobs.Core.Engine.Templates;
 using Jobs.Core.Files;
@@ -25,6 +26,7 @@ public sealed class TestDatabase(string connectionString, Func<Task> drop) : IAs
     public IScheduleStore Schedules => new NpgsqlScheduleStore(DataSource);
 
     public IJobTemplateStore Templates => new NpgsqlJobTemplateStore(DataSource);
+    public IJobDependencyStore Dependencies => new NpgsqlJobDependencyStore(DataSource);
 
     public IWorkspaceStore Workspaces => new NpgsqlWorkspaceStore(DataSource);
 

@@ -26,6 +26,24 @@ internal static class JobRequestHash
             writer.WriteString("runAt", job.RunAt?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
             writer.WriteNumber("maxAttempts", job.MaxAttempts);
             writer.WriteNumber("timeoutSeconds", job.TimeoutSeconds);
+            // Only a request with dependencies writes them, so that the keys of requests without stay bound as before.
+            if (job.DependsOn is { Count: > 0 } || job.DependsOnItems is { Count: > 0 })
+            {
+                writer.WriteStartArray("dependsOn");
+                foreach (var id in (job.DependsOn ?? []).Order())
+                {
+                    writer.WriteStringValue(id);
+                }
+
+                foreach (var item in (job.DependsOnItems ?? []).Order())
+                {
+                    writer.WriteNumberValue(item);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteString("onDependencyFailure", job.OnDependencyFailure);
+            }
+
             writer.WriteEndObject();
         }
 

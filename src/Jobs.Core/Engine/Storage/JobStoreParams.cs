@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jobs.Core.Engine;
+using Jobs.Core.Engine.Dependencies;
 
 namespace Jobs.Core.Engine.Storage;
 
@@ -22,6 +23,21 @@ public sealed record JobInsertParams(
     /// (docs/design.md, "Schedules"). Null for a run now.
     /// </summary>
     public DateTimeOffset? ScheduleTickAt { get; init; }
+
+    /// <summary>
+    /// Jobs of the same workspace this one waits for (docs/design.md, "Dependencies"): it stays pending, un-hinted,
+    /// until each has finished. Ids that do not exist in the workspace are ignored; the API refuses them first.
+    /// </summary>
+    public IReadOnlyList<Guid>? DependsOn { get; init; }
+
+    /// <summary>
+    /// Earlier items of the same insert this one waits for, by index (a batch's client references). Such an item must
+    /// carry no idempotency key: a replayed one inserts no row to wait for.
+    /// </summary>
+    public IReadOnlyList<int>? DependsOnItems { get; init; }
+
+    /// <summary>What a failed or cancelled dependency does to this job: <c>cancel</c> it (the default) or <c>run</c> it anyway.</summary>
+    public string OnDependencyFailure { get; init; } = JobDependencyPolicy.Cancel;
 }
 
 /// <summary>

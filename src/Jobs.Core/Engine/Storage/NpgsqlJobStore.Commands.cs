@@ -26,7 +26,8 @@ public sealed partial class NpgsqlJobStore
         """;
 
     // attempt keeps counting (it is the fencing token); the fresh budget raises max_attempts instead. Un-hinted: the
-    // caller hints the workspace's next jobs within its bound (NpgsqlJobStore.Hints.cs).
+    // caller hints the workspace's next jobs within its bound (NpgsqlJobStore.Hints.cs). A retry runs the job now,
+    // whatever its dependencies (docs/design.md, "Dependencies"): it waits for nothing any more.
     private static readonly string RetrySql = $"""
         WITH changed AS (
             UPDATE jobs j
@@ -34,6 +35,7 @@ public sealed partial class NpgsqlJobStore
                 max_attempts = j.attempt + j.attempts_per_run,
                 run_at = now(),
                 scheduled = false,
+                waiting_for = 0,
                 hinted_at = NULL,
                 cancel_requested_at = NULL,
                 completed_at = NULL,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jobs.Core.Engine;
+using Jobs.Core.Engine.Dependencies;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,14 +12,18 @@ public sealed partial class NpgsqlJobStore
     // caller then asks JobHintDueAsync for the workspace's next jobs within its bound (NpgsqlJobStore.Hints.cs).
     // An input with an idempotency key is inserted only when its key row is new or expired (taken over); racing
     // submissions of one key wait on the key row's lock, and all but the first find it live and insert nothing.
+    // Dependencies (docs/design.md, "Dependencies") travel as pairs (@dep_jobs[i] waits for @dep_ons[i]); the jobs
+    // waited for are share-locked and their status read under the lock, so a dependency whose outcome is committing
+    // now is either seen final here or finds this job's dependency rows when its trigger runs: no decrement is lost.
     private static readonly string InsertManySql = $"""
         WITH input AS (
             SELECT *
             FROM unnest(@ids, @types, @queues, @priorities, @payloads, @run_ats, @max_attempts, @timeouts, @keys, @hashes,
-                        @schedule_ids, @schedule_ticks)
+                        @schedule_ids, @schedule_ticks, @policies)
                 AS t(id, type, queue, priority, payload, run_at, max_attempts, timeout_seconds, idempotency_key, request_hash,
-                     schedule_id, schedule_tick_at)
+                     schedule_id, schedule_tick_at, on_dependency_failure)
         ),
+        {DependenciesSql}
         claimed AS (
             INSERT INTO idempotency_keys AS k (workspace_id, key, job_id, request_hash, expires_at)
             SELECT @workspace_id, i.idempotency_key, i.id, i.request_hash, now() + @key_lifetime
@@ -34,18 +39,66 @@ public sealed partial class NpgsqlJobStore
         ),
         changed AS (
             INSERT INTO jobs (id, workspace_id, user_id, type, queue, priority, status, payload, max_attempts,
-                              attempts_per_run, run_at, scheduled, timeout_seconds, idempotency_key, schedule_id, schedule_tick_at)
-            SELECT i.id, @workspace_id, @user_id, i.type, i.queue, i.priority, 'pending', i.payload, i.max_attempts,
-                   i.max_attempts, coalesce(i.run_at, now()), coalesce(i.run_at > now(), false), i.timeout_seconds, i.idempotency_key,
-                   i.schedule_id, i.schedule_tick_at
+                              attempts_per_run, run_at, scheduled, timeout_seconds, idempotency_key, schedule_id, schedule_tick_at,
+                              waiting_for, on_dependency_failure, completed_at, error)
+            SELECT i.id, @workspace_id, @user_id, i.type, i.queue, i.priority,
+                   CASE WHEN w.doomed_by IS NOT NULL THEN 'cancelled' ELSE 'pending' END, i.payload, i.max_attempts,
+                   i.max_attempts,
+                   CASE WHEN coalesce(w.waiting, 0) > 0 THEN 'infinity' ELSE coalesce(i.run_at, now()) END,
+                   coalesce(w.waiting, 0) > 0 OR coalesce(i.run_at > now(), false), i.timeout_seconds, i.idempotency_key,
+                   i.schedule_id, i.schedule_tick_at,
+                   coalesce(w.waiting, 0), i.on_dependency_failure,
+                   CASE WHEN w.doomed_by IS NOT NULL THEN now() END,
+                   CASE WHEN w.doomed_by IS NOT NULL THEN 'dependency ' || w.doomed_by END
             FROM input i
+            LEFT JOIN waits w ON w.job_id = i.id
             WHERE i.idempotency_key IS NULL
                OR i.id IN (SELECT c.job_id FROM claimed c)
             RETURNING {JobRows.Select("jobs")}
         ),
+        linked AS (
+            INSERT INTO job_dependencies (job_id, depends_on_id)
+            SELECT d.job_id, d.depends_on_id
+            FROM deps d
+            WHERE d.job_id IN (SELECT c.id FROM changed c)
+              AND (d.depends_on_id NOT IN (SELECT n.id FROM input n) OR d.depends_on_id IN (SELECT c.id FROM changed c))
+        ),
         {EventFromChanged("'created'", actor: ActorSql)}
         SELECT {JobRows.Plain}
         FROM changed
+        """;
+
+    // Each input's dependencies that still exist in the workspace, with their status read under a share lock (a
+    // retention delete in between drops one: it had finished long ago). An unfinished one is waited for; a completed
+    // one counts as done; a failed or cancelled one counts as done for 'run' and cancels the job at once for 'cancel'.
+    private const string DependenciesSql = """
+        locked AS (
+            SELECT q.id, q.status
+            FROM jobs q
+            WHERE q.id = ANY(@dep_ons)
+              AND q.workspace_id = @workspace_id
+            ORDER BY q.id
+            FOR SHARE
+        ),
+        deps AS (
+            SELECT d.job_id, d.depends_on_id, l.status
+            FROM unnest(@dep_jobs, @dep_ons) AS d(job_id, depends_on_id)
+            JOIN locked l ON l.id = d.depends_on_id
+            UNION ALL
+            -- An earlier item of the same call: new, so unfinished.
+            SELECT d.job_id, d.depends_on_id, 'pending'
+            FROM unnest(@dep_jobs, @dep_ons) AS d(job_id, depends_on_id)
+            WHERE d.depends_on_id IN (SELECT n.id FROM input n)
+        ),
+        waits AS (
+            SELECT d.job_id,
+                   count(*) FILTER (WHERE d.status NOT IN ('completed', 'failed', 'cancelled')) AS waiting,
+                   min(d.depends_on_id::text || CASE WHEN d.status = 'failed' THEN ' failed' ELSE ' was cancelled' END)
+                       FILTER (WHERE d.status IN ('failed', 'cancelled') AND i.on_dependency_failure = 'cancel') AS doomed_by
+            FROM deps d
+            JOIN input i ON i.id = d.job_id
+            GROUP BY d.job_id
+        ),
         """;
 
     private static readonly string GetByIdempotencyKeySql = $"""
@@ -124,9 +177,10 @@ public sealed partial class NpgsqlJobStore
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var group in groups)
+        var groupIds = groups.Select(g => g.Jobs.Select(_ => Guid.CreateVersion7()).ToArray()).ToArray();
+        for (var i = 0; i < groups.Count; i++)
         {
-            batch.BatchCommands.Add(InsertCommand(group, [.. group.Jobs.Select(_ => Guid.CreateVersion7())], new byte[]?[group.Jobs.Count]));
+            batch.BatchCommands.Add(InsertCommand(groups[i], groupIds[i], new byte[]?[groups[i].Jobs.Count]));
         }
 
         var hintLimit = groups.Max(g => g.HintLimit);
@@ -141,8 +195,9 @@ public sealed partial class NpgsqlJobStore
                 await reader.NextResultAsync(cancellationToken);
             }
 
-            var created = await JobRows.ReadAllAsync(reader, cancellationToken);
-            results.Add(new JobInsertManyResult([.. created.Select(j => new JobInsertResult(j, Created: true, SameRequest: true))], []));
+            // RETURNING promises no order (the dependencies' join may change it): the results follow the inputs.
+            var created = (await JobRows.ReadAllAsync(reader, cancellationToken)).ToDictionary(j => j.Id);
+            results.Add(new JobInsertManyResult([.. groupIds[i].Select(id => new JobInsertResult(created[id], Created: true, SameRequest: true))], []));
         }
 
         if (fills == 0)
@@ -193,6 +248,11 @@ public sealed partial class NpgsqlJobStore
         {
             Value = inputs.Select(j => j.ScheduleTickAt?.UtcDateTime).ToArray(),
         });
+        command.Parameters.AddWithValue("policies", inputs.Select(j => j.OnDependencyFailure).ToArray());
+        var pairs = inputs.SelectMany((j, i) => (j.DependsOn ?? []).Concat((j.DependsOnItems ?? []).Select(item => ids[item]))
+            .Select(d => (Job: ids[i], On: d))).ToArray();
+        command.Parameters.AddWithValue("dep_jobs", pairs.Select(p => p.Job).ToArray());
+        command.Parameters.AddWithValue("dep_ons", pairs.Select(p => p.On).ToArray());
         return command;
     }
 

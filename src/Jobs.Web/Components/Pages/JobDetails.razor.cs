@@ -221,6 +221,7 @@ public partial class JobDetails
         // while the user waits.
         { Status: JobStatus.Processing } when !JobText.HasItems(job.ProcessedItems, job.TotalItems) => "—",
         { Status: JobStatus.Processing } => rate.Remaining(DateTimeOffset.UtcNow) is { } left ? $"about {DisplayFormat.Duration(left)}" : "estimating…",
+        { IsWaitingForDependencies: true } => "waits for its dependencies",
         _ => "waiting to start",
     };
 
