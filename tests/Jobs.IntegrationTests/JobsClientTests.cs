@@ -2,6 +2,7 @@ using System.Net;
 using Jobs.Client;
 using Jobs.Contracts.Jobs;
 using Jobs.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using JobsClient = Jobs.Client.JobsClient;
 
@@ -172,6 +173,33 @@ public sealed class JobsClientTests(Servers servers)
         after.Zip(after.Skip(1), (a, b) => b - a).Prepend(after[0] - (updates[droppedAfter - 1].ProcessedItems ?? 0)).Max().ShouldBeGreaterThan(3);
     }
 
+    [Fact]
+    public async Task AddJobsClient_ResolvesTheServiceNameByServiceDiscovery_ForCallsAndTheHub_OrTakesAConnectionString()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers);
+        var key = KeyOf(cluster);
+        var address = cluster.Client.BaseAddress!.GetLeftPart(UriPartial.Authority);
+        // What an AppHost's WithReference(api) sets for this service, and the key a team puts in its own configuration.
+        var discovered = ClientFrom(new() { ["services:api:http:0"] = address, ["Jobs:Client:ApiKey"] = key });
+        var byConnectionString = ClientFrom(new() { ["ConnectionStrings:jobs"] = $"Endpoint={address};ApiKey={key}" }, "jobs");
+
+        var id = (await discovered.SubmitAsync("demo", new DemoPayload(Items: 3))).JobId;
+        var updates = await discovered.WatchAsync(id).ToListAsync();
+
+        updates[^1].Status.ShouldBe(JobStatus.Completed);
+        (await byConnectionString.GetAsync(id)).ShouldNotBeNull().Status.ShouldBe(JobStatus.Completed);
+        Should.Throw<Microsoft.Extensions.Options.OptionsValidationException>(() => ClientFrom([]))
+            .Message.ShouldContain("Jobs:Client:ApiKey");
+
+        static JobsClient ClientFrom(Dictionary<string, string?> settings, string serviceName = "api")
+        {
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.AddJobsClient(serviceName);
+            return builder.Build().Services.GetRequiredService<JobsClient>();
+        }
+    }
+
     private static void ShouldIncrease(IReadOnlyList<JobUpdate> updates)
     {
         for (var i = 1; i < updates.Count; i++)
@@ -183,8 +211,9 @@ public sealed class JobsClientTests(Servers servers)
     /// <summary>The client as a service registers it outside Aspire, for the cluster's own workspace.</summary>
     private static JobsClient ClientOf(TestCluster cluster)
     {
-        var key = cluster.Client.DefaultRequestHeaders.GetValues(JobsClient.ApiKeyHeader).Single();
-        var services = new ServiceCollection().AddJobsClient(cluster.Client.BaseAddress!, key).BuildServiceProvider();
+        var services = new ServiceCollection().AddJobsClient(cluster.Client.BaseAddress!, KeyOf(cluster)).BuildServiceProvider();
         return services.GetRequiredService<JobsClient>();
     }
+
+    private static string KeyOf(TestCluster cluster) => cluster.Client.DefaultRequestHeaders.GetValues(JobsClient.ApiKeyHeader).Single();
 }
