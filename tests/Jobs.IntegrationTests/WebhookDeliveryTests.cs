@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Jobs.Contracts.Webhooks;
 using Jobs.Core.Identity;
 using Jobs.Core.Webhooks;
 using Jobs.IntegrationTests.Infrastructure;
