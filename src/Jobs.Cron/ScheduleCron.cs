@@ -1,4 +1,5 @@
 using Cronos;
+using Jobs.Contracts.Schedules;
 
 namespace Jobs.Cron;
 
@@ -129,15 +130,3 @@ public sealed class ScheduleCron
 
 /// <summary>A due schedule's decision: the tick to fire (null: none, all were missed) and the next tick to wait for.</summary>
 public sealed record ScheduleTick(DateTimeOffset? FireAt, DateTimeOffset? NextRunAt);
-
-/// <summary>What a schedule does after downtime: the values of <c>schedules.missed_policy</c>.</summary>
-public static class ScheduleMissedPolicy
-{
-    /// <summary>One job for the latest missed tick (the default).</summary>
-    public const string RunOnce = "runOnce";
-
-    /// <summary>No job for missed ticks; the schedule waits for its next one.</summary>
-    public const string Skip = "skip";
-
-    public static IReadOnlyList<string> All { get; } = [RunOnce, Skip];
-}

@@ -1,3 +1,4 @@
+using Jobs.Contracts.Schedules;
 using Jobs.Core.Engine.Schedules;
 using Jobs.Cron;
 

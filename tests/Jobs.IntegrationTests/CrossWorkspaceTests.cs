@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Jobs.Contracts.Webhooks;
 using Jobs.Core.Identity;
 using Jobs.Core.Webhooks;
 using Jobs.IntegrationTests.Infrastructure;

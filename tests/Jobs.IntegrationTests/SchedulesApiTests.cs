@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Contracts.Schedules;
 using Jobs.IntegrationTests.Infrastructure;
 
 namespace Jobs.IntegrationTests;
@@ -17,7 +18,7 @@ public sealed class SchedulesApiTests(Servers servers)
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
         var client = cluster.Client;
 
-        var (created, schedule) = await client.SendJsonAsync(HttpMethod.Post, "/api/schedules", new
+        var (created, body) = await client.SendJsonAsync(HttpMethod.Post, "/api/schedules", new
         {
             name = "weekday report",
             cron = "0 9 * * 1-5",
@@ -28,27 +29,27 @@ public sealed class SchedulesApiTests(Servers servers)
         });
 
         created.ShouldBe(HttpStatusCode.Created);
-        var id = schedule.GetProperty("id").GetGuid();
-        schedule.GetProperty("description").GetString().ShouldBe("every weekday at 09:00 (Europe/Berlin)");
-        (schedule.GetProperty("missedPolicy").GetString(), schedule.GetProperty("paused").GetBoolean()).ShouldBe(("runOnce", false));
-        (schedule.GetProperty("maxAttempts").GetInt32(), schedule.GetProperty("priority").GetInt32()).ShouldBe((3, 5));
-        var got = await client.GetFromJsonAsync<JsonElement>($"/api/schedules/{id}");
-        var nextRuns = got.GetProperty("nextRuns").EnumerateArray().Select(r => r.GetDateTimeOffset()).ToList();
-        nextRuns.Count.ShouldBe(5);
-        nextRuns[0].ShouldBe(got.GetProperty("nextRunAt").GetDateTimeOffset());
-        nextRuns.ShouldBeInOrder();
-        (await client.ItemsAsync("/api/schedules")).ShouldHaveSingleItem().GetProperty("id").GetGuid().ShouldBe(id);
+        var schedule = Schedule(body);
+        var id = schedule.Id;
+        schedule.Description.ShouldBe("every weekday at 09:00 (Europe/Berlin)");
+        (schedule.MissedPolicy, schedule.Paused).ShouldBe((ScheduleMissedPolicy.RunOnce, false));
+        (schedule.MaxAttempts, schedule.Priority).ShouldBe((3, 5));
+        var got = (await client.GetFromJsonAsync<ScheduleResponse>($"/api/schedules/{id}"))!;
+        got.NextRuns.Count.ShouldBe(ScheduleResponse.NextRunCount);
+        got.NextRuns[0].ShouldBe(got.NextRunAt.ShouldNotBeNull());
+        got.NextRuns.ShouldBeInOrder();
+        (await client.GetFromJsonAsync<ScheduleListResponse>("/api/schedules"))!.Items.ShouldHaveSingleItem().Id.ShouldBe(id);
 
         var (patched, edited) = await client.SendJsonAsync(HttpMethod.Patch, $"/api/schedules/{id}", new { name = "daily report", cron = "30 2 * * *" });
         patched.ShouldBe(HttpStatusCode.OK);
-        (edited.GetProperty("name").GetString(), edited.GetProperty("type").GetString()).ShouldBe(("daily report", "demo"));
-        edited.GetProperty("description").GetString().ShouldBe("every day at 02:30 (Europe/Berlin)");
+        (Schedule(edited).Name, Schedule(edited).Type).ShouldBe(("daily report", "demo"));
+        Schedule(edited).Description.ShouldBe("every day at 02:30 (Europe/Berlin)");
 
-        var (_, paused) = await client.PostAsync($"/api/schedules/{id}/pause");
-        (paused.GetProperty("paused").GetBoolean(), paused.GetProperty("nextRunAt").ValueKind).ShouldBe((true, JsonValueKind.Null));
-        paused.GetProperty("nextRuns").GetArrayLength().ShouldBe(0);
-        var (_, resumed) = await client.PostAsync($"/api/schedules/{id}/resume");
-        resumed.GetProperty("nextRunAt").ValueKind.ShouldBe(JsonValueKind.String);
+        var paused = Schedule((await client.PostAsync($"/api/schedules/{id}/pause")).Body);
+        (paused.Paused, paused.NextRunAt).ShouldBe((true, null));
+        paused.NextRuns.ShouldBeEmpty();
+        var resumed = Schedule((await client.PostAsync($"/api/schedules/{id}/resume")).Body);
+        resumed.NextRunAt.ShouldNotBeNull();
 
         var (ran, submitted) = await client.PostAsync($"/api/schedules/{id}/run");
         ran.ShouldBe(HttpStatusCode.Accepted);
@@ -58,8 +59,8 @@ public sealed class SchedulesApiTests(Servers servers)
         await client.SubmitDemoAsync(items: 1);
         (await client.ItemsAsync($"/api/jobs?scheduleId={id}")).ShouldHaveSingleItem().GetProperty("id").GetGuid().ShouldBe(jobId);
         // A run now is not a tick: the schedule's next tick and last run are as they were.
-        var after = await client.GetFromJsonAsync<JsonElement>($"/api/schedules/{id}");
-        (after.GetProperty("lastRunAt").ValueKind, after.GetProperty("nextRunAt").GetString()).ShouldBe((JsonValueKind.Null, resumed.GetProperty("nextRunAt").GetString()));
+        var after = (await client.GetFromJsonAsync<ScheduleResponse>($"/api/schedules/{id}"))!;
+        (after.LastRunAt, after.NextRunAt).ShouldBe((null, resumed.NextRunAt));
 
         (await client.SendJsonAsync(HttpMethod.Delete, $"/api/schedules/{id}")).Status.ShouldBe(HttpStatusCode.NoContent);
         (await client.SendJsonAsync(HttpMethod.Get, $"/api/schedules/{id}")).Status.ShouldBe(HttpStatusCode.NotFound);
@@ -166,4 +167,6 @@ public sealed class SchedulesApiTests(Servers servers)
         status.ShouldBe(HttpStatusCode.Created);
         return schedule.GetProperty("id").GetGuid();
     }
+
+    private static ScheduleResponse Schedule(JsonElement body) => body.Deserialize<ScheduleResponse>(JsonSerializerOptions.Web).ShouldNotBeNull();
 }

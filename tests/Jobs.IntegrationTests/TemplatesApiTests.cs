@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Contracts.Templates;
 using Jobs.IntegrationTests.Infrastructure;
 
 namespace Jobs.IntegrationTests;
@@ -17,26 +18,22 @@ public sealed class TemplatesApiTests(Servers servers)
         await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
         var client = cluster.Client;
 
-        var (created, template) = await client.SendJsonAsync(HttpMethod.Post, "/api/templates",
+        var (created, body) = await client.SendJsonAsync(HttpMethod.Post, "/api/templates",
             new { name = " nightly demo ", type = "demo", payload = new { items = 3 }, priority = 7, maxAttempts = 2 });
 
         created.ShouldBe(HttpStatusCode.Created);
-        var id = template.GetProperty("id").GetGuid();
-        (template.GetProperty("name").GetString(), template.GetProperty("type").GetString()).ShouldBe(("nightly demo", "demo"));
-        (template.GetProperty("priority").GetInt32(), template.GetProperty("maxAttempts").GetInt32()).ShouldBe((7, 2));
+        var template = body.Deserialize<TemplateResponse>(JsonSerializerOptions.Web).ShouldNotBeNull();
+        var id = template.Id;
+        (template.Name, template.Type, template.Priority, template.MaxAttempts).ShouldBe(("nightly demo", "demo", 7, 2));
         // Left out: the job type's default when a job starts, not a copy of today's default.
-        template.GetProperty("timeoutSeconds").ValueKind.ShouldBe(JsonValueKind.Null);
-        template.GetProperty("links").GetProperty("self").GetString().ShouldBe($"/api/templates/{id}");
-        var got = await client.GetFromJsonAsync<JsonElement>($"/api/templates/{id}");
-        got.GetProperty("payload").GetProperty("items").GetInt32().ShouldBe(3);
-        (await client.ItemsAsync("/api/templates")).ShouldHaveSingleItem().GetProperty("id").GetGuid().ShouldBe(id);
+        template.TimeoutSeconds.ShouldBeNull();
+        template.Links.Self.ShouldBe($"/api/templates/{id}");
+        var got = (await client.GetFromJsonAsync<TemplateResponse>($"/api/templates/{id}"))!;
+        got.Payload.GetProperty("items").GetInt32().ShouldBe(3);
+        (await client.GetFromJsonAsync<TemplateListResponse>("/api/templates"))!.Items.ShouldHaveSingleItem().Id.ShouldBe(id);
 
         // Starting from a template is an ordinary submit of its fields.
-        var jobId = await client.SubmitAsync(new
-        {
-            type = got.GetProperty("type").GetString(), payload = got.GetProperty("payload"), priority = got.GetProperty("priority").GetInt32(),
-            maxAttempts = got.GetProperty("maxAttempts").GetInt32(),
-        });
+        var jobId = await client.SubmitAsync(new { got.Type, got.Payload, got.Priority, got.MaxAttempts });
         var job = await client.GetJobAsync(jobId);
         (job.Priority, job.MaxAttempts).ShouldBe((7, 2));
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Jobs.Contracts.Webhooks;
 using Jobs.Core.Identity;
 using Jobs.Core.Webhooks;
 using Jobs.IntegrationTests.Infrastructure;
@@ -77,12 +78,12 @@ public sealed class WebhookDeliveryTests(Servers servers) : IAsyncLifetime
         receiver.Delay = TimeSpan.FromSeconds(3);
 
         await client.SubmitDemoAsync(items: 1);
-        await Eventually.TrueAsync(async () => !(await client.GetWebhookAsync(webhookId)).GetProperty("enabled").GetBoolean(),
+        await Eventually.TrueAsync(async () => !(await client.GetWebhookAsync(webhookId)).Enabled,
             "the endpoint to be disabled", TimeSpan.FromSeconds(30));
 
         var endpoint = await client.GetWebhookAsync(webhookId);
-        endpoint.GetProperty("disabledReason").GetString()!.ShouldContain("3 attempts in a row failed");
-        endpoint.GetProperty("disabledReason").GetString()!.ShouldContain("No answer within 1 s");
+        endpoint.DisabledReason.ShouldNotBeNull().ShouldContain("3 attempts in a row failed");
+        endpoint.DisabledReason.ShouldContain("No answer within 1 s");
         var delivery = (await client.GetDeliveriesAsync(webhookId)).Single();
         delivery.GetProperty("attemptLog").EnumerateArray().ShouldAllBe(a => a.GetProperty("error").GetString()!.StartsWith("No answer within"));
         delivery.GetProperty("status").GetString().ShouldBe("pending");
@@ -103,9 +104,9 @@ public sealed class WebhookDeliveryTests(Servers servers) : IAsyncLifetime
         receiver.FailWith = 410;
 
         await client.SubmitDemoAsync(items: 1);
-        await Eventually.TrueAsync(async () => !(await client.GetWebhookAsync(webhookId)).GetProperty("enabled").GetBoolean(), "the endpoint to be disabled");
+        await Eventually.TrueAsync(async () => !(await client.GetWebhookAsync(webhookId)).Enabled, "the endpoint to be disabled");
 
-        (await client.GetWebhookAsync(webhookId)).GetProperty("disabledReason").GetString().ShouldBe("The endpoint answered 410 Gone.");
+        (await client.GetWebhookAsync(webhookId)).DisabledReason.ShouldBe("The endpoint answered 410 Gone.");
         await Task.Delay(WebhookCluster.RetryDelays[0] * 3);
         receiver.Received.Count.ShouldBe(1);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Contracts.Webhooks;
 using Jobs.IntegrationTests.Infrastructure;
 
 namespace Jobs.IntegrationTests;
@@ -43,7 +44,7 @@ public sealed class WebhookEndpointsTests(Servers servers) : IAsyncLifetime
         status.ShouldBe(HttpStatusCode.BadRequest, problem.ToString());
         problem.GetProperty("code").GetString().ShouldBe("validation_failed");
         problem.GetProperty("errors").GetProperty(field)[0].GetString()!.ShouldContain(reason, Case.Insensitive);
-        (await cluster.Client.GetFromJsonAsync<JsonElement>("/api/webhooks")).GetProperty("items").GetArrayLength().ShouldBe(0);
+        (await cluster.Client.GetFromJsonAsync<WebhookListResponse>("/api/webhooks"))!.Items.ShouldBeEmpty();
     }
 
     [Fact]
@@ -58,12 +59,13 @@ public sealed class WebhookEndpointsTests(Servers servers) : IAsyncLifetime
         listed.ShouldNotContain(secret);
         (await client.GetStringAsync($"/api/webhooks/{id}")).ShouldNotContain(secret);
 
-        var (status, changed) = await client.SendJsonAsync(HttpMethod.Patch, $"/api/webhooks/{id}",
+        var (status, body) = await client.SendJsonAsync(HttpMethod.Patch, $"/api/webhooks/{id}",
             new { events = new[] { "job.failed", "job.cancelled" }, jobTypes = Array.Empty<string>(), description = "billing", enabled = false });
-        status.ShouldBe(HttpStatusCode.OK, changed.ToString());
-        changed.GetProperty("events").EnumerateArray().Select(e => e.GetString()).ShouldBe(["job.failed", "job.cancelled"]);
-        (changed.TryGetProperty("jobTypes", out var types) ? types.ValueKind : JsonValueKind.Null).ShouldBe(JsonValueKind.Null);
-        (changed.GetProperty("enabled").GetBoolean(), changed.GetProperty("disabledReason").GetString()).ShouldBe((false, "Disabled by an admin."));
+        status.ShouldBe(HttpStatusCode.OK, body.ToString());
+        var changed = body.Deserialize<WebhookResponse>(JsonSerializerOptions.Web).ShouldNotBeNull();
+        changed.Events.ShouldBe([WebhookEvents.JobFailed, WebhookEvents.JobCancelled]);
+        changed.JobTypes.ShouldBeNull();
+        (changed.Enabled, changed.DisabledReason).ShouldBe((false, "Disabled by an admin."));
         (status, var bad) = await client.SendJsonAsync(HttpMethod.Patch, $"/api/webhooks/{id}", new { url = "ftp://x.example" });
         (status, bad.GetProperty("errors").GetProperty("url")[0].GetString()).ShouldBe((HttpStatusCode.BadRequest, "must use http or https, not 'ftp'."));
 
@@ -95,7 +97,7 @@ public sealed class WebhookEndpointsTests(Servers servers) : IAsyncLifetime
         (await other.PostAsync($"/api/webhooks/{id}/deliveries/{delivery}/redeliver")).Status.ShouldBe(HttpStatusCode.NotFound);
         (await other.DeleteAsync($"/api/webhooks/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await other.GetStringAsync("/api/webhooks")).ShouldNotContain(id.ToString());
-        (await owner.GetWebhookAsync(id)).GetProperty("enabled").GetBoolean().ShouldBeTrue();
+        (await owner.GetWebhookAsync(id)).Enabled.ShouldBeTrue();
         (await owner.PostAsync($"/api/webhooks/{id}/deliveries/{delivery}/redeliver")).Status.ShouldBe(HttpStatusCode.NotFound);
     }
 }

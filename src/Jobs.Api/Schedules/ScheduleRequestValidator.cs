@@ -1,6 +1,7 @@
 using Jobs.Api.Jobs;
 using Jobs.Api.Problems;
 using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Schedules;
 using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Engine.Schedules;
 using Jobs.Cron;

@@ -3,6 +3,7 @@ using Jobs.Api.Limits;
 using Jobs.Api.Paging;
 using Jobs.Api.Problems;
 using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Schedules;
 using Jobs.Core.Engine.Schedules;
 using Jobs.Core.Engine.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;

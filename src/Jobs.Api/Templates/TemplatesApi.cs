@@ -4,6 +4,7 @@ using Jobs.Api.Limits;
 using Jobs.Api.Paging;
 using Jobs.Api.Problems;
 using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Templates;
 using Jobs.Core.Engine.Templates;
 using Jobs.Core.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,3 +1,4 @@
+using Jobs.Contracts.Webhooks;
 using Jobs.Core.Webhooks;
 
 namespace Jobs.Api.Webhooks;

@@ -2,6 +2,7 @@ using Jobs.Api.Auth;
 using Jobs.Api.Paging;
 using Jobs.Api.Problems;
 using Jobs.Api.Security;
+using Jobs.Contracts.Webhooks;
 using Jobs.Core.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using Jobs.Contracts.Webhooks;
 using Npgsql;
 using NpgsqlTypes;
 

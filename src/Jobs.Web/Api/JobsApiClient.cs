@@ -85,7 +85,7 @@ public sealed partial class JobsApiClient(HttpClient http, AuthenticationStatePr
     /// </summary>
     /// <param name="idempotencyKey">One per form submission: a double click or a resent request submits once.</param>
     /// <exception cref="ApiProblemException">400 with the failing fields, 429 when submitting too fast.</exception>
-    public async Task<SubmitJobResponse> SubmitJobAsync(JobInput job, string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<SubmitJobResponse> SubmitJobAsync(SubmitJobRequest job, string idempotencyKey, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs")
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Contracts.Webhooks;
 
 namespace Jobs.IntegrationTests.Infrastructure;
 
@@ -31,11 +32,12 @@ public static class WebhookCluster
     {
         var (status, body) = await client.PostAsync("/api/webhooks", new { url, events = events ?? ["job.completed", "job.failed"], jobTypes });
         status.ShouldBe(HttpStatusCode.Created, body.ToString());
-        return (body.GetProperty("webhook").GetProperty("id").GetGuid(), body.GetProperty("secret").GetString()!);
+        var created = body.Deserialize<WebhookWithSecretResponse>(JsonSerializerOptions.Web).ShouldNotBeNull();
+        return (created.Webhook.Id, created.Secret);
     }
 
-    public static async Task<JsonElement> GetWebhookAsync(this HttpClient client, Guid id) =>
-        await client.GetFromJsonAsync<JsonElement>($"/api/webhooks/{id}");
+    public static async Task<WebhookResponse> GetWebhookAsync(this HttpClient client, Guid id) =>
+        (await client.GetFromJsonAsync<WebhookResponse>($"/api/webhooks/{id}"))!;
 
     public static async Task<JsonElement[]> GetDeliveriesAsync(this HttpClient client, Guid id) =>
         [.. (await client.GetFromJsonAsync<JsonElement>($"/api/webhooks/{id}/deliveries")).GetProperty("items").EnumerateArray()];

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Schedules;
 using Jobs.Core.Engine.Schedules;
 using Jobs.Cron;
 using Npgsql;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Webhooks;
 using Jobs.Core.Identity;
 using Jobs.Core.Webhooks;
 

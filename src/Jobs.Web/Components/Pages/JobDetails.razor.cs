@@ -1,4 +1,5 @@
 using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Schedules;
 using Jobs.Web.Api;
 using Jobs.Web.Components.Display;
 using Jobs.Web.Live;
@@ -22,7 +23,7 @@ public partial class JobDetails
     private bool reloadAgain;
     private List<BreadcrumbItem> breadcrumbs = [];
     private JobTypeTexts texts = JobTypeTexts.Empty;
-    private ScheduleView? schedule;
+    private ScheduleResponse? schedule;
 
     [Parameter]
     public Guid Id { get; set; }

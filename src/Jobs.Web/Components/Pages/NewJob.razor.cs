@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Templates;
 using Jobs.Web.Api;
 using Jobs.Web.Components.PayloadForm;
 using Microsoft.AspNetCore.Components;
@@ -12,7 +14,7 @@ namespace Jobs.Web.Components.Pages;
 /// </summary>
 public partial class NewJob
 {
-    private IReadOnlyList<TemplateView> templates = [];
+    private IReadOnlyList<TemplateResponse> templates = [];
     private Guid? templateId;
     private FormOrigin? origin;
     private int? priority;
@@ -46,7 +48,8 @@ public partial class NewJob
 
     private string TemplateNameOf(Guid? id) => templates.FirstOrDefault(t => t.Id == id)?.Name ?? "";
 
-    private JobInput Input() => new(typeName!, PayloadField.ToPayload(fields), priority, maxAttempts, timeoutSeconds);
+    private SubmitJobRequest Input() =>
+        new(typeName!, PayloadField.ToPayload(fields), priority, MaxAttempts: maxAttempts, TimeoutSeconds: timeoutSeconds);
 
     private async Task PrefillAsync()
     {
@@ -97,7 +100,7 @@ public partial class NewJob
         }
     }
 
-    private void Apply(TemplateView template)
+    private void Apply(TemplateResponse template)
     {
         templateId = template.Id;
         Fill(template.Type, template.Payload, template.Priority, template.MaxAttempts, template.TimeoutSeconds);

@@ -180,8 +180,11 @@ public sealed partial class PayloadField
             });
     }
 
-    /// <summary>The payload built from the fields' values; call it only when none has a <see cref="Problem"/>.</summary>
-    public static JsonObject ToPayload(IEnumerable<PayloadField> fields)
+    /// <summary>
+    /// The payload built from the fields' values, as the API's request records carry it; call it only when none has a
+    /// <see cref="Problem"/>.
+    /// </summary>
+    public static JsonElement ToPayload(IEnumerable<PayloadField> fields)
     {
         var payload = new JsonObject();
         foreach (var field in fields)
@@ -201,7 +204,7 @@ public sealed partial class PayloadField
             target[path[^1]] = value;
         }
 
-        return payload;
+        return JsonSerializer.SerializeToElement(payload);
     }
 
     public void Reset()

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Jobs.Core.Webhooks;
 
-namespace Jobs.Api.Webhooks;
+namespace Jobs.Contracts.Webhooks;
 
-/// <summary>The body of <c>POST /api/webhooks</c>; any other member lands in <see cref="Unknown"/> and is refused.</summary>
+/// <summary>The body of <c>POST /api/webhooks</c>; any other member is refused.</summary>
 public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? Events, IReadOnlyList<string>? JobTypes, string? Description)
 {
     [JsonExtensionData]
@@ -35,16 +34,12 @@ public sealed record WebhookResponse(
     DateTimeOffset? FailingSince,
     DateTimeOffset? PreviousSecretExpiresAt,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
-{
-    public static WebhookResponse From(WebhookEndpoint e) =>
-        new(e.Id, e.Url, e.Description, e.Events, e.JobTypes, e.Enabled, e.DisabledReason, e.DisabledAt, e.ConsecutiveFailures,
-            e.FailingSince, e.PreviousSecretExpiresAt, e.CreatedAt, e.UpdatedAt);
-}
+    DateTimeOffset UpdatedAt);
 
+/// <summary>The workspace's endpoints, unpaged.</summary>
 public sealed record WebhookListResponse(IReadOnlyList<WebhookResponse> Items);
 
-/// <summary>An endpoint just made or rotated; <see cref="Secret"/> is in this response only.</summary>
+/// <summary>An endpoint just made or rotated; <c>secret</c> is in this response only.</summary>
 public sealed record WebhookWithSecretResponse(WebhookResponse Webhook, string Secret);
 
 /// <summary>One attempt of a delivery: the answer's status code (none when no answer came), duration and error.</summary>
@@ -60,11 +55,7 @@ public sealed record WebhookDeliveryResponse(
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset? CompletedAt,
-    IReadOnlyList<WebhookAttemptResponse> AttemptLog)
-{
-    public static WebhookDeliveryResponse From(WebhookDelivery d) =>
-        new(d.Id, d.Event, d.JobId, d.Status, d.Attempts, d.NextAttemptAt, d.CreatedAt, d.CompletedAt,
-            [.. d.AttemptLog.Select(a => new WebhookAttemptResponse(a.Attempt, a.StartedAt, a.DurationMs, a.StatusCode, a.Error, a.ResponseBody))]);
-}
+    IReadOnlyList<WebhookAttemptResponse> AttemptLog);
 
+/// <summary>A page of an endpoint's deliveries, newest first; <c>nextCursor</c> reads the older ones.</summary>
 public sealed record WebhookDeliveryListResponse(IReadOnlyList<WebhookDeliveryResponse> Items, string? NextCursor);

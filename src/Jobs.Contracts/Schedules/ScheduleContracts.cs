@@ -1,14 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Jobs.Core.Engine.Schedules;
-using Jobs.Cron;
 
-namespace Jobs.Api.Schedules;
+namespace Jobs.Contracts.Schedules;
 
 /// <summary>
 /// The body of <c>POST /api/schedules</c> and <c>PUT /api/schedules/{id}</c> (every field but the optional ones), and
 /// of <c>PATCH</c> (any of them: what is missing keeps its value). The job fields are a submit's, validated alike.
-/// Any other member lands in <see cref="Unknown"/> and is refused.
+/// Any other member is refused.
 /// </summary>
 public sealed record ScheduleRequest(
     string? Name = null,
@@ -26,11 +24,12 @@ public sealed record ScheduleRequest(
     public Dictionary<string, JsonElement>? Unknown { get; init; }
 }
 
+/// <summary>Where to read a schedule and its jobs, and where to pause, resume or run it.</summary>
 public sealed record ScheduleLinks(string Self, string Jobs, string Pause, string Resume, string Run);
 
 /// <summary>
-/// A schedule as the API shows it. <see cref="Description"/> is its expression in words; <see cref="NextRuns"/> its
-/// next five ticks (none while paused); <see cref="LastJobId"/> the job of the latest tick.
+/// A schedule as the API shows it. <c>description</c> is its expression in words; <c>nextRuns</c> its next five
+/// ticks (none while paused); <c>lastJobId</c> the job of the latest tick.
 /// </summary>
 public sealed record ScheduleResponse(
     Guid Id,
@@ -54,20 +53,9 @@ public sealed record ScheduleResponse(
     DateTimeOffset UpdatedAt,
     ScheduleLinks Links)
 {
+    /// <summary>How many ticks <c>nextRuns</c> holds.</summary>
     public const int NextRunCount = 5;
-
-    public static ScheduleResponse From(Schedule schedule)
-    {
-        var d = schedule.Definition;
-        var next = schedule.NextRunAt is { } at ? ScheduleCron.Parse(d.Cron, d.TimeZone).Occurrences(at, NextRunCount) : [];
-        var id = schedule.Id;
-        return new ScheduleResponse(
-            id, d.Name, d.Cron, d.TimeZone, CronDescription.Describe(d.Cron, d.TimeZone), d.Type, d.Payload, d.Priority,
-            d.MaxAttempts, d.TimeoutSeconds, d.MissedPolicy, schedule.Paused, schedule.NextRunAt, next, schedule.LastRunAt,
-            schedule.LastJobId, schedule.UserId, schedule.CreatedAt, schedule.UpdatedAt,
-            new ScheduleLinks($"/api/schedules/{id}", $"/api/jobs?scheduleId={id}", $"/api/schedules/{id}/pause",
-                $"/api/schedules/{id}/resume", $"/api/schedules/{id}/run"));
-    }
 }
 
+/// <summary>A page of schedules, newest first; <c>nextCursor</c> reads the older ones.</summary>
 public sealed record ScheduleListResponse(IReadOnlyList<ScheduleResponse> Items, string? NextCursor);

@@ -1,12 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Jobs.Core.Engine.Templates;
 
-namespace Jobs.Api.Templates;
+namespace Jobs.Contracts.Templates;
 
 /// <summary>
-/// The body of <c>POST /api/templates</c>: a name and a submit's fields, validated like a submit. Any other member
-/// lands in <see cref="Unknown"/> and is refused.
+/// The body of <c>POST /api/templates</c>: a name and a submit's fields, validated like a submit. Any other member is
+/// refused.
 /// </summary>
 public sealed record TemplateRequest(
     string? Name = null,
@@ -20,11 +19,12 @@ public sealed record TemplateRequest(
     public Dictionary<string, JsonElement>? Unknown { get; init; }
 }
 
+/// <summary>Where to read or delete a template.</summary>
 public sealed record TemplateLinks(string Self);
 
 /// <summary>
-/// A template as the API shows it. A null <see cref="MaxAttempts"/> or <see cref="TimeoutSeconds"/> means the job
-/// type's default when a job is started from it.
+/// A template as the API shows it. A null <c>maxAttempts</c> or <c>timeoutSeconds</c> means the job type's default
+/// when a job is started from it.
 /// </summary>
 public sealed record TemplateResponse(
     Guid Id,
@@ -36,15 +36,7 @@ public sealed record TemplateResponse(
     int? TimeoutSeconds,
     Guid CreatedBy,
     DateTimeOffset CreatedAt,
-    TemplateLinks Links)
-{
-    public static TemplateResponse From(JobTemplate template)
-    {
-        var d = template.Definition;
-        return new TemplateResponse(
-            template.Id, d.Name, d.Type, d.Payload, d.Priority, d.MaxAttempts, d.TimeoutSeconds, template.UserId, template.CreatedAt,
-            new TemplateLinks($"/api/templates/{template.Id}"));
-    }
-}
+    TemplateLinks Links);
 
+/// <summary>A page of templates, newest first; <c>nextCursor</c> reads the older ones.</summary>
 public sealed record TemplateListResponse(IReadOnlyList<TemplateResponse> Items, string? NextCursor);

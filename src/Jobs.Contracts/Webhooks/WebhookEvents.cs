@@ -1,4 +1,4 @@
-namespace Jobs.Core.Webhooks;
+namespace Jobs.Contracts.Webhooks;
 
 /// <summary>The events an endpoint may subscribe to: a job's final outcomes, named <c>job.</c> + its final status.</summary>
 public static class WebhookEvents
