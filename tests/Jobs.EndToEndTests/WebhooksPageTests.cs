@@ -39,7 +39,8 @@ public sealed class WebhooksPageTests(Topology topology)
         await Expect(row).ToHaveAttributeAsync("data-enabled", "true");
         Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal);
 
-        using var api = await topology.ApiAsync(Topology.DemoEmail);
+        // The topology's API client is shared by every test of the run: not disposed here.
+        var api = await topology.ApiAsync(Topology.DemoEmail);
         await api.WaitForTerminalAsync(await api.SubmitDemoJobAsync(items: 1, delayMs: 0));
         await row.GetByTestId("webhook-row-url").ClickAsync();
         await Expect(page.GetByTestId("webhook-title")).ToHaveTextAsync(url);
