@@ -51,6 +51,9 @@ public sealed class JobTemplateStoreTests(PostgresFixture postgres)
         foreach (var name in new[] { "a", "b", "c" })
         {
             await db.Templates.TemplateCreateAsync(ws.Id, ws.UserId, Definition(name), Ct);
+            // The list is in id order, and a version 7 id orders by the millisecond only: two templates saved within
+            // one millisecond list in either order.
+            await Task.Delay(5);
         }
 
         var first = await db.Templates.TemplateListAsync(ws.Id, 2, null, Ct);
