@@ -266,4 +266,18 @@ public sealed partial class NpgsqlJobStore
 
         return hints;
     }
+
+    private const string MarkUnhintedSql = """
+        UPDATE jobs
+        SET hinted_at = NULL
+        WHERE id = ANY(@ids)
+          AND status = 'pending'
+        """;
+
+    public async Task JobMarkUnhintedAsync(IReadOnlyList<Guid> jobIds, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(MarkUnhintedSql);
+        command.Parameters.AddWithValue("ids", jobIds.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }
