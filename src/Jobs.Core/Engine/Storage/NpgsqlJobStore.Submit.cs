@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Dependencies;
 using Npgsql;
