@@ -1,3 +1,4 @@
+using Jobs.Core.Database;
 using Npgsql;
 
 namespace Jobs.Core.Engine.Dependencies;
@@ -75,7 +76,7 @@ public sealed class NpgsqlJobDependencyStore(NpgsqlDataSource dataSource) : IJob
         command.Parameters.AddWithValue("workspace_id", workspaceId);
         command.Parameters.AddWithValue("id", jobId);
         command.Parameters.Add(new NpgsqlParameter("cursor", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)cursor ?? DBNull.Value });
-        command.Parameters.AddWithValue("limit", limit + 1);
+        command.Parameters.AddWithValue("limit", Keyset.RowsFor(limit));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         if (!reader.GetBoolean(0))
@@ -84,10 +85,8 @@ public sealed class NpgsqlJobDependencyStore(NpgsqlDataSource dataSource) : IJob
         }
 
         await reader.NextResultAsync(cancellationToken);
-        var items = await ReadLinksAsync(reader, cancellationToken);
-        return items.Count > limit
-            ? new JobDependentPage(items[..limit], items[limit - 1].Id)
-            : new JobDependentPage(items, null);
+        var (items, next) = Keyset.Page(await ReadLinksAsync(reader, cancellationToken), limit, l => l.Id);
+        return new JobDependentPage(items, next);
     }
 
     private static async Task<List<JobDependencyLink>> ReadLinksAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)

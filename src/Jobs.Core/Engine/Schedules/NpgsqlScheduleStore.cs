@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jobs.Core.Database;
 using Jobs.Cron;
 using Npgsql;
 using NpgsqlTypes;
@@ -121,16 +122,9 @@ public sealed partial class NpgsqlScheduleStore(NpgsqlDataSource dataSource) : I
         await using var command = dataSource.CreateCommand(ListSql);
         command.Parameters.AddWithValue("workspace_id", workspaceId);
         command.Parameters.Add(new NpgsqlParameter("cursor", NpgsqlDbType.Uuid) { Value = (object?)cursor ?? DBNull.Value });
-        // One extra row says whether there is a next page without a COUNT.
-        command.Parameters.AddWithValue("limit", limit + 1);
-        var items = await ReadAllAsync(command, cancellationToken);
-        if (items.Count <= limit)
-        {
-            return new SchedulePage(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new SchedulePage(items, items[^1].Id);
+        command.Parameters.AddWithValue("limit", Keyset.RowsFor(limit));
+        var (items, next) = Keyset.Page(await ReadAllAsync(command, cancellationToken), limit, s => s.Id);
+        return new SchedulePage(items, next);
     }
 
     public async Task<ScheduleWriteResult> ScheduleUpdateAsync(Guid workspaceId, Guid scheduleId, ScheduleDefinition definition, CancellationToken cancellationToken)

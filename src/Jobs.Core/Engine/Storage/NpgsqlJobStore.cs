@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jobs.Contracts.Jobs;
+using Jobs.Core.Database;
 using Jobs.Core.Engine;
 using Npgsql;
 using NpgsqlTypes;
@@ -80,16 +81,9 @@ public sealed partial class NpgsqlJobStore(NpgsqlDataSource dataSource) : IJobSt
         command.Parameters.Add(new NpgsqlParameter("type", NpgsqlDbType.Text) { Value = (object?)parameters.Type ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("cursor", NpgsqlDbType.Uuid) { Value = (object?)parameters.Cursor ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("schedule_id", NpgsqlDbType.Uuid) { Value = (object?)parameters.ScheduleId ?? DBNull.Value });
-        // One extra row says whether there is a next page without a COUNT.
-        command.Parameters.AddWithValue("limit", parameters.Limit + 1);
-        var jobs = await JobRows.ReadAllAsync(command, cancellationToken);
-        if (jobs.Count <= parameters.Limit)
-        {
-            return new JobPage(jobs, null);
-        }
-
-        jobs.RemoveAt(jobs.Count - 1);
-        return new JobPage(jobs, jobs[^1].Id);
+        command.Parameters.AddWithValue("limit", Keyset.RowsFor(parameters.Limit));
+        var (jobs, next) = Keyset.Page(await JobRows.ReadAllAsync(command, cancellationToken), parameters.Limit, j => j.Id);
+        return new JobPage(jobs, next);
     }
 
     public async Task<IReadOnlyList<JobEvent>> JobEventListAsync(Guid workspaceId, Guid jobId, CancellationToken cancellationToken)

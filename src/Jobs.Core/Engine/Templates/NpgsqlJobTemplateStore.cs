@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jobs.Core.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -69,16 +70,9 @@ public sealed class NpgsqlJobTemplateStore(NpgsqlDataSource dataSource) : IJobTe
         await using var command = dataSource.CreateCommand(ListSql);
         command.Parameters.AddWithValue("workspace_id", workspaceId);
         command.Parameters.Add(new NpgsqlParameter("cursor", NpgsqlDbType.Uuid) { Value = (object?)cursor ?? DBNull.Value });
-        // One extra row says whether there is a next page without a COUNT.
-        command.Parameters.AddWithValue("limit", limit + 1);
-        var items = await ReadAllAsync(command, cancellationToken);
-        if (items.Count <= limit)
-        {
-            return new JobTemplatePage(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new JobTemplatePage(items, items[^1].Id);
+        command.Parameters.AddWithValue("limit", Keyset.RowsFor(limit));
+        var (items, next) = Keyset.Page(await ReadAllAsync(command, cancellationToken), limit, t => t.Id);
+        return new JobTemplatePage(items, next);
     }
 
     public async Task<bool> TemplateDeleteAsync(Guid workspaceId, Guid templateId, CancellationToken cancellationToken)

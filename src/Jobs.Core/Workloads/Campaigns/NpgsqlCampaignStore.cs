@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jobs.Core.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -47,7 +48,7 @@ public sealed partial class NpgsqlCampaignStore(NpgsqlDataSource dataSource) : I
         command.Parameters.AddWithValue("workspace_id", workspaceId);
         command.Parameters.Add(new NpgsqlParameter("cursor", NpgsqlDbType.Uuid) { Value = (object?)cursor ?? DBNull.Value });
         // One extra row says whether there is a next page without a COUNT.
-        command.Parameters.AddWithValue("limit", limit + 1);
+        command.Parameters.AddWithValue("limit", Keyset.RowsFor(limit));
         var campaigns = new List<CampaignRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -55,13 +56,7 @@ public sealed partial class NpgsqlCampaignStore(NpgsqlDataSource dataSource) : I
             campaigns.Add(ReadCampaign(reader));
         }
 
-        if (campaigns.Count <= limit)
-        {
-            return (campaigns, null);
-        }
-
-        campaigns.RemoveAt(campaigns.Count - 1);
-        return (campaigns, campaigns[^1].Id);
+        return Keyset.Page(campaigns, limit, c => c.Id);
     }
 
     public async Task<CampaignRow?> CampaignGetAsync(Guid workspaceId, Guid campaignId, CancellationToken cancellationToken)
