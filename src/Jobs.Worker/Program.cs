@@ -1,4 +1,5 @@
 using Jobs.Core.Hosting;
+using Jobs.Worker.Handlers;
 using Jobs.Worker.Processing;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,7 @@ builder.AddRedisClient("redis", configureOptions: ClientSettings.Redis);
 builder.AddJobsCore();
 builder.AddJobsMigrations();
 builder.AddJobsWorker();
+builder.AddShippedJobTypes();
 
 var app = builder.Build();
 

@@ -1,4 +1,3 @@
-using Jobs.Worker.Handlers;
 using Jobs.Worker.Maintenance;
 using Jobs.Worker.Webhooks;
 
@@ -6,7 +5,11 @@ namespace Jobs.Worker.Processing;
 
 public static class WorkerExtensions
 {
-    /// <summary>The consumer loop, maintenance, the webhook dispatcher, and the handlers of the shipped job types.</summary>
+    /// <summary>
+    /// The worker runtime: the consumer loop, the elected leader's maintenance and the webhook dispatcher. The job
+    /// types come from the host's own <c>AddJobHandler&lt;T&gt;()</c> registrations; the worker serves the queues of those
+    /// types and publishes them to the catalog (docs/extending.md).
+    /// </summary>
     public static IHostApplicationBuilder AddJobsWorker(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<WorkerOptions>()
@@ -25,8 +28,6 @@ public static class WorkerExtensions
         builder.Services.AddHostedService<MaintenanceService>();
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddHostedService<WebhookDispatcher>();
-
-        builder.AddShippedJobTypes();
         return builder;
     }
 }
