@@ -19,6 +19,7 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly Action<IServiceCollection>? configureWorkers;
     private readonly List<ServiceFactory<WorkerEntryPoint>> workers = [];
     private readonly List<ServiceFactory<ApiEntryPoint>> extraApis = [];
+    private readonly List<IAsyncDisposable> services = [];
 
     private TestCluster(Dictionary<string, string?> settings, Action<IServiceCollection>? configureWorkers)
     {
@@ -145,6 +146,17 @@ public sealed class TestCluster : IAsyncDisposable
         return worker;
     }
 
+    /// <summary>
+    /// Another service on the cluster's database and Redis with its shortened timings, such as a team's own worker
+    /// (<c>samples/</c>); stopped with the cluster.
+    /// </summary>
+    public ServiceFactory<TEntryPoint> StartService<TEntryPoint>() where TEntryPoint : class
+    {
+        var service = ServiceFactory<TEntryPoint>.Start(settings);
+        services.Add(service);
+        return service;
+    }
+
     /// <summary>Stops a worker as a deployment would (graceful shutdown).</summary>
     public async Task StopWorkerAsync(ServiceFactory<WorkerEntryPoint> worker)
     {
@@ -191,6 +203,11 @@ public sealed class TestCluster : IAsyncDisposable
         foreach (var worker in workers)
         {
             await worker.DisposeAsync();
+        }
+
+        foreach (var service in services)
+        {
+            await service.DisposeAsync();
         }
 
         foreach (var api in extraApis)
