@@ -62,6 +62,12 @@ if (isRunMode)
     var demo = DemoAccount.FromConfiguration(builder.Configuration);
     api.WithDemoAccount(demo).WithSubmitDemoJobsCommand(demo);
     web.WithSignInLinkCommand(demo);
+    // A team's own job type and service beside the platform (samples/Invoicing); JOBS_SAMPLES=false leaves them out.
+    if (builder.Configuration["JOBS_SAMPLES"] != "false")
+    {
+        builder.AddInvoicingSample(api, jobsdb, redis, demo);
+    }
+
     builder.PrintWhenReady(web, api, demo);
 }
 

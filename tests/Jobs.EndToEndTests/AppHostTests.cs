@@ -38,7 +38,7 @@ public sealed partial class AppHostTests(Topology topology)
 
         // What the dashboard lists: Aspire's hidden helpers (such as each project's rebuilder) and parameters aside.
         var resources = latest.Values.Where(e => e.Resource is not ParameterResource && !e.Snapshot.IsHidden).ToList();
-        resources.Select(e => e.Resource.Name).Distinct().Order().ShouldBe(["api", "jobsdb", "postgres", "redis", "web", "worker"]);
+        resources.Select(e => e.Resource.Name).Distinct().Order().ShouldBe(["api", "billing", "invoicing-worker", "jobsdb", "postgres", "redis", "web", "worker"]);
         resources.Count(e => e.Resource.Name == "worker").ShouldBe(2);
         foreach (var resource in resources)
         {
@@ -91,6 +91,34 @@ public sealed partial class AppHostTests(Topology topology)
         using var http = new HttpClient { BaseAddress = topology.WebUrl };
         using var refused = await http.PostAsJsonAsync("/signin/link", new { email = Topology.DemoEmail, password = topology.Password });
         refused.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task SendInvoiceCommand_TheSamplesServiceSubmitsThroughTheClient_AndTheTeamsWorkerRendersIt_ShownWithItsOwnTitleAndStages()
+    {
+        var api = await topology.ApiAsync(Topology.DemoEmail);
+
+        var result = await ExecuteAsync("billing", "send-invoice");
+
+        result.Success.ShouldBeTrue(result.Message);
+        using var body = JsonDocument.Parse(result.Data!.Value);
+        var id = body.RootElement.GetProperty("jobId").GetGuid();
+        var job = await api.WaitForTerminalAsync(id);
+        job.GetProperty("status").GetString().ShouldBe("completed", job.GetProperty("error").ToString());
+        job.GetProperty("queue").GetString().ShouldBe("invoices");
+
+        await using var session = await BrowserSession.SignedInAsync(topology, Topology.DemoEmail);
+        await session.Page.GotoAsync($"/jobs/{id}");
+        await Expect(session.Page.GetByTestId("job-title")).ToHaveTextAsync("Invoice PDF");
+        await Expect(session.Page.GetByTestId("job-metrics")).ToContainTextAsync("Pages");
+        await Expect(session.Page.GetByTestId("job-timeline")).ToContainTextAsync("Rendering the pages");
+        // The result names the PDF it stored, so the page offers it; the web streams it from the API.
+        var download = session.Page.GetByTestId("result-download");
+        await Expect(download).ToContainTextAsync(".pdf");
+        var pdf = await session.Page.APIRequest.GetAsync(new Uri(new Uri(session.Page.Url), await download.GetAttributeAsync("href")).ToString());
+        pdf.Headers["content-type"].ShouldBe("application/pdf");
+        (await pdf.BodyAsync()).Take(5).ShouldBe("%PDF-"u8.ToArray());
+        await session.ScreenshotAsync("invoice-job-page");
     }
 
     private Task<ExecuteCommandResult> ExecuteAsync(string resource, string command)
