@@ -1,16 +1,11 @@
 using Invoicing.Jobs;
-using Jobs.Core.Hosting;
 using Jobs.Worker.Processing;
 
 // A worker of the invoicing team's own: the same connections and runtime as Jobs' worker, with their job types.
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource("jobsdb", configureDataSourceBuilder: NpgsqlClientSettings.DataSource);
-builder.AddRedisClient("redis", configureOptions: ClientSettings.Redis);
-builder.AddJobsCore();
-builder.AddJobsMigrations();
-builder.AddJobsWorker();
+builder.AddJobsWorkerHost();
 builder.Services.AddInvoicingJobs();
 
 var app = builder.Build();
