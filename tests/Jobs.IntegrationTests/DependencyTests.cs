@@ -27,10 +27,18 @@ public sealed class DependencyTests(Servers servers)
         (waiting.Status, waiting.WaitingFor).ShouldBe(("pending", 1));
         waiting.DependsOn.ShouldBe([b]);
 
+        // Followed live from before anything ran: the trigger's cancellation of C is published too, which ends the stream.
+        using var response = await EventStreamReader.OpenAsync(client, c);
+        using var stream = new EventStreamReader(await response.Content.ReadAsStreamAsync());
+        (await stream.ReadAsync(TimeSpan.FromSeconds(5)))!.Json.GetProperty("status").GetString().ShouldBe("pending");
+
         await cluster.StartWorkerAsync();
         await client.WaitForStatusAsync(a, "completed");
         await client.WaitForStatusAsync(b, "failed");
         var cancelled = await client.WaitForStatusAsync(c, "cancelled");
+        var heard = await NextEventAsync(stream);
+        (heard.GetProperty("status").GetString(), heard.GetProperty("error").GetString()).ShouldBe(("cancelled", $"dependency {b} failed"));
+        (await stream.ReadAsync(TimeSpan.FromSeconds(5))).ShouldBeNull();
 
         cancelled.Error.ShouldBe($"dependency {b} failed");
         (await client.GetTimelineAsync(b)).Kinds().ShouldContain("dependencies_met");
@@ -38,6 +46,19 @@ public sealed class DependencyTests(Servers servers)
         (last.Kind, last.Message).ShouldBe(("cancelled", $"dependency {b} failed"));
         var dependents = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{a}/dependents");
         dependents.GetProperty("items").EnumerateArray().Single().GetProperty("id").GetGuid().ShouldBe(b);
+    }
+
+    /// <summary>The next event's job, past heartbeats.</summary>
+    private static async Task<JsonElement> NextEventAsync(EventStreamReader stream)
+    {
+        while (true)
+        {
+            var item = (await stream.ReadAsync(TimeSpan.FromSeconds(10))).ShouldNotBeNull("the stream ended before the next event");
+            if (item.Comment is null)
+            {
+                return item.Json;
+            }
+        }
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace Jobs.Worker.Maintenance;
 
 /// <summary>
 /// Maintenance (docs/design.md, "Delivery invariants"), run by one elected worker at a time: every tick the leader
-/// rescues expired leases, fires due schedules (<see cref="ScheduleFirer"/>), hints due pending jobs (delays, retry
+/// rescues expired leases, publishes the dependents the dependency trigger moved, fires due schedules (<see cref="ScheduleFirer"/>), hints due pending jobs (delays, retry
 /// backoff, lost or deferred hints), and now and then
 /// takes over the stream entries of dead consumers, deletes expired idempotency keys and applies retention (ended jobs,
 /// unused uploads). Each write to a running or pending job carries the leader's term, so a deposed leader changes
@@ -57,6 +57,7 @@ internal sealed class MaintenanceService(
                     }
 
                     await RescueExpiredAsync(term, stoppingToken);
+                    await PublishDependentsAsync(stoppingToken);
                     await scheduleFirer.FireDueAsync(term, stoppingToken);
                     await HintDueAsync(term, stoppingToken);
                     await ObserveQueueDepthAsync(stoppingToken);
@@ -111,6 +112,21 @@ internal sealed class MaintenanceService(
         {
             await hintSender.SendAsync(again);
         }
+    }
+
+    // The dependents the dependency trigger released or cancelled inside other jobs' outcomes: no process saw those
+    // writes, so the leader publishes them (docs/design.md, "Dependencies"). A note is deleted once published; a leader
+    // that dies between the two makes the next one publish it again, which the sequence rule makes harmless.
+    private async Task PublishDependentsAsync(CancellationToken cancellationToken)
+    {
+        var noted = await store.JobUpdateOutboxReadAsync(BatchSize, cancellationToken);
+        if (noted.UpTo is not { } upTo)
+        {
+            return;
+        }
+
+        await bus.PublishManyAsync(noted.Jobs.Select(j => (j, j.Status == JobStatus.Cancelled ? j.Error : (string?)"dependencies finished")));
+        await store.JobUpdateOutboxDeleteAsync(upTo, cancellationToken);
     }
 
     private async Task HintDueAsync(LeaderTerm term, CancellationToken cancellationToken)

@@ -57,6 +57,51 @@ public sealed class JobDependencyTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task The_dependents_the_trigger_moves_are_noted_for_publishing_as_they_are_now_until_the_notes_are_deleted()
+    {
+        // The notes span every workspace: a database of this test's own.
+        await using var own = await postgres.CreateDatabaseAsync();
+        var ws = await own.NewWorkspaceAsync();
+        var a = await ws.SubmitOneAsync();
+        var b = await ws.SubmitOneAsync(After(a.Id));
+        var c = await ws.SubmitOneAsync(After(b.Id));
+        var d = await ws.SubmitOneAsync(After(a.Id, c.Id));
+        (await own.Jobs.JobUpdateOutboxReadAsync(10, Ct)).UpTo.ShouldBeNull();
+
+        await CompleteAsync(ws, a.Id, own);
+
+        // B is due now; D still waits for C, so its row changed nothing a reader sees and it is not noted.
+        var released = await own.Jobs.JobUpdateOutboxReadAsync(10, Ct);
+        released.Jobs.Select(j => (j.Id, j.Status)).ShouldBe([(b.Id, JobStatus.Pending)]);
+        released.Jobs[0].Version.ShouldBe((await own.Jobs.JobGetAsync(ws.Id, b.Id, Ct))!.Version);
+        await own.Jobs.JobUpdateOutboxDeleteAsync(released.UpTo!.Value, Ct);
+        (await own.Jobs.JobUpdateOutboxReadAsync(10, Ct)).UpTo.ShouldBeNull();
+
+        await ws.EndAsync(await ws.ClaimAsync(b.Id), JobStatus.Failed);
+
+        // The failure cancels C, and C's cancellation cascades to D: both noted, read once each as they are now.
+        var cancelled = await own.Jobs.JobUpdateOutboxReadAsync(10, Ct);
+        cancelled.Jobs.Select(j => j.Id).ShouldBe([c.Id, d.Id], ignoreOrder: true);
+        cancelled.Jobs.ShouldAllBe(j => j.Status == JobStatus.Cancelled);
+        cancelled.Jobs.Single(j => j.Id == d.Id).Error.ShouldBe($"dependency {c.Id} was cancelled");
+
+        // A noted job deleted before it was published is skipped, and its note still deleted.
+        await using (var delete = own.DataSource.CreateCommand("DELETE FROM jobs WHERE id = @id"))
+        {
+            delete.Parameters.AddWithValue("id", d.Id);
+            await delete.ExecuteNonQueryAsync(Ct);
+        }
+
+        var rest = await own.Jobs.JobUpdateOutboxReadAsync(1, Ct);
+        rest.Jobs.Select(j => j.Id).ShouldBe([c.Id]);
+        await own.Jobs.JobUpdateOutboxDeleteAsync(rest.UpTo!.Value, Ct);
+        var gone = await own.Jobs.JobUpdateOutboxReadAsync(10, Ct);
+        (gone.UpTo, gone.Jobs.Count).ShouldBe((rest.UpTo + 1, 0));
+        await own.Jobs.JobUpdateOutboxDeleteAsync(gone.UpTo!.Value, Ct);
+        (await own.Jobs.JobUpdateOutboxReadAsync(10, Ct)).UpTo.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task A_cancellation_cascades_down_a_chain()
     {
         var ws = await db.NewWorkspaceAsync();

@@ -86,6 +86,15 @@ public interface IJobStore
     /// </summary>
     Task<IReadOnlyList<JobHint>> JobHintDueAsync(JobHintDueParams parameters, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The jobs the dependency trigger released or cancelled and nobody has published yet, as they are now, and the
+    /// last note read (docs/design.md, "Dependencies"); null when there is none.
+    /// </summary>
+    Task<JobUpdateOutboxPage> JobUpdateOutboxReadAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Forgets the notes up to <paramref name="upTo"/>, once their jobs were published.</summary>
+    Task JobUpdateOutboxDeleteAsync(long upTo, CancellationToken cancellationToken);
+
     /// <summary>Which of these jobs are still pending (for stream entries found in a dead consumer's list).</summary>
     Task<IReadOnlyList<Guid>> JobFilterPendingAsync(IReadOnlyList<Guid> jobIds, CancellationToken cancellationToken);
 

@@ -15,6 +15,9 @@ internal static class JobRows
         "created_at", "started_at", "completed_at", "updated_at", "schedule_id",
     ];
 
+    /// <summary>How many columns <see cref="Select"/> reads: a column after them is at this ordinal.</summary>
+    public static int Count => Columns.Length;
+
     /// <summary>The columns, qualified by a table alias so they stay unambiguous in <c>UPDATE … FROM</c>.</summary>
     public static string Select(string alias) => string.Join(", ", Columns.Select(c => $"{alias}.{c}"));
 

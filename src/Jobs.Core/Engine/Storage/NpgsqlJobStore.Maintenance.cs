@@ -57,6 +57,46 @@ public sealed partial class NpgsqlJobStore
         return await JobRows.ReadAllAsync(command, cancellationToken);
     }
 
+    // The dependency trigger's notes (migration 0024): the oldest ones and their jobs as they are now, one row per job,
+    // with the last note read beside each; one row of nulls but that when the notes' jobs are all gone.
+    private static readonly string UpdateOutboxReadSql = $"""
+        WITH noted AS (
+            SELECT id, job_id FROM job_update_outbox ORDER BY id LIMIT @limit
+        ),
+        up_to AS (
+            SELECT max(id) AS id FROM noted
+        )
+        SELECT {JobRows.Select("j")}, u.id
+        FROM up_to u
+        LEFT JOIN jobs j ON j.id IN (SELECT job_id FROM noted)
+        """;
+
+    public async Task<JobUpdateOutboxPage> JobUpdateOutboxReadAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(UpdateOutboxReadSql);
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        long? upTo = null;
+        var jobs = new List<Job>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            upTo = reader.IsDBNull(JobRows.Count) ? null : reader.GetInt64(JobRows.Count);
+            if (!reader.IsDBNull(0))
+            {
+                jobs.Add(JobRows.Read(reader));
+            }
+        }
+
+        return new JobUpdateOutboxPage(upTo, jobs);
+    }
+
+    public async Task JobUpdateOutboxDeleteAsync(long upTo, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM job_update_outbox WHERE id <= @up_to");
+        command.Parameters.AddWithValue("up_to", upTo);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private const string FilterPendingSql = """
         SELECT id
         FROM jobs
