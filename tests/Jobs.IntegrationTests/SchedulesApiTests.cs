@@ -88,6 +88,24 @@ public sealed class SchedulesApiTests(Servers servers)
         (await cluster.Client.SendJsonAsync(HttpMethod.Delete, $"/api/schedules/{adminsId}")).Status.ShouldBe(HttpStatusCode.NoContent);
     }
 
+    [Fact]
+    public async Task A_schedule_whose_owner_was_removed_says_it_is_stopped_until_a_member_edits_it_and_takes_it_over()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var (leaver, leaverId, _) = await cluster.AddUserAsync(cluster.Client, "member");
+        var id = await CreateAsync(leaver, "leaver's");
+        (await cluster.Client.GetFromJsonAsync<ScheduleResponse>($"/api/schedules/{id}"))!.StoppedReason.ShouldBeNull();
+
+        (await cluster.Client.SendJsonAsync(HttpMethod.Delete, $"/api/users/{leaverId}")).Status.ShouldBe(HttpStatusCode.NoContent);
+
+        var stopped = (await cluster.Client.GetFromJsonAsync<ScheduleResponse>($"/api/schedules/{id}"))!;
+        (stopped.StoppedReason, stopped.CreatedBy).ShouldBe((ScheduleStoppedReasons.OwnerRemoved, leaverId));
+        var (status, body) = await cluster.Client.SendJsonAsync(HttpMethod.Patch, $"/api/schedules/{id}", new { priority = 7 });
+        status.ShouldBe(HttpStatusCode.OK);
+        var taken = Schedule(body);
+        (taken.StoppedReason, taken.CreatedBy, taken.Priority).ShouldBe((null, cluster.Caller.UserId, 7));
+    }
+
     [Theory]
     [InlineData("""{"cron":"* * * *"}""", "cron", "must have 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first), has 4.")]
     [InlineData("""{"cron":"61 * * * *"}""", "cron", "is not a valid cron expression")]

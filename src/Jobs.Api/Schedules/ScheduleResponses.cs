@@ -21,7 +21,10 @@ public static class ScheduleResponses
                 d.MaxAttempts, d.TimeoutSeconds, d.MissedPolicy, schedule.Paused, schedule.NextRunAt, next, schedule.LastRunAt,
                 schedule.LastJobId, schedule.UserId, schedule.CreatedAt, schedule.UpdatedAt,
                 new ScheduleLinks($"/api/schedules/{id}", $"/api/jobs?scheduleId={id}", $"/api/schedules/{id}/pause",
-                    $"/api/schedules/{id}/resume", $"/api/schedules/{id}/run"));
+                    $"/api/schedules/{id}/resume", $"/api/schedules/{id}/run"))
+            {
+                StoppedReason = schedule.OwnerRemoved && !schedule.Paused ? ScheduleStoppedReasons.OwnerRemoved : null,
+            };
         }
     }
 }

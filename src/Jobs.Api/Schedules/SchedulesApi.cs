@@ -180,7 +180,7 @@ public static class SchedulesApi
         }
 
         var workspaceId = services.Caller.WorkspaceId;
-        var result = await services.Store.ScheduleUpdateAsync(workspaceId, current.Id, definition, cancellationToken);
+        var result = await services.Store.ScheduleUpdateAsync(workspaceId, current.Id, definition, services.Caller.UserId, cancellationToken);
         if (result.NameTaken)
         {
             return NameTaken(definition.Name);
@@ -193,7 +193,7 @@ public static class SchedulesApi
 
         if (request!.Paused is { } paused && paused != schedule.Paused)
         {
-            schedule = await services.Store.ScheduleSetPausedAsync(workspaceId, schedule.Id, paused, cancellationToken) ?? schedule;
+            schedule = await services.Store.ScheduleSetPausedAsync(workspaceId, schedule.Id, paused, services.Caller.UserId, cancellationToken) ?? schedule;
         }
 
         return TypedResults.Ok(ScheduleResponse.From(schedule));
@@ -203,7 +203,7 @@ public static class SchedulesApi
         string id, bool paused, ScheduleServices services, CancellationToken cancellationToken)
     {
         var schedule = Guid.TryParse(id, out var scheduleId)
-            ? await services.Store.ScheduleSetPausedAsync(services.Caller.WorkspaceId, scheduleId, paused, cancellationToken)
+            ? await services.Store.ScheduleSetPausedAsync(services.Caller.WorkspaceId, scheduleId, paused, services.Caller.UserId, cancellationToken)
             : null;
         return schedule is null ? NotFound(id) : TypedResults.Ok(ScheduleResponse.From(schedule));
     }

@@ -55,6 +55,12 @@ public sealed record ScheduleResponse(
 {
     /// <summary>How many ticks <c>nextRuns</c> holds.</summary>
     public const int NextRunCount = 5;
+
+    /// <summary>
+    /// Why a running schedule fires no more, or null: <c>owner_removed</c> when the member it runs as was removed from
+    /// the workspace; a member who edits or resumes it takes it over.
+    /// </summary>
+    public string? StoppedReason { get; init; }
 }
 
 /// <summary>A page of schedules, newest first; <c>nextCursor</c> reads the older ones.</summary>

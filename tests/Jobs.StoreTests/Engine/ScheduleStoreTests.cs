@@ -53,12 +53,12 @@ public sealed class ScheduleStoreTests(PostgresFixture postgres)
         var schedule = (await db.Schedules.ScheduleCreateAsync(ws.Id, ws.UserId, Definition("a", "0 0 1 1 *"), paused: false, Ct)).ShouldNotBeNull();
         await db.Schedules.ScheduleCreateAsync(ws.Id, ws.UserId, Definition("b", "* * * * *"), paused: false, Ct);
 
-        var renamed = (await db.Schedules.ScheduleUpdateAsync(ws.Id, schedule.Id, Definition("a2", "0 0 1 1 *"), Ct)).Schedule.ShouldNotBeNull();
+        var renamed = (await db.Schedules.ScheduleUpdateAsync(ws.Id, schedule.Id, Definition("a2", "0 0 1 1 *"), ws.UserId, Ct)).Schedule.ShouldNotBeNull();
         renamed.NextRunAt.ShouldBe(schedule.NextRunAt);
-        var changed = (await db.Schedules.ScheduleUpdateAsync(ws.Id, schedule.Id, Definition("a2", "*/5 * * * *"), Ct)).Schedule.ShouldNotBeNull();
+        var changed = (await db.Schedules.ScheduleUpdateAsync(ws.Id, schedule.Id, Definition("a2", "*/5 * * * *"), ws.UserId, Ct)).Schedule.ShouldNotBeNull();
         changed.NextRunAt.ShouldNotBeNull().ShouldBeLessThan(schedule.NextRunAt!.Value);
-        (await db.Schedules.ScheduleUpdateAsync(ws.Id, schedule.Id, Definition("b", "* * * * *"), Ct)).NameTaken.ShouldBeTrue();
-        (await db.Schedules.ScheduleUpdateAsync(ws.Id, Guid.CreateVersion7(), Definition("c", "* * * * *"), Ct)).Schedule.ShouldBeNull();
+        (await db.Schedules.ScheduleUpdateAsync(ws.Id, schedule.Id, Definition("b", "* * * * *"), ws.UserId, Ct)).NameTaken.ShouldBeTrue();
+        (await db.Schedules.ScheduleUpdateAsync(ws.Id, Guid.CreateVersion7(), Definition("c", "* * * * *"), ws.UserId, Ct)).Schedule.ShouldBeNull();
     }
 
     [Fact]
@@ -68,14 +68,47 @@ public sealed class ScheduleStoreTests(PostgresFixture postgres)
         var ws = await db.NewWorkspaceAsync();
         var schedule = await DueScheduleAsync(db, ws, "*/15 * * * *", TimeSpan.FromHours(1));
 
-        var paused = (await db.Schedules.ScheduleSetPausedAsync(ws.Id, schedule.Id, paused: true, Ct)).ShouldNotBeNull();
+        var paused = (await db.Schedules.ScheduleSetPausedAsync(ws.Id, schedule.Id, paused: true, ws.UserId, Ct)).ShouldNotBeNull();
         (paused.Paused, paused.NextRunAt).ShouldBe((true, null));
         (await db.Schedules.ScheduleListDueAsync(10, Ct)).Items.ShouldBeEmpty();
 
-        var resumed = (await db.Schedules.ScheduleSetPausedAsync(ws.Id, schedule.Id, paused: false, Ct)).ShouldNotBeNull();
+        var resumed = (await db.Schedules.ScheduleSetPausedAsync(ws.Id, schedule.Id, paused: false, ws.UserId, Ct)).ShouldNotBeNull();
         resumed.Paused.ShouldBeFalse();
         resumed.NextRunAt.ShouldNotBeNull().ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddSeconds(-5));
         (await db.Schedules.ScheduleListDueAsync(10, Ct)).Items.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_schedule_whose_owner_was_removed_fires_no_more_until_a_member_edits_it_and_takes_it_over()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        var ws = await db.NewWorkspaceAsync();
+        var schedule = await DueScheduleAsync(db, ws, "* * * * *", TimeSpan.FromSeconds(10));
+        var colleague = Guid.CreateVersion7();
+        await ExecuteAsync(db, "INSERT INTO users (id, workspace_id, email, display_name) SELECT @colleague, workspace_id, @colleague || '@test.local', 'Colleague' FROM users WHERE id = @owner",
+            ("colleague", colleague), ("owner", ws.UserId));
+        await ExecuteAsync(db, "UPDATE users SET removed_at = now() WHERE id = @owner", ("owner", ws.UserId));
+
+        (await db.Schedules.ScheduleGetAsync(ws.Id, schedule.Id, Ct)).ShouldNotBeNull().OwnerRemoved.ShouldBeTrue();
+        (await db.Schedules.ScheduleListDueAsync(10, Ct)).Items.ShouldBeEmpty();
+
+        var taken = (await db.Schedules.ScheduleUpdateAsync(ws.Id, schedule.Id, schedule.Definition, colleague, Ct)).Schedule.ShouldNotBeNull();
+
+        (taken.UserId, taken.OwnerRemoved).ShouldBe((colleague, false));
+        (await db.Schedules.ScheduleListDueAsync(10, Ct)).Items.ShouldHaveSingleItem().Id.ShouldBe(schedule.Id);
+        // An owner who is still a member keeps it, whoever edits.
+        (await db.Schedules.ScheduleUpdateAsync(ws.Id, schedule.Id, schedule.Definition, ws.UserId, Ct)).Schedule.ShouldNotBeNull().UserId.ShouldBe(colleague);
+    }
+
+    private static async Task ExecuteAsync(TestDatabase db, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = db.DataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync(Ct);
     }
 
     [Fact]

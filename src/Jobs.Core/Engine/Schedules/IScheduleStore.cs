@@ -18,15 +18,17 @@ public interface IScheduleStore
     Task<SchedulePage> ScheduleListAsync(Guid workspaceId, int limit, Guid? cursor, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces the definition; a running schedule is then due at its new expression's first tick after now.
+    /// Replaces the definition; a running schedule is then due at its new expression's first tick after now. When its
+    /// owner was removed from the workspace, <paramref name="editorId"/> becomes its owner.
     /// </summary>
-    Task<ScheduleWriteResult> ScheduleUpdateAsync(Guid workspaceId, Guid scheduleId, ScheduleDefinition definition, CancellationToken cancellationToken);
+    Task<ScheduleWriteResult> ScheduleUpdateAsync(Guid workspaceId, Guid scheduleId, ScheduleDefinition definition, Guid editorId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Pauses (no tick fires; the next one is forgotten) or resumes (due at the first tick after now: ticks that
-    /// passed while paused are not missed ticks). Null when the schedule does not exist in the workspace.
+    /// passed while paused are not missed ticks; an owner removed from the workspace is replaced by
+    /// <paramref name="editorId"/>). Null when the schedule does not exist in the workspace.
     /// </summary>
-    Task<Schedule?> ScheduleSetPausedAsync(Guid workspaceId, Guid scheduleId, bool paused, CancellationToken cancellationToken);
+    Task<Schedule?> ScheduleSetPausedAsync(Guid workspaceId, Guid scheduleId, bool paused, Guid editorId, CancellationToken cancellationToken);
 
     /// <summary>Deletes the schedule; the jobs it made stay, without a schedule. False when it does not exist.</summary>
     Task<bool> ScheduleDeleteAsync(Guid workspaceId, Guid scheduleId, CancellationToken cancellationToken);

@@ -17,7 +17,14 @@ public sealed partial class NpgsqlScheduleStore(NpgsqlDataSource dataSource) : I
 
     private const string Columns = """
         s.id, s.workspace_id, s.user_id, s.name, s.cron, s.time_zone, s.type, s.payload, s.priority, s.max_attempts,
-        s.timeout_seconds, s.missed_policy, s.paused, s.next_run_at, s.last_run_at, s.last_job_id, s.created_at, s.updated_at
+        s.timeout_seconds, s.missed_policy, s.paused, s.next_run_at, s.last_run_at, s.last_job_id, s.created_at, s.updated_at,
+        (SELECT u.removed_at IS NOT NULL FROM users u WHERE u.id = s.user_id)
+        """;
+
+    // A schedule runs as its owner; one whose owner was removed from the workspace fires no more (the leader passes over
+    // it) until a member edits or resumes it, who then owns it (docs/design.md, "Schedules").
+    private const string TakeOverFromRemoved = """
+        user_id = CASE WHEN (SELECT u.removed_at IS NOT NULL FROM users u WHERE u.id = s.user_id) THEN @editor_id ELSE s.user_id END
         """;
 
     private const string NowSql = "SELECT now()";
@@ -63,6 +70,7 @@ public sealed partial class NpgsqlScheduleStore(NpgsqlDataSource dataSource) : I
                 WHEN s.paused THEN NULL
                 WHEN s.cron = @cron AND s.time_zone = @time_zone THEN s.next_run_at
                 ELSE @next_run_at END,
+            {TakeOverFromRemoved},
             updated_at = now()
         WHERE s.workspace_id = @workspace_id
           AND s.id = @id
@@ -84,6 +92,7 @@ public sealed partial class NpgsqlScheduleStore(NpgsqlDataSource dataSource) : I
         UPDATE schedules s
         SET paused = false,
             next_run_at = @next_run_at,
+            {TakeOverFromRemoved},
             updated_at = now()
         WHERE s.workspace_id = @workspace_id
           AND s.id = @id
@@ -127,12 +136,13 @@ public sealed partial class NpgsqlScheduleStore(NpgsqlDataSource dataSource) : I
         return new SchedulePage(items, next);
     }
 
-    public async Task<ScheduleWriteResult> ScheduleUpdateAsync(Guid workspaceId, Guid scheduleId, ScheduleDefinition definition, CancellationToken cancellationToken)
+    public async Task<ScheduleWriteResult> ScheduleUpdateAsync(Guid workspaceId, Guid scheduleId, ScheduleDefinition definition, Guid editorId, CancellationToken cancellationToken)
     {
         var next = await NextAfterNowAsync(definition, cancellationToken);
         await using var command = dataSource.CreateCommand(UpdateSql);
         command.Parameters.AddWithValue("workspace_id", workspaceId);
         command.Parameters.AddWithValue("id", scheduleId);
+        command.Parameters.AddWithValue("editor_id", editorId);
         AddDefinition(command, definition, next);
         try
         {
@@ -144,7 +154,7 @@ public sealed partial class NpgsqlScheduleStore(NpgsqlDataSource dataSource) : I
         }
     }
 
-    public async Task<Schedule?> ScheduleSetPausedAsync(Guid workspaceId, Guid scheduleId, bool paused, CancellationToken cancellationToken)
+    public async Task<Schedule?> ScheduleSetPausedAsync(Guid workspaceId, Guid scheduleId, bool paused, Guid editorId, CancellationToken cancellationToken)
     {
         if (await ScheduleGetAsync(workspaceId, scheduleId, cancellationToken) is not { } current)
         {
@@ -163,6 +173,7 @@ public sealed partial class NpgsqlScheduleStore(NpgsqlDataSource dataSource) : I
         if (!paused)
         {
             command.Parameters.Add(Timestamp("next_run_at", next));
+            command.Parameters.AddWithValue("editor_id", editorId);
         }
 
         // A resume that found the schedule running already (a concurrent resume) answers with it as it is.
@@ -217,6 +228,7 @@ public sealed partial class NpgsqlScheduleStore(NpgsqlDataSource dataSource) : I
         LastJobId = r.IsDBNull(15) ? null : r.GetGuid(15),
         CreatedAt = r.GetFieldValue<DateTimeOffset>(16),
         UpdatedAt = r.GetFieldValue<DateTimeOffset>(17),
+        OwnerRemoved = !r.IsDBNull(18) && r.GetBoolean(18),
     };
 
     private static async Task<List<Schedule>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)

@@ -8,8 +8,13 @@ public sealed record Schedule
     public required Guid Id { get; init; }
     public required Guid WorkspaceId { get; init; }
 
-    /// <summary>Who made it; its jobs are submitted as this user.</summary>
+    /// <summary>Who made it (or took it over); its jobs are submitted as this user.</summary>
     public required Guid UserId { get; init; }
+
+    /// <summary>
+    /// Its owner was removed from the workspace: it fires no more until a member edits or resumes it, who then owns it.
+    /// </summary>
+    public bool OwnerRemoved { get; init; }
 
     public required ScheduleDefinition Definition { get; init; }
     public bool Paused { get; init; }
