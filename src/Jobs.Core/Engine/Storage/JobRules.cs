@@ -4,10 +4,10 @@ using Npgsql;
 namespace Jobs.Core.Engine.Storage;
 
 /// <summary>
-/// The two rules that several statements must state alike, each written once: the fence that keeps a stale attempt
-/// from writing, and the slot rule that keeps a workspace within its limit. A statement that needs one builds it
-/// from here, so that changing a rule changes it for the claim, the fills, the heartbeats and every fenced write
-/// together.
+/// The rules that several statements must state alike, each written once: the fence that keeps a stale attempt
+/// from writing, the slot rule that keeps a workspace within its limit, and the pause rule that keeps a paused queue's
+/// or job type's jobs out of the fills. A statement that needs one builds it from here, so that changing a rule
+/// changes it for the claim, the fills, the heartbeats and every fenced write together.
 /// </summary>
 public static class JobRules
 {
@@ -31,6 +31,18 @@ public static class JobRules
 
     /// <summary>The slot rule's negation for a job's slot, which is NULL while the job holds none.</summary>
     public static string SlotNotWithinLimit(string slot, string limit) => $"({slot} IS NULL OR NOT ({SlotWithinLimit(slot, limit)}))";
+
+    /// <summary>
+    /// The pause rule (docs/design.md, "Pausing"): the job row <paramref name="job"/> of workspace
+    /// <paramref name="workspace"/> is of neither a paused job type nor a paused queue. Written as
+    /// <c>&lt;&gt; ALL(ARRAY(…))</c>, not <c>NOT EXISTS</c>: each array is read once per statement by the pauses'
+    /// primary key, and the scan of the ready index keeps its order and its LIMIT (a <c>NOT EXISTS</c> became an
+    /// anti-join that read every ready row of a workspace before sorting).
+    /// </summary>
+    public static string NotPaused(string job, string workspace) => $"""
+        {job}.type <> ALL(ARRAY(SELECT wp.name FROM workspace_pauses wp WHERE wp.workspace_id = {workspace} AND wp.kind = 'type'))
+          AND {job}.queue <> ALL(ARRAY(SELECT wp.name FROM workspace_pauses wp WHERE wp.workspace_id = {workspace} AND wp.kind = 'queue'))
+        """;
 
     private static readonly string LockHeldJobSql = $"""
         SELECT 1
