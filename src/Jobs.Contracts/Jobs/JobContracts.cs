@@ -80,7 +80,8 @@ public sealed record JobResponse(
     JobLinks Links,
     Guid? ScheduleId,
     IReadOnlyList<Guid>? DependsOn = null,
-    int? WaitingFor = null);
+    int? WaitingFor = null,
+    string? WaitingReason = null);
 
 /// <summary>A page of jobs, newest first; <c>nextCursor</c> reads the older ones.</summary>
 public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? NextCursor);
