@@ -33,15 +33,27 @@ public static class JobRules
     public static string SlotNotWithinLimit(string slot, string limit) => $"({slot} IS NULL OR NOT ({SlotWithinLimit(slot, limit)}))";
 
     /// <summary>
-    /// The pause rule (docs/design.md, "Pausing"): the job row <paramref name="job"/> of workspace
-    /// <paramref name="workspace"/> is of neither a paused job type nor a paused queue. Written as
-    /// <c>&lt;&gt; ALL(ARRAY(…))</c>, not <c>NOT EXISTS</c>: each array is read once per statement by the pauses'
-    /// primary key, and the scan of the ready index keeps its order and its LIMIT (a <c>NOT EXISTS</c> became an
-    /// anti-join that read every ready row of a workspace before sorting).
+    /// The pauses of workspace <paramref name="workspace"/> as one row, <c>paused_types</c> and <c>paused_queues</c>
+    /// (each <c>text[]</c>, NULL when nothing of that kind is paused), for <see cref="NotPaused"/>. An aggregate, so a
+    /// statement reads it once (as a CTE) or once per workspace (as a LATERAL subquery), never once per job row.
     /// </summary>
-    public static string NotPaused(string job, string workspace) => $"""
-        {job}.type <> ALL(ARRAY(SELECT wp.name FROM workspace_pauses wp WHERE wp.workspace_id = {workspace} AND wp.kind = 'type'))
-          AND {job}.queue <> ALL(ARRAY(SELECT wp.name FROM workspace_pauses wp WHERE wp.workspace_id = {workspace} AND wp.kind = 'queue'))
+    public static string PausesOf(string workspace) => $"""
+        SELECT array_agg(wp.name) FILTER (WHERE wp.kind = 'type') AS paused_types,
+               array_agg(wp.name) FILTER (WHERE wp.kind = 'queue') AS paused_queues
+        FROM workspace_pauses wp
+        WHERE wp.workspace_id = {workspace}
+        """;
+
+    /// <summary>
+    /// The pause rule (docs/design.md, "Pausing"): the job row <paramref name="job"/> is of neither a paused job type
+    /// nor a paused queue, given the arrays of <see cref="PausesOf"/>. The NULL tests come first for the planner as much
+    /// as for the logic: <c>queue &lt;&gt; ALL(an array it cannot see)</c> alone is estimated from the column's
+    /// statistics, and with a single queue in the table that estimate is "no row", which turned the fill's ordered
+    /// scan of the ready index (0.2 ms at 1M ready jobs) into a sequential scan and a sort of all of them (0.8 s).
+    /// </summary>
+    public static string NotPaused(string job, string pausedTypes, string pausedQueues) => $"""
+        ({pausedTypes} IS NULL OR {job}.type <> ALL(({pausedTypes})::text[]))
+          AND ({pausedQueues} IS NULL OR {job}.queue <> ALL(({pausedQueues})::text[]))
         """;
 
     private static readonly string LockHeldJobSql = $"""

@@ -41,7 +41,10 @@ public sealed partial class NpgsqlJobStore
     // (another filler took it meanwhile) stays ready for the next fill. Jobs of a paused queue or type are passed over
     // (JobRules.NotPaused): they stay ready, holding no slot, until a resume's fill.
     internal static readonly string FillSlotsSql = $"""
-        WITH room AS (
+        WITH pauses AS (
+            {JobRules.PausesOf("@workspace_id")}
+        ),
+        room AS (
             SELECT least(count(*), @limit) AS n
             FROM job_slots s
             WHERE s.workspace_id = @workspace_id
@@ -60,7 +63,7 @@ public sealed partial class NpgsqlJobStore
                   AND NOT p.scheduled
                   AND p.run_at <= now()
                   AND p.cancel_requested_at IS NULL
-                  AND {JobRules.NotPaused("p", "@workspace_id")}
+                  AND {JobRules.NotPaused("p", "(SELECT paused_types FROM pauses)", "(SELECT paused_queues FROM pauses)")}
                 ORDER BY p.priority DESC, p.run_at, p.id
                 LIMIT (SELECT r.n FROM room r)
                 FOR UPDATE OF p SKIP LOCKED
@@ -102,6 +105,7 @@ public sealed partial class NpgsqlJobStore
     private static readonly string WorkspacesToHintSql = $"""
         SELECT w.id
         FROM workspaces w
+        CROSS JOIN LATERAL ({JobRules.PausesOf("w.id")}) pz
         WHERE EXISTS (
                 SELECT 1
                 FROM job_slots s
@@ -117,7 +121,7 @@ public sealed partial class NpgsqlJobStore
                   AND NOT p.scheduled
                   AND p.run_at <= now()
                   AND p.cancel_requested_at IS NULL
-                  AND {JobRules.NotPaused("p", "w.id")})
+                  AND {JobRules.NotPaused("p", "pz.paused_types", "pz.paused_queues")})
         ORDER BY w.id
         LIMIT @limit
         """;
