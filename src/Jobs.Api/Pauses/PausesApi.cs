@@ -135,7 +135,7 @@ public static partial class PausesApi
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
     private static partial Regex NamePattern();
 
-    // The Aspire dashboard's structured logs show who paused what (docs/operations.md, "Pausing").
+    // The Aspire dashboard's structured logs show who paused what (docs/design.md, "Pausing").
     [LoggerMessage(Level = LogLevel.Information, Message = "Workspace {WorkspaceId}: {Kind} {Name} paused by user {UserId}")]
     private static partial void LogPaused(ILogger logger, Guid workspaceId, string kind, string name, Guid userId);
 
