@@ -13,6 +13,7 @@ using Jobs.Api.Limits;
 using Jobs.Api.Live;
 using Jobs.Api.OpenApi;
 using Jobs.Api.Problems;
+using Jobs.Api.Pauses;
 using Jobs.Api.Schedules;
 using Jobs.Api.Templates;
 using Jobs.Api.Security;
@@ -170,6 +171,7 @@ public static class ApiExtensions
         JobsApi.MapJobsApi(app).MapJobEventsApi();
         app.MapStatsApi();
         app.MapSchedulesApi();
+        app.MapPausesApi();
         app.MapTemplatesApi();
         app.MapCampaignsApi();
         app.MapContactsApi();

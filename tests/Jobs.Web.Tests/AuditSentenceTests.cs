@@ -4,7 +4,7 @@ using Jobs.Web.Components.Display;
 
 namespace Jobs.Web.Tests;
 
-/// <summary>Webhook entries of the audit trail read as sentences; the platform's disabling names no person.</summary>
+/// <summary>Webhook and pause entries of the audit trail read as sentences; the platform's disabling names no person.</summary>
 public sealed class AuditSentenceTests
 {
     private static readonly AuditParty Admin = new(Guid.NewGuid(), "ada@example.com", null);
@@ -15,6 +15,14 @@ public sealed class AuditSentenceTests
     [InlineData("webhook.deleted", "ada@example.com deleted the webhook https://hooks.example/in")]
     public void AnAdminsChange_NamesTheAdminAndTheUrl(string action, string sentence) =>
         AuditSentence.Of(Entry(action, Admin, """{"webhookId":"x","url":"https://hooks.example/in"}""")).ShouldBe(sentence);
+
+    [Theory]
+    [InlineData("queue.paused", "ada@example.com paused the queue default")]
+    [InlineData("queue.resumed", "ada@example.com resumed the queue default")]
+    [InlineData("job_type.paused", "ada@example.com paused the job type default")]
+    [InlineData("job_type.resumed", "ada@example.com resumed the job type default")]
+    public void APauseOrResume_NamesTheAdminAndWhat(string action, string sentence) =>
+        AuditSentence.Of(Entry(action, Admin, """{"name":"default"}""")).ShouldBe(sentence);
 
     [Fact]
     public void ThePlatformsDisabling_SaysWhy() =>

@@ -3,6 +3,7 @@ using Jobs.Api.Limits;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Dependencies;
 using Jobs.Core.Engine.Events;
+using Jobs.Core.Engine.Pauses;
 using Jobs.Core.Engine.Storage;
 using Jobs.Core.Identity;
 
@@ -16,6 +17,7 @@ public sealed record JobServices(
     JobRequestValidator Validator,
     JobDependencyValidator Dependencies,
     IJobDependencyStore DependencyStore,
+    IPauseStore Pauses,
     JobSubmitter Submitter,
     JobEventBus Bus)
 {

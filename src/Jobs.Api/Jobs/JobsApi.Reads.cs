@@ -55,7 +55,8 @@ public static partial class JobsApi
 
         var page = await services.Store.JobListAsync(
             new JobListParams(services.Caller.WorkspaceId, status, string.IsNullOrEmpty(type) ? null : type, size, after, schedule), cancellationToken);
-        return TypedResults.Ok(new JobListResponse(page.Items.Select(JobResponse.From).ToList(), page.NextCursor?.ToString()));
+        var items = await WithWaitingReasonsAsync(page.Items.Select(JobResponse.From).ToList(), services, cancellationToken);
+        return TypedResults.Ok(new JobListResponse(items, page.NextCursor?.ToString()));
     }
 
     public static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> GetJob(string id, [AsParameters] JobServices services, CancellationToken cancellationToken)
@@ -65,7 +66,8 @@ public static partial class JobsApi
             return NotFound(id);
         }
 
-        return TypedResults.Ok(await WithDependenciesAsync(JobResponse.From(job), services, cancellationToken));
+        var response = (await WithWaitingReasonsAsync([JobResponse.From(job)], services, cancellationToken))[0];
+        return TypedResults.Ok(await WithDependenciesAsync(response, services, cancellationToken));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<JobEventResponse>>, ProblemHttpResult>> GetTimeline(string id, [AsParameters] JobServices services, CancellationToken cancellationToken)
@@ -86,5 +88,21 @@ public static partial class JobsApi
         return TypedResults.Ok<IReadOnlyList<JobTypeResponse>>(types
             .Select(t => new JobTypeResponse(t.Name, t.Description, t.Queue, JsonSerializer.SerializeToElement(t.PayloadSchema), t.MaxAttempts, t.TimeoutSeconds, t.Bulk, t.ItemsField, t.Display))
             .ToList());
+    }
+
+    /// <summary>
+    /// Says why pending jobs of a paused queue or type wait (docs/design.md, "Pausing"): the workspace's pauses are
+    /// read once for the whole page, and not at all when no job on it is pending.
+    /// </summary>
+    private static async Task<IReadOnlyList<JobResponse>> WithWaitingReasonsAsync(
+        IReadOnlyList<JobResponse> jobs, JobServices services, CancellationToken cancellationToken)
+    {
+        if (!jobs.Any(j => j.Status == JobStatus.Pending))
+        {
+            return jobs;
+        }
+
+        var pauses = await services.Pauses.PauseListAsync(services.Caller.WorkspaceId, cancellationToken);
+        return [.. jobs.Select(j => j.Status == JobStatus.Pending ? j with { WaitingReason = pauses.WaitingReason(j.Type, j.Queue) } : j)];
     }
 }

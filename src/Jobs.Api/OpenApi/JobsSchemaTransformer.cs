@@ -36,6 +36,12 @@ public sealed class JobsSchemaTransformer : IOpenApiSchemaTransformer
             schema.Enum = [.. JobStatus.All.Select(s => (JsonNode)JsonValue.Create(s))];
         }
 
+        // Why a pending job waits (docs/design.md, "Pausing"): one of a fixed set, or null.
+        if (context.JsonPropertyInfo is { Name: "waitingReason", DeclaringType: var reasonOwner } && reasonOwner == typeof(JobResponse))
+        {
+            schema.Enum = [.. JobWaitingReason.All.Select(s => (JsonNode)JsonValue.Create(s)), null!];
+        }
+
         if (context.JsonPropertyInfo is { Name: "role", PropertyType: var roleType } && roleType == typeof(string))
         {
             schema.Enum = [JsonValue.Create(WorkspaceRoles.Member), JsonValue.Create(WorkspaceRoles.Admin)];

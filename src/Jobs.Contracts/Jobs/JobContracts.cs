@@ -48,7 +48,9 @@ public sealed record SubmitBatchResponse(IReadOnlyList<SubmitJobResponse> Jobs);
 /// <summary>
 /// A job as the API shows it. <c>sequence</c> orders it against live updates; <c>scheduleId</c> is the schedule that
 /// made it (null for a submit, or once the schedule is deleted). A job with dependencies shows them in
-/// <c>dependsOn</c> (null otherwise, and in lists) and how many have not finished in <c>waitingFor</c>.
+/// <c>dependsOn</c> (null otherwise, and in lists) and how many have not finished in <c>waitingFor</c>. A pending job
+/// whose queue or type is paused in the workspace says so in <c>waitingReason</c> (<c>queue_paused</c>,
+/// <c>type_paused</c>; null otherwise).
 /// </summary>
 public sealed record JobResponse(
     Guid Id,
@@ -80,7 +82,8 @@ public sealed record JobResponse(
     JobLinks Links,
     Guid? ScheduleId,
     IReadOnlyList<Guid>? DependsOn = null,
-    int? WaitingFor = null);
+    int? WaitingFor = null,
+    string? WaitingReason = null);
 
 /// <summary>A page of jobs, newest first; <c>nextCursor</c> reads the older ones.</summary>
 public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? NextCursor);

@@ -1,6 +1,7 @@
 using Jobs.Core.Database;
 using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Engine.Events;
+using Jobs.Core.Engine.Pauses;
 using Jobs.Core.Engine.Queue;
 using Jobs.Core.Engine.Dependencies;
 using Jobs.Core.Engine.Schedules;
@@ -39,6 +40,7 @@ public static class JobsCoreExtensions
         services.AddSingleton<IScheduleStore, NpgsqlScheduleStore>();
         services.AddSingleton<IJobTemplateStore, NpgsqlJobTemplateStore>();
         services.AddSingleton<IJobDependencyStore, NpgsqlJobDependencyStore>();
+        services.AddSingleton<IPauseStore, NpgsqlPauseStore>();
         services.AddSingleton<IWorkspaceStore, NpgsqlWorkspaceStore>();
         services.AddSingleton<IContactStore, NpgsqlContactStore>();
         services.AddSingleton<ICampaignStore, NpgsqlCampaignStore>();

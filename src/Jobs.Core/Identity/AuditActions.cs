@@ -19,6 +19,12 @@ public static class AuditActions
     public const string WebhookDeleted = "webhook.deleted";
     public const string WebhookSecretRotated = "webhook.secret_rotated";
 
+    /// <summary>A queue or job type paused or resumed in the workspace (docs/design.md, "Pausing"); its name in the details.</summary>
+    public const string QueuePaused = "queue.paused";
+    public const string QueueResumed = "queue.resumed";
+    public const string JobTypePaused = "job_type.paused";
+    public const string JobTypeResumed = "job_type.resumed";
+
     /// <summary>The platform disabled an endpoint (410 Gone, persistent failure); no actor, the reason in the details.</summary>
     public const string WebhookDisabled = "webhook.disabled";
 }

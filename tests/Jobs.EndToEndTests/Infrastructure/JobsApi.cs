@@ -84,6 +84,12 @@ public sealed class JobsApi : IDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>Clean-up: a DELETE whose answer does not matter (what it deletes may be gone already).</summary>
+    public async Task DeleteAsync(string path)
+    {
+        using var response = await _http.DeleteAsync(path);
+    }
+
     /// <summary>Clean-up: stops a job a test left running. A 409 (it finished meanwhile) is as good.</summary>
     public async Task CancelAsync(Guid id)
     {

@@ -1,4 +1,5 @@
 using Jobs.Core.Engine.Dependencies;
+using Jobs.Core.Engine.Pauses;
 using Jobs.Core.Engine.Schedules;
 using Jobs.Core.Engine.Templates;
 using Jobs.Core.Files;
@@ -27,6 +28,8 @@ public sealed class TestDatabase(string connectionString, Func<Task> drop) : IAs
 
     public IJobTemplateStore Templates => new NpgsqlJobTemplateStore(DataSource);
     public IJobDependencyStore Dependencies => new NpgsqlJobDependencyStore(DataSource);
+
+    public IPauseStore Pauses => new NpgsqlPauseStore(DataSource);
 
     public IWorkspaceStore Workspaces => new NpgsqlWorkspaceStore(DataSource);
 

@@ -4,10 +4,10 @@ using Npgsql;
 namespace Jobs.Core.Engine.Storage;
 
 /// <summary>
-/// The two rules that several statements must state alike, each written once: the fence that keeps a stale attempt
-/// from writing, and the slot rule that keeps a workspace within its limit. A statement that needs one builds it
-/// from here, so that changing a rule changes it for the claim, the fills, the heartbeats and every fenced write
-/// together.
+/// The rules that several statements must state alike, each written once: the fence that keeps a stale attempt
+/// from writing, the slot rule that keeps a workspace within its limit, and the pause rule that keeps a paused queue's
+/// or job type's jobs out of the fills. A statement that needs one builds it from here, so that changing a rule
+/// changes it for the claim, the fills, the heartbeats and every fenced write together.
 /// </summary>
 public static class JobRules
 {
@@ -31,6 +31,32 @@ public static class JobRules
 
     /// <summary>The slot rule's negation for a job's slot, which is NULL while the job holds none.</summary>
     public static string SlotNotWithinLimit(string slot, string limit) => $"({slot} IS NULL OR NOT ({SlotWithinLimit(slot, limit)}))";
+
+    /// <summary>
+    /// The pauses of workspace <paramref name="workspace"/> as one row, <c>paused_types</c> and <c>paused_queues</c>
+    /// (each <c>text[]</c>, NULL when nothing of that kind is paused), for <see cref="NotPaused"/>. An aggregate, so a
+    /// statement reads it once (as a CTE) or once per workspace (as a LATERAL subquery), never once per job row.
+    /// </summary>
+    public static string PausesOf(string workspace) => $"""
+        SELECT array_agg(wp.name) FILTER (WHERE wp.kind = 'type') AS paused_types,
+               array_agg(wp.name) FILTER (WHERE wp.kind = 'queue') AS paused_queues
+        FROM workspace_pauses wp
+        WHERE wp.workspace_id = {workspace}
+        """;
+
+    /// <summary>
+    /// The pause rule (docs/design.md, "Pausing"): the job row <paramref name="job"/> is of neither a paused job type
+    /// nor a paused queue, given the arrays of <see cref="PausesOf"/> (NULL: none). The columns are compared as
+    /// <c>type || ''</c>, an expression without statistics, on purpose: the planner cannot see the arrays, and from
+    /// the columns' statistics (one queue, or one type, in the whole table) it estimated that no row would pass, and
+    /// then read and sorted every ready job of the workspace (0.8 s at 1M) instead of scanning the ready index in order
+    /// and stopping at the LIMIT (0.2 ms). Without statistics it assumes nearly every row passes, which is the truth
+    /// unless a large backlog is paused.
+    /// </summary>
+    public static string NotPaused(string job, string pausedTypes, string pausedQueues) => $"""
+        ({job}.type || '') <> ALL(coalesce({pausedTypes}, ARRAY[]::text[]))
+          AND ({job}.queue || '') <> ALL(coalesce({pausedQueues}, ARRAY[]::text[]))
+        """;
 
     private static readonly string LockHeldJobSql = $"""
         SELECT 1

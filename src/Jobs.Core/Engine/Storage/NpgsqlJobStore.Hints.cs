@@ -38,9 +38,13 @@ public sealed partial class NpgsqlJobStore
     // submits. The candidates are picked inside ARRAY(…) so that their LIMIT is one value computed first: as
     // "LIMIT b.free" in a join the planner took a 10 % guess and hash-joined every un-hinted row of the table once it
     // had statistics. Scheduled (future) jobs are not in the ready index at all. A job locked here that finds no slot
-    // (another filler took it meanwhile) stays ready for the next fill.
+    // (another filler took it meanwhile) stays ready for the next fill. Jobs of a paused queue or type are passed over
+    // (JobRules.NotPaused): they stay ready, holding no slot, until a resume's fill.
     internal static readonly string FillSlotsSql = $"""
-        WITH room AS (
+        WITH pauses AS (
+            {JobRules.PausesOf("@workspace_id")}
+        ),
+        room AS (
             SELECT least(count(*), @limit) AS n
             FROM job_slots s
             WHERE s.workspace_id = @workspace_id
@@ -59,6 +63,7 @@ public sealed partial class NpgsqlJobStore
                   AND NOT p.scheduled
                   AND p.run_at <= now()
                   AND p.cancel_requested_at IS NULL
+                  AND {JobRules.NotPaused("p", "(SELECT paused_types FROM pauses)", "(SELECT paused_queues FROM pauses)")}
                 ORDER BY p.priority DESC, p.run_at, p.id
                 LIMIT (SELECT r.n FROM room r)
                 FOR UPDATE OF p SKIP LOCKED
@@ -94,11 +99,13 @@ public sealed partial class NpgsqlJobStore
         RETURNING j.id, j.workspace_id, j.queue
         """;
 
-    // Workspaces that could take a hint now: a free slot within the limit and a due job without one (each probed
-    // LIMIT 1 in its index range, never by reading every pending job). Not locked: the fill decides.
+    // Workspaces that could take a hint now: a free slot within the limit and a due job without one that is not paused
+    // (each probed LIMIT 1 in its index range, never by reading every pending job). Not locked: the fill decides. A
+    // workspace whose only ready jobs are paused is not listed, so maintenance does not fill it in vain every tick.
     private static readonly string WorkspacesToHintSql = $"""
         SELECT w.id
         FROM workspaces w
+        CROSS JOIN LATERAL ({JobRules.PausesOf("w.id")}) pz
         WHERE EXISTS (
                 SELECT 1
                 FROM job_slots s
@@ -113,7 +120,8 @@ public sealed partial class NpgsqlJobStore
                   AND p.hinted_at IS NULL
                   AND NOT p.scheduled
                   AND p.run_at <= now()
-                  AND p.cancel_requested_at IS NULL)
+                  AND p.cancel_requested_at IS NULL
+                  AND {JobRules.NotPaused("p", "pz.paused_types", "pz.paused_queues")})
         ORDER BY w.id
         LIMIT @limit
         """;

@@ -31,6 +31,10 @@ public static class AuditSentence
             "webhook.deleted" => $"{actor} deleted the webhook {Text(e, "url")}",
             "webhook.secret_rotated" => $"{actor} rotated the signing secret of the webhook {Text(e, "url")}",
             "webhook.disabled" => $"Jobs disabled the webhook {Text(e, "url")}: {Text(e, "reason")}",
+            "queue.paused" => $"{actor} paused the queue {Text(e, "name")}",
+            "queue.resumed" => $"{actor} resumed the queue {Text(e, "name")}",
+            "job_type.paused" => $"{actor} paused the job type {Text(e, "name")}",
+            "job_type.resumed" => $"{actor} resumed the job type {Text(e, "name")}",
             _ => $"{actor}: {e.Action} {target}",
         };
     }
