@@ -36,6 +36,47 @@ public sealed class PauseStoreTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Paused_jobs_are_marked_out_of_the_ready_index_and_a_resume_unmarks_every_one_the_other_pauses_do_not_hold()
+    {
+        var ws = await db.NewWorkspaceAsync(maxConcurrentJobs: 1);
+        await ws.StartAsync();
+        var before = await ws.SubmitAsync([TestWorkspace.Job(type: "export"), TestWorkspace.Job(type: "export", queue: "slow")], hint: false);
+        var demo = await ws.SubmitOneAsync(TestWorkspace.Job(type: "demo"), hint: false);
+
+        await db.Pauses.PauseSetAsync(ws.Caller, PauseKind.Type, "export", Ct);
+        await db.Pauses.PauseSetAsync(ws.Caller, PauseKind.Queue, "slow", Ct);
+        var after = await ws.SubmitOneAsync(TestWorkspace.Job(type: "export"), hint: false);
+        var onSlow = await ws.SubmitOneAsync(TestWorkspace.Job(type: "demo", queue: "slow"), hint: false);
+
+        // Marked at the pause, and at the submit into it; the demo job on another queue is not.
+        (await MarkedAsync(ws)).ShouldBe([before[0].Id, before[1].Id, after.Id, onSlow.Id], ignoreOrder: true);
+        // One marked job is cancelled during the pause: it must not come back marked when it is retried after it.
+        (await db.Jobs.JobCancelAsync(ws.Id, after.Id, null, Ct)).Applied.ShouldBeTrue();
+
+        await db.Pauses.PauseClearAsync(ws.Caller, PauseKind.Type, "export", Ct);
+
+        // Only what the queue's pause still holds stays marked.
+        (await MarkedAsync(ws)).ShouldBe([before[1].Id, onSlow.Id], ignoreOrder: true);
+        (await db.Jobs.JobRetryAsync(ws.Id, after.Id, null, Ct)).Applied.ShouldBeTrue();
+        (await MarkedAsync(ws)).ShouldNotContain(after.Id);
+        (await ws.GetAsync(demo.Id)).Status.ShouldBe(JobStatus.Pending);
+    }
+
+    private async Task<IReadOnlyList<Guid>> MarkedAsync(TestWorkspace ws)
+    {
+        await using var command = db.DataSource.CreateCommand("SELECT id FROM jobs WHERE workspace_id = @w AND paused");
+        command.Parameters.AddWithValue("w", ws.Id);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync(Ct))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    [Fact]
     public async Task A_paused_queue_holds_back_every_type_on_it_and_no_other_queue()
     {
         var ws = await db.NewWorkspaceAsync(maxConcurrentJobs: 5);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Jobs.Core.Engine.Storage;
 using Jobs.Core.Identity;
 using Npgsql;
 using NpgsqlTypes;
@@ -64,6 +66,34 @@ public sealed class NpgsqlPauseStore(NpgsqlDataSource dataSource) : IPauseStore
         SELECT count(*) FROM s
         """;
 
+    // Marking a paused name's ready jobs takes them out of the ready index (migration 0026), so the fills do not read
+    // past them; {0} is the column the pause names. Jobs hinted or scheduled now are left unmarked: the pause rule
+    // passes them over when they come back to the fills.
+    private const string MarkSql = """
+        UPDATE jobs j
+        SET paused = true
+        WHERE j.workspace_id = @workspace_id
+          AND j.status = 'pending'
+          AND j.hinted_at IS NULL
+          AND NOT j.scheduled
+          AND NOT j.paused
+          AND j.{0} = @name
+        """;
+
+    // A resume unmarks every marked job of the workspace that no pause left holds, whatever its status: a marked job
+    // cancelled during the pause and retried later must not come back marked.
+    private static readonly string UnmarkSql = $"""
+        WITH pz AS (
+            {JobRules.PausesOf("@workspace_id")}
+        )
+        UPDATE jobs j
+        SET paused = false
+        FROM pz
+        WHERE j.workspace_id = @workspace_id
+          AND j.paused
+          AND {JobRules.NotPaused("j", "pz.paused_types", "pz.paused_queues")}
+        """;
+
     public async Task<WorkspacePauses> PauseListAsync(Guid workspaceId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ListSql);
@@ -91,6 +121,7 @@ public sealed class NpgsqlPauseStore(NpgsqlDataSource dataSource) : IPauseStore
             {
                 if (await ReadPauseAsync(command, kind, cancellationToken) is { } created)
                 {
+                    await MarkAsync(caller.WorkspaceId, kind, name, cancellationToken);
                     return created;
                 }
             }
@@ -99,15 +130,37 @@ public sealed class NpgsqlPauseStore(NpgsqlDataSource dataSource) : IPauseStore
             AddKey(get.Parameters, caller.WorkspaceId, kind, name);
             if (await ReadPauseAsync(get, kind, cancellationToken) is { } existing)
             {
+                // Pausing again also marks what came back to the fills since (a retry during the pause).
+                await MarkAsync(caller.WorkspaceId, kind, name, cancellationToken);
                 return existing;
             }
         }
     }
 
+    private async Task MarkAsync(Guid workspaceId, PauseKind kind, string name, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(string.Format(CultureInfo.InvariantCulture, MarkSql, kind == PauseKind.Queue ? "queue" : "type"));
+        command.Parameters.AddWithValue("workspace_id", workspaceId);
+        command.Parameters.AddWithValue("name", name);
+        command.CommandTimeout = 300;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<bool> PauseClearAsync(Caller caller, PauseKind kind, string name, CancellationToken cancellationToken)
     {
-        await using var command = CallerCommand(ClearSql, caller, kind, name, kind == PauseKind.Queue ? AuditActions.QueueResumed : AuditActions.JobTypeResumed);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))! > 0;
+        bool cleared;
+        await using (var command = CallerCommand(ClearSql, caller, kind, name, kind == PauseKind.Queue ? AuditActions.QueueResumed : AuditActions.JobTypeResumed))
+        {
+            cleared = (long)(await command.ExecuteScalarAsync(cancellationToken))! > 0;
+        }
+
+        // Unmarked after the pause is gone, so a fill between the two passes the jobs over by the pause rule no longer
+        // and finds them once they are back in the ready index; the caller's fill follows.
+        await using var unmark = dataSource.CreateCommand(UnmarkSql);
+        unmark.Parameters.AddWithValue("workspace_id", caller.WorkspaceId);
+        unmark.CommandTimeout = 300;
+        await unmark.ExecuteNonQueryAsync(cancellationToken);
+        return cleared;
     }
 
     /// <summary>The <c>kind</c> column's value.</summary>

@@ -38,8 +38,10 @@ public sealed partial class NpgsqlJobStore
     // submits. The candidates are picked inside ARRAY(…) so that their LIMIT is one value computed first: as
     // "LIMIT b.free" in a join the planner took a 10 % guess and hash-joined every un-hinted row of the table once it
     // had statistics. Scheduled (future) jobs are not in the ready index at all. A job locked here that finds no slot
-    // (another filler took it meanwhile) stays ready for the next fill. Jobs of a paused queue or type are passed over
-    // (JobRules.NotPaused): they stay ready, holding no slot, until a resume's fill.
+    // (another filler took it meanwhile) stays ready for the next fill. Jobs of a paused queue or type are marked paused
+    // and so outside the ready index (migration 0026); one that came back to pending unmarked during the pause (a
+    // retry, a rescue) is passed over by the pause rule (JobRules.NotPaused). Either way it holds no slot until a
+    // resume's fill.
     internal static readonly string FillSlotsSql = $"""
         WITH pauses AS (
             {JobRules.PausesOf("@workspace_id")}
@@ -61,6 +63,7 @@ public sealed partial class NpgsqlJobStore
                   AND p.status = 'pending'
                   AND p.hinted_at IS NULL
                   AND NOT p.scheduled
+                  AND NOT p.paused
                   AND p.run_at <= now()
                   AND p.cancel_requested_at IS NULL
                   AND {JobRules.NotPaused("p", "(SELECT paused_types FROM pauses)", "(SELECT paused_queues FROM pauses)")}
@@ -119,6 +122,7 @@ public sealed partial class NpgsqlJobStore
                   AND p.status = 'pending'
                   AND p.hinted_at IS NULL
                   AND NOT p.scheduled
+                  AND NOT p.paused
                   AND p.run_at <= now()
                   AND p.cancel_requested_at IS NULL
                   AND {JobRules.NotPaused("p", "pz.paused_types", "pz.paused_queues")})

@@ -36,10 +36,13 @@ public sealed partial class NpgsqlJobStore
             WHERE k.expires_at <= now()
             RETURNING k.job_id
         ),
+        pauses AS (
+            {JobRules.PausesOf("@workspace_id")}
+        ),
         changed AS (
             INSERT INTO jobs (id, workspace_id, user_id, type, queue, priority, status, payload, max_attempts,
                               attempts_per_run, run_at, scheduled, timeout_seconds, idempotency_key, schedule_id, schedule_tick_at,
-                              waiting_for, on_dependency_failure, completed_at, error)
+                              waiting_for, on_dependency_failure, completed_at, error, paused)
             SELECT i.id, @workspace_id, @user_id, i.type, i.queue, i.priority,
                    CASE WHEN w.doomed_by IS NOT NULL THEN 'cancelled' ELSE 'pending' END, i.payload, i.max_attempts,
                    i.max_attempts,
@@ -48,8 +51,10 @@ public sealed partial class NpgsqlJobStore
                    i.schedule_id, i.schedule_tick_at,
                    coalesce(w.waiting, 0), i.on_dependency_failure,
                    CASE WHEN w.doomed_by IS NOT NULL THEN now() END,
-                   CASE WHEN w.doomed_by IS NOT NULL THEN 'dependency ' || w.doomed_by END
+                   CASE WHEN w.doomed_by IS NOT NULL THEN 'dependency ' || w.doomed_by END,
+                   NOT ({JobRules.NotPaused("i", "pz.paused_types", "pz.paused_queues")})
             FROM input i
+            CROSS JOIN pauses pz
             LEFT JOIN waits w ON w.job_id = i.id
             WHERE i.idempotency_key IS NULL
                OR i.id IN (SELECT c.job_id FROM claimed c)
