@@ -76,6 +76,24 @@ public sealed partial class JobsClient
     private async Task<HubConnection?> ConnectAsync(Guid jobId, ChannelWriter<JobUpdate> updates, CancellationToken cancellationToken)
     {
         var hub = await BuildHubAsync(cancellationToken);
+        try
+        {
+            await hub.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (Transport == WatchTransport.Auto && e is not OperationCanceledException)
+        {
+            // Negotiation refused (a proxy that blocks the hub's path, a hub that is down) or no transport got through:
+            // the events endpoint is plain HTTP, which whatever let the API's calls through lets through too.
+            await hub.DisposeAsync();
+            return null;
+        }
+        catch
+        {
+            await hub.DisposeAsync();
+            throw;
+        }
+
+        // Only a started connection's end is the watch's: a start that failed above falls back or throws instead.
         hub.On<JobUpdate>(JobUpdatedMethod, update =>
         {
             if (update.JobId == jobId)
@@ -100,18 +118,7 @@ public sealed partial class JobsClient
             return Task.CompletedTask;
         };
 
-        try
-        {
-            await hub.StartAsync(cancellationToken);
-            return hub;
-        }
-        catch (Exception e) when (Transport == WatchTransport.Auto && e is not OperationCanceledException)
-        {
-            // Negotiation refused (a proxy that blocks the hub's path, a hub that is down) or no transport got through:
-            // the events endpoint is plain HTTP, which whatever let the API's calls through lets through too.
-            await hub.DisposeAsync();
-            return null;
-        }
+        return hub;
     }
 
     /// <summary>Joins the job's group and queues its snapshot; a job the workspace does not have ends the watch.</summary>
