@@ -38,8 +38,11 @@ public class JobsApiException(HttpStatusCode status, string code, string? title,
     private static string Describe(HttpStatusCode status, string code, string? title, string? detail) =>
         $"{(int)status} {code}: {title}{(detail is null ? "" : $" — {detail}")}";
 
-    /// <summary>The exception for a response that was not a success; reads its body.</summary>
-    internal static async Task<JobsApiException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// The exception for a response that was not a success; reads its body. Public for callers that send a request of
+    /// their own (a sign-in flow, a download they stream through) and want its problem as this client throws it.
+    /// </summary>
+    public static async Task<JobsApiException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         JsonElement? problem = null;
