@@ -31,72 +31,23 @@ public sealed partial class JobsClient
 
     /// <summary>
     /// A file the job wrote (<c>GET /api/jobs/{id}/files/{name}</c>), as the response body's stream: read as it
-    /// arrives, never buffered whole. The caller disposes it, which ends the response.
+    /// arrives, never buffered whole. The caller disposes it, which ends the response and frees its connection.
     /// </summary>
     /// <exception cref="JobsNotFoundException">No such job in the workspace, or the job has no such file.</exception>
     public async Task<Stream> OpenJobFileAsync(Guid jobId, string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         using var request = new HttpRequestMessage(HttpMethod.Get, $"api/jobs/{jobId}/files/{Uri.EscapeDataString(name)}");
+        // Not disposed here: the body's stream is all the response holds, and it is the caller's.
         var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         try
         {
-            return new ResponseStream(await response.Content.ReadAsStreamAsync(cancellationToken), response);
+            return await response.Content.ReadAsStreamAsync(cancellationToken);
         }
         catch
         {
             response.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>The body's stream, disposing the response with it so the connection goes back to the pool.</summary>
-    private sealed class ResponseStream(Stream inner, HttpResponseMessage response) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => response.Content.Headers.ContentLength ?? throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            inner.ReadAsync(buffer, cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            inner.ReadAsync(buffer, offset, count, cancellationToken);
-
-        public override Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken) =>
-            inner.CopyToAsync(destination, bufferSize, cancellationToken);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-                response.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 }
