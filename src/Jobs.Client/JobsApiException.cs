@@ -25,11 +25,24 @@ public class JobsApiException(HttpStatusCode status, string code, string? title,
     /// <summary>The whole problem document, for members this type does not lift out; null when the body was not JSON.</summary>
     public JsonElement? Problem { get; } = problem;
 
+    /// <summary>
+    /// The problem's <c>errors</c>: each bad field (<c>payload.items</c>, <c>jobs[2].type</c>) with what was wrong. Most
+    /// often on a 400 (<see cref="JobsValidationException"/>), but a 413 or 409 may name the field too, so every
+    /// problem has it; empty when the problem names none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = FieldErrors(problem);
+
+    /// <summary>What to tell a person: the detail when there is one, else the title.</summary>
+    public string Summary => Detail ?? Title ?? $"The API answered {(int)Status}.";
+
     private static string Describe(HttpStatusCode status, string code, string? title, string? detail) =>
         $"{(int)status} {code}: {title}{(detail is null ? "" : $" — {detail}")}";
 
-    /// <summary>The exception for a response that was not a success; reads its body.</summary>
-    internal static async Task<JobsApiException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// The exception for a response that was not a success; reads its body. Public for callers that send a request of
+    /// their own (a sign-in flow, a download they stream through) and want its problem as this client throws it.
+    /// </summary>
+    public static async Task<JobsApiException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         JsonElement? problem = null;
@@ -51,8 +64,8 @@ public class JobsApiException(HttpStatusCode status, string code, string? title,
         var detail = String(problem, "detail");
         return status switch
         {
-            HttpStatusCode.BadRequest when problem?.TryGetProperty("errors", out var errors) == true && errors.ValueKind == JsonValueKind.Object =>
-                new JobsValidationException(status, code, title, detail, problem, FieldErrors(errors)),
+            HttpStatusCode.BadRequest when problem is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object =>
+                new JobsValidationException(status, code, title, detail, problem),
             HttpStatusCode.NotFound => new JobsNotFoundException(code, title, detail, problem),
             HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity => new JobsConflictException(status, code, title, detail, problem),
             HttpStatusCode.TooManyRequests => new JobsRateLimitedException(code, title, detail, problem, RetryAfter(response.Headers.RetryAfter)),
@@ -65,24 +78,24 @@ public class JobsApiException(HttpStatusCode status, string code, string? title,
             ? value.GetString()
             : null;
 
-    private static Dictionary<string, string[]> FieldErrors(JsonElement errors) =>
-        errors.EnumerateObject().ToDictionary(
-            field => field.Name,
-            field => field.Value.ValueKind == JsonValueKind.Array
-                ? field.Value.EnumerateArray().Select(m => m.GetString() ?? "").ToArray()
-                : [field.Value.ToString()]);
+    private static Dictionary<string, string[]> FieldErrors(JsonElement? problem) =>
+        problem is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object
+            ? errors.EnumerateObject().ToDictionary(
+                field => field.Name,
+                field => field.Value.ValueKind == JsonValueKind.Array
+                    ? field.Value.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.String ? m.GetString() ?? "" : m.ToString()).ToArray()
+                    : [field.Value.ToString()])
+            : [];
 
     private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) =>
         header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
 }
 
-/// <summary>400 <c>validation_failed</c> and its kin: <see cref="Errors"/> names each bad field (<c>payload.items</c>,
-/// <c>jobs[2].type</c>) with what was wrong.</summary>
-public sealed class JobsValidationException(HttpStatusCode status, string code, string? title, string? detail, JsonElement? problem, IReadOnlyDictionary<string, string[]> errors)
+/// <summary>400 <c>validation_failed</c> and its kin: <see cref="JobsApiException.Errors"/> names each bad field
+/// (<c>payload.items</c>, <c>jobs[2].type</c>) with what was wrong.</summary>
+public sealed class JobsValidationException(HttpStatusCode status, string code, string? title, string? detail, JsonElement? problem)
     : JobsApiException(status, code, title, detail, problem)
 {
-    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
-
     public override string Message => $"{base.Message} {string.Join("; ", Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}";
 }
 

@@ -32,21 +32,28 @@ public static class JobsClientExtensions
         builder.Services.AddSingleton(services =>
         {
             var resolver = services.GetRequiredService<ServiceEndpointResolver>();
+            var options = services.GetRequiredService<IOptions<JobsClientOptions>>().Value;
             return new JobsClient(
                 services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
-                services.GetRequiredService<IOptions<JobsClientOptions>>().Value.ApiKey,
-                (address, cancellationToken) => ResolveAsync(resolver, address, cancellationToken));
+                JobsClient.Fixed(options.ApiKey),
+                (address, cancellationToken) => ResolveAsync(resolver, address, cancellationToken))
+            {
+                Transport = options.Transport,
+            };
         });
         return builder;
     }
 
     /// <summary>Outside Aspire: the client of the API at <paramref name="baseAddress"/>, calling with <paramref name="apiKey"/>.</summary>
-    public static IServiceCollection AddJobsClient(this IServiceCollection services, Uri baseAddress, string apiKey)
+    public static IServiceCollection AddJobsClient(this IServiceCollection services, Uri baseAddress, string apiKey, WatchTransport transport = WatchTransport.Auto)
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
         ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
         services.AddHttpClient(HttpClientName, http => http.BaseAddress = baseAddress);
-        services.AddSingleton(services => new JobsClient(services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), apiKey));
+        services.AddSingleton(services => new JobsClient(services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), apiKey)
+        {
+            Transport = transport,
+        });
         return services;
     }
 

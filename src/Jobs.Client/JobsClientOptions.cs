@@ -13,4 +13,7 @@ public sealed class JobsClientOptions
 
     /// <summary>The API's address; <c>AddJobsClient("api")</c> sets <c>http://api</c>, which service discovery resolves.</summary>
     public Uri? BaseAddress { get; set; }
+
+    /// <summary>How a watch follows a job: the hub with Server-Sent Events as its fallback (<c>Auto</c>), or only one of them.</summary>
+    public WatchTransport Transport { get; set; } = WatchTransport.Auto;
 }

@@ -212,12 +212,7 @@ public sealed class JobsClientTests(Servers servers)
         }
     }
 
-    /// <summary>The client as a service registers it outside Aspire, for the cluster's own workspace.</summary>
-    private static JobsClient ClientOf(TestCluster cluster)
-    {
-        var services = new ServiceCollection().AddJobsClient(cluster.Client.BaseAddress!, KeyOf(cluster)).BuildServiceProvider();
-        return services.GetRequiredService<JobsClient>();
-    }
+    private static JobsClient ClientOf(TestCluster cluster) => TypedClients.Of(cluster);
 
-    private static string KeyOf(TestCluster cluster) => cluster.Client.DefaultRequestHeaders.GetValues(JobsClient.ApiKeyHeader).Single();
+    private static string KeyOf(TestCluster cluster) => TypedClients.KeyOf(cluster);
 }

@@ -1,17 +1,22 @@
-using System.Net.Http.Json;
+using System.Net;
+using System.Text.Json;
+using Jobs.Client;
 using Jobs.Contracts.Jobs;
 
 namespace Jobs.Bench;
 
 /// <summary>
-/// The few calls of the HTTP API (docs/api.md) the benchmarks make to set up and clean up their jobs.
+/// The few calls of the HTTP API (docs/api.md) the benchmarks make to set up and clean up their jobs, through
+/// Jobs.Client.
 /// </summary>
 internal sealed class BenchApi(Uri api, string key) : IDisposable
 {
     private const int BatchLimit = 1000;
     private const int PageLimit = 200;
 
-    public HttpClient Http { get; } = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) }.WithApiKey(key);
+    private readonly HttpClient http = new() { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
+
+    public JobsClient Client => field ??= new JobsClient(http, key);
 
     /// <summary>
     /// Submits <paramref name="count"/> <c>demo</c> jobs of <paramref name="items"/> × <paramref name="delayMs"/>: all
@@ -19,6 +24,8 @@ internal sealed class BenchApi(Uri api, string key) : IDisposable
     /// </summary>
     public async Task<IReadOnlyList<Guid>> SubmitDemoJobsAsync(int count, int items, int delayMs, CancellationToken ct, TimeSpan spread = default)
     {
+        // Built once: the submits below only send it.
+        var job = new SubmitJobRequest("demo", JsonSerializer.SerializeToElement(new { items, delayMs }, JsonSerializerOptions.Web));
         var ids = new List<Guid>(count);
         if (spread > TimeSpan.Zero)
         {
@@ -31,13 +38,7 @@ internal sealed class BenchApi(Uri api, string key) : IDisposable
                     await Task.Delay(due - DateTime.UtcNow, ct);
                 }
 
-                using var response = await Http.PostAsJsonAsync("/api/jobs", new { type = "demo", payload = new { items, delayMs } }, ct);
-                if ((int)response.StatusCode != 202)
-                {
-                    throw new InvalidOperationException($"Submit answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
-                }
-
-                ids.Add((await response.Content.ReadFromJsonAsync<SubmitJobResponse>(ct))!.JobId);
+                ids.Add((await Client.SubmitAsync(job, ct)).JobId);
             }
 
             return ids;
@@ -45,17 +46,8 @@ internal sealed class BenchApi(Uri api, string key) : IDisposable
 
         while (ids.Count < count)
         {
-            var jobs = Enumerable.Range(0, Math.Min(BatchLimit, count - ids.Count))
-                .Select(_ => new { type = "demo", payload = new { items, delayMs } })
-                .ToList();
-            using var response = await Http.PostAsJsonAsync("/api/jobs/batch", new { jobs }, ct);
-            if ((int)response.StatusCode != 202)
-            {
-                throw new InvalidOperationException($"Batch submit answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
-            }
-
-            var body = await response.Content.ReadFromJsonAsync<SubmitBatchResponse>(ct);
-            ids.AddRange(body!.Jobs.Select(j => j.JobId));
+            var batch = new SubmitBatchRequest(Enumerable.Repeat<SubmitJobRequest?>(job, Math.Min(BatchLimit, count - ids.Count)).ToList());
+            ids.AddRange((await Client.SubmitBatchAsync(batch, ct)).Jobs.Select(j => j.JobId));
         }
 
         return ids;
@@ -70,7 +62,8 @@ internal sealed class BenchApi(Uri api, string key) : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var processing = (await ListAsync("processing", ct)).Where(ids.Contains).ToHashSet();
+            var processing = await Client.ListAllAsync(JobStatus.Processing, pageSize: PageLimit, cancellationToken: ct)
+                .Select(j => j.Id).Where(ids.Contains).ToHashSetAsync(cancellationToken: ct);
             if (processing.Count == ids.Count || DateTime.UtcNow >= deadline)
             {
                 return processing;
@@ -95,14 +88,15 @@ internal sealed class BenchApi(Uri api, string key) : IDisposable
                 {
                     try
                     {
-                        using var response = await Http.PostAsync($"/api/jobs/{id}/cancel", null);
-                        // 409: the job is final already, which is as good.
-                        if (response.IsSuccessStatusCode || (int)response.StatusCode == 409)
-                        {
-                            return;
-                        }
+                        await Client.CancelAsync(id);
+                        return;
                     }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    catch (JobsConflictException e) when (e.Status == HttpStatusCode.Conflict)
+                    {
+                        // The job is final already, which is as good.
+                        return;
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JobsApiException)
                     {
                     }
 
@@ -120,22 +114,5 @@ internal sealed class BenchApi(Uri api, string key) : IDisposable
         return failed;
     }
 
-    /// <summary>Ids of the workspace's jobs in one status, every page.</summary>
-    private async Task<List<Guid>> ListAsync(string status, CancellationToken ct)
-    {
-        var ids = new List<Guid>();
-        string? cursor = null;
-        do
-        {
-            var url = $"/api/jobs?status={status}&limit={PageLimit}" + (cursor is null ? "" : $"&cursor={cursor}");
-            var page = await Http.GetFromJsonAsync<JobListResponse>(url, ct);
-            ids.AddRange(page!.Items.Select(j => j.Id));
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-
-        return ids;
-    }
-
-    public void Dispose() => Http.Dispose();
+    public void Dispose() => http.Dispose();
 }

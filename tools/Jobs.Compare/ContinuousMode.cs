@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Jobs.Client;
 using Jobs.Testing.Processes;
 
 namespace Jobs.Compare;
@@ -15,10 +16,9 @@ public sealed class ContinuousMode(ProcessCluster cluster, Plan plan, Action<str
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
-    public async Task<JsonObject> RunAsync(HttpClient http)
+    public async Task<JsonObject> RunAsync(JobsClient client)
     {
         progress($"jobs: continuous mode, {plan.ContinuousRate} jobs/s through POST /api/jobs/batch for {plan.ContinuousDuration.TotalSeconds:0} s");
-        var noOp = new { type = "demo", payload = new { items = 0 } };
         var ids = new ConcurrentQueue<Guid>();
         var inFlight = new List<Task>();
         // Requests run side by side so that a slow answer does not lower the offered rate; beyond this many the
@@ -36,14 +36,14 @@ public sealed class ContinuousMode(ProcessCluster cluster, Plan plan, Action<str
                 due -= size;
                 sent += size;
                 await gate.WaitAsync();
-                var batch = new { jobs = Enumerable.Repeat(noOp, size).ToArray() };
+                var batch = JobsRequests.Batch(JobsRequests.NoOp, size);
                 inFlight.Add(Task.Run(async () =>
                 {
                     try
                     {
-                        foreach (var id in await EventLatency.SubmitBatchAsync(http, batch))
+                        foreach (var job in (await client.SubmitBatchAsync(batch)).Jobs)
                         {
-                            ids.Enqueue(id);
+                            ids.Enqueue(job.JobId);
                         }
                     }
                     finally

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Jobs.Client;
 using Jobs.Contracts.Jobs;
 using Jobs.Testing.Processes;
 using Microsoft.AspNetCore.Http.Connections;
@@ -19,7 +19,7 @@ namespace Jobs.Compare;
 /// </summary>
 public sealed class EventLatency(ProcessCluster cluster, Plan plan, Action<string> progress)
 {
-    public async Task<JsonObject> RunAsync(HttpClient http)
+    public async Task<JsonObject> RunAsync(JobsClient client)
     {
         var received = new ConcurrentQueue<(Guid JobId, double Milliseconds)>();
         var others = 0;
@@ -48,12 +48,12 @@ public sealed class EventLatency(ProcessCluster cluster, Plan plan, Action<strin
         await connection.InvokeAsync("SubscribeWorkspace");
 
         progress($"jobs: event latency, {plan.EventJobs} demo jobs of {plan.EventItems} items × {plan.EventDelayMs} ms reporting to one SignalR client");
-        var job = new { type = "demo", payload = new { items = plan.EventItems, delayMs = plan.EventDelayMs } };
+        var job = JobsRequests.Demo(new { items = plan.EventItems, delayMs = plan.EventDelayMs });
         var ids = new List<Guid>();
         for (var left = plan.EventJobs; left > 0; left -= plan.BatchSize)
         {
-            var batch = new { jobs = Enumerable.Repeat(job, Math.Min(left, plan.BatchSize)).ToArray() };
-            ids.AddRange(await SubmitBatchAsync(http, batch));
+            var batch = JobsRequests.Batch(job, Math.Min(left, plan.BatchSize));
+            ids.AddRange((await client.SubmitBatchAsync(batch)).Jobs.Select(j => j.JobId));
         }
 
         var clock = Stopwatch.StartNew();
@@ -85,17 +85,5 @@ public sealed class EventLatency(ProcessCluster cluster, Plan plan, Action<strin
             ["p99"] = latency.P99,
             ["max"] = samples.Count > 0 ? samples.Max() : null,
         };
-    }
-
-    public static async Task<IReadOnlyList<Guid>> SubmitBatchAsync(HttpClient http, object batch)
-    {
-        using var response = await http.PostAsJsonAsync("/api/jobs/batch", batch);
-        if ((int)response.StatusCode is not (200 or 202))
-        {
-            throw new InvalidOperationException($"POST /api/jobs/batch answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
-
-        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        return [.. body["jobs"]!.AsArray().Select(j => j!["jobId"]!.GetValue<Guid>())];
     }
 }

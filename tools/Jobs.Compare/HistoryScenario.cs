@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Jobs.Client;
 using Jobs.Testing.Processes;
 
 namespace Jobs.Compare;
@@ -15,9 +16,7 @@ namespace Jobs.Compare;
 /// </summary>
 public sealed class HistoryScenario(ProcessCluster cluster, Plan plan, Action<string> progress)
 {
-    private static readonly object NoOp = new { type = "demo", payload = new { items = 0 } };
-
-    public async Task<JsonObject> RunAsync(HttpClient http, Guid workspace)
+    public async Task<JsonObject> RunAsync(JobsClient client, Guid workspace)
     {
         var result = new JsonObject
         {
@@ -47,11 +46,12 @@ public sealed class HistoryScenario(ProcessCluster cluster, Plan plan, Action<st
 
         // The fresh jobs are those created after this; their completions are found by (workspace_id, completed_at).
         var marker = await cluster.ScalarAsync<DateTime>("SELECT now()");
-        var single = await JobsScenarios.SubmitAsync(http, "/api/jobs", NoOp, plan.SingleSubmits[16], 16);
-        var batch = await JobsScenarios.SubmitAsync(http, "/api/jobs/batch", new { jobs = Enumerable.Repeat(NoOp, plan.BatchSize).ToArray() }, plan.BatchRequests[16], 16);
+        var request = JobsRequests.Batch(JobsRequests.NoOp, plan.BatchSize);
+        var single = await JobsScenarios.SubmitAsync(() => client.SubmitAsync(JobsRequests.NoOp), plan.SingleSubmits[16], 16);
+        var batch = await JobsScenarios.SubmitAsync(() => client.SubmitBatchAsync(request), plan.BatchRequests[16], 16);
         var fresh = plan.SingleSubmits[16] + (plan.BatchRequests[16] * plan.BatchSize);
         var topUp = Math.Max(0, plan.BacklogJobs - fresh) / plan.BatchSize;
-        await JobsScenarios.SubmitAsync(http, "/api/jobs/batch", new { jobs = Enumerable.Repeat(NoOp, plan.BatchSize).ToArray() }, topUp, 4);
+        await JobsScenarios.SubmitAsync(() => client.SubmitBatchAsync(request), topUp, 4);
         fresh += topUp * plan.BatchSize;
 
         progress($"jobs: history, {fresh} fresh pending beside {plan.HistoryFuture:N0} future ones; starting {plan.Workers} workers × {plan.Slots} slots");

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Jobs.Client;
 using Jobs.Testing.Processes;
 using StackExchange.Redis;
 
@@ -15,8 +15,6 @@ namespace Jobs.Compare;
 /// </summary>
 public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<string> progress)
 {
-    private static readonly object NoOp = new { type = "demo", payload = new { items = 0 } };
-
     public async Task<JsonObject> RunAsync(bool once)
     {
         var result = new JsonObject();
@@ -25,7 +23,7 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
             BaseAddress = new Uri(cluster.ApiUrl),
             Timeout = TimeSpan.FromSeconds(30),
         };
-        http.DefaultRequestHeaders.Add("X-Api-Key", ProcessCluster.ApiKey);
+        var client = new JobsClient(http, ProcessCluster.ApiKey);
 
         // The API accepts only types that workers have published (job_types): workers start once, then stop, so
         // that every submitted job waits as backlog for the throughput scenario.
@@ -34,22 +32,22 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
         await WorkerControl.StopAsync(cluster);
 
         // Warm-up, not measured (Plan.WarmupSingles). Its jobs join the backlog like the others.
-        await SubmitAsync(http, "/api/jobs", NoOp, plan.WarmupSingles, 4);
-        await SubmitAsync(http, "/api/jobs/batch", new { jobs = Enumerable.Repeat(NoOp, plan.BatchSize).ToArray() }, plan.WarmupBatches, 1);
+        var batch = JobsRequests.Batch(JobsRequests.NoOp, plan.BatchSize);
+        await SubmitAsync(() => client.SubmitAsync(JobsRequests.NoOp), plan.WarmupSingles, 4);
+        await SubmitAsync(() => client.SubmitBatchAsync(batch), plan.WarmupBatches, 1);
         // The database is fresh for every run: its first job is the warm-up's, in the workspace of the harness's key.
         var workspace = await cluster.ScalarAsync<Guid>("SELECT workspace_id FROM jobs ORDER BY id LIMIT 1");
         var submit = new JsonObject();
         foreach (var clients in plan.ClientCounts)
         {
             progress($"jobs: POST /api/jobs × {plan.SingleSubmits[clients]} from {clients} clients");
-            submit[$"single_{clients}"] = Json(await SubmitAsync(http, "/api/jobs", NoOp, plan.SingleSubmits[clients], clients));
+            submit[$"single_{clients}"] = Json(await SubmitAsync(() => client.SubmitAsync(JobsRequests.NoOp), plan.SingleSubmits[clients], clients));
         }
 
-        var batch = new { jobs = Enumerable.Repeat(NoOp, plan.BatchSize).ToArray() };
         foreach (var clients in plan.ClientCounts)
         {
             progress($"jobs: POST /api/jobs/batch × {plan.BatchRequests[clients]} of {plan.BatchSize} from {clients} clients");
-            var latency = await SubmitAsync(http, "/api/jobs/batch", batch, plan.BatchRequests[clients], clients);
+            var latency = await SubmitAsync(() => client.SubmitBatchAsync(batch), plan.BatchRequests[clients], clients);
             submit[$"batch_{clients}"] = Json(latency with { Jobs = latency.Jobs * plan.BatchSize, JobsPerSecond = latency.JobsPerSecond * plan.BatchSize });
         }
 
@@ -57,20 +55,20 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
         result["submit"] = submit;
         result["throughput"] = await ThroughputAsync();
         rss["throughput"] = Rss(cluster);
-        result["pickup"] = await PickupAsync(http);
+        result["pickup"] = await PickupAsync(client);
         rss["pickup"] = Rss(cluster);
         if (once)
         {
             // Workers keep running from the work-down on: the scenarios below need them.
-            result["events"] = await GuardedAsync("events", () => new EventLatency(cluster, plan, progress).RunAsync(http));
+            result["events"] = await GuardedAsync("events", () => new EventLatency(cluster, plan, progress).RunAsync(client));
             rss["events"] = Rss(cluster);
-            result["continuous"] = await GuardedAsync("continuous", () => new ContinuousMode(cluster, plan, progress).RunAsync(http));
+            result["continuous"] = await GuardedAsync("continuous", () => new ContinuousMode(cluster, plan, progress).RunAsync(client));
             rss["continuous"] = Rss(cluster);
         }
 
         result["workspaces"] = await GuardedAsync("workspaces", () => new WorkspacesScenario(cluster, plan, progress).RunAsync(http));
         rss["workspaces"] = Rss(cluster);
-        result["history"] = await GuardedAsync("history", () => new HistoryScenario(cluster, plan, progress).RunAsync(http, workspace));
+        result["history"] = await GuardedAsync("history", () => new HistoryScenario(cluster, plan, progress).RunAsync(client, workspace));
         rss["history"] = Rss(cluster);
 
         // Memory at the end of each scenario, in MiB; rss_mib is the last of them.
@@ -140,7 +138,7 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
         };
     }
 
-    private async Task<JsonObject> PickupAsync(HttpClient http)
+    private async Task<JsonObject> PickupAsync(JobsClient client)
     {
         // Idle means no backlog: a work-down that hit its deadline gets a bounded while to finish first.
         var drain = Stopwatch.StartNew();
@@ -156,8 +154,7 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
         for (var i = 0; i < plan.PickupSamples; i++)
         {
             var before = DateTimeOffset.UtcNow;
-            using var response = await http.PostAsJsonAsync("/api/jobs", NoOp);
-            var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["jobId"]!.GetValue<Guid>();
+            var id = (await client.SubmitAsync(JobsRequests.NoOp)).JobId;
             var deadline = Stopwatch.StartNew();
             DateTime? startedAt = null;
             while (deadline.Elapsed < TimeSpan.FromSeconds(10)
@@ -178,7 +175,8 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
         return new JsonObject { ["backlogLeft"] = left, ["samples"] = samples.Count, ["p50"] = latency.P50, ["p95"] = latency.P95, ["p99"] = latency.P99 };
     }
 
-    internal static async Task<Latency> SubmitAsync(HttpClient http, string path, object body, int requests, int clients)
+    /// <summary>Runs <paramref name="submit"/> <paramref name="requests"/> times from <paramref name="clients"/> at once, timing each.</summary>
+    internal static async Task<Latency> SubmitAsync(Func<Task> submit, int requests, int clients)
     {
         var latencies = new ConcurrentBag<double>();
         var next = 0;
@@ -188,12 +186,7 @@ public sealed class JobsScenarios(ProcessCluster cluster, Plan plan, Action<stri
             while (Interlocked.Increment(ref next) <= requests)
             {
                 var t = Stopwatch.GetTimestamp();
-                using var response = await http.PostAsJsonAsync(path, body);
-                if ((int)response.StatusCode is not (200 or 202))
-                {
-                    throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                }
-
+                await submit();
                 latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             }
         }));

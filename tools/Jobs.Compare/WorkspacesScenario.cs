@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Jobs.Client;
 using Jobs.Testing.Processes;
 using Npgsql;
 
@@ -17,7 +17,6 @@ namespace Jobs.Compare;
 /// </summary>
 public sealed class WorkspacesScenario(ProcessCluster cluster, Plan plan, Action<string> progress)
 {
-    private static readonly object NoOp = new { type = "demo", payload = new { items = 0 } };
 
     // One snapshot of every workspace's processing count (the partial index of processing jobs answers it).
     private const string ProcessingSql = """
@@ -109,17 +108,16 @@ public sealed class WorkspacesScenario(ProcessCluster cluster, Plan plan, Action
             try
             {
                 var jobs = total / workspaces.Count + (index < total % workspaces.Count ? 1 : 0);
+                var client = new JobsClient(http, workspace.ApiKey);
                 for (var left = jobs; left > 0; left -= plan.BatchSize)
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs/batch")
+                    try
                     {
-                        Content = JsonContent.Create(new { jobs = Enumerable.Repeat(NoOp, Math.Min(left, plan.BatchSize)).ToArray() }),
-                    };
-                    request.Headers.Add("X-Api-Key", workspace.ApiKey);
-                    using var response = await http.SendAsync(request);
-                    if ((int)response.StatusCode is not (200 or 202))
+                        await client.SubmitBatchAsync(JobsRequests.Batch(JobsRequests.NoOp, Math.Min(left, plan.BatchSize)));
+                    }
+                    catch (JobsApiException e)
                     {
-                        throw new InvalidOperationException($"POST /api/jobs/batch as {workspace.Name} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                        throw new InvalidOperationException($"POST /api/jobs/batch as {workspace.Name} answered {e.Message}", e);
                     }
                 }
             }

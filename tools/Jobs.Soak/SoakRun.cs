@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Jobs.Contracts.Jobs;
+using Jobs.Client;
 using Jobs.Testing.Processes;
 using StackExchange.Redis;
 
@@ -57,6 +55,7 @@ public sealed class SoakRun(SoakOptions options, Action<string> log)
         var started = Stopwatch.StartNew();
         var next = -1;
         var payloads = Enumerable.Range(0, options.Jobs).Select(_ => NextPayload()).ToArray();
+        var client = new JobsClient(cluster.Client, ProcessCluster.ApiKey);
         await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
         {
             int i;
@@ -68,7 +67,7 @@ public sealed class SoakRun(SoakOptions options, Action<string> log)
                     await Task.Delay(due);
                 }
 
-                await SubmitUntilAcceptedAsync(cluster, $"soak-{i}", payloads[i]);
+                await SubmitUntilAcceptedAsync(client, $"soak-{i}", payloads[i]);
             }
         }));
     }
@@ -87,34 +86,24 @@ public sealed class SoakRun(SoakOptions options, Action<string> log)
     }
 
     // A client that lost its answer (API killed, Redis away) sends the same request with the same key again.
-    private async Task SubmitUntilAcceptedAsync(ProcessCluster cluster, string key, object payload)
+    private async Task SubmitUntilAcceptedAsync(JobsClient client, string key, object payload)
     {
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1);
         while (true)
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs")
-                {
-                    Content = JsonContent.Create(new { type = "demo", payload, maxAttempts = 5 }),
-                };
-                request.Headers.Add("Idempotency-Key", key);
-                using var response = await cluster.Client.SendAsync(request);
-                var body = await response.Content.ReadAsStringAsync();
-                if ((int)response.StatusCode is 200 or 202)
-                {
-                    accepted[key] = JsonSerializer.Deserialize<SubmitJobResponse>(body, JsonSerializerOptions.Web)!.JobId;
-                    return;
-                }
-
-                if ((int)response.StatusCode is not (429 or >= 500))
-                {
-                    throw new InvalidOperationException($"{key}: POST /api/jobs answered {(int)response.StatusCode}: {body}");
-                }
+                accepted[key] = (await client.SubmitAsync("demo", payload, new SubmitOptions { MaxAttempts = 5, IdempotencyKey = key })).JobId;
+                return;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && DateTimeOffset.UtcNow < deadline)
+            catch (JobsApiException e) when (e is not JobsRateLimitedException && (int)e.Status < 500)
             {
-                // Connection refused or reset, or no answer in time: the request may or may not have been stored.
+                throw new InvalidOperationException($"{key}: POST /api/jobs answered {e.Message}", e);
+            }
+            catch (Exception e) when (e is JobsApiException || (e is HttpRequestException or TaskCanceledException && DateTimeOffset.UtcNow < deadline))
+            {
+                // Connection refused or reset, no answer in time, or the API busy or away (429, 5xx): the request may or
+                // may not have been stored.
             }
 
             if (DateTimeOffset.UtcNow > deadline)

@@ -1,3 +1,4 @@
+using Jobs.Client;
 using Jobs.Web.Auth;
 using Microsoft.Net.Http.Headers;
 
@@ -35,7 +36,7 @@ public static class DownloadEndpoints
 
         var http = factory.CreateClient(ClientName);
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add(JobsApiClient.ApiKeyHeader, apiKey);
+        request.Headers.Add(JobsClient.ApiKeyHeader, apiKey);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
         if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
         {

@@ -1,3 +1,4 @@
+using Jobs.Client;
 using Jobs.Web.Components.Display;
 using Polly.Timeout;
 
@@ -15,7 +16,7 @@ public sealed class JobTypeCache(TimeProvider time)
 
     private sealed record Entry(JobTypeTexts Texts, DateTimeOffset ReadAt);
 
-    public async Task<JobTypeTexts> GetAsync(JobsApiClient api, CancellationToken cancellationToken)
+    public async Task<JobTypeTexts> GetAsync(JobsClient api, CancellationToken cancellationToken)
     {
         var entry = _entry;
         if (entry is not null && time.GetUtcNow() - entry.ReadAt < MaxAge)
@@ -29,7 +30,7 @@ public sealed class JobTypeCache(TimeProvider time)
             _entry = new Entry(texts, time.GetUtcNow());
             return texts;
         }
-        catch (Exception ex) when (ex is HttpRequestException or ApiProblemException or TimeoutRejectedException)
+        catch (Exception ex) when (ex is HttpRequestException or JobsApiException or TimeoutRejectedException)
         {
             return entry?.Texts ?? JobTypeTexts.Empty;
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Client;
 using Jobs.Contracts.Sessions;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -41,21 +42,21 @@ public sealed class SessionsApiClient(HttpClient http, IOptions<WebOptions> opti
 
         if (!response.IsSuccessStatusCode)
         {
-            var problem = await ApiProblem.ReadAsync(response, cancellationToken);
-            if (problem is { Status: StatusCodes.Status429TooManyRequests, Code: ThrottledCode })
+            var problem = await JobsApiException.FromResponseAsync(response, cancellationToken);
+            if (problem is JobsRateLimitedException { Code: ThrottledCode } throttled)
             {
-                var seconds = response.Headers.RetryAfter?.Delta is { } delta ? (int)Math.Ceiling(delta.TotalSeconds) : 60;
+                var seconds = throttled.RetryAfter is { } delta ? (int)Math.Ceiling(delta.TotalSeconds) : 60;
                 return new SignInResult(null, Math.Max(1, seconds));
             }
 
-            throw new ApiProblemException(problem);
+            throw problem;
         }
 
         return new SignInResult(await response.Content.ReadFromJsonAsync<SessionResponse>(JsonSerializerOptions.Web, cancellationToken), null);
     }
 
     /// <summary>Accepts an invitation: the invited user chooses a name and a password and gets a session at once.</summary>
-    /// <exception cref="ApiProblemException">400 <c>invitation_invalid</c> (unknown, expired or used token) or with the failing fields.</exception>
+    /// <exception cref="JobsApiException">400 <c>invitation_invalid</c> (unknown, expired or used token) or with the failing fields.</exception>
     public async Task<SessionResponse> AcceptInvitationAsync(string token, string displayName, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/invitations/accept")
@@ -66,15 +67,15 @@ public sealed class SessionsApiClient(HttpClient http, IOptions<WebOptions> opti
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+            throw await JobsApiException.FromResponseAsync(response, cancellationToken);
         }
 
         return await response.Content.ReadFromJsonAsync<SessionResponse>(JsonSerializerOptions.Web, cancellationToken)
-            ?? throw new ApiProblemException(new ApiProblem((int)response.StatusCode, "empty_body", "The API answered with an empty body", null, new Dictionary<string, string[]>()));
+            ?? throw new JobsApiException(response.StatusCode, "empty_body", "The API answered with an empty body", null, null);
     }
 
     /// <summary>Uses a password reset link: sets the new password and gets a session at once.</summary>
-    /// <exception cref="ApiProblemException">400 <c>reset_invalid</c> (unknown, expired or used token) or with the failing fields.</exception>
+    /// <exception cref="JobsApiException">400 <c>reset_invalid</c> (unknown, expired or used token) or with the failing fields.</exception>
     public async Task<SessionResponse> AcceptPasswordResetAsync(string token, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/password-resets/accept")
@@ -85,19 +86,19 @@ public sealed class SessionsApiClient(HttpClient http, IOptions<WebOptions> opti
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+            throw await JobsApiException.FromResponseAsync(response, cancellationToken);
         }
 
         return await response.Content.ReadFromJsonAsync<SessionResponse>(JsonSerializerOptions.Web, cancellationToken)
-            ?? throw new ApiProblemException(new ApiProblem((int)response.StatusCode, "empty_body", "The API answered with an empty body", null, new Dictionary<string, string[]>()));
+            ?? throw new JobsApiException(response.StatusCode, "empty_body", "The API answered with an empty body", null, null);
     }
 
     /// <returns>Who the session key belongs to now, or null when the API no longer accepts it (revoked or expired).</returns>
-    /// <exception cref="ApiProblemException">Any other answer than 200 or 401.</exception>
+    /// <exception cref="JobsApiException">Any other answer than 200 or 401.</exception>
     public async Task<MeResponse?> MeAsync(string apiKey, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
-        request.Headers.Add(JobsApiClient.ApiKeyHeader, apiKey);
+        request.Headers.Add(JobsClient.ApiKeyHeader, apiKey);
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
@@ -106,7 +107,7 @@ public sealed class SessionsApiClient(HttpClient http, IOptions<WebOptions> opti
 
         if (!response.IsSuccessStatusCode)
         {
-            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+            throw await JobsApiException.FromResponseAsync(response, cancellationToken);
         }
 
         return await response.Content.ReadFromJsonAsync<MeResponse>(JsonSerializerOptions.Web, cancellationToken);
@@ -120,7 +121,7 @@ public sealed class SessionsApiClient(HttpClient http, IOptions<WebOptions> opti
         {
             Content = JsonContent.Create(new { workspaceId }, options: JsonSerializerOptions.Web),
         };
-        request.Headers.Add(JobsApiClient.ApiKeyHeader, apiKey);
+        request.Headers.Add(JobsClient.ApiKeyHeader, apiKey);
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
@@ -129,7 +130,7 @@ public sealed class SessionsApiClient(HttpClient http, IOptions<WebOptions> opti
 
         if (!response.IsSuccessStatusCode)
         {
-            throw new ApiProblemException(await ApiProblem.ReadAsync(response, cancellationToken));
+            throw await JobsApiException.FromResponseAsync(response, cancellationToken);
         }
 
         return await response.Content.ReadFromJsonAsync<SessionResponse>(JsonSerializerOptions.Web, cancellationToken);
@@ -141,7 +142,7 @@ public sealed class SessionsApiClient(HttpClient http, IOptions<WebOptions> opti
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Delete, "/api/sessions/current");
-            request.Headers.Add(JobsApiClient.ApiKeyHeader, apiKey);
+            request.Headers.Add(JobsClient.ApiKeyHeader, apiKey);
             using var response = await http.SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Unauthorized)
             {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Jobs.Client;
 using Jobs.Contracts.Sessions;
 using Jobs.Web.Api;
 using Polly.Timeout;
@@ -40,7 +41,7 @@ public static class SessionCheck
         {
             me = await sessions.MeAsync(apiKey, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or ApiProblemException)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or JobsApiException)
         {
             logger.LogWarning("Could not check a session with the API ({Message}); keeping it until the next check", ex.Message);
             return (SessionState.Unknown, null);

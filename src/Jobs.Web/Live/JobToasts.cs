@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jobs.Client;
 using Jobs.Contracts.Jobs;
 using Jobs.Web.Api;
 using Jobs.Web.Components.Display;
@@ -15,7 +16,7 @@ namespace Jobs.Web.Live;
 /// over) until it ends. One per circuit. The followed jobs are kept in the tab's session storage, so that a refresh
 /// shows their toasts again, read afresh from the API; nothing else is kept.
 /// </summary>
-public sealed class JobToasts(ISnackbar snackbar, JobsApiClient api, JobTypeCache jobTypes, IJSRuntime js, TimeProvider time, ILogger<JobToasts> logger)
+public sealed class JobToasts(ISnackbar snackbar, JobsClient api, JobTypeCache jobTypes, IJSRuntime js, TimeProvider time, ILogger<JobToasts> logger)
 {
     /// <summary>Ended toasts shown at once; the oldest goes when another job ends.</summary>
     public const int MaxEnded = 3;
@@ -117,10 +118,10 @@ public sealed class JobToasts(ISnackbar snackbar, JobsApiClient api, JobTypeCach
         }
     }
 
-    /// <exception cref="ApiProblemException">409 when the job cannot be retried (someone retried it first).</exception>
+    /// <exception cref="JobsApiException">409 when the job cannot be retried (someone retried it first).</exception>
     public async Task RetryAsync(JobToastState state)
     {
-        var job = await api.RetryJobAsync(state.JobId, CancellationToken.None);
+        var job = await api.RetryAsync(state.JobId, CancellationToken.None);
         if (state.Apply(job, time.GetUtcNow()))
         {
             state.NotifyChanged();
@@ -161,9 +162,9 @@ public sealed class JobToasts(ISnackbar snackbar, JobsApiClient api, JobTypeCach
     {
         try
         {
-            return await api.GetJobAsync(jobId, CancellationToken.None);
+            return await api.GetAsync(jobId, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is HttpRequestException or ApiProblemException or TimeoutRejectedException)
+        catch (Exception ex) when (ex is HttpRequestException or JobsApiException or TimeoutRejectedException)
         {
             // The live updates go on; the toast says what they say.
             logger.LogDebug(ex, "Could not read job {JobId} for its toast", jobId);

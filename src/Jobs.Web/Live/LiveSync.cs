@@ -1,3 +1,4 @@
+using Jobs.Client;
 using Jobs.Contracts.Jobs;
 using Jobs.Web.Api;
 using Polly.Timeout;
@@ -23,7 +24,7 @@ public sealed class LiveSync(JobUpdateFeed feed, Func<Func<Task>, Task> dispatch
     /// session gone (the client has sent the browser to sign in already).
     /// </summary>
     public static bool IsTransient(Exception ex) =>
-        ex is HttpRequestException or ApiProblemException or SessionExpiredException or TimeoutRejectedException;
+        ex is HttpRequestException or JobsApiException or SessionExpiredException or TimeoutRejectedException;
 
     /// <summary>
     /// Hands <paramref name="onUpdate"/> every update of the workspace. Follow before the first read: an update that

@@ -1,3 +1,4 @@
+using Jobs.Client;
 using Jobs.Contracts.Jobs;
 using Jobs.Contracts.Workspaces;
 using Jobs.Web.Api;
@@ -10,7 +11,7 @@ namespace Jobs.Web.Live;
 /// starts or leaves processing (not on progress), at most once per <c>minInterval</c>, and on the resync timer for
 /// updates that were missed.
 /// </summary>
-public sealed class WorkspaceSlots(JobsApiClient api, Func<Func<Task>, Task> dispatch, Action changed, TimeSpan minInterval) : IDisposable
+public sealed class WorkspaceSlots(JobsClient api, Func<Func<Task>, Task> dispatch, Action changed, TimeSpan minInterval) : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly HashSet<Guid> _processing = [];
@@ -117,7 +118,7 @@ public sealed class WorkspaceSlots(JobsApiClient api, Func<Func<Task>, Task> dis
         {
             Workspace = await api.GetWorkspaceAsync(CancellationToken.None);
         }
-        catch (Exception ex) when (ex is HttpRequestException or ApiProblemException or SessionExpiredException or Polly.Timeout.TimeoutRejectedException)
+        catch (Exception ex) when (ex is HttpRequestException or JobsApiException or SessionExpiredException or Polly.Timeout.TimeoutRejectedException)
         {
             // A hint, not the page's content: it keeps its last value and the next change or tick tries again.
         }

@@ -1,4 +1,4 @@
-using Jobs.Web.Api;
+using Jobs.Client;
 
 namespace Jobs.Web.Components.Display;
 
@@ -27,11 +27,17 @@ public sealed class FieldErrors
 
     /// <param name="fields">The form's fields by their API names (<c>maxConcurrentJobs</c>); a key such as
     /// <c>limits.maxConcurrentJobs</c> lands on its last segment.</param>
-    public static FieldErrors From(ApiProblem problem, params IReadOnlyCollection<string> fields)
+    public static FieldErrors From(JobsApiException problem, params IReadOnlyCollection<string> fields) =>
+        From(problem.Errors, problem.Summary, fields);
+
+    /// <param name="errors">Reasons by field, as a problem's <c>errors</c> names them.</param>
+    /// <param name="message">What the form says when no field has an error.</param>
+    /// <param name="fields">As for <see cref="From(JobsApiException, IReadOnlyCollection{string})"/>.</param>
+    public static FieldErrors From(IReadOnlyDictionary<string, string[]> errors, string? message, params IReadOnlyCollection<string> fields)
     {
         var byField = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var unplaced = new List<string>();
-        foreach (var (key, reasons) in problem.Errors)
+        foreach (var (key, reasons) in errors)
         {
             var field = fields.FirstOrDefault(f => key.Equals(f, StringComparison.OrdinalIgnoreCase)
                 || key.EndsWith("." + f, StringComparison.OrdinalIgnoreCase));
@@ -46,8 +52,7 @@ public sealed class FieldErrors
             }
         }
 
-        var message = unplaced.Count > 0 ? string.Join(' ', unplaced) : problem.Errors.Count == 0 ? problem.Message : null;
-        return new FieldErrors(byField, message);
+        return new FieldErrors(byField, unplaced.Count > 0 ? string.Join(' ', unplaced) : errors.Count == 0 ? message : null);
     }
 
     private static string Sentence(string reason) => reason.Length == 0 ? reason : char.ToUpperInvariant(reason[0]) + reason[1..];

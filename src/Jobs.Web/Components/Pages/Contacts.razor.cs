@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Jobs.Client;
 using Jobs.Contracts.Contacts;
 using Jobs.Contracts.Files;
 using Jobs.Contracts.Jobs;
@@ -42,7 +43,7 @@ public partial class Contacts
         {
             maxSelection = (await Api.GetWorkspaceAsync(CancellationToken.None)).Limits.MaxBatchItems;
         }
-        catch (ApiProblemException)
+        catch (JobsApiException)
         {
             // The API's own limit (1,000) stays; a bigger selection would be refused at submit, with the reason.
         }
@@ -50,14 +51,14 @@ public partial class Contacts
         await ReloadAsync();
     }
 
-    private bool IsFiltered => Filters != new ContactFilters(null, null, null, null);
+    private bool IsFiltered => Filters != new ContactQuery(null, null, null, null);
 
     private int NotShown => contacts is null ? selected.Count : selected.Count - contacts.Count(c => selected.Contains(c.Id));
 
     // Every row on screen is selected and more match: the offer to select them all (or why it cannot).
     private bool OffersAllMatching => contacts is { Count: > 0 } && total > contacts.Count && contacts.All(c => selected.Contains(c.Id)) && total > selected.Count;
 
-    private ContactFilters Filters => new(
+    private ContactQuery Filters => new(
         string.IsNullOrWhiteSpace(tag) ? null : tag.Trim(),
         string.IsNullOrWhiteSpace(search) ? null : search.Trim(),
         optedOut is null ? null : optedOut == "true",
@@ -84,9 +85,9 @@ public partial class Contacts
                 total = count.Total;
             }
         }
-        catch (ApiProblemException ex)
+        catch (JobsApiException ex)
         {
-            Snackbar.Add(ex.Problem.Message, Severity.Warning);
+            Snackbar.Add(ex.Summary, Severity.Warning);
             contacts ??= [];
         }
         finally
@@ -162,9 +163,9 @@ public partial class Contacts
 
             selected.UnionWith(matching.Ids);
         }
-        catch (ApiProblemException ex)
+        catch (JobsApiException ex)
         {
-            Snackbar.Add(ex.Problem.Message, Severity.Warning);
+            Snackbar.Add(ex.Summary, Severity.Warning);
         }
         finally
         {
@@ -199,7 +200,7 @@ public partial class Contacts
         busy = true;
         try
         {
-            var job = await Api.SubmitJobAsync(request.Type, request.Payload, Guid.NewGuid().ToString("N"), CancellationToken.None);
+            var job = await Api.SubmitAsync(request.Type, request.Payload, new SubmitOptions { IdempotencyKey = Guid.NewGuid().ToString("N") }, CancellationToken.None);
             if (request.ClearSelection)
             {
                 selected.Clear();
@@ -213,10 +214,10 @@ public partial class Contacts
 
             return true;
         }
-        catch (ApiProblemException ex)
+        catch (JobsApiException ex)
         {
-            var details = ex.Problem.Errors.SelectMany(e => e.Value.Select(m => $"{DisplayFormat.Label(e.Key)} {m}")).ToList();
-            Snackbar.Add($"{request.What} failed: {(details.Count > 0 ? string.Join(' ', details) : ex.Problem.Message)}", Severity.Error);
+            var details = ex.Errors.SelectMany(e => e.Value.Select(m => $"{DisplayFormat.Label(e.Key)} {m}")).ToList();
+            Snackbar.Add($"{request.What} failed: {(details.Count > 0 ? string.Join(' ', details) : ex.Summary)}", Severity.Error);
             return false;
         }
         finally

@@ -1,3 +1,4 @@
+using Jobs.Client;
 using Jobs.Contracts.Jobs;
 using Jobs.Contracts.Schedules;
 using Jobs.Web.Api;
@@ -75,7 +76,7 @@ public partial class JobDetails
             {
                 reloadAgain = false;
                 var id = Id;
-                var fresh = await Api.GetJobAsync(id, CancellationToken.None);
+                var fresh = await Api.GetAsync(id, CancellationToken.None);
                 if (id != Id)
                 {
                     return;
@@ -88,7 +89,7 @@ public partial class JobDetails
                     return;
                 }
 
-                var entries = await Api.GetTimelineAsync(id, CancellationToken.None);
+                var entries = await Api.TimelineAsync(id, CancellationToken.None);
                 if (job is null || fresh.Sequence >= job.Sequence)
                 {
                     Seed(fresh, entries);
@@ -144,12 +145,12 @@ public partial class JobDetails
         rate.Add(DateTimeOffset.UtcNow, fresh.Progress);
     }
 
-    private async Task CancelAsync() => await RunCommandAsync("cancel", () => Api.CancelJobAsync(Id, CancellationToken.None));
+    private async Task CancelAsync() => await RunCommandAsync("cancel", () => Api.CancelAsync(Id, CancellationToken.None));
 
     private async Task RetryAsync()
     {
         rate.Reset();
-        if (await RunCommandAsync("retry", () => Api.RetryJobAsync(Id, CancellationToken.None)) is { } retried)
+        if (await RunCommandAsync("retry", () => Api.RetryAsync(Id, CancellationToken.None)) is { } retried)
         {
             // The retried attempt is followed by a toast too, so that the user may leave this page meanwhile.
             await Toasts.FollowAsync(retried.Id, retried.Type, subtitle: null);
@@ -168,13 +169,13 @@ public partial class JobDetails
                 job = result;
             }
 
-            timeline = await Api.GetTimelineAsync(Id, CancellationToken.None);
+            timeline = await Api.TimelineAsync(Id, CancellationToken.None);
             return result;
         }
-        catch (ApiProblemException ex) when (ex.Problem.Status == StatusCodes.Status409Conflict)
+        catch (JobsApiException ex) when ((int)ex.Status == StatusCodes.Status409Conflict)
         {
             // Someone (a worker, another tab) moved the job first; show why and what it is now.
-            Snackbar.Add($"Cannot {action}: {ex.Problem.Message}", Severity.Warning);
+            Snackbar.Add($"Cannot {action}: {ex.Summary}", Severity.Warning);
             await ReloadAsync();
             return null;
         }

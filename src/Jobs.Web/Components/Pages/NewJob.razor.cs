@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jobs.Client;
 using Jobs.Contracts.Jobs;
 using Jobs.Contracts.Templates;
 using Jobs.Web.Api;
@@ -53,10 +54,11 @@ public partial class NewJob
 
     private async Task PrefillAsync()
     {
-        templates = await Api.ListTemplatesAsync(CancellationToken.None);
+        // The newest templates, as many as a page holds: enough for a picker.
+        templates = (await Api.ListTemplatesAsync(limit: 200, cancellationToken: CancellationToken.None)).Items;
         if (FromJob is { } jobId)
         {
-            if (await Api.GetJobAsync(jobId, CancellationToken.None) is { } job)
+            if (await Api.GetAsync(jobId, CancellationToken.None) is { } job)
             {
                 Fill(job.Type, job.Payload, job.Priority, job.MaxAttempts, job.TimeoutSeconds);
                 origin = new FormOrigin("Filled in from job", $"/jobs/{job.Id}", job.Id.ToString()[^12..]);
@@ -138,20 +140,22 @@ public partial class NewJob
         submitting = true;
         try
         {
-            var saved = await Api.CreateTemplateAsync(templateName!.Trim(), Input(), CancellationToken.None);
+            var job = Input();
+            var saved = await Api.CreateTemplateAsync(
+                new TemplateRequest(templateName!.Trim(), job.Type, job.Payload, job.Priority, job.MaxAttempts, job.TimeoutSeconds), CancellationToken.None);
             templates = [saved, .. templates];
             (templateId, savingTemplate) = (saved.Id, false);
             Snackbar.Add($"Saved as template “{saved.Name}”.", Severity.Success);
         }
-        catch (ApiProblemException ex) when (ex.Problem.Errors.ContainsKey("name") || ex.Problem.Status == StatusCodes.Status409Conflict)
+        catch (JobsApiException ex) when (ex.Errors.ContainsKey("name") || (int)ex.Status == StatusCodes.Status409Conflict)
         {
-            templateError = ex.Problem.Errors.TryGetValue("name", out var messages) ? $"Name {string.Join(' ', messages)}" : ex.Problem.Message;
+            templateError = ex.Errors.TryGetValue("name", out var messages) ? $"Name {string.Join(' ', messages)}" : ex.Summary;
         }
-        catch (ApiProblemException ex)
+        catch (JobsApiException ex)
         {
             // The job's own fields: shown on the form, as a submit's would be.
             savingTemplate = false;
-            ShowProblem(ex.Problem);
+            ShowProblem(ex);
         }
         finally
         {
@@ -165,9 +169,9 @@ public partial class NewJob
         {
             await Api.DeleteTemplateAsync(id, CancellationToken.None);
         }
-        catch (ApiProblemException ex)
+        catch (JobsApiException ex)
         {
-            Snackbar.Add(ex.Problem.Message, Severity.Error);
+            Snackbar.Add(ex.Summary, Severity.Error);
             return;
         }
 

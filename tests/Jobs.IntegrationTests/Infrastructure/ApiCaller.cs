@@ -6,7 +6,7 @@ using Jobs.Contracts.Jobs;
 namespace Jobs.IntegrationTests.Infrastructure;
 
 /// <summary>The calls tests make over and over, on an <see cref="HttpClient"/> signed in as a workspace.</summary>
-public static class JobsClient
+public static class ApiCaller
 {
     public static async Task<Guid> SubmitAsync(this HttpClient client, object request, string? idempotencyKey = null)
     {
