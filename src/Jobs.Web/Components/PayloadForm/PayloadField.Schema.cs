@@ -36,6 +36,18 @@ public sealed partial class PayloadField
             });
     }
 
+    /// <summary>
+    /// For a field typed as JSON, the shape to type, from the names its schema gives: <c>[{"description": …,
+    /// "quantity": …}]</c> for a list of objects; null when the schema names no properties.
+    /// </summary>
+    public string? JsonShape => Kind == PayloadFieldKind.Json && ShapeOf(_itemSchema) is { } item ? $"[{item}]" : null;
+
+    private static string? ShapeOf(JsonElement schema) =>
+        schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+            && properties.EnumerateObject().Select(p => $"\"{p.Name}\": …").ToList() is { Count: > 0 } members
+            ? $"{{{string.Join(", ", members)}}}"
+            : null;
+
     private static bool IsGroup(JsonElement schema) =>
         StringOf(schema, "type") == "object" && schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
         && properties.EnumerateObject().Any();

@@ -141,6 +141,11 @@ public sealed partial class PayloadField
                 parts.Add($"At most {max.ToString("#,##0", CultureInfo.InvariantCulture)} characters.");
             }
 
+            if (JsonShape is { } shape)
+            {
+                parts.Add($"As {shape}.");
+            }
+
             if (Default is { } value && Kind != PayloadFieldKind.Boolean)
             {
                 parts.Add($"Default {(value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText())}.");
