@@ -120,13 +120,13 @@ internal sealed class MaintenanceService(
     private async Task PublishDependentsAsync(CancellationToken cancellationToken)
     {
         var noted = await store.JobUpdateOutboxReadAsync(BatchSize, cancellationToken);
-        if (noted.UpTo is not { } upTo)
+        if (noted.Notes.Count == 0)
         {
             return;
         }
 
-        await bus.PublishManyAsync(noted.Jobs.Select(j => (j, j.Status == JobStatus.Cancelled ? j.Error : (string?)"dependencies finished")));
-        await store.JobUpdateOutboxDeleteAsync(upTo, cancellationToken);
+        await bus.PublishManyAsync(noted.Jobs.Select(j => (j, j.Status == JobStatus.Cancelled ? j.Error : (string?)JobUpdateMessages.DependenciesFinished)));
+        await store.JobUpdateOutboxDeleteAsync(noted.Notes, cancellationToken);
     }
 
     private async Task HintDueAsync(LeaderTerm term, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Jobs.Contracts.Jobs;
 using Jobs.Contracts.Workspaces;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Catalog;
@@ -37,7 +38,19 @@ internal sealed class ScheduleFirer(
         foreach (var schedule in due.Items)
         {
             // Null: another firer's tick, an edit since the read, or a lost term; each leaves the schedule as it is.
-            var fired = await FireAsync(term, schedule, due.Now, cancellationToken);
+            // One schedule that cannot fire (a zone this host's time zone data lacks, a database error on its row)
+            // must not hold back the others or the rest of the leader's tick: it is logged and tried again next tick.
+            ScheduleFireResult? fired;
+            try
+            {
+                fired = await FireAsync(term, schedule, due.Now, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "Schedule {ScheduleId} could not fire; it is tried again at the next tick", schedule.Id);
+                continue;
+            }
+
             if (fired?.Job is { } job)
             {
                 made.Add(job);
@@ -49,7 +62,7 @@ internal sealed class ScheduleFirer(
         {
             // After the commits, as a submit does (docs/design.md, "Delivery invariants"): a hint lost here is redone by
             // the next tick's fill.
-            await Task.WhenAll(bus.PublishManyAsync(made.Select(j => (j, (string?)"submitted by schedule"))), hintSender.SendAsync(hints));
+            await Task.WhenAll(bus.PublishManyAsync(made.Select(j => (j, (string?)JobUpdateMessages.SubmittedBySchedule))), hintSender.SendAsync(hints));
         }
 
         return made.Count;

@@ -66,7 +66,7 @@ public sealed class JobDependencyTests(PostgresFixture postgres)
         var b = await ws.SubmitOneAsync(After(a.Id));
         var c = await ws.SubmitOneAsync(After(b.Id));
         var d = await ws.SubmitOneAsync(After(a.Id, c.Id));
-        (await own.Jobs.JobUpdateOutboxReadAsync(10, Ct)).UpTo.ShouldBeNull();
+        (await own.Jobs.JobUpdateOutboxReadAsync(10, Ct)).Notes.ShouldBeEmpty();
 
         await CompleteAsync(ws, a.Id, own);
 
@@ -74,8 +74,8 @@ public sealed class JobDependencyTests(PostgresFixture postgres)
         var released = await own.Jobs.JobUpdateOutboxReadAsync(10, Ct);
         released.Jobs.Select(j => (j.Id, j.Status)).ShouldBe([(b.Id, JobStatus.Pending)]);
         released.Jobs[0].Version.ShouldBe((await own.Jobs.JobGetAsync(ws.Id, b.Id, Ct))!.Version);
-        await own.Jobs.JobUpdateOutboxDeleteAsync(released.UpTo!.Value, Ct);
-        (await own.Jobs.JobUpdateOutboxReadAsync(10, Ct)).UpTo.ShouldBeNull();
+        await own.Jobs.JobUpdateOutboxDeleteAsync(released.Notes, Ct);
+        (await own.Jobs.JobUpdateOutboxReadAsync(10, Ct)).Notes.ShouldBeEmpty();
 
         await ws.EndAsync(await ws.ClaimAsync(b.Id), JobStatus.Failed);
 
@@ -94,11 +94,11 @@ public sealed class JobDependencyTests(PostgresFixture postgres)
 
         var rest = await own.Jobs.JobUpdateOutboxReadAsync(1, Ct);
         rest.Jobs.Select(j => j.Id).ShouldBe([c.Id]);
-        await own.Jobs.JobUpdateOutboxDeleteAsync(rest.UpTo!.Value, Ct);
+        await own.Jobs.JobUpdateOutboxDeleteAsync(rest.Notes, Ct);
         var gone = await own.Jobs.JobUpdateOutboxReadAsync(10, Ct);
-        (gone.UpTo, gone.Jobs.Count).ShouldBe((rest.UpTo + 1, 0));
-        await own.Jobs.JobUpdateOutboxDeleteAsync(gone.UpTo!.Value, Ct);
-        (await own.Jobs.JobUpdateOutboxReadAsync(10, Ct)).UpTo.ShouldBeNull();
+        (gone.Notes.Count, gone.Jobs.Count).ShouldBe((1, 0));
+        await own.Jobs.JobUpdateOutboxDeleteAsync(gone.Notes, Ct);
+        (await own.Jobs.JobUpdateOutboxReadAsync(10, Ct)).Notes.ShouldBeEmpty();
     }
 
     [Fact]

@@ -88,12 +88,12 @@ public interface IJobStore
 
     /// <summary>
     /// The jobs the dependency trigger released or cancelled and nobody has published yet, as they are now, and the
-    /// last note read (docs/design.md, "Dependencies"); null when there is none.
+    /// notes read (docs/design.md, "Dependencies").
     /// </summary>
     Task<JobUpdateOutboxPage> JobUpdateOutboxReadAsync(int limit, CancellationToken cancellationToken);
 
-    /// <summary>Forgets the notes up to <paramref name="upTo"/>, once their jobs were published.</summary>
-    Task JobUpdateOutboxDeleteAsync(long upTo, CancellationToken cancellationToken);
+    /// <summary>Forgets <paramref name="notes"/>, once their jobs were published.</summary>
+    Task JobUpdateOutboxDeleteAsync(IReadOnlyList<long> notes, CancellationToken cancellationToken);
 
     /// <summary>Which of these jobs are still pending (for stream entries found in a dead consumer's list).</summary>
     Task<IReadOnlyList<Guid>> JobFilterPendingAsync(IReadOnlyList<Guid> jobIds, CancellationToken cancellationToken);

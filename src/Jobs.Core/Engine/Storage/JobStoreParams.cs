@@ -141,5 +141,5 @@ public sealed record JobWriteManyParams(IReadOnlyList<JobSetProgressParams> Prog
 /// <summary>The attempts still held (the others were fenced out) and the hints to put on the streams.</summary>
 public sealed record JobWriteManyResult(IReadOnlyList<Job> Progressed, IReadOnlyList<Job> Completed, IReadOnlyList<JobHint> Hints);
 
-/// <summary>Jobs the dependency trigger moved, to publish, and the last outbox note they were read up to (null: none).</summary>
-public sealed record JobUpdateOutboxPage(long? UpTo, IReadOnlyList<Job> Jobs);
+/// <summary>Jobs the dependency trigger moved, to publish, and the outbox notes they were read from (empty: none).</summary>
+public sealed record JobUpdateOutboxPage(IReadOnlyList<long> Notes, IReadOnlyList<Job> Jobs);

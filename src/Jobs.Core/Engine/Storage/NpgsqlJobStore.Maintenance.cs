@@ -58,16 +58,18 @@ public sealed partial class NpgsqlJobStore
     }
 
     // The dependency trigger's notes (migration 0024): the oldest ones and their jobs as they are now, one row per job,
-    // with the last note read beside each; one row of nulls but that when the notes' jobs are all gone.
+    // with the ids of the notes read beside each; one row of nulls but those when the notes' jobs are all gone. The
+    // ids, not a highest id, say what to delete: an id is taken at insert, so a note of a transaction that commits
+    // later may have a lower id than one already read.
     private static readonly string UpdateOutboxReadSql = $"""
         WITH noted AS (
             SELECT id, job_id FROM job_update_outbox ORDER BY id LIMIT @limit
         ),
-        up_to AS (
-            SELECT max(id) AS id FROM noted
+        read AS (
+            SELECT array_agg(id) AS ids FROM noted
         )
-        SELECT {JobRows.Select("j")}, u.id
-        FROM up_to u
+        SELECT {JobRows.Select("j")}, r.ids
+        FROM read r
         LEFT JOIN jobs j ON j.id IN (SELECT job_id FROM noted)
         """;
 
@@ -76,24 +78,24 @@ public sealed partial class NpgsqlJobStore
         await using var command = dataSource.CreateCommand(UpdateOutboxReadSql);
         command.Parameters.AddWithValue("limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        long? upTo = null;
+        long[] notes = [];
         var jobs = new List<Job>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            upTo = reader.IsDBNull(JobRows.Count) ? null : reader.GetInt64(JobRows.Count);
+            notes = reader.IsDBNull(JobRows.Count) ? [] : reader.GetFieldValue<long[]>(JobRows.Count);
             if (!reader.IsDBNull(0))
             {
                 jobs.Add(JobRows.Read(reader));
             }
         }
 
-        return new JobUpdateOutboxPage(upTo, jobs);
+        return new JobUpdateOutboxPage(notes, jobs);
     }
 
-    public async Task JobUpdateOutboxDeleteAsync(long upTo, CancellationToken cancellationToken)
+    public async Task JobUpdateOutboxDeleteAsync(IReadOnlyList<long> notes, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("DELETE FROM job_update_outbox WHERE id <= @up_to");
-        command.Parameters.AddWithValue("up_to", upTo);
+        await using var command = dataSource.CreateCommand("DELETE FROM job_update_outbox WHERE id = ANY(@ids)");
+        command.Parameters.AddWithValue("ids", notes.ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
