@@ -69,6 +69,9 @@ public sealed class NpgsqlPauseStore(NpgsqlDataSource dataSource) : IPauseStore
     // Marking a paused name's ready jobs takes them out of the ready index (migration 0026), so the fills do not read
     // past them; {0} is the column the pause names. Jobs hinted or scheduled now are left unmarked: the pause rule
     // passes them over when they come back to the fills.
+    // A million jobs take about half a minute to mark (docs/design.md, "Pausing").
+    private const int MarkTimeoutSeconds = 300;
+
     private const string MarkSql = """
         UPDATE jobs j
         SET paused = true
@@ -113,54 +116,58 @@ public sealed class NpgsqlPauseStore(NpgsqlDataSource dataSource) : IPauseStore
 
     public async Task<Pause> PauseSetAsync(Caller caller, PauseKind kind, string name, CancellationToken cancellationToken)
     {
-        // Already paused: the pause as it is. Should another admin resume it between the two statements, the insert
-        // runs again, so the answer is always a pause that exists.
+        // The pause and the marking of its jobs commit together, so a resume can never land between them and leave jobs
+        // marked with no pause in force. Already paused: the pause as it is, its row share-locked while what came back
+        // to the fills since (a retry during the pause) is marked too; should another admin resume it meanwhile, the
+        // insert runs again, so the answer is always a pause that exists.
         while (true)
         {
-            await using (var command = CallerCommand(SetSql, caller, kind, name, kind == PauseKind.Queue ? AuditActions.QueuePaused : AuditActions.JobTypePaused))
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            Pause? pause;
+            await using (var command = CallerCommand(connection, SetSql, caller, kind, name, kind == PauseKind.Queue ? AuditActions.QueuePaused : AuditActions.JobTypePaused))
             {
-                if (await ReadPauseAsync(command, kind, cancellationToken) is { } created)
-                {
-                    await MarkAsync(caller.WorkspaceId, kind, name, cancellationToken);
-                    return created;
-                }
+                pause = await ReadPauseAsync(command, kind, cancellationToken);
             }
 
-            await using var get = dataSource.CreateCommand(GetSql);
-            AddKey(get.Parameters, caller.WorkspaceId, kind, name);
-            if (await ReadPauseAsync(get, kind, cancellationToken) is { } existing)
+            if (pause is null)
             {
-                // Pausing again also marks what came back to the fills since (a retry during the pause).
-                await MarkAsync(caller.WorkspaceId, kind, name, cancellationToken);
-                return existing;
+                await using var get = new NpgsqlCommand(GetSql + " FOR SHARE OF p", connection);
+                AddKey(get.Parameters, caller.WorkspaceId, kind, name);
+                pause = await ReadPauseAsync(get, kind, cancellationToken);
+            }
+
+            if (pause is not null)
+            {
+                await using var mark = new NpgsqlCommand(string.Format(CultureInfo.InvariantCulture, MarkSql, KindValue(kind)), connection) { CommandTimeout = MarkTimeoutSeconds };
+                mark.Parameters.AddWithValue("workspace_id", caller.WorkspaceId);
+                mark.Parameters.AddWithValue("name", name);
+                await mark.ExecuteNonQueryAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return pause;
             }
         }
-    }
-
-    private async Task MarkAsync(Guid workspaceId, PauseKind kind, string name, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(string.Format(CultureInfo.InvariantCulture, MarkSql, kind == PauseKind.Queue ? "queue" : "type"));
-        command.Parameters.AddWithValue("workspace_id", workspaceId);
-        command.Parameters.AddWithValue("name", name);
-        command.CommandTimeout = 300;
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<bool> PauseClearAsync(Caller caller, PauseKind kind, string name, CancellationToken cancellationToken)
     {
-        bool cleared;
-        await using (var command = CallerCommand(ClearSql, caller, kind, name, kind == PauseKind.Queue ? AuditActions.QueueResumed : AuditActions.JobTypeResumed))
+        // The resume and the unmarking of what no other pause holds commit together (see PauseSetAsync); resuming
+        // what is not paused changes nothing.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = CallerCommand(connection, ClearSql, caller, kind, name, kind == PauseKind.Queue ? AuditActions.QueueResumed : AuditActions.JobTypeResumed))
         {
-            cleared = (long)(await command.ExecuteScalarAsync(cancellationToken))! > 0;
+            if ((long)(await command.ExecuteScalarAsync(cancellationToken))! == 0)
+            {
+                return false;
+            }
         }
 
-        // Unmarked after the pause is gone, so a fill between the two passes the jobs over by the pause rule no longer
-        // and finds them once they are back in the ready index; the caller's fill follows.
-        await using var unmark = dataSource.CreateCommand(UnmarkSql);
+        await using var unmark = new NpgsqlCommand(UnmarkSql, connection) { CommandTimeout = MarkTimeoutSeconds };
         unmark.Parameters.AddWithValue("workspace_id", caller.WorkspaceId);
-        unmark.CommandTimeout = 300;
         await unmark.ExecuteNonQueryAsync(cancellationToken);
-        return cleared;
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>The <c>kind</c> column's value.</summary>
@@ -168,9 +175,9 @@ public sealed class NpgsqlPauseStore(NpgsqlDataSource dataSource) : IPauseStore
 
     private static PauseKind KindOf(string value) => value == "queue" ? PauseKind.Queue : PauseKind.Type;
 
-    private NpgsqlCommand CallerCommand(string sql, Caller caller, PauseKind kind, string name, string action)
+    private static NpgsqlCommand CallerCommand(NpgsqlConnection connection, string sql, Caller caller, PauseKind kind, string name, string action)
     {
-        var command = dataSource.CreateCommand(sql);
+        var command = new NpgsqlCommand(sql, connection);
         AddKey(command.Parameters, caller.WorkspaceId, kind, name);
         command.Parameters.AddWithValue("action", action);
         command.Parameters.AddWithValue("actor_user_id", caller.UserId);

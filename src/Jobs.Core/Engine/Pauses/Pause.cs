@@ -15,8 +15,6 @@ public sealed record Pause(PauseKind Kind, string Name, DateTimeOffset PausedAt,
 /// <summary>A workspace's paused queues and job types, each by name.</summary>
 public sealed record WorkspacePauses(IReadOnlyList<Pause> Queues, IReadOnlyList<Pause> Types)
 {
-    public static readonly WorkspacePauses None = new([], []);
-
     /// <summary>
     /// Why a pending job of <paramref name="type"/> on <paramref name="queue"/> is not started, or null when neither is
     /// paused. A paused queue is named first: it holds back every type on it.
