@@ -106,6 +106,21 @@ public sealed class SchedulesApiTests(Servers servers)
         (taken.StoppedReason, taken.CreatedBy, taken.Priority).ShouldBe((null, cluster.Caller.UserId, 7));
     }
 
+    [Fact]
+    public async Task A_patch_to_another_type_takes_that_types_attempts_and_timeout_unless_it_sets_them()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers, workers: 0);
+        var id = await CreateAsync(cluster.Client, "retyped");
+
+        var (status, body) = await cluster.Client.SendJsonAsync(HttpMethod.Patch, $"/api/schedules/{id}", new { type = TestHandlers.FailPermanently.TypeName, payload = new { } });
+        var (_, kept) = await cluster.Client.SendJsonAsync(HttpMethod.Patch, $"/api/schedules/{id}", new { priority = 3 });
+
+        status.ShouldBe(HttpStatusCode.OK);
+        var retyped = Schedule(body);
+        (retyped.Type, retyped.MaxAttempts, retyped.TimeoutSeconds).ShouldBe((TestHandlers.FailPermanently.TypeName, 5, 60));
+        (Schedule(kept).MaxAttempts, Schedule(kept).TimeoutSeconds).ShouldBe((5, 60));
+    }
+
     [Theory]
     [InlineData("""{"cron":"* * * *"}""", "cron", "must have 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first), has 4.")]
     [InlineData("""{"cron":"61 * * * *"}""", "cron", "is not a valid cron expression")]

@@ -69,13 +69,15 @@ public sealed class ScheduleRequestValidator(JobRequestValidator jobs, JobTypeCa
         }
 
         // The job: a submit's fields with a submit's rules. A PATCH that changes the type without a payload is checked
-        // against the new type's schema with the payload it has.
+        // against the new type's schema with the payload it has. The stored attempts and timeout are the old type's
+        // defaults unless set: a new type left without them takes its own defaults.
+        var kept = request.Type is null || request.Type == current?.Type ? current : null;
         var job = new SubmitJobRequest(
             request.Type ?? current?.Type,
             request.Payload ?? current?.Payload,
             request.Priority ?? current?.Priority,
-            MaxAttempts: request.MaxAttempts ?? current?.MaxAttempts,
-            TimeoutSeconds: request.TimeoutSeconds ?? current?.TimeoutSeconds);
+            MaxAttempts: request.MaxAttempts ?? kept?.MaxAttempts,
+            TimeoutSeconds: request.TimeoutSeconds ?? kept?.TimeoutSeconds);
         var insert = await jobs.ValidateAsync(job, "", limits.MaxBatchItems, errors, cancellationToken);
         if (insert is null || errors.Count > 0)
         {
