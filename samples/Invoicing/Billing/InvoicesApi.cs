@@ -27,7 +27,12 @@ public static class InvoicesApi
         try
         {
             var submitted = await jobs.SubmitAsync(InvoiceJob.Type, invoice, new SubmitOptions { IdempotencyKey = InvoiceJob.IdempotencyKeyOf(invoice.Number) }, cancellationToken);
-            follower.Follow(submitted.JobId, invoice.Number);
+            if (!submitted.Replayed)
+            {
+                // A replay is the first request's job, which that request already follows.
+                follower.Follow(submitted.JobId, invoice.Number);
+            }
+
             var location = $"/invoices/{submitted.JobId}";
             return TypedResults.Accepted(location, new InvoiceAccepted(submitted.JobId, invoice.Number, submitted.Replayed, location));
         }
@@ -35,6 +40,18 @@ public static class InvoicesApi
         {
             // The Jobs API checked the invoice against the job type's schema: pass its field errors on as they are.
             return TypedResults.ValidationProblem(e.Errors, e.Detail, title: "The invoice is not valid");
+        }
+        catch (JobsRateLimitedException e)
+        {
+            // Too many invoices at once: the caller may try again when the Jobs API says.
+            var retryAfter = (int)Math.Ceiling((e.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds);
+            return TypedResults.Problem(e.Detail, statusCode: StatusCodes.Status429TooManyRequests, title: e.Title,
+                extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = retryAfter });
+        }
+        catch (JobsApiException e) when ((int)e.Status is 401 or 403 or >= 500)
+        {
+            // This service's own key or the Jobs API failed, not the caller's request: a bad gateway to the caller.
+            return TypedResults.Problem($"The Jobs API answered {(int)e.Status} {e.Code}.", statusCode: StatusCodes.Status502BadGateway, title: "Invoices cannot be rendered now");
         }
         catch (JobsApiException e)
         {
