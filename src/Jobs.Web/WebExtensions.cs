@@ -74,7 +74,7 @@ public static class WebExtensions
         // Unsafe methods are not retried: a retried POST /api/jobs could submit twice, a retried cancel answers 409.
         services.ConfigureAll<HttpStandardResilienceOptions>(o => o.Retry.DisableForUnsafeHttpMethods());
         services.AddHttpClient<SessionsApiClient>(ConfigureApiClient);
-        services.AddSessionJobsClient(ConfigureApiClient);
+        services.AddSessionJobsClient();
         services.AddHttpClient(DownloadEndpoints.ClientName, ConfigureApiClient);
 
         services.AddSingleton<JobTypeCache>();

@@ -18,9 +18,13 @@ public static class SessionJobsClient
     /// <summary>The named client whose handlers (service discovery, resilience) the pages' calls go through.</summary>
     public const string HttpClientName = "api";
 
-    public static IServiceCollection AddSessionJobsClient(this IServiceCollection services, Action<IServiceProvider, HttpClient> configure)
+    /// <summary>
+    /// Only the handlers of the named client are used (each circuit's client is made around them, with its base
+    /// address from <see cref="WebOptions.ApiBaseAddress"/>), so the named client itself needs no configuring.
+    /// </summary>
+    public static IServiceCollection AddSessionJobsClient(this IServiceCollection services)
     {
-        services.AddHttpClient(HttpClientName, configure);
+        services.AddHttpClient(HttpClientName);
         services.AddScoped(Create);
         return services;
     }

@@ -17,10 +17,10 @@ public sealed class EventStreamCutter(int cutAfter) : DelegatingHandler
     /// <summary>Events the streams carried to the client, over all of them.</summary>
     public int Delivered => delivered;
 
-    /// <summary>Each stream's <c>Last-Event-ID</c> in order, null for none.</summary>
-    public ConcurrentQueue<string?> LastEventIdsAsked { get; } = new();
+    private readonly ConcurrentQueue<string?> lastEventIdsAsked = new();
 
-    public IReadOnlyList<string?> LastEventIds => [.. LastEventIdsAsked];
+    /// <summary>Each stream's <c>Last-Event-ID</c> in order, null for none.</summary>
+    public IReadOnlyList<string?> LastEventIds => [.. lastEventIdsAsked];
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ public sealed class EventStreamCutter(int cutAfter) : DelegatingHandler
         }
 
         var first = Interlocked.Increment(ref streams) == 1;
-        LastEventIdsAsked.Enqueue(request.Headers.TryGetValues("Last-Event-ID", out var ids) ? ids.Single() : null);
+        lastEventIdsAsked.Enqueue(request.Headers.TryGetValues("Last-Event-ID", out var ids) ? ids.Single() : null);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         var content = new StreamContent(new Counting(body, this, first ? cutAfter : int.MaxValue));
         foreach (var header in response.Content.Headers)

@@ -42,6 +42,9 @@ public static partial class DisplayFormat
         _ => value.GetRawText(),
     };
 
+    /// <summary>An API message ("must be at most 100.") as a sentence on its own: its first letter a capital.</summary>
+    public static string Sentence(string message) => message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..];
+
     /// <summary><c>businesses_found</c> → "Businesses found", <c>avgConfidence</c> → "Avg confidence".</summary>
     public static string Label(string name)
     {

@@ -47,13 +47,11 @@ public sealed class FieldErrors
             }
             else
             {
-                var text = string.Join(' ', reasons.Select(Sentence));
+                var text = string.Join(' ', reasons.Select(DisplayFormat.Sentence));
                 byField[field] = byField.TryGetValue(field, out var earlier) ? $"{earlier} {text}" : text;
             }
         }
 
         return new FieldErrors(byField, unplaced.Count > 0 ? string.Join(' ', unplaced) : errors.Count == 0 ? message : null);
     }
-
-    private static string Sentence(string reason) => reason.Length == 0 ? reason : char.ToUpperInvariant(reason[0]) + reason[1..];
 }

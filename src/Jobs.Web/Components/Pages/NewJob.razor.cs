@@ -137,6 +137,13 @@ public partial class NewJob
 
     private async Task SaveTemplateAsync()
     {
+        // Saved as the form would submit: a list value still in its box is part of it, and an upload must have ended.
+        if (!PayloadField.CommitAll(fields))
+        {
+            templateError = "A file is still uploading: save once it shows its name and size.";
+            return;
+        }
+
         submitting = true;
         try
         {

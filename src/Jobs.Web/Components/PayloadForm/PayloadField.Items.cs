@@ -16,6 +16,26 @@ public sealed partial class PayloadField
     /// <paramref name="all"/> is false) stays in <see cref="Text"/> with the reason in <see cref="Error"/>. While the
     /// user types (<paramref name="all"/> false) the field is not marked touched: a half-typed value is no error yet.
     /// </summary>
+    /// <summary>
+    /// Before a form is sent (a submit, a template, a schedule): a list value still in its box counts as meant, so it
+    /// is added (or refused with its reason), and every field shows its problems.
+    /// </summary>
+    /// <returns>False while a file is still uploading: the form cannot be sent yet.</returns>
+    public static bool CommitAll(IReadOnlyList<PayloadField> fields)
+    {
+        foreach (var field in fields)
+        {
+            if (field.Kind == PayloadFieldKind.List && !string.IsNullOrWhiteSpace(field.Text))
+            {
+                field.AddItems(all: true);
+            }
+
+            field.Touched = true;
+        }
+
+        return !fields.Any(f => f.Uploading);
+    }
+
     public void AddItems(bool all)
     {
         var text = Text ?? "";

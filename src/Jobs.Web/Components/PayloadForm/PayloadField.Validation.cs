@@ -64,7 +64,7 @@ public sealed partial class PayloadField
 
         if (pattern is not null && !Regex.IsMatch(text, pattern, RegexOptions.None, PatternTimeout))
         {
-            return Sentence(patternMessage ?? "is not in the expected form.");
+            return DisplayFormat.Sentence(patternMessage ?? "is not in the expected form.");
         }
 
         return null;
@@ -111,7 +111,6 @@ public sealed partial class PayloadField
         }
     }
 
-    private static string Sentence(string message) => message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..];
 
     [GeneratedRegex(@"^[-+]?[0-9]+$")]
     private static partial Regex PlainInteger();

@@ -44,7 +44,7 @@ public sealed partial class PayloadField
                 var item = path!.Length > field.Name.Length && path[field.Name.Length] == '[' && int.TryParse(path[(field.Name.Length + 1)..].Split(']')[0], out var index)
                     ? $"Item {index + 1}: "
                     : "";
-                var text = string.Join(' ', messages.Select(m => item + (item.Length > 0 ? m : Sentence(m))));
+                var text = string.Join(' ', messages.Select(m => item + (item.Length > 0 ? m : DisplayFormat.Sentence(m))));
                 field.Error = field.Error is null ? text : $"{field.Error} {text}";
             }
             else
