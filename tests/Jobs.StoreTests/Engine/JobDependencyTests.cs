@@ -1,5 +1,7 @@
 using Jobs.Contracts.Jobs;
+using Jobs.Contracts.Webhooks;
 using Jobs.Core.Engine.Dependencies;
+using Jobs.Core.Webhooks;
 
 namespace Jobs.StoreTests.Engine;
 
@@ -180,6 +182,39 @@ public sealed class JobDependencyTests(PostgresFixture postgres)
         (await HintedAsync(jobs[1].Id)).ShouldBeFalse();
         await CompleteAsync(ws, jobs[0].Id, db);
         (await ws.ClaimAsync(jobs[1].Id)).Status.ShouldBe(JobStatus.Processing);
+    }
+
+    [Fact]
+    public async Task A_job_cancelled_at_submit_cancels_or_releases_the_later_items_waiting_for_it_and_sends_its_webhook()
+    {
+        var ws = await db.NewWorkspaceAsync();
+        await db.Webhooks.EndpointCreateAsync(ws.Caller, new WebhookEndpointCreateParams("https://hooks.example/in", null, [WebhookEvents.JobCancelled], null), 20, Ct);
+        var failed = await ws.EndAsync(await ws.StartAsync(), JobStatus.Failed);
+
+        var jobs = await ws.SubmitAsync(
+        [
+            After(failed.Id),
+            TestWorkspace.Job() with { DependsOnItems = [0] },
+            TestWorkspace.Job() with { DependsOnItems = [0], OnDependencyFailure = JobDependencyPolicy.Run },
+        ]);
+
+        jobs[0].Status.ShouldBe(JobStatus.Cancelled);
+        var cancelled = await ws.GetAsync(jobs[1].Id);
+        (cancelled.Status, cancelled.Error).ShouldBe((JobStatus.Cancelled, $"dependency {jobs[0].Id} was cancelled"));
+        (await db.Dependencies.JobDependencyGetAsync(ws.Id, jobs[2].Id, Ct)).ShouldNotBeNull().WaitingFor.ShouldBe(0);
+        (await ws.ClaimAsync(jobs[2].Id)).Status.ShouldBe(JobStatus.Processing);
+        await using var deliveries = db.DataSource.CreateCommand("SELECT job_id FROM webhook_deliveries WHERE workspace_id = @w ORDER BY job_id");
+        deliveries.Parameters.AddWithValue("w", ws.Id);
+        var delivered = new List<Guid>();
+        await using (var reader = await deliveries.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                delivered.Add(reader.GetGuid(0));
+            }
+        }
+
+        delivered.ShouldBe([jobs[0].Id, jobs[1].Id], ignoreOrder: true);
     }
 
     [Fact]
