@@ -94,8 +94,7 @@ public sealed class ScheduleFiringTests(Servers servers)
     }
 
     private static ScheduleFirer Firer(IServiceProvider services) => new(
-        services.GetRequiredService<IScheduleStore>(), services.GetRequiredService<JobTypeCatalog>(), services.GetRequiredService<HintSender>(),
-        services.GetRequiredService<JobEventBus>(), Options.Create(new WorkerOptions()), NullLogger<ScheduleFirer>.Instance);
+        services.GetRequiredService<IScheduleStore>(), services.GetRequiredService<JobTypeCatalog>(), services.GetRequiredService<JobEventBus>(), Options.Create(new WorkerOptions()), NullLogger<ScheduleFirer>.Instance);
 
     private static IEnumerable<TimeSpan> Gaps(IReadOnlyList<DateTimeOffset> ticks) => ticks.Zip(ticks.Skip(1), (a, b) => b - a);
 

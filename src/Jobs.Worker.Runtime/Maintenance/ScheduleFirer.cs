@@ -1,5 +1,4 @@
 using Jobs.Contracts.Jobs;
-using Jobs.Contracts.Workspaces;
 using Jobs.Core.Engine;
 using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Engine.Events;
@@ -22,7 +21,6 @@ namespace Jobs.Worker.Maintenance;
 internal sealed class ScheduleFirer(
     IScheduleStore schedules,
     JobTypeCatalog catalog,
-    HintSender hintSender,
     JobEventBus bus,
     IOptions<WorkerOptions> options,
     ILogger<ScheduleFirer> logger)
@@ -34,7 +32,6 @@ internal sealed class ScheduleFirer(
     {
         var due = await schedules.ScheduleListDueAsync(BatchSize, cancellationToken);
         var made = new List<Job>();
-        var hints = new List<JobHint>();
         foreach (var schedule in due.Items)
         {
             // Null: another firer's tick, an edit since the read, or a lost term; each leaves the schedule as it is.
@@ -54,15 +51,13 @@ internal sealed class ScheduleFirer(
             if (fired?.Job is { } job)
             {
                 made.Add(job);
-                hints.AddRange(fired.Hints);
             }
         }
 
         if (made.Count > 0)
         {
-            // After the commits, as a submit does (docs/design.md, "Delivery invariants"): a hint lost here is redone by
-            // the next tick's fill.
-            await Task.WhenAll(bus.PublishManyAsync(made.Select(j => (j, (string?)JobUpdateMessages.SubmittedBySchedule))), hintSender.SendAsync(hints));
+            // After the commits, as a submit does (docs/design.md, "Delivery invariants"); the tick's fill hints them.
+            await bus.PublishManyAsync(made.Select(j => (j, (string?)JobUpdateMessages.SubmittedBySchedule)));
         }
 
         return made.Count;
@@ -90,8 +85,9 @@ internal sealed class ScheduleFirer(
             logger.LogInformation("Schedule {ScheduleId}: ticks up to {Now} were missed and its policy skips them", schedule.Id, now);
         }
 
-        var fired = await schedules.ScheduleFireAsync(
-            new ScheduleFireParams(term, schedule, schedule.NextRunAt.Value, tick, job, WorkspaceLimits.MaxHintsPerWorkspace), cancellationToken);
+        // No fill of its own (HintLimit 0): the leader's tick fills every workspace with free slots right after the
+        // schedules fire (MaintenanceService), so one fill per workspace hints what the ticks made.
+        var fired = await schedules.ScheduleFireAsync(new ScheduleFireParams(term, schedule, schedule.NextRunAt.Value, tick, job, HintLimit: 0), cancellationToken);
         if (fired?.Job is { } made)
         {
             JobsMetrics.Submitted.Add(1, JobsMetrics.Type(made.Type));
