@@ -1,7 +1,6 @@
 using System.Net;
 using Jobs.Core.Engine.Catalog;
 using Jobs.Core.Engine.Events;
-using Jobs.Core.Engine.Queue;
 using Jobs.Core.Engine.Schedules;
 using Jobs.Core.Engine.Storage;
 using Jobs.IntegrationTests.Infrastructure;
