@@ -25,7 +25,9 @@ public sealed class WebhookDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        using var slots = new SemaphoreSlim(settings.Concurrency);
+        // Not disposed: a send still in flight after the shutdown deadline releases its slot later. A SemaphoreSlim whose
+        // wait handle is never asked for holds nothing to dispose.
+        var slots = new SemaphoreSlim(settings.Concurrency);
         var nextRetention = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -83,10 +85,19 @@ public sealed class WebhookDispatcher(
             }
         }
 
-        // Sends in flight stop with the token; let them record what they got before the slots and sender go away.
-        for (var i = 0; i < settings.Concurrency; i++)
+        // Sends in flight stop with the token; let them record what they got before the slots and sender go away, all
+        // within one deadline (each one's recording has ten seconds of its own), not fifteen seconds per slot.
+        using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
         {
-            await slots.WaitAsync(TimeSpan.FromSeconds(15), CancellationToken.None);
+            for (var i = 0; i < settings.Concurrency; i++)
+            {
+                await slots.WaitAsync(drained.Token);
+            }
+        }
+        catch (OperationCanceledException) when (drained.IsCancellationRequested)
+        {
+            logger.LogWarning("Webhook deliveries still in flight at shutdown; the next dispatcher sends them again when their lease ends.");
         }
     }
 
